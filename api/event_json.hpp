@@ -1,0 +1,28 @@
+#pragma once
+
+#include <string>
+
+#include "pipeline/model/events.hpp"
+
+namespace tickflow::api {
+
+/// JSON objects for canonical events, shared by REST and WebSocket.
+/// Decimals are JSON strings (exact), timestamps are integer UTC ns plus an
+/// ISO-8601 twin, e.g. for a trade:
+///   {"instrument":"BTC-USDT","provider":"simulator","provider_symbol":"BTCUSDT",
+///    "price":"65000.12","size":"0.015","side":"buy","trade_id":"17",
+///    "ts":1700000000123000000,"time":"2023-11-14T22:13:20.123Z",
+///    "ts_recv":1700000000123400000,"flags":[]}
+/// Bars: instrument, provider, provider_symbol, interval, open_time (+ "time"),
+/// open, high, low, close, volume, trades, closed, flags.
+/// Prices: instrument, provider, price, trade_id, ts, time, ts_recv, flags.
+/// flags is the list of quality flag names ("outlier", "backfilled", ...).
+void append_json(std::string& out, const trade& x);
+void append_json(std::string& out, const quote& x);
+void append_json(std::string& out, const bar& x);
+void append_json(std::string& out, const price& x);
+
+/// Appends s as a JSON string literal (quoted, escaped).
+void append_json_string(std::string& out, std::string_view s);
+
+} // namespace tickflow::api

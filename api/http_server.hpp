@@ -1,0 +1,54 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+
+#include "api/http_types.hpp"
+#include "pipeline/model/error.hpp"
+
+namespace tickflow::api {
+
+/// Limits of the HTTP server.
+struct http_server_options {
+  size_t max_connections = 1024;
+  int64_t request_timeout_ns = 5'000'000'000; ///< read + answer one request
+  int64_t idle_timeout_ns = 60'000'000'000;   ///< keep-alive idle limit
+  size_t max_header_bytes = 8192;
+  size_t max_body_bytes = 1 << 20;
+};
+
+/// HTTP/1.1 server with keep-alive (Boost.Beast) on a caller-run io_context.
+/// Malformed requests get a JSON 400 and never reach the handler; requests
+/// over the limits get 431/413; connections over max_connections get 503.
+class http_server {
+ public:
+  http_server(boost::asio::io_context& ioc, http_server_options opts,
+              request_handler handler);
+  ~http_server();
+
+  http_server(const http_server&) = delete;
+  http_server& operator=(const http_server&) = delete;
+
+  /// Binds and starts accepting. port 0 picks a free port.
+  /// errc::unavailable with the reason when the address cannot be bound.
+  result<void> listen(const std::string& address, uint16_t port);
+
+  /// The bound port (after listen).
+  uint16_t port() const;
+
+  /// Stops accepting and closes every connection (call on the I/O thread or
+  /// before the io_context runs).
+  void stop();
+
+  /// Open connections right now (approximate; for stats).
+  size_t connections() const;
+
+ private:
+  struct impl;
+  std::shared_ptr<impl> impl_;
+};
+
+} // namespace tickflow::api

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+
+#include "pipeline/model/error.hpp"
+
+namespace tickflow::api {
+
+/// Opaque handle of one WebSocket client (a weak reference: it never keeps a
+/// closed connection alive). Copyable, safe to hold in another thread.
+using ws_client = std::weak_ptr<void>;
+
+/// Limits of the WebSocket server.
+struct ws_server_options {
+  std::string path = "/api/v1/stream"; ///< the only path that upgrades
+  size_t max_clients = 1000;
+  size_t max_message_bytes = 65536;    ///< bigger client frames close the client (1009)
+};
+
+/// Callbacks, all on the I/O thread; they must not block (hand off instead).
+struct ws_callbacks {
+  std::function<void(uint64_t id, ws_client client)> on_open;
+  std::function<void(uint64_t id, std::string text)> on_message;
+  std::function<void(uint64_t id)> on_close;
+};
+
+/// WebSocket server (websocketpp over Boost.Asio) on a caller-run io_context.
+/// A GET on any other path answers 404; /health on this port answers 200.
+class ws_server {
+ public:
+  ws_server(boost::asio::io_context& ioc, ws_server_options opts,
+            ws_callbacks callbacks);
+  ~ws_server();
+
+  ws_server(const ws_server&) = delete;
+  ws_server& operator=(const ws_server&) = delete;
+
+  /// Binds and starts accepting; port 0 picks a free port.
+  result<void> listen(const std::string& address, uint16_t port);
+  uint16_t port() const;
+
+  /// Sends one text frame. Thread-safe. False when the client is gone.
+  bool send(const ws_client& client, const std::string& text);
+
+  /// Bytes queued for the client but not yet written (0 when gone). Thread-safe.
+  size_t buffered_bytes(const ws_client& client);
+
+  /// Closes one client with a code and reason. Thread-safe.
+  void close(const ws_client& client, uint16_t code, const std::string& reason);
+
+  /// Stops accepting and closes every client with 1001 (going away).
+  void stop();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace tickflow::api

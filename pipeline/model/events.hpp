@@ -1,0 +1,118 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pipeline/model/decimal.hpp"
+#include "pipeline/model/interval.hpp"
+#include "pipeline/model/provider.hpp"
+
+namespace tickflow {
+
+// -- instrument ids -----------------------------------------------------------
+
+/// True for a canonical instrument id: 1 to 32 characters of A-Z, 0-9 and
+/// '-', '.', '=', '_', '/', ':' ("BTC-USDT", "AAPL", "BRK.B", "EURUSD=X",
+/// "ESZ6"), starting with a letter or digit. Lowercase is not canonical.
+bool is_canonical_instrument(std::string_view id) noexcept;
+
+// -- event types --------------------------------------------------------------
+
+/// Which side initiated a trade.
+enum class side : uint8_t { unknown, buy, sell };
+
+std::string_view to_string(side s) noexcept;
+
+/// Quality flags carried by events (bit mask). Validators set them; nothing
+/// is dropped silently.
+enum quality_flag : uint32_t {
+  quality_none = 0,
+  quality_backfilled = 1u << 0,  ///< recovered by a REST backfill
+  quality_outlier = 1u << 1,     ///< outside the rolling z-score / MAD band
+  quality_stale = 1u << 2,       ///< older than the freshness bound
+  quality_divergent = 1u << 3,   ///< disagrees with other providers
+  quality_duplicate = 1u << 4,   ///< seen before (provider id / open time)
+  quality_out_of_order = 1u << 5,///< older than the last event of its series
+  quality_future = 1u << 6,      ///< timestamp ahead of the clock beyond skew
+  quality_synthetic = 1u << 7,   ///< produced by the simulator
+};
+
+/// One executed trade, normalized across providers.
+struct trade {
+  std::string instrument;      ///< canonical id, e.g. "BTC-USDT"
+  std::string provider_symbol; ///< the provider's own symbol, e.g. "BTCUSDT"
+  provider source = provider::simulator;
+  decimal price;
+  decimal size;
+  side aggressor = side::unknown;
+  std::string trade_id;        ///< provider-assigned
+  int64_t ts_event_ns = 0;     ///< provider clock, UTC ns
+  int64_t ts_recv_ns = 0;      ///< our wall clock when the payload arrived
+  uint32_t flags = quality_none;
+};
+
+/// Top of book.
+struct quote {
+  std::string instrument;
+  std::string provider_symbol;
+  provider source = provider::simulator;
+  decimal bid_price;
+  decimal bid_size;
+  decimal ask_price;
+  decimal ask_size;
+  int64_t ts_event_ns = 0;
+  int64_t ts_recv_ns = 0;
+  uint32_t flags = quality_none;
+};
+
+/// OHLCV bar. `closed` is false while the bar is still being built.
+struct bar {
+  std::string instrument;
+  std::string provider_symbol;
+  provider source = provider::simulator;
+  interval span = interval::m1;
+  int64_t open_time_ns = 0; ///< start of the bar, UTC ns
+  decimal open;
+  decimal high;
+  decimal low;
+  decimal close;
+  decimal volume;
+  uint64_t trade_count = 0;
+  bool closed = false;
+  int64_t ts_recv_ns = 0;
+  uint32_t flags = quality_none;
+};
+
+/// Latest known price of an instrument (from its last trade or a quote/ticker).
+struct price {
+  std::string instrument;
+  provider source = provider::simulator;
+  decimal value;
+  std::string trade_id; ///< id of the trade that set it, when there is one
+  int64_t ts_event_ns = 0;
+  int64_t ts_recv_ns = 0;
+  uint32_t flags = quality_none;
+};
+
+/// What flows between pipeline stages: a batch of canonical events.
+struct event_batch {
+  std::vector<trade> trades;
+  std::vector<quote> quotes;
+  std::vector<bar> bars;
+
+  size_t size() const noexcept {
+    return trades.size() + quotes.size() + bars.size();
+  }
+  bool empty() const noexcept { return size() == 0; }
+};
+
+/// Wire payloads as received from a provider, before normalization.
+struct raw_batch {
+  provider source = provider::simulator;
+  std::vector<std::string> frames; ///< one provider message each
+  int64_t ts_recv_ns = 0;          ///< when the frames arrived
+};
+
+} // namespace tickflow

@@ -1,0 +1,123 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pipeline/model/decimal.hpp"
+#include "pipeline/model/error.hpp"
+#include "pipeline/model/interval.hpp"
+
+namespace tickflow {
+
+/// What a full link between two pipeline stages does at its source.
+enum class overflow_policy : uint8_t {
+  block, ///< the source pauses until the pipeline catches up
+  drop,  ///< the source drops the batch and counts it
+};
+
+/// [log]
+struct log_settings {
+  std::string level = "info"; ///< trace, debug, info, warn, error, critical, off
+  bool json = false;          ///< format = json: one JSON object per line
+};
+
+/// [actors]: the CAF scheduler.
+struct actor_settings {
+  size_t threads = 2; ///< CAF worker threads
+};
+
+/// [gateway]: REST over HTTP/1.1 with keep-alive.
+struct gateway_settings {
+  std::string bind = "127.0.0.1";
+  uint16_t port = 8003;
+  size_t max_connections = 1024;
+  int64_t request_timeout_ns = 5'000'000'000; ///< time to answer one request
+  int64_t idle_timeout_ns = 60'000'000'000;   ///< keep-alive idle limit
+  size_t max_header_bytes = 8192;
+  size_t max_body_bytes = 1 << 20;
+};
+
+/// [broadcaster]: WebSocket server for live events.
+struct broadcaster_settings {
+  std::string bind = "127.0.0.1";
+  uint16_t port = 8004;
+  std::string path = "/api/v1/stream";
+  size_t max_clients = 1000;
+  size_t max_message_bytes = 65536;     ///< biggest client frame accepted
+  size_t client_queue_bytes = 4 << 20;  ///< unsent bytes before a slow client is dropped
+  size_t max_channels_per_client = 256;
+};
+
+/// [pipeline]: links between stages.
+struct pipeline_settings {
+  size_t queue_bound = 64; ///< batches in flight per link before backpressure
+  overflow_policy overflow = overflow_policy::block;
+};
+
+/// [validator]
+struct validator_settings {
+  size_t count = 2; ///< validator actors; events are sharded by instrument
+};
+
+/// [cache]: the in-process L1 and the bounded in-memory bar store.
+struct cache_settings {
+  size_t max_instruments = 10000;
+  size_t max_bars_per_series = 1000; ///< per (instrument, interval)
+};
+
+/// [supervisor]
+struct supervisor_settings {
+  int64_t restart_backoff_min_ns = 100'000'000;   ///< first restart delay
+  int64_t restart_backoff_max_ns = 30'000'000'000; ///< cap on the delay
+  int64_t restart_reset_after_ns = 60'000'000'000; ///< healthy this long: delay resets
+};
+
+/// One simulated instrument.
+struct simulated_symbol {
+  std::string instrument; ///< canonical id
+  decimal start_price;
+};
+
+/// [simulator]: the random-walk provider of the embedded default.
+struct simulator_settings {
+  std::vector<simulated_symbol> symbols;
+  decimal tick_size = decimal::from_parts(1, 2);  ///< price grid (0.01)
+  decimal lot_size = decimal::from_parts(1, 3);   ///< size grid (0.001)
+  uint32_t max_lots = 1000;          ///< trade size is 1..max_lots lots
+  uint32_t max_step_ticks = 5;       ///< a trade moves the price by -n..n ticks
+  double trades_per_second = 20;     ///< per symbol
+  uint64_t seed = 42;
+  std::vector<interval> bar_intervals{interval::s1, interval::m1};
+  int64_t timer_ns = 10'000'000;     ///< how often the actor emits a batch
+};
+
+/// The whole effective configuration: which actors exist and how they behave.
+struct topology {
+  log_settings log;
+  actor_settings actors;
+  gateway_settings gateway;
+  broadcaster_settings broadcaster;
+  pipeline_settings pipeline;
+  validator_settings validator;
+  cache_settings cache;
+  supervisor_settings supervisor;
+  std::vector<std::string> providers{"simulator"}; ///< [providers] enabled
+  simulator_settings simulator;
+};
+
+/// Parses INI text (the format of configs/*.ini) into a validated topology.
+/// `source` names the text in errors (a path or "<embedded default>").
+/// Any problem is errc::config_invalid with a one-line context of the form
+///   "<source>:<line>: <section>.<key>: <problem>"
+/// (line omitted when the problem is not tied to a line). Unknown sections
+/// and keys are errors, so typos never pass silently.
+result<topology> load_topology(std::string_view ini_text,
+                               std::string_view source);
+
+/// The embedded default (configs/default.ini compiled into the binary).
+std::string_view default_config_text() noexcept;
+
+} // namespace tickflow
