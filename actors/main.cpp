@@ -1,1 +1,168 @@
-int main() { return 0; }
+// tickflow: the market-data service. Parses the command line and the config,
+// then runs the actor system and the network I/O thread until SIGINT/SIGTERM.
+
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <caf/all.hpp>
+
+#include "actors/cli.hpp"
+#include "actors/logging.hpp"
+#include "actors/messages.hpp"
+#include "actors/supervisor.hpp"
+#include "pipeline/topology/topology.hpp"
+
+using namespace tickflow;
+
+namespace {
+
+constexpr int exit_ok = 0;
+constexpr int exit_failure = 1;
+constexpr int exit_usage = 2;
+
+/// Loads the config named on the command line, or the embedded default.
+result<topology> load_config(const std::string& path) {
+  if (path.empty())
+    return load_topology(default_config_text(), "<embedded default>");
+  std::ifstream in{path, std::ios::binary};
+  if (!in)
+    return error{errc::config_invalid, path + ": cannot open file"};
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad())
+    return error{errc::config_invalid, path + ": cannot read file"};
+  return load_topology(text.str(), path);
+}
+
+bool valid_log_level(const std::string& level) {
+  for (auto x : {"trace", "debug", "info", "warn", "error", "critical", "off"})
+    if (level == x)
+      return true;
+  return false;
+}
+
+/// Runs the service until a signal or a fatal stage failure.
+int run(const topology& topo) {
+  auto log = logger("tickflow");
+  boost::asio::io_context ioc{1};
+  auto work = boost::asio::make_work_guard(ioc);
+  std::thread io{[&] { ioc.run(); }};
+  int code = exit_ok;
+  {
+    caf::actor_system_config cfg;
+    cfg.set("scheduler.max-threads", topo.actors.threads);
+    caf::actor_system sys{cfg};
+    auto sup = spawn_supervisor(sys, topo, ioc);
+    caf::scoped_actor self{sys};
+    self->monitor(sup);
+    bool started = false;
+    self->request(sup, std::chrono::seconds{15}, start_atom::value)
+      .receive(
+        [&](const listen_ports& p) {
+          started = true;
+          log->info("tickflow {} ready: REST http://{}:{}  WebSocket ws://{}:{}{}",
+                    TICKFLOW_VERSION, topo.gateway.bind, p.rest,
+                    topo.broadcaster.bind, p.ws, topo.broadcaster.path);
+        },
+        [&](caf::error& e) {
+          log->error("cannot start: {}", sys.render(e));
+          code = exit_failure;
+        });
+    bool supervisor_alive = true;
+    if (started) {
+      boost::asio::signal_set signals{ioc, SIGINT, SIGTERM};
+      caf::actor me = caf::actor_cast<caf::actor>(self);
+      signals.async_wait([me](const boost::system::error_code& ec, int sig) {
+        if (!ec)
+          caf::anon_send(me, shutdown_atom::value, static_cast<int32_t>(sig));
+      });
+      self->receive(
+        [&](shutdown_atom, int32_t sig) {
+          log->info("signal {} received: shutting down", sig);
+        },
+        [&](caf::down_msg& dm) {
+          supervisor_alive = false;
+          log->critical("supervisor stopped: {}", sys.render(dm.reason));
+          code = exit_failure;
+        });
+      boost::system::error_code ignored;
+      signals.cancel(ignored);
+    }
+    if (supervisor_alive) {
+      self->send_exit(sup, caf::exit_reason::user_shutdown);
+      self->receive([](caf::down_msg&) {}, // nop
+                    caf::after(std::chrono::seconds{10}) >> [&] {
+                      log->error("supervisor did not stop within 10 s");
+                    });
+    }
+  } // ~actor_system waits for every actor
+  // Let the servers close their clients (posted by the actors), then stop.
+  work.reset();
+  boost::asio::steady_timer deadline{ioc, std::chrono::seconds{3}};
+  deadline.async_wait([&](const boost::system::error_code&) { ioc.stop(); });
+  io.join();
+  log->info("tickflow stopped");
+  spdlog::shutdown();
+  return code;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);
+  auto opts = parse_cli(std::vector<std::string>(argv + 1, argv + argc));
+  if (!opts) {
+    std::cerr << "tickflow: " << opts.err().context << '\n';
+    return exit_usage;
+  }
+  using mode = cli_options::mode_kind;
+  switch (opts->mode) {
+    case mode::help:
+      std::cout << usage_text();
+      return exit_ok;
+    case mode::version:
+      std::cout << "tickflow " << TICKFLOW_VERSION << '\n';
+      return exit_ok;
+    case mode::print_config:
+      std::cout << default_config_text();
+      return exit_ok;
+    default:
+      break;
+  }
+  auto topo = load_config(opts->config_path);
+  if (!topo) {
+    std::cerr << topo.err().context << '\n';
+    return exit_usage;
+  }
+  if (opts->mode == mode::check_config) {
+    std::cout << opts->config_path << ": ok\n";
+    return exit_ok;
+  }
+  if (opts->port)
+    topo->gateway.port = static_cast<uint16_t>(*opts->port);
+  if (opts->ws_port)
+    topo->broadcaster.port = static_cast<uint16_t>(*opts->ws_port);
+  if (opts->log_level) {
+    if (!valid_log_level(*opts->log_level)) {
+      std::cerr << "tickflow: --log-level: unknown level \"" << *opts->log_level
+                << "\"\n";
+      return exit_usage;
+    }
+    topo->log.level = *opts->log_level;
+  }
+  if (topo->gateway.port != 0 && topo->gateway.port == topo->broadcaster.port
+      && topo->gateway.bind == topo->broadcaster.bind) {
+    std::cerr << "tickflow: REST and WebSocket ports must differ (both "
+              << topo->gateway.port << ")\n";
+    return exit_usage;
+  }
+  setup_logging(topo->log);
+  return run(*topo);
+}

@@ -1,0 +1,108 @@
+#pragma once
+
+// Credit-based backpressure between pipeline stages.
+//
+// Every link allows at most `bound` batches in flight. The receiver acks a
+// batch once it has handled it and its own downstream links have room; while
+// they are full it holds the ack back, so a slow sink slows its upstream all
+// the way to the provider, whose overflow policy then decides (block or drop).
+// Queues stay bounded without any lock shared between actors.
+
+#include <cstddef>
+#include <utility>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "actors/messages.hpp"
+
+namespace tickflow {
+
+/// The sending side of one link.
+class flow_link {
+ public:
+  flow_link() = default;
+  flow_link(caf::actor dest, size_t bound) : dest_(std::move(dest)), bound_(bound) {}
+
+  const caf::actor& dest() const noexcept { return dest_; }
+  bool has_credit() const noexcept { return inflight_ < bound_; }
+  size_t inflight() const noexcept { return inflight_; }
+
+  /// True if `sender` is this link's receiver (an ack belongs to this link).
+  bool is(const caf::strong_actor_ptr& sender) const noexcept {
+    return dest_ && sender == caf::actor_cast<caf::strong_actor_ptr>(dest_);
+  }
+
+  /// Sends a batch (or any message) and takes one credit.
+  template <class Self, class... Ts>
+  void send(Self* self, Ts&&... xs) {
+    ++inflight_;
+    self->send(dest_, std::forward<Ts>(xs)...);
+  }
+
+  void acked() noexcept {
+    if (inflight_ > 0)
+      --inflight_;
+  }
+
+  /// Forgets in-flight batches (the receiver died and was replaced).
+  void reset(caf::actor dest) {
+    dest_ = std::move(dest);
+    inflight_ = 0;
+  }
+
+ private:
+  caf::actor dest_;
+  size_t bound_ = 1;
+  size_t inflight_ = 0;
+};
+
+/// Acks a stage owes its upstream, held while its downstream is full.
+class held_acks {
+ public:
+  /// Acks the current sender now, or holds the ack if `can_ack` is false.
+  template <class Self>
+  void ack_or_hold(Self* self, bool can_ack) {
+    auto& sender = self->current_sender();
+    if (!sender)
+      return;
+    if (can_ack)
+      self->send(caf::actor_cast<caf::actor>(sender), ack_atom::value);
+    else
+      held_.push_back(sender);
+  }
+
+  /// Releases every held ack (call when the downstream has room again).
+  template <class Self>
+  void release(Self* self) {
+    for (auto& up : held_)
+      self->send(caf::actor_cast<caf::actor>(up), ack_atom::value);
+    held_.clear();
+  }
+
+  size_t size() const noexcept { return held_.size(); }
+
+ private:
+  std::vector<caf::strong_actor_ptr> held_;
+};
+
+/// True when every link has credit.
+inline bool all_have_credit(const std::vector<flow_link>& links) noexcept {
+  for (auto& l : links)
+    if (!l.has_credit())
+      return false;
+  return true;
+}
+
+/// Routes an ack from `sender` to its link; false if no link matches.
+inline bool ack_link(std::vector<flow_link>& links,
+                     const caf::strong_actor_ptr& sender) noexcept {
+  for (auto& l : links)
+    if (l.is(sender)) {
+      l.acked();
+      return true;
+    }
+  return false;
+}
+
+} // namespace tickflow

@@ -1,0 +1,168 @@
+#pragma once
+
+// The one place where the canonical model meets CAF: atoms, inspect()
+// overloads (CAF 0.17 signature) and the message types between actors.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "api/http_types.hpp"
+#include "api/ws_server.hpp"
+#include "pipeline/model/events.hpp"
+
+namespace tickflow {
+
+// -- atoms (CAF 0.17: at most 10 characters) ------------------------------------
+
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using ack_atom = caf::atom_constant<caf::atom("ack")>;
+using start_atom = caf::atom_constant<caf::atom("start")>;
+using stats_atom = caf::atom_constant<caf::atom("stats")>;
+using get_price_atom = caf::atom_constant<caf::atom("getprice")>;
+using get_bars_atom = caf::atom_constant<caf::atom("getbars")>;
+using ready_atom = caf::atom_constant<caf::atom("ready")>;
+using restart_atom = caf::atom_constant<caf::atom("restart")>;
+using providers_atom = caf::atom_constant<caf::atom("providers")>;
+using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
+using ws_open_atom = caf::atom_constant<caf::atom("wsopen")>;
+using ws_text_atom = caf::atom_constant<caf::atom("wstext")>;
+using ws_close_atom = caf::atom_constant<caf::atom("wsclose")>;
+
+// -- inspect() for the canonical model ------------------------------------------
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, decimal& x) {
+  return f(caf::meta::type_name("decimal"), x.mantissa, x.scale);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, trade& x) {
+  return f(caf::meta::type_name("trade"), x.instrument, x.provider_symbol,
+           x.source, x.price, x.size, x.aggressor, x.trade_id, x.ts_event_ns,
+           x.ts_recv_ns, x.flags);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, quote& x) {
+  return f(caf::meta::type_name("quote"), x.instrument, x.provider_symbol,
+           x.source, x.bid_price, x.bid_size, x.ask_price, x.ask_size,
+           x.ts_event_ns, x.ts_recv_ns, x.flags);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, bar& x) {
+  return f(caf::meta::type_name("bar"), x.instrument, x.provider_symbol,
+           x.source, x.span, x.open_time_ns, x.open, x.high, x.low, x.close,
+           x.volume, x.trade_count, x.closed, x.ts_recv_ns, x.flags);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, price& x) {
+  return f(caf::meta::type_name("price"), x.instrument, x.source, x.value,
+           x.trade_id, x.ts_event_ns, x.ts_recv_ns, x.flags);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, event_batch& x) {
+  return f(caf::meta::type_name("event_batch"), x.trades, x.quotes, x.bars);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, raw_batch& x) {
+  return f(caf::meta::type_name("raw_batch"), x.source, x.frames,
+           x.ts_recv_ns);
+}
+
+// -- actor-level messages -----------------------------------------------------------
+
+/// Counters every pipeline stage reports on stats_atom.
+struct stage_stats {
+  std::string name;
+  uint64_t batches_in = 0;
+  uint64_t events_in = 0;
+  uint64_t events_out = 0;
+  uint64_t rejected = 0;  ///< bad data, counted by reason in the logs
+  uint64_t dropped = 0;   ///< overflow policy "drop"
+  uint64_t held = 0;      ///< upstream acks held back right now (backpressure)
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, stage_stats& x) {
+  return f(caf::meta::type_name("stage_stats"), x.name, x.batches_in,
+           x.events_in, x.events_out, x.rejected, x.dropped, x.held);
+}
+
+/// Bound ports of the network-facing actors, answered to start_atom.
+struct listen_ports {
+  uint16_t rest = 0;
+  uint16_t ws = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, listen_ports& x) {
+  return f(caf::meta::type_name("listen_ports"), x.rest, x.ws);
+}
+
+/// What a lookup found.
+enum class lookup_status : uint8_t {
+  ok,       ///< found
+  unknown,  ///< instrument is not known to tickflow
+  no_data,  ///< known, but nothing has arrived yet
+};
+
+/// Reply to get_price_atom.
+struct price_reply {
+  lookup_status status = lookup_status::unknown;
+  price value;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, price_reply& x) {
+  return f(caf::meta::type_name("price_reply"), x.status, x.value);
+}
+
+/// Argument of get_bars_atom: the newest `limit` bars in [start, end].
+struct bars_query {
+  std::string instrument;
+  interval span = interval::m1;
+  size_t limit = 100;
+  int64_t start_ns = 0; ///< 0: unbounded
+  int64_t end_ns = 0;   ///< 0: unbounded
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, bars_query& x) {
+  return f(caf::meta::type_name("bars_query"), x.instrument, x.span, x.limit,
+           x.start_ns, x.end_ns);
+}
+
+/// Reply to get_bars_atom, oldest bar first.
+struct bars_reply {
+  lookup_status status = lookup_status::unknown;
+  std::vector<bar> bars;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, bars_reply& x) {
+  return f(caf::meta::type_name("bars_reply"), x.status, x.bars);
+}
+
+/// One REST request with the means to answer it (local only: holds a callback).
+struct http_call {
+  api::http_request request;
+  api::responder reply;
+};
+
+/// A WebSocket client that just connected (local only: holds a weak handle).
+struct ws_opened {
+  uint64_t id = 0;
+  api::ws_client client;
+};
+
+} // namespace tickflow
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tickflow::http_call)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tickflow::ws_opened)

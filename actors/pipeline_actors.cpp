@@ -1,0 +1,217 @@
+#include "actors/pipeline_actors.hpp"
+
+#include <functional>
+#include <map>
+#include <string_view>
+
+#include "actors/flow.hpp"
+#include "actors/logging.hpp"
+#include "actors/messages.hpp"
+#include "adapters/simulator/simulator_feed.hpp"
+#include "adapters/simulator/simulator_parse.hpp"
+#include "pipeline/validate/event_rules.hpp"
+
+namespace tickflow {
+
+size_t shard_of(std::string_view instrument, size_t count) noexcept {
+  return count <= 1 ? 0 : std::hash<std::string_view>{}(instrument) % count;
+}
+
+namespace {
+
+// -- normalizer -------------------------------------------------------------------
+
+struct normalizer_state {
+  std::vector<flow_link> validators;
+  held_acks upstream;
+  symbol_map simulator_symbols;
+  std::map<errc, uint64_t> parse_errors;
+  stage_stats stats{"normalizer"};
+  log_throttle throttle;
+  std::shared_ptr<spdlog::logger> log = logger("pipeline");
+  static inline const char* name = "normalizer";
+};
+
+/// Moves every event of `all` into the shard of its instrument.
+void distribute(event_batch& all, std::vector<event_batch>& shards) {
+  auto n = shards.size();
+  for (auto& x : all.trades)
+    shards[shard_of(x.instrument, n)].trades.push_back(std::move(x));
+  for (auto& x : all.quotes)
+    shards[shard_of(x.instrument, n)].quotes.push_back(std::move(x));
+  for (auto& x : all.bars)
+    shards[shard_of(x.instrument, n)].bars.push_back(std::move(x));
+}
+
+caf::behavior normalizer(caf::stateful_actor<normalizer_state>* self,
+                         topology topo, std::vector<caf::actor> validators) {
+  auto& st = self->state;
+  for (auto& v : validators)
+    st.validators.emplace_back(std::move(v), topo.pipeline.queue_bound);
+  st.simulator_symbols = simulator::feed{topo.simulator}.symbols();
+  return {
+    [=](raw_batch& in) {
+      auto& st = self->state;
+      st.stats.batches_in += 1;
+      st.stats.events_in += in.frames.size();
+      event_batch parsed;
+      for (auto& frame : in.frames) {
+        result<void> r = errc::unknown_symbol;
+        if (in.source == provider::simulator)
+          r = simulator::parse_frame(frame, st.simulator_symbols,
+                                     in.ts_recv_ns, parsed);
+        else
+          r = error{errc::invalid_argument, "no parser for provider"};
+        if (!r) {
+          st.stats.rejected += 1;
+          st.parse_errors[r.err().code] += 1;
+          uint64_t suppressed = 0;
+          if (st.throttle.allow(suppressed))
+            st.log->warn("rejected {} payload: {} ({} similar suppressed)",
+                         to_string(in.source), r.err().message(), suppressed);
+        }
+      }
+      st.stats.events_out += parsed.size();
+      if (st.validators.size() == 1) {
+        if (!parsed.empty())
+          st.validators[0].send(self, std::move(parsed));
+      } else {
+        std::vector<event_batch> shards(st.validators.size());
+        distribute(parsed, shards);
+        for (size_t i = 0; i < shards.size(); ++i)
+          if (!shards[i].empty())
+            st.validators[i].send(self, std::move(shards[i]));
+      }
+      st.upstream.ack_or_hold(self, all_have_credit(st.validators));
+      st.stats.held = st.upstream.size();
+    },
+    [=](ack_atom) {
+      auto& st = self->state;
+      ack_link(st.validators, self->current_sender());
+      if (all_have_credit(st.validators))
+        st.upstream.release(self);
+      st.stats.held = st.upstream.size();
+    },
+    [=](stats_atom) { return self->state.stats; },
+  };
+}
+
+// -- validator --------------------------------------------------------------------
+
+struct validator_state {
+  flow_link router;
+  held_acks upstream;
+  std::map<rule, uint64_t> rejected_by_rule;
+  stage_stats stats;
+  log_throttle throttle;
+  std::shared_ptr<spdlog::logger> log = logger("pipeline");
+  static inline const char* name = "validator";
+};
+
+/// Keeps the events of `xs` that pass their rules; counts the others.
+template <class Event>
+void keep_valid(std::vector<Event>& xs, validator_state& st) {
+  auto out = xs.begin();
+  for (auto& x : xs) {
+    if (auto why = check(x)) {
+      st.stats.rejected += 1;
+      st.rejected_by_rule[why->why] += 1;
+      uint64_t suppressed = 0;
+      if (st.throttle.allow(suppressed))
+        st.log->warn("{}: rejected {} from {}: {}: {} ({} similar suppressed)",
+                     st.stats.name, x.instrument, to_string(x.source),
+                     to_string(why->why), why->reason, suppressed);
+      continue;
+    }
+    if (&*out != &x)
+      *out = std::move(x);
+    ++out;
+  }
+  xs.erase(out, xs.end());
+}
+
+caf::behavior validator(caf::stateful_actor<validator_state>* self,
+                        topology topo, size_t index, caf::actor router) {
+  auto& st = self->state;
+  st.router = flow_link{std::move(router), topo.pipeline.queue_bound};
+  st.stats.name = "validator." + std::to_string(index);
+  return {
+    [=](event_batch& batch) {
+      auto& st = self->state;
+      st.stats.batches_in += 1;
+      st.stats.events_in += batch.size();
+      keep_valid(batch.trades, st);
+      keep_valid(batch.quotes, st);
+      keep_valid(batch.bars, st);
+      st.stats.events_out += batch.size();
+      if (!batch.empty())
+        st.router.send(self, std::move(batch));
+      st.upstream.ack_or_hold(self, st.router.has_credit());
+      st.stats.held = st.upstream.size();
+    },
+    [=](ack_atom) {
+      auto& st = self->state;
+      st.router.acked();
+      if (st.router.has_credit())
+        st.upstream.release(self);
+      st.stats.held = st.upstream.size();
+    },
+    [=](stats_atom) { return self->state.stats; },
+  };
+}
+
+// -- router -----------------------------------------------------------------------
+
+struct router_state {
+  std::vector<flow_link> sinks;
+  held_acks upstream;
+  stage_stats stats{"router"};
+  static inline const char* name = "router";
+};
+
+caf::behavior router(caf::stateful_actor<router_state>* self, topology topo,
+                     std::vector<caf::actor> sinks) {
+  for (auto& s : sinks)
+    self->state.sinks.emplace_back(std::move(s), topo.pipeline.queue_bound);
+  return {
+    [=](event_batch& batch) {
+      auto& st = self->state;
+      st.stats.batches_in += 1;
+      st.stats.events_in += batch.size();
+      st.stats.events_out += batch.size();
+      // One message shared by every sink (copy-on-write: sinks only read).
+      auto msg = caf::make_message(std::move(batch));
+      for (auto& sink : st.sinks)
+        sink.send(self, msg);
+      st.upstream.ack_or_hold(self, all_have_credit(st.sinks));
+      st.stats.held = st.upstream.size();
+    },
+    [=](ack_atom) {
+      auto& st = self->state;
+      ack_link(st.sinks, self->current_sender());
+      if (all_have_credit(st.sinks))
+        st.upstream.release(self);
+      st.stats.held = st.upstream.size();
+    },
+    [=](stats_atom) { return self->state.stats; },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_normalizer(caf::actor_system& sys, const topology& topo,
+                            std::vector<caf::actor> validators) {
+  return sys.spawn(normalizer, topo, std::move(validators));
+}
+
+caf::actor spawn_validator(caf::actor_system& sys, const topology& topo,
+                           size_t index, caf::actor router) {
+  return sys.spawn(validator, topo, index, std::move(router));
+}
+
+caf::actor spawn_router(caf::actor_system& sys, const topology& topo,
+                        std::vector<caf::actor> sinks) {
+  return sys.spawn(router, topo, std::move(sinks));
+}
+
+} // namespace tickflow

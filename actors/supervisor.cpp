@@ -1,0 +1,206 @@
+#include "actors/supervisor.hpp"
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "actors/broadcaster_actor.hpp"
+#include "actors/cache_actor.hpp"
+#include "actors/clock.hpp"
+#include "actors/gateway_actor.hpp"
+#include "actors/logging.hpp"
+#include "actors/messages.hpp"
+#include "actors/pipeline_actors.hpp"
+#include "actors/provider_actor.hpp"
+#include "pipeline/flow/restart_backoff.hpp"
+
+namespace tickflow {
+
+namespace {
+
+/// One supervised provider slot: its current actor and restart bookkeeping.
+struct provider_slot {
+  std::string name;
+  caf::actor actor;
+  int64_t started_ns = 0;
+  restart_backoff backoff;
+};
+
+struct supervisor_state {
+  topology topo;
+  boost::asio::io_context* ioc = nullptr;
+  caf::actor cache, broadcaster, router, normalizer, gateway;
+  std::vector<caf::actor> validators;
+  std::vector<provider_slot> providers;
+  bool stopping = false;
+  std::shared_ptr<spdlog::logger> log = logger("supervisor");
+  static inline const char* name = "supervisor";
+
+  /// Every actor but the providers, in pipeline order.
+  std::vector<caf::actor> stages() const {
+    std::vector<caf::actor> xs{normalizer};
+    xs.insert(xs.end(), validators.begin(), validators.end());
+    xs.insert(xs.end(), {router, cache, broadcaster, gateway});
+    return xs;
+  }
+};
+
+using supervisor_ptr = caf::stateful_actor<supervisor_state>*;
+
+/// Instruments known before any event arrives: the configured ones.
+std::vector<std::string> configured_instruments(const topology& topo) {
+  std::vector<std::string> xs;
+  for (auto& p : topo.providers)
+    if (p == "simulator")
+      for (auto& s : topo.simulator.symbols)
+        xs.push_back(s.instrument);
+  return xs;
+}
+
+void spawn_provider(supervisor_ptr self, provider_slot& slot) {
+  auto& st = self->state;
+  slot.actor = spawn_simulator_provider(self->system(), st.topo, st.normalizer);
+  slot.started_ns = now_ns();
+  self->monitor(slot.actor);
+}
+
+void build(supervisor_ptr self) {
+  auto& st = self->state;
+  auto& sys = self->system();
+  auto& topo = st.topo;
+  auto known = configured_instruments(topo);
+  st.cache = spawn_cache(sys, topo, known);
+  st.broadcaster = spawn_broadcaster(sys, topo, *st.ioc, known);
+  st.router = spawn_router(sys, topo, {st.cache, st.broadcaster});
+  for (size_t i = 0; i < topo.validator.count; ++i)
+    st.validators.push_back(spawn_validator(sys, topo, i, st.router));
+  st.normalizer = spawn_normalizer(sys, topo, st.validators);
+  st.gateway = spawn_gateway(sys, topo, *st.ioc, st.cache);
+  for (auto& a : st.stages())
+    self->monitor(a);
+  auto& sup = topo.supervisor;
+  for (auto& name : topo.providers) {
+    st.providers.push_back(provider_slot{
+      name, {}, 0,
+      restart_backoff{sup.restart_backoff_min_ns, sup.restart_backoff_max_ns,
+                      sup.restart_reset_after_ns}});
+    spawn_provider(self, st.providers.back());
+  }
+  st.log->info("topology: {} provider(s) [{}], {} validator(s), queue bound {}",
+               topo.providers.size(), fmt::join(topo.providers, ", "),
+               topo.validator.count, topo.pipeline.queue_bound);
+}
+
+/// Stops every child, providers first so the pipeline drains from its head.
+void stop_all(supervisor_ptr self, const caf::error& reason) {
+  auto& st = self->state;
+  st.stopping = true;
+  for (auto& p : st.providers)
+    if (p.actor)
+      self->send_exit(p.actor, reason);
+  for (auto& a : st.stages())
+    if (a)
+      self->send_exit(a, reason);
+}
+
+caf::behavior supervisor(supervisor_ptr self, topology topo,
+                         boost::asio::io_context* ioc) {
+  self->state.topo = std::move(topo);
+  self->state.ioc = ioc;
+  build(self);
+  self->set_down_handler([=](caf::down_msg& dm) {
+    auto& st = self->state;
+    if (st.stopping)
+      return;
+    for (size_t i = 0; i < st.providers.size(); ++i) {
+      auto& p = st.providers[i];
+      if (p.actor && p.actor.address() == dm.source) {
+        auto delay = p.backoff.on_crash(p.started_ns, now_ns());
+        st.log->warn("provider {} stopped ({}): restart #{} in {} ms", p.name,
+                     self->system().render(dm.reason), p.backoff.streak(),
+                     delay / 1'000'000);
+        p.actor = nullptr;
+        self->delayed_send(self, std::chrono::nanoseconds{delay},
+                           restart_atom::value, static_cast<uint64_t>(i));
+        return;
+      }
+    }
+    st.log->critical("pipeline stage stopped ({}): shutting down",
+                     self->system().render(dm.reason));
+    auto reason = dm.reason ? dm.reason : caf::make_error(caf::exit_reason::unknown);
+    stop_all(self, reason);
+    self->quit(reason);
+  });
+  self->set_exit_handler([=](caf::exit_msg& em) {
+    stop_all(self, em.reason);
+    self->quit(em.reason);
+  });
+  return {
+    [=](start_atom) -> caf::result<listen_ports> {
+      auto rp = self->make_response_promise<listen_ports>();
+      auto& st = self->state;
+      auto timeout = std::chrono::seconds{10};
+      self->request(st.broadcaster, timeout, start_atom::value)
+        .then(
+          [=](uint16_t ws_port) mutable {
+            self->request(self->state.gateway, timeout, start_atom::value)
+              .then([=](uint16_t rest_port) mutable {
+                      rp.deliver(listen_ports{rest_port, ws_port});
+                    },
+                    [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+          },
+          [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+      return rp;
+    },
+    [=](restart_atom, uint64_t index) {
+      auto& st = self->state;
+      if (st.stopping || index >= st.providers.size())
+        return;
+      spawn_provider(self, st.providers[index]);
+      st.log->info("provider {} restarted", st.providers[index].name);
+    },
+    [=](providers_atom) {
+      std::vector<caf::actor> xs;
+      for (auto& p : self->state.providers)
+        if (p.actor)
+          xs.push_back(p.actor);
+      return xs;
+    },
+    [=](stats_atom) -> caf::result<std::vector<stage_stats>> {
+      // Ask every stage, gather the answers in pipeline order.
+      auto& st = self->state;
+      std::vector<caf::actor> all;
+      for (auto& p : st.providers)
+        if (p.actor)
+          all.push_back(p.actor);
+      for (auto& a : st.stages())
+        all.push_back(a);
+      auto rp = self->make_response_promise<std::vector<stage_stats>>();
+      auto results = std::make_shared<std::vector<stage_stats>>(all.size());
+      auto pending = std::make_shared<size_t>(all.size());
+      for (size_t i = 0; i < all.size(); ++i)
+        self->request(all[i], std::chrono::seconds{2}, stats_atom::value)
+          .then(
+            [=](const stage_stats& s) mutable {
+              (*results)[i] = s;
+              if (--*pending == 0)
+                rp.deliver(*results);
+            },
+            [=](caf::error&) mutable {
+              (*results)[i].name = "unavailable";
+              if (--*pending == 0)
+                rp.deliver(*results);
+            });
+      return rp;
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_supervisor(caf::actor_system& sys, topology topo,
+                            boost::asio::io_context& ioc) {
+  return sys.spawn(supervisor, std::move(topo), &ioc);
+}
+
+} // namespace tickflow

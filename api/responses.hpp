@@ -1,0 +1,34 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pipeline/model/events.hpp"
+
+namespace tickflow::api {
+
+/// How fresh a value is, from its age: realtime (< 5 s), near-realtime
+/// (< 60 s), delayed (< 1 day), end-of-day (older).
+std::string_view freshness_class(int64_t age_ns) noexcept;
+
+/// Where an answer came from and how fresh it is; on every data response.
+struct provenance {
+  std::string source = "l1"; ///< l1, redis, postgres, or a provider name
+  bool cached = true;
+  int64_t as_of_ns = 0;      ///< event time of the newest value in the answer
+  int64_t now_ns = 0;        ///< when the answer was made
+};
+
+/// Body of GET /api/v1/data/price: the price object (event_json) plus
+/// "source", "cached", "as_of" (ISO-8601), "age_ms" and "freshness".
+std::string price_body(const price& p, const provenance& from);
+
+/// Body of GET /api/v1/data/ohlcv:
+///   {"instrument":..,"interval":..,"count":n,"bars":[...],
+///    "source":..,"cached":..,"as_of":..,"age_ms":..,"freshness":..}
+std::string ohlcv_body(std::string_view instrument, interval span,
+                       const std::vector<bar>& bars, const provenance& from);
+
+} // namespace tickflow::api

@@ -1,0 +1,247 @@
+#include "api/ws_protocol.hpp"
+
+#include <algorithm>
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include "api/event_json.hpp"
+
+namespace tickflow::api {
+
+namespace {
+
+/// Most channels one subscribe/unsubscribe may name.
+constexpr size_t max_channels_per_command = 256;
+
+/// Longest channel name accepted in a command.
+constexpr size_t max_channel_name_bytes = 128;
+
+/// Longest piece of client input echoed back in an error context.
+constexpr size_t max_echo_bytes = 64;
+
+std::string_view kind_name(channel_kind kind) noexcept {
+  switch (kind) {
+    case channel_kind::trades:
+      return "trades";
+    case channel_kind::quotes:
+      return "quotes";
+    case channel_kind::bars:
+      return "bars";
+  }
+  return "trades";
+}
+
+/// Client input quoted in an error context: at most max_echo_bytes, ASCII
+/// only (other bytes become '?', so a cut never leaves broken UTF-8).
+std::string echo(std::string_view text) {
+  std::string out;
+  auto n = std::min(text.size(), max_echo_bytes);
+  out.reserve(n + 3);
+  for (size_t i = 0; i < n; ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    out += c < 0x80 ? static_cast<char>(c) : '?';
+  }
+  if (text.size() > n)
+    out += "...";
+  return out;
+}
+
+std::string join_channel(std::string_view kind, std::string_view rest) {
+  std::string out;
+  out.reserve(kind.size() + 1 + rest.size());
+  out.append(kind.data(), kind.size());
+  out += ':';
+  out.append(rest.data(), rest.size());
+  return out;
+}
+
+template <class Event>
+std::string make_event_message(std::string_view type, const Event& x) {
+  std::string out;
+  out.reserve(384);
+  out += "{\"type\":\"";
+  out.append(type.data(), type.size());
+  out += "\",\"channel\":";
+  append_json_string(out, channel_of(x));
+  out += ",\"data\":";
+  append_json(out, x);
+  out += '}';
+  return out;
+}
+
+std::string make_channels_message(std::string_view type,
+                                   const std::vector<std::string>& channels) {
+  std::string out;
+  out += "{\"type\":\"";
+  out.append(type.data(), type.size());
+  out += "\",\"channels\":[";
+  for (size_t i = 0; i < channels.size(); ++i) {
+    if (i > 0)
+      out += ',';
+    append_json_string(out, channels[i]);
+  }
+  out += "]}";
+  return out;
+}
+
+} // namespace
+
+// -- channels -----------------------------------------------------------------
+
+std::string channel::name() const {
+  if (kind == channel_kind::bars) {
+    std::string out{"bars:"};
+    out += to_string(span);
+    out += ':';
+    out += instrument;
+    return out;
+  }
+  return join_channel(kind_name(kind), instrument);
+}
+
+result<channel> parse_channel(std::string_view name) {
+  if (name.empty())
+    return error{errc::invalid_argument, "empty channel name"};
+  auto colon = name.find(':');
+  if (colon == std::string_view::npos)
+    return error{errc::invalid_argument,
+                 "channel needs kind:instrument: " + echo(name)};
+  auto kind = name.substr(0, colon);
+  auto rest = name.substr(colon + 1);
+  channel out;
+  if (kind == "trades") {
+    out.kind = channel_kind::trades;
+  } else if (kind == "quotes") {
+    out.kind = channel_kind::quotes;
+  } else if (kind == "bars") {
+    out.kind = channel_kind::bars;
+    auto next = rest.find(':');
+    if (next == std::string_view::npos)
+      return error{errc::invalid_argument,
+                   "bars channel needs bars:interval:instrument: "
+                     + echo(name)};
+    auto span = parse_interval(rest.substr(0, next));
+    if (!span)
+      return error{errc::invalid_argument,
+                   "unknown interval: " + echo(rest.substr(0, next))};
+    out.span = *span;
+    rest = rest.substr(next + 1);
+  } else {
+    return error{errc::invalid_argument,
+                 "unknown channel kind: " + echo(kind)};
+  }
+  if (!is_canonical_instrument(rest))
+    return error{errc::invalid_argument,
+                 "not a canonical instrument id: " + echo(rest)};
+  out.instrument = std::string{rest};
+  return out;
+}
+
+std::string channel_of(const trade& x) {
+  return join_channel("trades", x.instrument);
+}
+
+std::string channel_of(const quote& x) {
+  return join_channel("quotes", x.instrument);
+}
+
+std::string channel_of(const bar& x) {
+  std::string out{"bars:"};
+  out += to_string(x.span);
+  out += ':';
+  out += x.instrument;
+  return out;
+}
+
+// -- client commands ------------------------------------------------------------
+
+result<client_command> parse_client_command(std::string_view text) {
+  // Iterative parsing: a frame full of '[' must not exhaust the stack.
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
+  if (doc.HasParseError())
+    return error{errc::malformed,
+                 std::string{"invalid JSON at offset "}
+                   + std::to_string(doc.GetErrorOffset()) + ": "
+                   + rapidjson::GetParseError_En(doc.GetParseError())};
+  if (!doc.IsObject())
+    return error{errc::malformed, "command must be a JSON object"};
+  auto op_it = doc.FindMember("op");
+  if (op_it == doc.MemberEnd() || !op_it->value.IsString())
+    return error{errc::malformed, "op"};
+  std::string_view op{op_it->value.GetString(),
+                      op_it->value.GetStringLength()};
+  client_command cmd{};
+  if (op == "ping") {
+    cmd.op = client_command::op_kind::ping;
+    return cmd; // channels, if any, are ignored
+  }
+  if (op == "subscribe")
+    cmd.op = client_command::op_kind::subscribe;
+  else if (op == "unsubscribe")
+    cmd.op = client_command::op_kind::unsubscribe;
+  else
+    return error{errc::invalid_argument, "unknown op: " + echo(op)};
+  auto ch_it = doc.FindMember("channels");
+  if (ch_it == doc.MemberEnd() || !ch_it->value.IsArray())
+    return error{errc::malformed, "channels"};
+  const auto& arr = ch_it->value;
+  if (arr.Size() > max_channels_per_command)
+    return error{errc::malformed,
+                 "channels: more than "
+                   + std::to_string(max_channels_per_command)};
+  cmd.channels.reserve(arr.Size());
+  for (const auto& entry : arr.GetArray()) {
+    if (!entry.IsString())
+      return error{errc::malformed, "channels: entries must be strings"};
+    if (entry.GetStringLength() > max_channel_name_bytes)
+      return error{errc::malformed,
+                   "channels: entry longer than "
+                     + std::to_string(max_channel_name_bytes) + " bytes"};
+    cmd.channels.emplace_back(entry.GetString(), entry.GetStringLength());
+  }
+  return cmd;
+}
+
+// -- server messages ------------------------------------------------------------
+
+std::string event_message(const trade& x) {
+  return make_event_message("trade", x);
+}
+
+std::string event_message(const quote& x) {
+  return make_event_message("quote", x);
+}
+
+std::string event_message(const bar& x) {
+  return make_event_message("bar", x);
+}
+
+std::string subscribed_message(const std::vector<std::string>& channels) {
+  return make_channels_message("subscribed", channels);
+}
+
+std::string unsubscribed_message(const std::vector<std::string>& channels) {
+  return make_channels_message("unsubscribed", channels);
+}
+
+std::string pong_message() {
+  return "{\"type\":\"pong\"}";
+}
+
+std::string error_message(std::string_view code, std::string_view message,
+                          std::string_view channel) {
+  std::string out{"{\"type\":\"error\",\"code\":"};
+  append_json_string(out, code);
+  out += ",\"message\":";
+  append_json_string(out, message);
+  if (!channel.empty()) {
+    out += ",\"channel\":";
+    append_json_string(out, channel);
+  }
+  out += '}';
+  return out;
+}
+
+} // namespace tickflow::api

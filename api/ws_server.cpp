@@ -1,0 +1,417 @@
+#include "api/ws_server.hpp"
+
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <websocketpp/config/asio_no_tls.hpp>
+#include <websocketpp/server.hpp>
+
+#include "api/event_json.hpp"
+
+namespace tickflow::api {
+
+namespace {
+
+// -- websocketpp configuration ---------------------------------------------------
+
+/// Data websocketpp keeps inside every connection (it derives from this).
+struct ws_connection_data {
+  uint64_t id = 0; ///< 0 until the connection opens; then unique per server
+};
+
+/// config::asio (Boost.Asio, no TLS) plus our per-connection data.
+struct ws_config : websocketpp::config::asio {
+  using type = ws_config;
+  using connection_base = ws_connection_data;
+};
+
+using endpoint_type = websocketpp::server<ws_config>;
+using connection_ptr = endpoint_type::connection_ptr;
+using message_ptr = endpoint_type::message_ptr;
+using hdl_set = std::set<websocketpp::connection_hdl,
+                         std::owner_less<websocketpp::connection_hdl>>;
+
+/// Largest HTTP body accepted on this port (only GETs are served).
+constexpr size_t max_http_body_bytes = 16 * 1024;
+
+/// The path of a request target, without the query string.
+std::string_view path_of(const std::string& resource) {
+  std::string_view res{resource};
+  return res.substr(0, res.find('?'));
+}
+
+/// {"error":{"code":"...","message":"..."}}, the shape of every API error.
+std::string error_body(std::string_view code, std::string_view message) {
+  std::string out{"{\"error\":{\"code\":"};
+  append_json_string(out, code);
+  out += ",\"message\":";
+  append_json_string(out, message);
+  out += "}}";
+  return out;
+}
+
+void set_json_response(const connection_ptr& con,
+                       websocketpp::http::status_code::value status,
+                       std::string body) {
+  con->set_status(status);
+  con->replace_header("Content-Type", "application/json");
+  con->replace_header("Cache-Control", "no-store");
+  con->set_body(std::move(body));
+}
+
+// -- core -----------------------------------------------------------------------
+
+/// Everything the server owns. Shared so that work posted to the io_context
+/// (stop, the deferred release in ~ws_server) never outlives it; websocketpp
+/// handlers hold it weakly.
+struct ws_server_core : std::enable_shared_from_this<ws_server_core> {
+  ws_server_core(boost::asio::io_context& ctx, ws_server_options options,
+                 ws_callbacks cbs)
+      : ioc(ctx), opts(std::move(options)), callbacks(std::move(cbs)) {
+    // nop
+  }
+
+  boost::asio::io_context& ioc;
+  const ws_server_options opts;
+  const ws_callbacks callbacks;
+  endpoint_type endpoint;
+  websocketpp::lib::error_code init_ec;
+  std::atomic<uint16_t> bound_port{0};
+  /// Set by ~ws_server: no user callback runs after the server is gone.
+  std::atomic<bool> detached{false};
+
+  // Guarded by mtx: validated or open connections, id counter, stop flag.
+  // Held only briefly and never across a call into websocketpp or user code.
+  std::mutex mtx;
+  hdl_set live;
+  uint64_t next_id = 0;
+  bool stopping = false;
+
+  void init();
+  connection_ptr con_of(const websocketpp::connection_hdl& hdl);
+
+  // Handlers; all run on the I/O thread.
+  bool on_validate(const websocketpp::connection_hdl& hdl);
+  void on_open(const websocketpp::connection_hdl& hdl);
+  void on_close(const websocketpp::connection_hdl& hdl);
+  void on_fail(const websocketpp::connection_hdl& hdl);
+  void on_message(const websocketpp::connection_hdl& hdl, message_ptr msg);
+  void on_http(const websocketpp::connection_hdl& hdl);
+
+  /// Closes every validated or open connection with 1001 (any thread).
+  void close_all();
+  /// Closes the acceptor (I/O thread, or while the io_context is not running).
+  void stop_listening();
+
+  template <class F>
+  void notify(F&& f) {
+    if (detached.load(std::memory_order_acquire))
+      return;
+    // A throwing callback must not unwind through websocketpp and the
+    // io_context: the exception is dropped here (callbacks only hand off).
+    try {
+      f();
+    } catch (...) {
+      // nop
+    }
+  }
+};
+
+void ws_server_core::init() {
+  endpoint.clear_access_channels(websocketpp::log::alevel::all);
+  endpoint.clear_error_channels(websocketpp::log::elevel::all);
+  endpoint.init_asio(&ioc, init_ec);
+  if (init_ec)
+    return;
+  endpoint.set_user_agent("tickflow");
+  endpoint.set_max_message_size(opts.max_message_bytes);
+  endpoint.set_max_http_body_size(max_http_body_bytes);
+  endpoint.set_reuse_addr(true);
+  endpoint.set_socket_init_handler(
+    [](websocketpp::connection_hdl, boost::asio::ip::tcp::socket& s) {
+      boost::system::error_code ec;
+      s.set_option(boost::asio::ip::tcp::no_delay(true), ec); // best effort
+    });
+  // Handlers hold the core weakly: connections may outlive the server.
+  std::weak_ptr<ws_server_core> weak = shared_from_this();
+  endpoint.set_validate_handler([weak](websocketpp::connection_hdl hdl) {
+    auto self = weak.lock();
+    return self && self->on_validate(hdl);
+  });
+  endpoint.set_open_handler([weak](websocketpp::connection_hdl hdl) {
+    if (auto self = weak.lock())
+      self->on_open(hdl);
+  });
+  endpoint.set_close_handler([weak](websocketpp::connection_hdl hdl) {
+    if (auto self = weak.lock())
+      self->on_close(hdl);
+  });
+  endpoint.set_fail_handler([weak](websocketpp::connection_hdl hdl) {
+    if (auto self = weak.lock())
+      self->on_fail(hdl);
+  });
+  endpoint.set_message_handler(
+    [weak](websocketpp::connection_hdl hdl, message_ptr msg) {
+      if (auto self = weak.lock())
+        self->on_message(hdl, std::move(msg));
+    });
+  endpoint.set_http_handler([weak](websocketpp::connection_hdl hdl) {
+    if (auto self = weak.lock())
+      self->on_http(hdl);
+  });
+}
+
+connection_ptr
+ws_server_core::con_of(const websocketpp::connection_hdl& hdl) {
+  websocketpp::lib::error_code ec;
+  auto con = endpoint.get_con_from_hdl(hdl, ec);
+  return ec ? nullptr : con;
+}
+
+bool ws_server_core::on_validate(const websocketpp::connection_hdl& hdl) {
+  auto con = con_of(hdl);
+  if (!con)
+    return false;
+  auto path = path_of(con->get_resource());
+  if (path != opts.path) {
+    std::string msg{"no WebSocket endpoint at "};
+    msg.append(path.data(), path.size());
+    set_json_response(con, websocketpp::http::status_code::not_found,
+                      error_body("not_found", msg));
+    return false;
+  }
+  {
+    std::lock_guard<std::mutex> guard{mtx};
+    if (!stopping && live.size() < opts.max_clients) {
+      live.insert(hdl);
+      return true;
+    }
+  }
+  set_json_response(con, websocketpp::http::status_code::service_unavailable,
+                    error_body("unavailable", "too many WebSocket clients"));
+  return false;
+}
+
+void ws_server_core::on_open(const websocketpp::connection_hdl& hdl) {
+  auto con = con_of(hdl);
+  if (!con)
+    return;
+  bool stopped_meanwhile = false;
+  {
+    std::lock_guard<std::mutex> guard{mtx};
+    if (stopping)
+      stopped_meanwhile = true;
+    else
+      con->id = ++next_id;
+  }
+  if (stopped_meanwhile) {
+    // Validated before stop() and opened after it: never reported.
+    websocketpp::lib::error_code ec;
+    con->close(websocketpp::close::status::going_away, "going away", ec);
+    return;
+  }
+  auto id = con->id;
+  notify([&] {
+    if (callbacks.on_open)
+      callbacks.on_open(id, ws_client{hdl});
+  });
+}
+
+void ws_server_core::on_close(const websocketpp::connection_hdl& hdl) {
+  {
+    std::lock_guard<std::mutex> guard{mtx};
+    live.erase(hdl);
+  }
+  auto con = con_of(hdl);
+  if (!con || con->id == 0)
+    return;
+  auto id = con->id;
+  notify([&] {
+    if (callbacks.on_close)
+      callbacks.on_close(id);
+  });
+}
+
+void ws_server_core::on_fail(const websocketpp::connection_hdl& hdl) {
+  // Never opened (rejected or a failed handshake): nothing to report.
+  std::lock_guard<std::mutex> guard{mtx};
+  live.erase(hdl);
+}
+
+void ws_server_core::on_message(const websocketpp::connection_hdl& hdl,
+                                message_ptr msg) {
+  auto con = con_of(hdl);
+  if (!con || !msg)
+    return;
+  if (msg->get_opcode() != websocketpp::frame::opcode::text) {
+    websocketpp::lib::error_code ec;
+    con->close(websocketpp::close::status::unsupported_data,
+               "binary frames are not supported", ec);
+    return;
+  }
+  auto id = con->id;
+  notify([&] {
+    if (callbacks.on_message)
+      callbacks.on_message(id, std::move(msg->get_raw_payload()));
+  });
+}
+
+void ws_server_core::on_http(const websocketpp::connection_hdl& hdl) {
+  auto con = con_of(hdl);
+  if (!con)
+    return;
+  auto path = path_of(con->get_resource());
+  if (path == "/health") {
+    set_json_response(con, websocketpp::http::status_code::ok,
+                      "{\"status\":\"ok\"}");
+    return;
+  }
+  std::string msg{"no route for "};
+  msg.append(path.data(), path.size());
+  set_json_response(con, websocketpp::http::status_code::not_found,
+                    error_body("not_found", msg));
+}
+
+void ws_server_core::close_all() {
+  std::vector<websocketpp::connection_hdl> targets;
+  {
+    std::lock_guard<std::mutex> guard{mtx};
+    stopping = true;
+    targets.assign(live.begin(), live.end());
+  }
+  for (auto& hdl : targets) {
+    // Open ones close now; ones still in the handshake close in on_open.
+    if (auto con = con_of(hdl)) {
+      websocketpp::lib::error_code ec;
+      con->close(websocketpp::close::status::going_away, "going away", ec);
+    }
+  }
+}
+
+void ws_server_core::stop_listening() {
+  if (!endpoint.is_listening())
+    return;
+  websocketpp::lib::error_code ec;
+  endpoint.stop_listening(ec);
+}
+
+} // namespace
+
+// -- ws_server ------------------------------------------------------------------
+
+struct ws_server::impl {
+  std::shared_ptr<ws_server_core> core;
+};
+
+ws_server::ws_server(boost::asio::io_context& ioc, ws_server_options opts,
+                     ws_callbacks callbacks)
+    : impl_(std::make_unique<impl>()) {
+  impl_->core = std::make_shared<ws_server_core>(ioc, std::move(opts),
+                                                 std::move(callbacks));
+  impl_->core->init();
+}
+
+ws_server::~ws_server() {
+  auto core = std::move(impl_->core);
+  core->detached.store(true, std::memory_order_release);
+  core->close_all();
+  if (core->ioc.stopped())
+    return; // nothing runs any more: the acceptor closes with the core
+  // The acceptor belongs to the I/O thread. Close it there, then release the
+  // core two turns later, after the cancelled accept has completed (it
+  // refers to the endpoint).
+  boost::asio::post(core->ioc, [core] {
+    core->stop_listening();
+    boost::asio::post(core->ioc, [core] {
+      boost::asio::post(core->ioc, [core] {
+        // nop: the last reference goes here
+      });
+    });
+  });
+}
+
+result<void> ws_server::listen(const std::string& address, uint16_t port) {
+  auto& core = *impl_->core;
+  auto fail = [&](const std::string& reason) {
+    return error{errc::unavailable, "cannot listen on " + address + ":"
+                                      + std::to_string(port) + ": " + reason};
+  };
+  if (core.init_ec)
+    return fail(core.init_ec.message());
+  websocketpp::lib::error_code ec;
+  boost::system::error_code aec;
+  auto ip = boost::asio::ip::make_address(address, aec);
+  if (!aec) // numeric: bind directly, no resolver involved
+    core.endpoint.listen(boost::asio::ip::tcp::endpoint{ip, port}, ec);
+  else // a host name such as "localhost"
+    core.endpoint.listen(address, std::to_string(port), ec);
+  if (ec)
+    return fail(ec.message());
+  core.endpoint.start_accept(ec);
+  if (ec) {
+    core.stop_listening();
+    return fail(ec.message());
+  }
+  auto local = core.endpoint.get_local_endpoint(aec);
+  if (aec) {
+    core.stop_listening();
+    return fail(aec.message());
+  }
+  core.bound_port.store(local.port(), std::memory_order_release);
+  return {};
+}
+
+uint16_t ws_server::port() const {
+  return impl_->core->bound_port.load(std::memory_order_acquire);
+}
+
+bool ws_server::send(const ws_client& client, const std::string& text) {
+  try {
+    auto con = impl_->core->con_of(client);
+    if (!con)
+      return false;
+    // connection::send locks internally and posts the write to the I/O thread.
+    return !con->send(text, websocketpp::frame::opcode::text);
+  } catch (...) {
+    return false; // e.g. bad_alloc while copying the frame
+  }
+}
+
+size_t ws_server::buffered_bytes(const ws_client& client) {
+  auto con = impl_->core->con_of(client);
+  // websocketpp reads this counter without its write lock: a snapshot that
+  // may be one write behind, which is all a slow-client check needs.
+  return con ? con->get_buffered_amount() : 0;
+}
+
+void ws_server::close(const ws_client& client, uint16_t code,
+                      const std::string& reason) {
+  try {
+    if (auto con = impl_->core->con_of(client)) {
+      websocketpp::lib::error_code ec;
+      con->close(code, reason, ec);
+    }
+  } catch (...) {
+    // nop: closing a client must not throw
+  }
+}
+
+void ws_server::stop() {
+  auto core = impl_->core;
+  core->close_all();
+  // The acceptor is touched on the I/O thread only (inline when we are on it
+  // or when nothing runs the io_context).
+  auto& ioc = core->ioc;
+  if (ioc.get_executor().running_in_this_thread() || ioc.stopped())
+    core->stop_listening();
+  else
+    boost::asio::post(ioc, [core] { core->stop_listening(); });
+}
+
+} // namespace tickflow::api

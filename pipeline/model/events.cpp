@@ -1,0 +1,42 @@
+#include "pipeline/model/events.hpp"
+
+namespace tickflow {
+
+namespace {
+
+constexpr size_t max_instrument_length = 32;
+
+bool is_upper_alnum(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+bool is_separator(char c) noexcept {
+  return c == '-' || c == '.' || c == '=' || c == '_' || c == '/' || c == ':';
+}
+
+} // namespace
+
+bool is_canonical_instrument(std::string_view id) noexcept {
+  if (id.empty() || id.size() > max_instrument_length)
+    return false;
+  if (!is_upper_alnum(id[0]))
+    return false;
+  for (char c : id)
+    if (!is_upper_alnum(c) && !is_separator(c))
+      return false;
+  return true;
+}
+
+std::string_view to_string(side s) noexcept {
+  switch (s) {
+    case side::unknown:
+      return "unknown";
+    case side::buy:
+      return "buy";
+    case side::sell:
+      return "sell";
+  }
+  return "unknown";
+}
+
+} // namespace tickflow

@@ -1,0 +1,872 @@
+#include "pipeline/topology/topology.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <optional>
+#include <utility>
+
+#include "pipeline/model/events.hpp"
+#include "pipeline/model/provider.hpp"
+#include "pipeline/model/time.hpp"
+#include "pipeline/topology/ini.hpp"
+
+namespace tickflow {
+
+namespace {
+
+// -- constants ----------------------------------------------------------------
+
+constexpr int64_t ns_per_h = 3600 * ns_per_s;
+constexpr uint64_t kib = 1024;
+constexpr uint64_t mib = 1024 * kib;
+
+constexpr std::string_view implemented_providers[] = {"simulator"};
+
+// -- small helpers ------------------------------------------------------------
+
+/// A problem with one value: config_invalid with only the problem as context.
+error bad(std::string problem) {
+  return error{errc::config_invalid, std::move(problem)};
+}
+
+std::string_view trim(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
+  return s;
+}
+
+/// Splits "a, b ,c" into trimmed items; nullopt when an item is empty
+/// ("a,,b", "a,"). An empty or blank text gives an empty list.
+std::optional<std::vector<std::string_view>> split_list(std::string_view s) {
+  std::vector<std::string_view> out;
+  if (trim(s).empty())
+    return out;
+  size_t pos = 0;
+  while (true) {
+    auto comma = s.find(',', pos);
+    auto item = trim(s.substr(pos, comma == std::string_view::npos
+                                     ? std::string_view::npos
+                                     : comma - pos));
+    if (item.empty())
+      return std::nullopt;
+    out.push_back(item);
+    if (comma == std::string_view::npos)
+      return out;
+    pos = comma + 1;
+  }
+}
+
+error empty_item(std::string_view value) {
+  return bad("list has an empty item: " + quote_for_error(value));
+}
+
+/// "1h", "30s", "100ms", ...: the biggest unit that divides ns exactly.
+std::string format_duration(int64_t ns) {
+  struct unit {
+    int64_t ns;
+    const char* suffix;
+  };
+  static constexpr unit units[] = {
+    {ns_per_h, "h"},  {60 * ns_per_s, "m"}, {ns_per_s, "s"},
+    {ns_per_ms, "ms"}, {ns_per_us, "us"},        {1, "ns"},
+  };
+  for (auto& u : units)
+    if (ns != 0 && ns % u.ns == 0)
+      return std::to_string(ns / u.ns) + u.suffix;
+  return std::to_string(ns) + "ns";
+}
+
+/// Levenshtein distance, for "did you mean" hints.
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
+                         diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+/// " (did you mean X?)" for the closest name within 2 edits, else
+/// " (known: a, b, c)".
+template <class Names, class Render>
+std::string hint(std::string_view wrong, const Names& names, Render render) {
+  size_t best = 3;
+  std::string_view best_name;
+  for (auto& n : names) {
+    auto d = edit_distance(wrong, n.name);
+    if (d < best) {
+      best = d;
+      best_name = n.name;
+    }
+  }
+  if (!best_name.empty())
+    return " (did you mean " + render(best_name) + "?)";
+  std::string out = " (known: ";
+  bool first = true;
+  for (auto& n : names) {
+    if (!first)
+      out += ", ";
+    first = false;
+    out.append(n.name);
+  }
+  out += ')';
+  return out;
+}
+
+// -- value parsers ------------------------------------------------------------
+// Each returns the value or config_invalid whose context is the problem only
+// (the caller prefixes "<source>:<line>: <section>.<key>: ").
+
+/// Decimal digits only, within lo..hi.
+result<uint64_t> parse_uint(std::string_view s, uint64_t lo, uint64_t hi) {
+  auto fail = [&] {
+    return bad("must be an integer in " + std::to_string(lo) + ".."
+               + std::to_string(hi) + ", got " + quote_for_error(s));
+  };
+  if (s.empty())
+    return fail();
+  uint64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9')
+      return fail();
+    auto d = static_cast<uint64_t>(c - '0');
+    if (v > (std::numeric_limits<uint64_t>::max() - d) / 10)
+      return fail();
+    v = v * 10 + d;
+  }
+  if (v < lo || v > hi)
+    return fail();
+  return v;
+}
+
+/// Integer plus unit (ns, us, ms, s, m, h) within lo_ns..hi_ns; in ns.
+result<int64_t> parse_duration(std::string_view s, int64_t lo_ns,
+                               int64_t hi_ns) {
+  auto fail = [&] {
+    return bad("must be a duration in " + format_duration(lo_ns) + ".."
+               + format_duration(hi_ns)
+               + " (an integer and a unit: ns, us, ms, s, m, h), got "
+               + quote_for_error(s));
+  };
+  size_t digits = 0;
+  while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9')
+    ++digits;
+  if (digits == 0 || digits > 18)
+    return fail();
+  int64_t count = 0;
+  for (size_t i = 0; i < digits; ++i)
+    count = count * 10 + (s[i] - '0');
+  auto unit = s.substr(digits);
+  int64_t scale = 0;
+  if (unit == "ns")
+    scale = 1;
+  else if (unit == "us")
+    scale = ns_per_us;
+  else if (unit == "ms")
+    scale = ns_per_ms;
+  else if (unit == "s")
+    scale = ns_per_s;
+  else if (unit == "m")
+    scale = 60 * ns_per_s;
+  else if (unit == "h")
+    scale = ns_per_h;
+  else
+    return fail();
+  if (count > std::numeric_limits<int64_t>::max() / scale)
+    return fail();
+  auto ns = count * scale;
+  if (ns < lo_ns || ns > hi_ns)
+    return fail();
+  return ns;
+}
+
+/// One of the names; returns its index.
+template <size_t N>
+result<size_t> parse_choice(std::string_view s,
+                            const std::array<std::string_view, N>& names) {
+  for (size_t i = 0; i < N; ++i)
+    if (s == names[i])
+      return i;
+  std::string all;
+  for (size_t i = 0; i < N; ++i) {
+    if (i > 0)
+      all += '|';
+    all.append(names[i]);
+  }
+  return bad("must be one of " + all + ", got " + quote_for_error(s));
+}
+
+/// A plain decimal > 0 (decimal::parse syntax).
+result<decimal> parse_positive_decimal(std::string_view s) {
+  auto d = decimal::parse(s);
+  if (!d || !d->is_positive())
+    return bad("must be a plain decimal > 0, got " + quote_for_error(s));
+  return *d;
+}
+
+// -- addresses ----------------------------------------------------------------
+
+/// A numeric IP address; IPv4 is kept in the first 4 bytes.
+struct ip_address {
+  bool v6 = false;
+  std::array<uint8_t, 16> bytes{};
+
+  bool is_any() const noexcept {
+    auto n = v6 ? 16u : 4u;
+    for (size_t i = 0; i < n; ++i)
+      if (bytes[i] != 0)
+        return false;
+    return true;
+  }
+
+  friend bool operator==(const ip_address& a, const ip_address& b) noexcept {
+    return a.v6 == b.v6 && a.bytes == b.bytes;
+  }
+};
+
+/// Dotted quad, each part 0..255 without leading zeros.
+std::optional<ip_address> parse_ipv4(std::string_view s) {
+  ip_address out;
+  for (size_t part = 0; part < 4; ++part) {
+    auto dot = s.find('.');
+    if ((part < 3) == (dot == std::string_view::npos))
+      return std::nullopt;
+    auto p = s.substr(0, dot);
+    if (p.empty() || p.size() > 3 || (p.size() > 1 && p[0] == '0'))
+      return std::nullopt;
+    unsigned v = 0;
+    for (char c : p) {
+      if (c < '0' || c > '9')
+        return std::nullopt;
+      v = v * 10 + static_cast<unsigned>(c - '0');
+    }
+    if (v > 255)
+      return std::nullopt;
+    out.bytes[part] = static_cast<uint8_t>(v);
+    s = dot == std::string_view::npos ? std::string_view{} : s.substr(dot + 1);
+  }
+  return out;
+}
+
+/// Colon-separated hex groups; the last one may be a dotted quad.
+bool parse_ipv6_groups(std::string_view s, bool v4_tail,
+                       std::vector<uint16_t>& out) {
+  if (s.empty())
+    return true;
+  size_t pos = 0;
+  while (true) {
+    auto colon = s.find(':', pos);
+    auto g = s.substr(pos, colon == std::string_view::npos
+                             ? std::string_view::npos
+                             : colon - pos);
+    if (colon == std::string_view::npos && v4_tail
+        && g.find('.') != std::string_view::npos) {
+      auto v4 = parse_ipv4(g);
+      if (!v4)
+        return false;
+      out.push_back(static_cast<uint16_t>(v4->bytes[0] << 8 | v4->bytes[1]));
+      out.push_back(static_cast<uint16_t>(v4->bytes[2] << 8 | v4->bytes[3]));
+      return true;
+    }
+    if (g.empty() || g.size() > 4)
+      return false;
+    unsigned v = 0;
+    for (char c : g) {
+      unsigned d;
+      if (c >= '0' && c <= '9')
+        d = static_cast<unsigned>(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        d = static_cast<unsigned>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F')
+        d = static_cast<unsigned>(c - 'A' + 10);
+      else
+        return false;
+      v = v * 16 + d;
+    }
+    out.push_back(static_cast<uint16_t>(v));
+    if (colon == std::string_view::npos)
+      return true;
+    pos = colon + 1;
+  }
+}
+
+/// RFC 4291 text form without zone id or brackets.
+std::optional<ip_address> parse_ipv6(std::string_view s) {
+  std::vector<uint16_t> head;
+  std::vector<uint16_t> tail;
+  auto gap = s.find("::");
+  if (gap == std::string_view::npos) {
+    if (!parse_ipv6_groups(s, true, head) || head.size() != 8)
+      return std::nullopt;
+  } else {
+    if (!parse_ipv6_groups(s.substr(0, gap), false, head)
+        || !parse_ipv6_groups(s.substr(gap + 2), true, tail)
+        || head.size() + tail.size() > 7)
+      return std::nullopt;
+  }
+  ip_address out;
+  out.v6 = true;
+  auto put = [&](size_t i, uint16_t g) {
+    out.bytes[2 * i] = static_cast<uint8_t>(g >> 8);
+    out.bytes[2 * i + 1] = static_cast<uint8_t>(g & 0xff);
+  };
+  for (size_t i = 0; i < head.size(); ++i)
+    put(i, head[i]);
+  for (size_t i = 0; i < tail.size(); ++i)
+    put(8 - tail.size() + i, tail[i]);
+  return out;
+}
+
+/// The addresses a bind text stands for ("localhost" is both loopbacks).
+std::vector<ip_address> bind_addresses(std::string_view s) {
+  if (s == "localhost") {
+    ip_address v4;
+    v4.bytes = {127, 0, 0, 1};
+    ip_address v6;
+    v6.v6 = true;
+    v6.bytes[15] = 1;
+    return {v4, v6};
+  }
+  if (auto a = parse_ipv4(s))
+    return {*a};
+  if (auto a = parse_ipv6(s))
+    return {*a};
+  return {};
+}
+
+result<void> check_bind(std::string_view s) {
+  if (bind_addresses(s).empty())
+    return bad("must be an IPv4 or IPv6 address literal or \"localhost\","
+               " got " + quote_for_error(s));
+  return {};
+}
+
+/// True when listening on both would clash (equal, or one is a wildcard
+/// covering the other; "::" covers IPv4 too on a dual-stack host).
+bool binds_overlap(std::string_view a, std::string_view b) {
+  for (auto& x : bind_addresses(a))
+    for (auto& y : bind_addresses(b))
+      if (x == y || (x.v6 && x.is_any()) || (y.v6 && y.is_any())
+          || (!x.v6 && !y.v6 && (x.is_any() || y.is_any())))
+        return true;
+  return false;
+}
+
+result<void> check_url_path(std::string_view s) {
+  bool ok = !s.empty() && s.front() == '/';
+  for (char c : s)
+    if (c <= ' ' || c == 0x7f || c == '?' || c == '#')
+      ok = false;
+  if (!ok)
+    return bad("must be a URL path starting with '/' (no blanks, '?' or"
+               " '#'), got " + quote_for_error(s));
+  return {};
+}
+
+// -- lists --------------------------------------------------------------------
+
+std::string known_providers() {
+  std::string out;
+  for (auto i = static_cast<int>(provider::simulator);
+       i <= static_cast<int>(provider::massive_futures); ++i) {
+    if (!out.empty())
+      out += ", ";
+    out.append(to_string(static_cast<provider>(i)));
+  }
+  return out;
+}
+
+result<std::vector<std::string>> parse_providers(std::string_view s) {
+  auto items = split_list(s);
+  if (!items)
+    return empty_item(s);
+  if (items->empty())
+    return bad("must list at least one provider");
+  std::vector<std::string> out;
+  for (auto name : *items) {
+    if (!provider_from_string(name))
+      return bad("unknown provider " + quote_for_error(name) + " (known: "
+                 + known_providers() + ")");
+    auto impl = std::find(std::begin(implemented_providers),
+                          std::end(implemented_providers), name);
+    if (impl == std::end(implemented_providers))
+      return bad("provider " + quote_for_error(name)
+                 + " is not implemented yet");
+    if (std::find(out.begin(), out.end(), name) != out.end())
+      return bad("provider " + quote_for_error(name) + " is listed twice");
+    out.emplace_back(name);
+  }
+  return out;
+}
+
+result<std::vector<simulated_symbol>> parse_symbols(std::string_view s) {
+  auto items = split_list(s);
+  if (!items)
+    return empty_item(s);
+  if (items->empty())
+    return bad("must list at least one INSTRUMENT:START_PRICE");
+  std::vector<simulated_symbol> out;
+  for (auto item : *items) {
+    // Instrument ids may contain ':', so the price follows the last one.
+    auto colon = item.rfind(':');
+    if (colon == std::string_view::npos)
+      return bad("entry " + quote_for_error(item)
+                 + " must be INSTRUMENT:START_PRICE");
+    auto id = trim(item.substr(0, colon));
+    auto px = trim(item.substr(colon + 1));
+    if (!is_canonical_instrument(id))
+      return bad(quote_for_error(id)
+                 + " is not a canonical instrument id (1 to 32 of A-Z, 0-9,"
+                   " '-', '.', '=', '_', '/', ':')");
+    auto price = decimal::parse(px);
+    if (!price || !price->is_positive())
+      return bad("start price of " + std::string{id}
+                 + " must be a plain decimal > 0, got " + quote_for_error(px));
+    for (auto& prev : out)
+      if (prev.instrument == id)
+        return bad("instrument " + quote_for_error(id) + " is listed twice");
+    out.push_back(simulated_symbol{std::string{id}, *price});
+  }
+  return out;
+}
+
+std::string known_intervals() {
+  std::string out;
+  for (auto i = static_cast<int>(interval::s1);
+       i <= static_cast<int>(interval::mo1); ++i) {
+    if (!out.empty())
+      out += ", ";
+    out.append(to_string(static_cast<interval>(i)));
+  }
+  return out;
+}
+
+result<std::vector<interval>> parse_intervals(std::string_view s) {
+  auto items = split_list(s);
+  if (!items)
+    return empty_item(s);
+  if (items->empty())
+    return bad("must list at least one interval");
+  std::vector<interval> out;
+  for (auto name : *items) {
+    auto iv = parse_interval(name);
+    if (!iv)
+      return bad("unknown interval " + quote_for_error(name) + " (known: "
+                 + known_intervals() + ")");
+    if (std::find(out.begin(), out.end(), *iv) != out.end())
+      return bad("interval " + quote_for_error(name) + " is listed twice");
+    out.push_back(*iv);
+  }
+  return out;
+}
+
+/// Events per second: a plain decimal in (0, 1e6].
+result<double> parse_rate(std::string_view s) {
+  auto d = decimal::parse(s);
+  if (!d || !d->is_positive()
+      || decimal::compare(*d, decimal::from_parts(1'000'000, 0)) > 0)
+    return bad("must be a number > 0 and <= 1000000, got "
+               + quote_for_error(s));
+  return d->to_double();
+}
+
+// -- setters ------------------------------------------------------------------
+
+template <class T>
+result<void> set_uint(std::string_view s, uint64_t lo, uint64_t hi, T& out) {
+  auto v = parse_uint(s, lo, hi);
+  if (!v)
+    return std::move(v).err();
+  out = static_cast<T>(*v);
+  return {};
+}
+
+result<void> set_duration(std::string_view s, int64_t lo, int64_t hi,
+                          int64_t& out) {
+  auto v = parse_duration(s, lo, hi);
+  if (!v)
+    return std::move(v).err();
+  out = *v;
+  return {};
+}
+
+result<void> set_bind(std::string_view s, std::string& out) {
+  auto ok = check_bind(s);
+  if (ok)
+    out = std::string{s};
+  return ok;
+}
+
+template <class T>
+result<void> set_parsed(result<T> v, T& out) {
+  if (!v)
+    return std::move(v).err();
+  out = std::move(*v);
+  return {};
+}
+
+// -- the schema ---------------------------------------------------------------
+
+using setter = result<void> (*)(std::string_view value, topology& t);
+
+struct key_spec {
+  std::string_view name;
+  setter apply;
+};
+
+struct section_spec {
+  std::string_view name;
+  std::vector<key_spec> keys;
+
+  const key_spec* find(std::string_view key) const noexcept {
+    for (auto& k : keys)
+      if (k.name == key)
+        return &k;
+    return nullptr;
+  }
+};
+
+constexpr std::array<std::string_view, 7> log_levels{
+  "trace", "debug", "info", "warn", "error", "critical", "off"};
+constexpr std::array<std::string_view, 2> log_formats{"text", "json"};
+constexpr std::array<std::string_view, 2> overflow_names{"block", "drop"};
+
+// Setters are capture-less lambdas: one line per key, range in plain sight.
+const std::vector<section_spec>& schema() {
+  static const std::vector<section_spec> specs{
+    {"log",
+     {
+       {"level",
+        [](std::string_view v, topology& t) -> result<void> {
+          auto i = parse_choice(v, log_levels);
+          if (!i)
+            return std::move(i).err();
+          t.log.level = std::string{log_levels[*i]};
+          return {};
+        }},
+       {"format",
+        [](std::string_view v, topology& t) -> result<void> {
+          auto i = parse_choice(v, log_formats);
+          if (!i)
+            return std::move(i).err();
+          t.log.json = *i == 1;
+          return {};
+        }},
+     }},
+    {"actors",
+     {
+       {"threads",
+        [](std::string_view v, topology& t) {
+          return set_uint(v, 1, 64, t.actors.threads);
+        }},
+     }},
+    {"gateway",
+     {
+       {"bind",
+        [](std::string_view v, topology& t) {
+          return set_bind(v, t.gateway.bind);
+        }},
+       {"port",
+        [](std::string_view v, topology& t) {
+          return set_uint(v, 0, 65535, t.gateway.port);
+        }},
+       {"max-connections",
+        [](std::string_view v, topology& t) {
+          return set_uint(v, 1, 1'000'000, t.gateway.max_connections);
+        }},
+       {"request-timeout",
+        [](std::string_view v, topology& t) {
+          return set_duration(v, ns_per_ms, ns_per_h,
+                              t.gateway.request_timeout_ns);
+        }},
+       {"idle-timeout",
+        [](std::string_view v, topology& t) {
+          return set_duration(v, ns_per_ms, 24 * ns_per_h,
+                              t.gateway.idle_timeout_ns);
+        }},
+       {"max-header-bytes",
+        [](std::string_view v, topology& t) {
+          return set_uint(v, kib, mib, t.gateway.max_header_bytes);
+        }},
+       {"max-body-bytes",
+        [](std::string_view v, topology& t) {
+          return set_uint(v, 0, 64 * mib, t.gateway.max_body_bytes);
+        }},
+     }},
+    {"broadcaster",
+     {
+       {"bind",
+        [](std::string_view v, topology& t) {
+          return set_bind(v, t.broadcaster.bind);
+        }},
+       {"port",
+        [](std::string_view v, topology& t) {
+          return set_uint(v, 0, 65535, t.broadcaster.port);
+        }},
+       {"path",
+        [](std::string_view v, topology& t) -> result<void> {
+          auto ok = check_url_path(v);
+          if (ok)
+            t.broadcaster.path = std::string{v};
+          return ok;
+        }},
+       {"max-clients",
+        [](std::string_view v, topology& t) {
+          return set_uint(v, 1, 1'000'000, t.broadcaster.max_clients);
+        }},
+       {"max-message-bytes",
+        [](std::string_view v, topology& t) {
+          return set_uint(v, 1, 16 * mib, t.broadcaster.max_message_bytes);
+        }},
+       {"client-queue-bytes",
+        [](std::string_view v, topology& t) {
+          return set_uint(v, kib, 1024 * mib,
+                          t.broadcaster.client_queue_bytes);
+        }},
+       {"max-channels-per-client",
+        [](std::string_view v, topology& t) {
+          return set_uint(v, 1, 65536,
+                          t.broadcaster.max_channels_per_client);
+        }},
+     }},
+    {"pipeline",
+     {
+       {"queue-bound",
+        [](std::string_view v, topology& t) {
+          return set_uint(v, 1, 100'000, t.pipeline.queue_bound);
+        }},
+       {"overflow",
+        [](std::string_view v, topology& t) -> result<void> {
+          auto i = parse_choice(v, overflow_names);
+          if (!i)
+            return std::move(i).err();
+          t.pipeline.overflow = *i == 0 ? overflow_policy::block
+                                        : overflow_policy::drop;
+          return {};
+        }},
+     }},
+    {"validator",
+     {
+       {"count",
+        [](std::string_view v, topology& t) {
+          return set_uint(v, 1, 64, t.validator.count);
+        }},
+     }},
+    {"cache",
+     {
+       {"max-instruments",
+        [](std::string_view v, topology& t) {
+          return set_uint(v, 1, 10'000'000, t.cache.max_instruments);
+        }},
+       {"max-bars-per-series",
+        [](std::string_view v, topology& t) {
+          return set_uint(v, 1, 1'000'000, t.cache.max_bars_per_series);
+        }},
+     }},
+    {"supervisor",
+     {
+       {"restart-backoff-min",
+        [](std::string_view v, topology& t) {
+          return set_duration(v, ns_per_ms, ns_per_h,
+                              t.supervisor.restart_backoff_min_ns);
+        }},
+       {"restart-backoff-max",
+        [](std::string_view v, topology& t) {
+          return set_duration(v, ns_per_ms, ns_per_h,
+                              t.supervisor.restart_backoff_max_ns);
+        }},
+       {"restart-reset-after",
+        [](std::string_view v, topology& t) {
+          return set_duration(v, ns_per_s, 24 * ns_per_h,
+                              t.supervisor.restart_reset_after_ns);
+        }},
+     }},
+    {"providers",
+     {
+       {"enabled",
+        [](std::string_view v, topology& t) {
+          return set_parsed(parse_providers(v), t.providers);
+        }},
+     }},
+    {"simulator",
+     {
+       {"symbols",
+        [](std::string_view v, topology& t) {
+          return set_parsed(parse_symbols(v), t.simulator.symbols);
+        }},
+       {"tick-size",
+        [](std::string_view v, topology& t) {
+          return set_parsed(parse_positive_decimal(v), t.simulator.tick_size);
+        }},
+       {"lot-size",
+        [](std::string_view v, topology& t) {
+          return set_parsed(parse_positive_decimal(v), t.simulator.lot_size);
+        }},
+       {"max-lots",
+        [](std::string_view v, topology& t) {
+          return set_uint(v, 1, 1'000'000, t.simulator.max_lots);
+        }},
+       {"max-step-ticks",
+        [](std::string_view v, topology& t) {
+          return set_uint(v, 1, 1'000, t.simulator.max_step_ticks);
+        }},
+       {"trades-per-second",
+        [](std::string_view v, topology& t) {
+          return set_parsed(parse_rate(v), t.simulator.trades_per_second);
+        }},
+       {"seed",
+        [](std::string_view v, topology& t) {
+          return set_uint(v, 0, std::numeric_limits<uint64_t>::max(),
+                          t.simulator.seed);
+        }},
+       {"bar-intervals",
+        [](std::string_view v, topology& t) {
+          return set_parsed(parse_intervals(v), t.simulator.bar_intervals);
+        }},
+       {"timer",
+        [](std::string_view v, topology& t) {
+          return set_duration(v, ns_per_ms, ns_per_h, t.simulator.timer_ns);
+        }},
+     }},
+  };
+  return specs;
+}
+
+// -- error contexts -----------------------------------------------------------
+
+/// "<source>:<line>: <what>: <problem>", or without ":<line>" when line is 0.
+error config_error(std::string_view source, size_t line,
+                   std::string_view what, std::string_view problem) {
+  std::string ctx{source};
+  if (line > 0) {
+    ctx += ':';
+    ctx += std::to_string(line);
+  }
+  ctx += ": ";
+  ctx.append(what);
+  ctx += ": ";
+  ctx.append(problem);
+  return error{errc::config_invalid, std::move(ctx)};
+}
+
+/// Where each "section.key" was set in the file.
+using entry_index = std::map<std::string, const ini_entry*, std::less<>>;
+
+const ini_entry* lookup(const entry_index& set, std::string_view key) {
+  auto i = set.find(key);
+  return i == set.end() ? nullptr : i->second;
+}
+
+// -- cross-field checks -------------------------------------------------------
+
+result<void> check_backoff(const topology& t, const entry_index& set,
+                           std::string_view source) {
+  auto& s = t.supervisor;
+  if (s.restart_backoff_min_ns <= s.restart_backoff_max_ns)
+    return {};
+  // Report on the key the file set, max first.
+  if (auto e = lookup(set, "supervisor.restart-backoff-max"))
+    return config_error(source, e->line, "supervisor.restart-backoff-max",
+                        "must be >= restart-backoff-min ("
+                          + format_duration(s.restart_backoff_min_ns)
+                          + "), got " + quote_for_error(e->value));
+  auto e = lookup(set, "supervisor.restart-backoff-min");
+  return config_error(source, e ? e->line : 0,
+                      "supervisor.restart-backoff-min",
+                      "must be <= restart-backoff-max ("
+                        + format_duration(s.restart_backoff_max_ns)
+                        + "), got "
+                        + quote_for_error(
+                          e ? e->value
+                            : format_duration(s.restart_backoff_min_ns)));
+}
+
+result<void> check_ports(const topology& t, const entry_index& set,
+                         std::string_view source) {
+  auto& gw = t.gateway;
+  auto& bc = t.broadcaster;
+  if (gw.port == 0 || gw.port != bc.port || !binds_overlap(gw.bind, bc.bind))
+    return {};
+  auto port = std::to_string(gw.port);
+  auto g = lookup(set, "gateway.port");
+  auto e = lookup(set, "broadcaster.port");
+  // Report on broadcaster.port unless only gateway.port was set.
+  if (g && !e)
+    return config_error(source, g->line, "gateway.port",
+                        "port " + port + " is already used by"
+                          " broadcaster.port (bind " + bc.bind + ")");
+  return config_error(source, e ? e->line : 0, "broadcaster.port",
+                      "port " + port + " is already used by gateway.port"
+                        " (bind " + gw.bind + ")");
+}
+
+result<void> check_simulator(const topology& t, const entry_index& set,
+                             std::string_view source) {
+  auto on = std::find(t.providers.begin(), t.providers.end(), "simulator");
+  if (on == t.providers.end() || !t.simulator.symbols.empty())
+    return {};
+  auto e = lookup(set, "providers.enabled");
+  return config_error(source, 0, "simulator.symbols",
+                      e ? "required because providers.enabled (line "
+                            + std::to_string(e->line)
+                            + ") lists simulator"
+                        : std::string{"required because the simulator"
+                                      " provider is enabled by default"});
+}
+
+} // namespace
+
+result<topology> load_topology(std::string_view ini_text,
+                               std::string_view source) {
+  auto doc = parse_ini(ini_text, source);
+  if (!doc)
+    return std::move(doc).err();
+  auto& specs = schema();
+  topology t;
+  entry_index set;
+  // Map every entry in file order; the first problem wins.
+  for (auto& sec : doc->sections) {
+    auto spec = std::find_if(specs.begin(), specs.end(),
+                             [&](auto& s) { return s.name == sec.name; });
+    if (spec == specs.end())
+      return config_error(source, sec.line, "[" + sec.name + "]",
+                          "unknown section"
+                            + hint(sec.name, specs, [](std::string_view n) {
+                                return "[" + std::string{n} + "]";
+                              }));
+    for (auto& e : sec.entries) {
+      auto what = sec.name + "." + e.key;
+      auto key = spec->find(e.key);
+      if (key == nullptr)
+        return config_error(source, e.line, what,
+                            "unknown key"
+                              + hint(e.key, spec->keys,
+                                     [](std::string_view n) {
+                                       return quote_for_error(n);
+                                     }));
+      if (auto ok = key->apply(e.value, t); !ok)
+        return config_error(source, e.line, what, ok.err().context);
+      set.emplace(std::move(what), &e);
+    }
+  }
+  // Then the checks that span keys.
+  for (auto check : {check_backoff, check_ports, check_simulator})
+    if (auto ok = check(t, set, source); !ok)
+      return ok.err();
+  return t;
+}
+
+} // namespace tickflow

@@ -1,0 +1,276 @@
+#include "api/ws_protocol.hpp"
+
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+using namespace tickflow;
+using namespace tickflow::api;
+
+namespace {
+
+using op_kind = client_command::op_kind;
+
+rapidjson::Document parse(const std::string& text) {
+  rapidjson::Document doc;
+  doc.Parse(text.c_str(), text.size());
+  return doc;
+}
+
+std::string many_channels(size_t n) {
+  std::string out = R"({"op":"subscribe","channels":[)";
+  for (size_t i = 0; i < n; ++i) {
+    if (i > 0)
+      out += ',';
+    out += "\"trades:S" + std::to_string(i) + "\"";
+  }
+  out += "]}";
+  return out;
+}
+
+} // namespace
+
+// -- channels -------------------------------------------------------------------
+
+TEST(WsProtocol, ParseChannelGood) {
+  struct row {
+    std::string in;
+    channel_kind kind;
+    interval span;
+    std::string instrument;
+  };
+  const row rows[] = {
+    {"trades:BTC-USDT", channel_kind::trades, interval::m1, "BTC-USDT"},
+    {"quotes:AAPL", channel_kind::quotes, interval::m1, "AAPL"},
+    {"bars:1m:BTC-USDT", channel_kind::bars, interval::m1, "BTC-USDT"},
+    {"bars:1h:ETH-USDT", channel_kind::bars, interval::h1, "ETH-USDT"},
+    {"bars:1M:AAPL", channel_kind::bars, interval::mo1, "AAPL"},
+    {"trades:BRK.B", channel_kind::trades, interval::m1, "BRK.B"},
+    {"quotes:EURUSD=X", channel_kind::quotes, interval::m1, "EURUSD=X"},
+  };
+  for (const auto& r : rows) {
+    auto ch = parse_channel(r.in);
+    ASSERT_TRUE(ch) << r.in << ": " << ch.err().message();
+    EXPECT_EQ(ch->kind, r.kind) << r.in;
+    if (r.kind == channel_kind::bars) {
+      EXPECT_EQ(ch->span, r.span) << r.in;
+    }
+    EXPECT_EQ(ch->instrument, r.instrument) << r.in;
+    EXPECT_EQ(ch->name(), r.in); // round trip
+  }
+}
+
+TEST(WsProtocol, ParseChannelBad) {
+  const char* rows[] = {
+    "",                   // empty
+    "trades",             // no instrument
+    "trades:",            // empty instrument
+    "trade:BTC-USDT",     // bad kind
+    "TRADES:BTC-USDT",    // kinds are lowercase
+    "orders:BTC-USDT",    // unknown kind
+    "bars:7m:BTC-USDT",   // bad interval
+    "bars:BTC-USDT",      // no interval
+    "bars::BTC-USDT",     // empty interval
+    "bars:1m:",           // empty instrument
+    "trades:btc-usdt",    // lowercase instrument
+    "quotes:Aapl",        // mixed case
+    "trades:BTC USDT",    // space
+    "trades:-BTC",        // must start with a letter or digit
+    ":BTC-USDT",          // empty kind
+  };
+  for (const char* in : rows) {
+    auto ch = parse_channel(in);
+    ASSERT_FALSE(ch) << '"' << in << '"';
+    EXPECT_EQ(ch.err().code, errc::invalid_argument) << in;
+    EXPECT_FALSE(ch.err().context.empty()) << in;
+  }
+}
+
+TEST(WsProtocol, ParseChannelContextSaysWhy) {
+  EXPECT_NE(parse_channel("bars:7m:X").err().context.find("7m"),
+            std::string::npos);
+  EXPECT_NE(parse_channel("foo:X").err().context.find("foo"),
+            std::string::npos);
+  EXPECT_NE(parse_channel("trades:btc").err().context.find("btc"),
+            std::string::npos);
+}
+
+TEST(WsProtocol, ChannelOfEvents) {
+  trade t;
+  t.instrument = "BTC-USDT";
+  quote q;
+  q.instrument = "AAPL";
+  bar b;
+  b.instrument = "ETH-USDT";
+  b.span = interval::m5;
+  EXPECT_EQ(channel_of(t), "trades:BTC-USDT");
+  EXPECT_EQ(channel_of(q), "quotes:AAPL");
+  EXPECT_EQ(channel_of(b), "bars:5m:ETH-USDT");
+}
+
+// -- client commands --------------------------------------------------------------
+
+TEST(WsProtocol, ParseCommandGood) {
+  struct row {
+    std::string in;
+    op_kind op;
+    std::vector<std::string> channels;
+  };
+  const row rows[] = {
+    {R"({"op":"subscribe","channels":["trades:BTC-USDT","bars:1m:BTC-USDT"]})",
+     op_kind::subscribe,
+     {"trades:BTC-USDT", "bars:1m:BTC-USDT"}},
+    {R"({"op":"unsubscribe","channels":["quotes:AAPL"]})",
+     op_kind::unsubscribe,
+     {"quotes:AAPL"}},
+    {R"({"op":"ping"})", op_kind::ping, {}},
+    {R"( { "channels" : [ "trades:X" ] , "op" : "subscribe" } )",
+     op_kind::subscribe,
+     {"trades:X"}},
+    {R"({"op":"subscribe","channels":[]})", op_kind::subscribe, {}},
+    {R"({"op":"subscribe","channels":["x"],"id":7})", // unknown keys ignored
+     op_kind::subscribe,
+     {"x"}},
+    {R"({"op":"ping","channels":5})", op_kind::ping, {}},
+  };
+  for (const auto& r : rows) {
+    auto cmd = parse_client_command(r.in);
+    ASSERT_TRUE(cmd) << r.in << ": " << cmd.err().message();
+    EXPECT_EQ(cmd->op, r.op) << r.in;
+    EXPECT_EQ(cmd->channels, r.channels) << r.in;
+  }
+}
+
+TEST(WsProtocol, ParseCommandBad) {
+  struct row {
+    std::string in;
+    errc code;
+    std::string context_prefix;
+  };
+  const row rows[] = {
+    {"", errc::malformed, "invalid JSON"},
+    {"{", errc::malformed, "invalid JSON"},
+    {"not json", errc::malformed, "invalid JSON"},
+    {R"({"op":"ping"} trailing)", errc::malformed, "invalid JSON"},
+    {"[]", errc::malformed, "command must be"},
+    {R"("subscribe")", errc::malformed, "command must be"},
+    {"{}", errc::malformed, "op"},
+    {R"({"op":1})", errc::malformed, "op"},
+    {R"({"op":null})", errc::malformed, "op"},
+    {R"({"op":"dance"})", errc::invalid_argument, "unknown op: dance"},
+    {R"({"op":"SUBSCRIBE","channels":[]})", errc::invalid_argument,
+     "unknown op"},
+    {R"({"op":"subscribe"})", errc::malformed, "channels"},
+    {R"({"op":"unsubscribe"})", errc::malformed, "channels"},
+    {R"({"op":"subscribe","channels":"trades:X"})", errc::malformed,
+     "channels"},
+    {R"({"op":"subscribe","channels":{"a":1}})", errc::malformed, "channels"},
+    {R"({"op":"subscribe","channels":["trades:X",1]})", errc::malformed,
+     "channels"},
+    {R"({"op":"subscribe","channels":[null]})", errc::malformed, "channels"},
+    {R"({"op":"subscribe","channels":[["trades:X"]]})", errc::malformed,
+     "channels"},
+    {R"({"op":"subscribe","channels":[")" + std::string(129, 'A') + R"("]})",
+     errc::malformed, "channels"},
+    {many_channels(257), errc::malformed, "channels"},
+  };
+  for (const auto& r : rows) {
+    auto cmd = parse_client_command(r.in);
+    ASSERT_FALSE(cmd) << r.in;
+    EXPECT_EQ(cmd.err().code, r.code) << r.in;
+    EXPECT_EQ(cmd.err().context.rfind(r.context_prefix, 0), 0u)
+      << r.in << " -> " << cmd.err().context;
+  }
+}
+
+TEST(WsProtocol, ParseCommandLimitsAreInclusive) {
+  auto at_max = parse_client_command(many_channels(256));
+  ASSERT_TRUE(at_max);
+  EXPECT_EQ(at_max->channels.size(), 256u);
+  auto longest = parse_client_command(
+    R"({"op":"subscribe","channels":[")" + std::string(128, 'A') + R"("]})");
+  ASSERT_TRUE(longest);
+  EXPECT_EQ(longest->channels.at(0).size(), 128u);
+}
+
+TEST(WsProtocol, ParseCommandSurvivesDeepNesting) {
+  std::string deep(60000, '[');
+  auto cmd = parse_client_command(deep);
+  ASSERT_FALSE(cmd);
+  EXPECT_EQ(cmd.err().code, errc::malformed);
+}
+
+TEST(WsProtocol, UnknownOpContextIsBounded) {
+  auto cmd = parse_client_command(R"({"op":")" + std::string(1000, 'z')
+                                  + R"("})");
+  ASSERT_FALSE(cmd);
+  EXPECT_LT(cmd.err().context.size(), 100u);
+}
+
+TEST(WsProtocol, ParseCommandDoesNotNeedNulTermination) {
+  std::string buf = R"({"op":"ping"}garbage)";
+  auto cmd = parse_client_command(std::string_view{buf}.substr(0, 13));
+  ASSERT_TRUE(cmd) << cmd.err().message();
+  EXPECT_EQ(cmd->op, op_kind::ping);
+}
+
+// -- server messages --------------------------------------------------------------
+
+TEST(WsProtocol, EventMessages) {
+  trade t;
+  t.instrument = "BTC-USDT";
+  t.price = decimal::from_parts(1, 0);
+  auto tm = event_message(t);
+  EXPECT_EQ(tm.rfind(R"({"type":"trade","channel":"trades:BTC-USDT","data":{)",
+                     0),
+            0u)
+    << tm;
+  auto doc = parse(tm);
+  ASSERT_FALSE(doc.HasParseError()) << tm;
+  EXPECT_EQ(doc.MemberCount(), 3u);
+  EXPECT_STREQ(doc["data"]["instrument"].GetString(), "BTC-USDT");
+  EXPECT_STREQ(doc["data"]["price"].GetString(), "1");
+
+  quote q;
+  q.instrument = "AAPL";
+  auto qdoc = parse(event_message(q));
+  ASSERT_FALSE(qdoc.HasParseError());
+  EXPECT_STREQ(qdoc["type"].GetString(), "quote");
+  EXPECT_STREQ(qdoc["channel"].GetString(), "quotes:AAPL");
+  EXPECT_TRUE(qdoc["data"].IsObject());
+
+  bar b;
+  b.instrument = "ETH-USDT";
+  b.span = interval::h4;
+  auto bdoc = parse(event_message(b));
+  ASSERT_FALSE(bdoc.HasParseError());
+  EXPECT_STREQ(bdoc["type"].GetString(), "bar");
+  EXPECT_STREQ(bdoc["channel"].GetString(), "bars:4h:ETH-USDT");
+  EXPECT_STREQ(bdoc["data"]["interval"].GetString(), "4h");
+}
+
+TEST(WsProtocol, ControlMessages) {
+  EXPECT_EQ(subscribed_message({"trades:BTC-USDT", "bars:1m:BTC-USDT"}),
+            R"({"type":"subscribed","channels":["trades:BTC-USDT","bars:1m:BTC-USDT"]})");
+  EXPECT_EQ(subscribed_message({}), R"({"type":"subscribed","channels":[]})");
+  EXPECT_EQ(unsubscribed_message({"quotes:AAPL"}),
+            R"({"type":"unsubscribed","channels":["quotes:AAPL"]})");
+  EXPECT_EQ(pong_message(), R"({"type":"pong"})");
+  EXPECT_EQ(error_message("unknown_channel", "no such channel", "trades:X"),
+            R"({"type":"error","code":"unknown_channel","message":"no such channel","channel":"trades:X"})");
+  EXPECT_EQ(error_message("malformed", "bad JSON"),
+            R"({"type":"error","code":"malformed","message":"bad JSON"})");
+}
+
+TEST(WsProtocol, ControlMessagesEscape) {
+  auto msg = error_message("bad", "quote \" and \\ and \n", "x\"y");
+  auto doc = parse(msg);
+  ASSERT_FALSE(doc.HasParseError()) << msg;
+  EXPECT_STREQ(doc["message"].GetString(), "quote \" and \\ and \n");
+  EXPECT_STREQ(doc["channel"].GetString(), "x\"y");
+  auto sub = parse(subscribed_message({"a\"b"}));
+  ASSERT_FALSE(sub.HasParseError());
+  EXPECT_STREQ(sub["channels"][0].GetString(), "a\"b");
+}

@@ -1,0 +1,101 @@
+// The command line of the real binary: help, version, config checks.
+
+#include <dirent.h>
+
+#include <algorithm>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tests/support/process.hpp"
+
+using namespace tickflow::test;
+
+namespace {
+
+const std::string binary = TICKFLOW_BINARY;
+const std::string source_dir = TICKFLOW_SOURCE_DIR;
+
+std::vector<std::string> invalid_examples() {
+  std::vector<std::string> files;
+  auto dir = source_dir + "/tests/configs/invalid";
+  if (auto* d = opendir(dir.c_str())) {
+    while (auto* e = readdir(d)) {
+      std::string name = e->d_name;
+      if (name.size() > 4 && name.substr(name.size() - 4) == ".ini")
+        files.push_back(dir + "/" + name);
+    }
+    closedir(d);
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+/// The `# expect: ...` first line of an example, with FILE replaced by path.
+std::string expectation(const std::string& path) {
+  std::ifstream in{path};
+  std::string line;
+  std::getline(in, line);
+  const std::string tag = "# expect: ";
+  if (line.rfind(tag, 0) != 0)
+    return {};
+  line = line.substr(tag.size());
+  if (auto pos = line.find("FILE"); pos != std::string::npos)
+    line.replace(pos, 4, path);
+  return line;
+}
+
+} // namespace
+
+TEST(Cli, HelpAndVersion) {
+  std::string out;
+  EXPECT_EQ(run_command(binary, {"--help"}, out), 0);
+  EXPECT_NE(out.find("--config FILE"), std::string::npos) << out;
+  EXPECT_NE(out.find("--check-config FILE"), std::string::npos) << out;
+  EXPECT_EQ(run_command(binary, {"--version"}, out), 0);
+  EXPECT_EQ(out.rfind("tickflow ", 0), 0u) << out;
+}
+
+TEST(Cli, UsageErrorsExitTwo) {
+  std::string out;
+  EXPECT_EQ(run_command(binary, {"--bogus"}, out), 2);
+  EXPECT_NE(out.find("unknown option"), std::string::npos) << out;
+  EXPECT_EQ(run_command(binary, {"--port", "70000"}, out), 2);
+  EXPECT_NE(out.find("--port"), std::string::npos) << out;
+  EXPECT_EQ(run_command(binary, {"--config"}, out), 2);
+  EXPECT_EQ(run_command(binary, {"--config", "/nonexistent/x.ini"}, out), 2);
+  EXPECT_NE(out.find("/nonexistent/x.ini"), std::string::npos) << out;
+}
+
+TEST(Cli, ShippedConfigsAreValid) {
+  for (auto name : {"default.ini"}) {
+    std::string out;
+    auto path = source_dir + "/configs/" + name;
+    EXPECT_EQ(run_command(binary, {"--check-config", path}, out), 0) << out;
+    EXPECT_EQ(out, path + ": ok\n");
+  }
+}
+
+TEST(Cli, PrintedDefaultIsTheShippedFile) {
+  std::string out;
+  ASSERT_EQ(run_command(binary, {"--print-config"}, out), 0);
+  std::ifstream in{source_dir + "/configs/default.ini"};
+  std::string file{std::istreambuf_iterator<char>{in}, {}};
+  EXPECT_EQ(out, file);
+}
+
+TEST(Cli, EveryInvalidExampleGivesItsOneLineError) {
+  auto files = invalid_examples();
+  ASSERT_GE(files.size(), 10u);
+  for (auto& path : files) {
+    auto expected = expectation(path);
+    ASSERT_FALSE(expected.empty()) << path << " has no '# expect:' first line";
+    for (auto flag : {"--check-config", "--config"}) {
+      std::string out;
+      EXPECT_EQ(run_command(binary, {flag, path}, out), 2) << path << "\n" << out;
+      EXPECT_EQ(out, expected + "\n") << flag << " " << path;
+    }
+  }
+}

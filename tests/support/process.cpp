@@ -1,0 +1,145 @@
+#include "tests/support/process.hpp"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace tickflow::test {
+
+namespace {
+
+pid_t spawn(const std::string& program, const std::vector<std::string>& args,
+            const std::string& log_path) {
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(program.c_str()));
+  for (auto& a : args)
+    argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  auto pid = fork();
+  if (pid < 0)
+    throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int null = open("/dev/null", O_RDONLY);
+    if (fd >= 0) {
+      dup2(fd, STDOUT_FILENO);
+      dup2(fd, STDERR_FILENO);
+    }
+    if (null >= 0)
+      dup2(null, STDIN_FILENO);
+    execv(program.c_str(), argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+int decode(int status) {
+  if (WIFEXITED(status))
+    return WEXITSTATUS(status);
+  if (WIFSIGNALED(status))
+    return 128 + WTERMSIG(status);
+  return -1;
+}
+
+} // namespace
+
+child_process::child_process(const std::string& program,
+                             const std::vector<std::string>& args,
+                             const std::string& log_path)
+  : log_path_(log_path) {
+  pid_ = spawn(program, args, log_path);
+}
+
+child_process::~child_process() {
+  if (pid_ > 0)
+    stop(std::chrono::seconds{5});
+}
+
+bool child_process::running() {
+  if (pid_ <= 0)
+    return false;
+  int status = 0;
+  auto r = waitpid(pid_, &status, WNOHANG);
+  if (r == pid_) {
+    exit_code_ = decode(status);
+    pid_ = -1;
+    return false;
+  }
+  return true;
+}
+
+int child_process::stop(std::chrono::milliseconds timeout) {
+  if (pid_ <= 0)
+    return exit_code_;
+  kill(pid_, SIGTERM);
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (!running())
+      return exit_code_;
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  }
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  exit_code_ = decode(status);
+  pid_ = -1;
+  return exit_code_;
+}
+
+std::string child_process::output() const {
+  std::ifstream in{log_path_};
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+int run_command(const std::string& program, const std::vector<std::string>& args,
+                std::string& out) {
+  auto dir = temp_dir();
+  auto log = dir + "/out.txt";
+  child_process p{program, args, log};
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
+  while (p.running() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds{5});
+  auto code = p.running() ? p.stop() : p.stop(std::chrono::milliseconds{0});
+  out = p.output();
+  std::remove(log.c_str());
+  rmdir(dir.c_str());
+  return code;
+}
+
+uint16_t free_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof addr;
+  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0
+      || getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    if (fd >= 0)
+      close(fd);
+    throw std::runtime_error("cannot find a free port");
+  }
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+std::string temp_dir() {
+  std::string tmpl = "/tmp/tickflow-test.XXXXXX";
+  if (!mkdtemp(tmpl.data()))
+    throw std::runtime_error("mkdtemp failed");
+  return tmpl;
+}
+
+} // namespace tickflow::test

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tickflow::test {
+
+/// A child process (the real tickflow binary) with its stdout and stderr
+/// captured to a file. The destructor stops it (SIGTERM, then SIGKILL).
+class child_process {
+ public:
+  /// Starts `program` with `args`; output goes to `log_path`.
+  child_process(const std::string& program, const std::vector<std::string>& args,
+                const std::string& log_path);
+  ~child_process();
+
+  child_process(const child_process&) = delete;
+  child_process& operator=(const child_process&) = delete;
+
+  pid_t pid() const noexcept { return pid_; }
+
+  /// Sends SIGTERM and waits up to `timeout`; then SIGKILL. Returns the exit
+  /// code (128+signal if killed by a signal).
+  int stop(std::chrono::milliseconds timeout = std::chrono::seconds{10});
+
+  /// True while the process runs.
+  bool running();
+
+  /// Everything it printed so far.
+  std::string output() const;
+
+ private:
+  pid_t pid_ = -1;
+  int exit_code_ = -1;
+  std::string log_path_;
+};
+
+/// Runs a command to completion; returns its exit code and fills `out` with
+/// stdout and stderr combined.
+int run_command(const std::string& program, const std::vector<std::string>& args,
+                std::string& out);
+
+/// A TCP port on 127.0.0.1 that was free a moment ago.
+uint16_t free_port();
+
+/// A fresh temporary directory.
+std::string temp_dir();
+
+} // namespace tickflow::test
