@@ -1,0 +1,144 @@
+#pragma once
+
+// The contract every REST provider adapter implements: a pure request
+// builder and a pure parser, plus the static facts /api/v1/data/providers
+// reports. No I/O here: adapters/common/curl_client does the HTTP.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "pipeline/model/error.hpp"
+#include "pipeline/model/events.hpp"
+#include "pipeline/normalize/asset_class.hpp"
+
+namespace tickflow {
+
+/// What a consumer asks a REST provider for.
+enum class fetch_kind : uint8_t {
+  price, ///< latest price (ticker / quote / last trade / simple price)
+  bars,  ///< OHLCV bars of `span` in [start_ns, end_ns]
+  quote, ///< top of book (where the provider has it)
+};
+
+std::string_view to_string(fetch_kind k) noexcept;
+
+/// One fetch.
+struct fetch_request {
+  fetch_kind kind = fetch_kind::price;
+  std::string instrument;        ///< canonical id ("BTC-USDT", "AAPL")
+  interval span = interval::d1;  ///< bars only
+  int64_t start_ns = 0;          ///< bars: 0 = provider default
+  int64_t end_ns = 0;            ///< bars: 0 = now / provider default
+  size_t limit = 0;              ///< bars: 0 = provider default
+};
+
+/// Key/value pairs, in order (query parameters, headers).
+using kv_list = std::vector<std::pair<std::string, std::string>>;
+
+/// An HTTP request to make, as plain data.
+struct outbound_request {
+  std::string method = "GET";
+  std::string path;        ///< "/api/v3/klines" (no query), already escaped
+  kv_list query;           ///< raw values; url() percent-encodes them
+  kv_list headers;
+  /// Values that must never be logged or shown (API keys, tokens).
+  std::vector<std::string> secrets;
+
+  /// base_url + path + "?" + encoded query ("http://127.0.0.1:9/api/v3/klines?symbol=BTCUSDT").
+  std::string url(std::string_view base_url) const;
+  /// url() with every secret replaced by "***": the only form to log.
+  std::string redacted_url(std::string_view base_url) const;
+};
+
+/// Percent-encodes a query component (RFC 3986 unreserved kept as is).
+std::string url_encode(std::string_view s);
+
+/// What came back over HTTP (any status).
+struct http_reply {
+  long status = 0;
+  kv_list headers; ///< lowercase names
+  std::string body;
+
+  const std::string* header(std::string_view name) const;
+};
+
+/// Events a fetch produced.
+struct fetch_result {
+  std::vector<price> prices;
+  std::vector<bar> bars;
+  std::vector<quote> quotes;
+};
+
+/// A typed provider failure.
+///   unknown_symbol  the provider does not know the instrument
+///   unauthorized    bad/missing key (401/403, provider bodies saying so)
+///   rate_limited    429/418, Binance -1003, Alpha Vantage "Note"/"Information"
+///   not_found       404 / no data for the range
+///   provider_error  the provider reported an error (message kept)
+///   malformed       the body is not what the API documents (what, where)
+///   unavailable     transport: timeout, refused, truncated, too large
+struct fetch_error {
+  errc code = errc::provider_error;
+  std::string message;        ///< never contains a secret
+  int64_t retry_after_ns = 0; ///< > 0 when the provider said when to retry
+};
+
+using fetch_outcome = std::variant<fetch_result, fetch_error>;
+
+/// Credentials of one provider, read from the environment at start.
+struct credentials {
+  std::string api_key; ///< empty when none is configured
+};
+
+/// Static facts about a provider.
+struct provider_info {
+  provider id = provider::binance;
+  std::vector<asset_class> asset_classes;
+  std::vector<fetch_kind> data_types;
+  std::vector<interval> intervals; ///< bar intervals it serves
+  bool needs_key = false;
+};
+
+/// A provider's REST dialect.
+class rest_adapter {
+ public:
+  virtual ~rest_adapter() = default;
+
+  virtual const provider_info& info() const noexcept = 0;
+
+  /// The request for `req`. errc::unknown_symbol when the instrument cannot be
+  /// mapped, errc::invalid_argument for an unsupported kind or interval,
+  /// errc::unauthorized when a key is needed and `cred` has none.
+  virtual result<outbound_request> build(const fetch_request& req,
+                                         const credentials& cred) const = 0;
+
+  /// Parses a reply of any status into events or a typed error. `recv_ns`
+  /// stamps ts_recv_ns. Never throws; garbage is errc::malformed.
+  virtual fetch_outcome parse(const fetch_request& req, const http_reply& reply,
+                              int64_t recv_ns) const = 0;
+
+  /// Provider symbol of a canonical id ("" if it cannot be mapped).
+  virtual std::string to_provider_symbol(std::string_view canonical) const = 0;
+
+  /// Canonical id of a provider symbol ("" if it cannot be mapped).
+  virtual std::string to_canonical(std::string_view provider_symbol) const = 0;
+};
+
+/// Generic HTTP status classification shared by adapters (after their own
+/// body checks). Returns false for 2xx. Otherwise fills `out` and returns
+/// true: 401/403 unauthorized, 404 not_found, 418/429 rate_limited with
+/// Retry-After (delta seconds or HTTP-date relative to `now_ns`), anything
+/// else provider_error ("HTTP <status>").
+bool classify_http_status(const http_reply& reply, int64_t now_ns,
+                          fetch_error& out);
+
+/// Parses a Retry-After value (delta seconds or IMF-fixdate) into ns from now;
+/// 0 when absent or unparsable.
+int64_t parse_retry_after(std::string_view value, int64_t now_ns);
+
+} // namespace tickflow
