@@ -129,6 +129,15 @@ class rest_adapter {
   virtual std::string to_canonical(std::string_view provider_symbol) const = 0;
 };
 
+/// Options every adapter factory takes
+/// (`std::unique_ptr<rest_adapter> make_<provider>_adapter(const adapter_options&)`
+/// in adapters/<provider>/<provider>_adapter.hpp).
+struct adapter_options {
+  /// canonical id -> provider symbol, checked before the built-in mapping
+  /// (e.g. {"PEPE-USD", "pepe"} for CoinGecko ids).
+  kv_list symbol_overrides;
+};
+
 /// Generic HTTP status classification shared by adapters (after their own
 /// body checks). Returns false for 2xx. Otherwise fills `out` and returns
 /// true: 401/403 unauthorized, 404 not_found, 418/429 rate_limited with
