@@ -1,5 +1,6 @@
 #include "actors/gateway_actor.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 
@@ -8,6 +9,7 @@
 #include "actors/clock.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
+#include "adapters/registry.hpp"
 #include "api/api_error.hpp"
 #include "api/data_queries.hpp"
 #include "api/http_server.hpp"
@@ -39,11 +41,45 @@ api::http_response not_found(lookup_status status, const std::string& instrument
   return fail(404, "no_data", "no data yet for " + instrument, "symbol");
 }
 
+/// The reply for a provider's failure; the message always names the provider.
+api::http_response provider_failure(const std::string& name, const fetch_error& e,
+                                    const std::string& instrument) {
+  auto msg = name + ": " + e.message;
+  switch (e.code) {
+    case errc::unknown_symbol:
+      return fail(404, "unknown_symbol",
+                  name + " does not know " + instrument, "symbol");
+    case errc::not_found:
+      return fail(404, "no_data", msg, "symbol");
+    case errc::invalid_argument:
+      return fail(400, "invalid_parameter", msg);
+    case errc::rate_limited: {
+      auto r = fail(503, "provider_rate_limited", msg);
+      auto secs = std::max<int64_t>(1, (e.retry_after_ns + 999'999'999) / 1'000'000'000);
+      r.headers.emplace_back("Retry-After", std::to_string(secs));
+      return r;
+    }
+    case errc::unauthorized:
+      return fail(502, "provider_unauthorized", msg);
+    case errc::malformed:
+    case errc::missing_field:
+    case errc::bad_number:
+      return fail(502, "provider_malformed", name + ": malformed payload: " + e.message);
+    case errc::unavailable:
+      return fail(502, "provider_unavailable", msg);
+    default:
+      return fail(502, "provider_error", msg);
+  }
+}
+
 struct gateway_state {
-  gateway_settings settings;
+  topology topo;
   boost::asio::io_context* ioc = nullptr;
   std::shared_ptr<api::http_server> server;
   caf::actor cache;
+  provider_handles providers;
+  std::vector<std::unique_ptr<rest_adapter>> catalog; ///< static provider facts
+  std::chrono::nanoseconds fetch_timeout{std::chrono::seconds{15}};
   int64_t started_ns = now_ns();
   stage_stats stats{"gateway"};
   std::shared_ptr<spdlog::logger> log = logger("gateway");
@@ -53,23 +89,107 @@ struct gateway_state {
     if (server && ioc)
       boost::asio::post(*ioc, [srv = server] { srv->stop(); });
   }
+
+  bool enabled(const std::string& provider) const {
+    return std::find(topo.providers.begin(), topo.providers.end(), provider)
+           != topo.providers.end();
+  }
+
+  /// The live REST provider actors to ask, in config order; only `only`
+  /// when it is set.
+  std::vector<std::pair<std::string, caf::actor>> rest_chain(const std::string& only) const {
+    std::vector<std::pair<std::string, caf::actor>> xs;
+    for (size_t i = 0; i < providers.names.size(); ++i) {
+      auto& n = providers.names[i];
+      if (n == "simulator" || !providers.actors[i] || (!only.empty() && n != only))
+        continue;
+      xs.emplace_back(n, providers.actors[i]);
+    }
+    return xs;
+  }
 };
 
 using gateway_ptr = caf::stateful_actor<gateway_state>*;
+using chain = std::vector<std::pair<std::string, caf::actor>>;
+using render_fn = std::function<api::http_response(const fetch_reply&)>;
+
+/// Asks the providers of `xs` in turn from `i`: the first that serves the
+/// instrument answers; one that does not know it passes to the next.
+void fetch_through(gateway_ptr self, std::shared_ptr<chain> xs, size_t i,
+                   fetch_request req, api::responder reply, render_fn render) {
+  if (i >= xs->size())
+    return reply(fail(404, "unknown_symbol",
+                      "no provider serves " + req.instrument, "symbol"));
+  auto& [name, actor] = (*xs)[i];
+  self->request(actor, self->state.fetch_timeout, fetch_atom::value, req)
+    .then(
+      [=](const fetch_reply& r) {
+        if (r.ok)
+          return reply(render(r));
+        auto pass = r.failure.code == errc::unknown_symbol
+                    || r.failure.code == errc::invalid_argument;
+        if (pass && i + 1 < xs->size())
+          return fetch_through(self, xs, i + 1, req, reply, render);
+        reply(provider_failure(r.provider, r.failure, req.instrument));
+      },
+      [=](caf::error& e) {
+        reply(fail(504, "provider_timeout",
+                   (*xs)[i].first + " did not answer: "
+                     + self->system().render(e)));
+      });
+}
+
+api::http_response render_fetched_price(const fetch_reply& r, const std::string& instrument) {
+  price p;
+  if (!r.data.prices.empty()) {
+    p = r.data.prices.back();
+  } else if (!r.data.bars.empty()) { // e.g. a previous-close bar
+    auto& b = r.data.bars.back();
+    p.instrument = b.instrument;
+    p.source = b.source;
+    p.value = b.close;
+    p.ts_event_ns = b.open_time_ns + interval_ns(b.span);
+    p.ts_recv_ns = b.ts_recv_ns;
+    p.flags = b.flags;
+  } else {
+    return fail(404, "no_data", r.provider + " returned no price for " + instrument,
+                "symbol");
+  }
+  api::provenance from{r.provider, false, p.ts_event_ns, now_ns()};
+  return json(200, api::price_body(p, from));
+}
 
 void handle_price(gateway_ptr self, const http_call& call) {
   auto q = api::parse_price_query(call.request);
   if (auto e = std::get_if<api::api_error>(&q))
     return call.reply(api::error_response(*e));
-  auto instrument = std::get<api::price_query>(q).instrument;
+  auto pq = std::get<api::price_query>(q);
+  auto& st = self->state;
+  if (!pq.provider.empty() && !st.enabled(pq.provider))
+    return call.reply(fail(400, "invalid_parameter",
+                           "provider " + pq.provider + " is not enabled", "provider"));
+  fetch_request req;
+  req.kind = fetch_kind::price;
+  req.instrument = pq.instrument;
   auto reply = call.reply;
-  self->request(self->state.cache, cache_timeout, get_price_atom::value, instrument)
+  render_fn render = [instrument = pq.instrument](const fetch_reply& r) {
+    return render_fetched_price(r, instrument);
+  };
+  if (!pq.provider.empty() && pq.provider != "simulator")
+    return fetch_through(self, std::make_shared<chain>(st.rest_chain(pq.provider)),
+                         0, req, reply, render);
+  bool may_fetch = pq.provider.empty();
+  self->request(st.cache, cache_timeout, get_price_atom::value, pq.instrument)
     .then(
-      [reply, instrument](const price_reply& r) {
-        if (r.status != lookup_status::ok)
-          return reply(not_found(r.status, instrument));
-        api::provenance from{"l1", true, r.value.ts_event_ns, now_ns()};
-        reply(json(200, api::price_body(r.value, from)));
+      [=](const price_reply& r) {
+        if (r.status == lookup_status::ok) {
+          api::provenance from{"l1", true, r.value.ts_event_ns, now_ns()};
+          return reply(json(200, api::price_body(r.value, from)));
+        }
+        auto xs = std::make_shared<chain>(self->state.rest_chain({}));
+        if (!may_fetch || xs->empty())
+          return reply(not_found(r.status, req.instrument));
+        fetch_through(self, xs, 0, req, reply, render);
       },
       [reply](caf::error&) {
         reply(fail(503, "unavailable", "cache did not answer in time"));
@@ -80,12 +200,39 @@ void handle_ohlcv(gateway_ptr self, const http_call& call) {
   auto q = api::parse_ohlcv_query(call.request);
   if (auto e = std::get_if<api::api_error>(&q))
     return call.reply(api::error_response(*e));
-  auto& oq = std::get<api::ohlcv_query>(q);
-  bars_query bq{oq.instrument, oq.span, oq.limit, oq.start_ns, oq.end_ns};
+  auto oq = std::get<api::ohlcv_query>(q);
+  auto& st = self->state;
+  if (!oq.provider.empty() && !st.enabled(oq.provider))
+    return call.reply(fail(400, "invalid_parameter",
+                           "provider " + oq.provider + " is not enabled", "provider"));
+  fetch_request req;
+  req.kind = fetch_kind::bars;
+  req.instrument = oq.instrument;
+  req.span = oq.span;
+  req.start_ns = oq.start_ns;
+  req.end_ns = oq.end_ns;
+  req.limit = oq.limit;
   auto reply = call.reply;
-  self->request(self->state.cache, cache_timeout, get_bars_atom::value, bq)
+  render_fn render = [oq](const fetch_reply& r) {
+    auto bars = r.data.bars;
+    if (bars.size() > oq.limit)
+      bars.erase(bars.begin(), bars.end() - static_cast<std::ptrdiff_t>(oq.limit));
+    api::provenance from{r.provider, false,
+                         bars.empty() ? 0 : bars.back().open_time_ns, now_ns()};
+    return json(200, api::ohlcv_body(oq.instrument, oq.span, bars, from));
+  };
+  if (!oq.provider.empty() && oq.provider != "simulator")
+    return fetch_through(self, std::make_shared<chain>(st.rest_chain(oq.provider)),
+                         0, req, reply, render);
+  bool may_fetch = oq.provider.empty();
+  bars_query bq{oq.instrument, oq.span, oq.limit, oq.start_ns, oq.end_ns};
+  self->request(st.cache, cache_timeout, get_bars_atom::value, bq)
     .then(
-      [reply, bq](const bars_reply& r) {
+      [=](const bars_reply& r) {
+        auto xs = std::make_shared<chain>(self->state.rest_chain({}));
+        bool have = r.status == lookup_status::ok && !r.bars.empty();
+        if (!have && may_fetch && !xs->empty())
+          return fetch_through(self, xs, 0, req, reply, render);
         if (r.status == lookup_status::unknown)
           return reply(not_found(r.status, bq.instrument));
         api::provenance from{"l1", true,
@@ -98,8 +245,73 @@ void handle_ohlcv(gateway_ptr self, const http_call& call) {
       });
 }
 
+template <class Enum>
+std::vector<std::string> names_of(const std::vector<Enum>& xs) {
+  std::vector<std::string> out;
+  for (auto x : xs)
+    out.emplace_back(to_string(x));
+  return out;
+}
+
+void handle_providers(gateway_ptr self, const http_call& call) {
+  auto& st = self->state;
+  auto listing = std::make_shared<std::vector<api::provider_listing>>();
+  // The simulator first, then every REST provider tickflow speaks.
+  api::provider_listing sim;
+  sim.name = "simulator";
+  sim.asset_classes = {"crypto", "equity"};
+  sim.data_types = {"trades", "bars", "price"};
+  sim.intervals = names_of(st.topo.simulator.bar_intervals);
+  sim.enabled = st.enabled("simulator");
+  listing->push_back(sim);
+  for (auto& a : st.catalog) {
+    auto& info = a->info();
+    api::provider_listing p;
+    p.name = std::string{to_string(info.id)};
+    p.asset_classes = names_of(info.asset_classes);
+    p.data_types = names_of(info.data_types);
+    p.intervals = names_of(info.intervals);
+    p.needs_key = info.needs_key;
+    p.enabled = st.enabled(p.name);
+    listing->push_back(std::move(p));
+  }
+  // Ask each live REST provider for its health, then answer.
+  auto xs = st.rest_chain({});
+  auto pending = std::make_shared<size_t>(xs.size());
+  auto reply = call.reply;
+  auto done = [listing, reply] { reply(json(200, api::providers_body(*listing))); };
+  if (xs.empty())
+    return done();
+  for (auto& [name, actor] : xs)
+    self->request(actor, std::chrono::seconds{2}, health_atom::value)
+      .then(
+        [=](const provider_health& h) {
+          for (auto& p : *listing)
+            if (p.name == h.provider) {
+              p.has_health = true;
+              p.key_configured = h.key_configured;
+              p.requests = h.requests;
+              p.successes = h.successes;
+              p.failures = h.failures;
+              p.last_success_ns = h.last_success_ns;
+              p.last_error_ns = h.last_error_ns;
+              p.last_error = h.last_error;
+              p.last_latency_ns = h.last_latency_ns;
+            }
+          if (--*pending == 0)
+            done();
+        },
+        [=](caf::error&) {
+          if (--*pending == 0)
+            done();
+        });
+}
+
 void handle_ready(gateway_ptr self, const http_call& call) {
   auto reply = call.reply;
+  // Without a streaming source there is nothing to wait for.
+  if (!self->state.enabled("simulator"))
+    return reply(json(200, R"({"status":"ready"})"));
   self->request(self->state.cache, cache_timeout, stats_atom::value)
     .then(
       [reply](const stage_stats& s) {
@@ -115,9 +327,10 @@ void handle_ready(gateway_ptr self, const http_call& call) {
 void route(gateway_ptr self, const http_call& call) {
   auto& req = call.request;
   auto& path = req.path;
-  bool known = path == "/health" || path == "/live" || path == "/ready"
-               || path == "/api/v1/data/price" || path == "/api/v1/data/ohlcv";
-  if (!known)
+  static const std::vector<std::string> routes{
+    "/health", "/live", "/ready", "/api/v1/data/price", "/api/v1/data/ohlcv",
+    "/api/v1/data/providers"};
+  if (std::find(routes.begin(), routes.end(), path) == routes.end())
     return call.reply(fail(404, "not_found", "no route " + path));
   if (req.method != "GET" && req.method != "HEAD") {
     auto r = fail(405, "method_not_allowed", req.method + " is not allowed on " + path);
@@ -136,15 +349,23 @@ void route(gateway_ptr self, const http_call& call) {
     return handle_ready(self, call);
   if (path == "/api/v1/data/price")
     return handle_price(self, call);
+  if (path == "/api/v1/data/providers")
+    return handle_providers(self, call);
   handle_ohlcv(self, call);
 }
 
 caf::behavior gateway(caf::stateful_actor<gateway_state>* self, topology topo,
                       boost::asio::io_context* ioc, caf::actor cache) {
   auto& st = self->state;
-  st.settings = topo.gateway;
   st.ioc = ioc;
   st.cache = std::move(cache);
+  for (auto p : rest_providers())
+    if (auto a = make_rest_adapter(p, {}))
+      st.catalog.push_back(std::move(a));
+  int64_t slowest = 0;
+  for (auto& [name, rp] : topo.rest_providers)
+    slowest = std::max(slowest, rp.timeout_ns);
+  st.fetch_timeout = std::chrono::nanoseconds{slowest + 2'000'000'000};
   caf::actor_addr me = self->address();
   api::http_server_options opts;
   opts.max_connections = topo.gateway.max_connections;
@@ -158,16 +379,18 @@ caf::behavior gateway(caf::stateful_actor<gateway_state>* self, topology topo,
         caf::anon_send(a, http_call{std::move(req), std::move(reply)});
       // else: the responder is dropped and the server answers 500
     });
+  st.topo = std::move(topo);
   return {
     [=](start_atom) -> caf::result<uint16_t> {
       auto& st = self->state;
-      auto r = st.server->listen(st.settings.bind, st.settings.port);
+      auto& gw = st.topo.gateway;
+      auto r = st.server->listen(gw.bind, gw.port);
       if (!r)
         return caf::make_error(caf::sec::runtime_error, r.err().context);
-      st.log->info("REST gateway on http://{}:{}", st.settings.bind,
-                   st.server->port());
+      st.log->info("REST gateway on http://{}:{}", gw.bind, st.server->port());
       return st.server->port();
     },
+    [=](provider_handles& h) { self->state.providers = std::move(h); },
     [=](const http_call& call) {
       self->state.stats.events_in += 1;
       route(self, call);

@@ -11,6 +11,7 @@
 
 #include "api/http_types.hpp"
 #include "api/ws_server.hpp"
+#include "adapters/common/rest_adapter.hpp"
 #include "pipeline/model/events.hpp"
 
 namespace tickflow {
@@ -30,6 +31,8 @@ using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
 using ws_open_atom = caf::atom_constant<caf::atom("wsopen")>;
 using ws_text_atom = caf::atom_constant<caf::atom("wstext")>;
 using ws_close_atom = caf::atom_constant<caf::atom("wsclose")>;
+using fetch_atom = caf::atom_constant<caf::atom("fetch")>;
+using health_atom = caf::atom_constant<caf::atom("health")>;
 
 // -- inspect() for the canonical model ------------------------------------------
 
@@ -150,6 +153,40 @@ typename Inspector::result_type inspect(Inspector& f, bars_reply& x) {
   return f(caf::meta::type_name("bars_reply"), x.status, x.bars);
 }
 
+/// Reply of a provider actor to (fetch_atom, fetch_request).
+struct fetch_reply {
+  std::string provider; ///< who answered ("binance")
+  bool ok = false;
+  fetch_result data;    ///< when ok
+  fetch_error failure;  ///< when not ok
+  int64_t latency_ns = 0;
+};
+
+/// Health of one provider, for /api/v1/data/providers.
+struct provider_health {
+  std::string provider;
+  bool key_configured = false;
+  uint64_t requests = 0;
+  uint64_t successes = 0;
+  uint64_t failures = 0;
+  int64_t last_success_ns = 0;
+  int64_t last_error_ns = 0;
+  std::string last_error;     ///< "rate_limited: ..." (never a secret)
+  int64_t last_latency_ns = 0;
+};
+
+/// The live provider actors, in [providers] enabled order; the supervisor
+/// sends it to the gateway at start and after every restart.
+struct provider_handles {
+  std::vector<std::string> names;
+  std::vector<caf::actor> actors;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, provider_handles& x) {
+  return f(caf::meta::type_name("provider_handles"), x.names, x.actors);
+}
+
 /// One REST request with the means to answer it (local only: holds a callback).
 struct http_call {
   api::http_request request;
@@ -161,6 +198,36 @@ struct ws_opened {
   uint64_t id = 0;
   api::ws_client client;
 };
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, fetch_request& x) {
+  return f(caf::meta::type_name("fetch_request"), x.kind, x.instrument, x.span,
+           x.start_ns, x.end_ns, x.limit);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, fetch_result& x) {
+  return f(caf::meta::type_name("fetch_result"), x.prices, x.bars, x.quotes);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, fetch_error& x) {
+  return f(caf::meta::type_name("fetch_error"), x.code, x.message,
+           x.retry_after_ns);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, fetch_reply& x) {
+  return f(caf::meta::type_name("fetch_reply"), x.provider, x.ok, x.data,
+           x.failure, x.latency_ns);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, provider_health& x) {
+  return f(caf::meta::type_name("provider_health"), x.provider,
+           x.key_configured, x.requests, x.successes, x.failures,
+           x.last_success_ns, x.last_error_ns, x.last_error, x.last_latency_ns);
+}
 
 } // namespace tickflow
 

@@ -85,6 +85,20 @@ caf::behavior normalizer(caf::stateful_actor<normalizer_state>* self,
       st.upstream.ack_or_hold(self, all_have_credit(st.validators));
       st.stats.held = st.upstream.size();
     },
+    [=](event_batch& in) {
+      // Already canonical (REST fetches): only sharded.
+      auto& st = self->state;
+      st.stats.batches_in += 1;
+      st.stats.events_in += in.size();
+      st.stats.events_out += in.size();
+      std::vector<event_batch> shards(st.validators.size());
+      distribute(in, shards);
+      for (size_t i = 0; i < shards.size(); ++i)
+        if (!shards[i].empty())
+          st.validators[i].send(self, std::move(shards[i]));
+      st.upstream.ack_or_hold(self, all_have_credit(st.validators));
+      st.stats.held = st.upstream.size();
+    },
     [=](ack_atom) {
       auto& st = self->state;
       ack_link(st.validators, self->current_sender());

@@ -12,6 +12,7 @@
 #include "actors/messages.hpp"
 #include "actors/pipeline_actors.hpp"
 #include "actors/provider_actor.hpp"
+#include "actors/rest_provider_actor.hpp"
 #include "pipeline/flow/restart_backoff.hpp"
 
 namespace tickflow {
@@ -57,9 +58,25 @@ std::vector<std::string> configured_instruments(const topology& topo) {
   return xs;
 }
 
+/// Tells the gateway which provider actors are alive now.
+void publish_providers(supervisor_ptr self) {
+  auto& st = self->state;
+  provider_handles h;
+  for (auto& p : st.providers) {
+    h.names.push_back(p.name);
+    h.actors.push_back(p.actor);
+  }
+  self->send(st.gateway, std::move(h));
+}
+
 void spawn_provider(supervisor_ptr self, provider_slot& slot) {
   auto& st = self->state;
-  slot.actor = spawn_simulator_provider(self->system(), st.topo, st.normalizer);
+  if (slot.name == "simulator") {
+    slot.actor = spawn_simulator_provider(self->system(), st.topo, st.normalizer);
+  } else {
+    auto& cfg = st.topo.rest_providers.at(slot.name); // checked by load_topology
+    slot.actor = spawn_rest_provider(self->system(), cfg, st.normalizer);
+  }
   slot.started_ns = now_ns();
   self->monitor(slot.actor);
 }
@@ -86,6 +103,7 @@ void build(supervisor_ptr self) {
                       sup.restart_reset_after_ns}});
     spawn_provider(self, st.providers.back());
   }
+  publish_providers(self);
   st.log->info("topology: {} provider(s) [{}], {} validator(s), queue bound {}",
                topo.providers.size(), fmt::join(topo.providers, ", "),
                topo.validator.count, topo.pipeline.queue_bound);
@@ -120,6 +138,7 @@ caf::behavior supervisor(supervisor_ptr self, topology topo,
                      self->system().render(dm.reason), p.backoff.streak(),
                      delay / 1'000'000);
         p.actor = nullptr;
+        publish_providers(self);
         self->delayed_send(self, std::chrono::nanoseconds{delay},
                            restart_atom::value, static_cast<uint64_t>(i));
         return;
@@ -157,6 +176,7 @@ caf::behavior supervisor(supervisor_ptr self, topology topo,
       if (st.stopping || index >= st.providers.size())
         return;
       spawn_provider(self, st.providers[index]);
+      publish_providers(self);
       st.log->info("provider {} restarted", st.providers[index].name);
     },
     [=](providers_atom) {

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "pipeline/model/events.hpp"
+#include "pipeline/model/provider.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow::api {
@@ -81,14 +82,30 @@ api_result<int64_t> parse_bound(const http_request& req,
   return *ts;
 }
 
+// "" when absent; a known provider name otherwise (lowercased).
+api_result<std::string> parse_provider(const http_request& req) {
+  std::string name{param_value(req, "provider")};
+  for (auto& c : name)
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c - 'A' + 'a');
+  if (!name.empty() && !provider_from_string(name))
+    return invalid("provider", "'provider' must be a provider name such as "
+                               "binance, polygon or simulator");
+  return name;
+}
+
 } // namespace
 
 api_result<price_query> parse_price_query(const http_request& req) {
   auto symbol = parse_symbol(req);
   if (auto* e = std::get_if<api_error>(&symbol))
     return std::move(*e);
+  auto from = parse_provider(req);
+  if (auto* e = std::get_if<api_error>(&from))
+    return std::move(*e);
   price_query q;
   q.instrument = std::move(std::get<std::string>(symbol));
+  q.provider = std::move(std::get<std::string>(from));
   return q;
 }
 
@@ -99,6 +116,10 @@ api_result<ohlcv_query> parse_ohlcv_query(const http_request& req) {
   if (auto* e = std::get_if<api_error>(&symbol))
     return std::move(*e);
   q.instrument = std::move(std::get<std::string>(symbol));
+  auto from = parse_provider(req);
+  if (auto* e = std::get_if<api_error>(&from))
+    return std::move(*e);
+  q.provider = std::move(std::get<std::string>(from));
   // Interval: exact spelling, "1m" and "1M" differ.
   if (auto text = param_value(req, "interval"); !text.empty()) {
     auto iv = parse_interval(text);

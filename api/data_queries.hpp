@@ -13,17 +13,20 @@ namespace tickflow::api {
 /// GET /api/v1/data/price?symbol=BTC-USDT
 struct price_query {
   std::string instrument; ///< canonical (input is upper-cased and trimmed)
+  std::string provider;   ///< provider= (lowercased), "" when absent
 };
 
 /// GET /api/v1/data/ohlcv?symbol=&interval=&limit=&start=&end=
 struct ohlcv_query {
   std::string instrument;
+  std::string provider;         ///< provider=, "" when absent
   interval span = interval::m1; ///< default 1m
   size_t limit = 100;           ///< 1..5000, default 100
   int64_t start_ns = 0;         ///< 0: unbounded
   int64_t end_ns = 0;           ///< 0: unbounded
 };
 
+/// provider= must name a known provider (400 invalid_parameter "provider").
 /// Missing symbol: 400 missing_parameter field "symbol"; a symbol that is not
 /// a canonical id after upper-casing: 400 invalid_parameter field "symbol".
 api_result<price_query> parse_price_query(const http_request& req);

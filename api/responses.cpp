@@ -77,4 +77,86 @@ std::string ohlcv_body(std::string_view instrument, interval span,
   return out;
 }
 
+namespace {
+
+void append_strings(std::string& out, const std::vector<std::string>& xs) {
+  out += '[';
+  for (size_t i = 0; i < xs.size(); ++i) {
+    if (i > 0)
+      out += ',';
+    append_json_string(out, xs[i]);
+  }
+  out += ']';
+}
+
+void append_time_or_null(std::string& out, int64_t ts) {
+  if (ts > 0)
+    append_json_string(out, format_iso8601(ts));
+  else
+    out += "null";
+}
+
+/// ok: the last call succeeded; failing: only failures so far; degraded:
+/// the last call failed after earlier successes; idle: never called.
+std::string_view health_status(const provider_listing& p) {
+  if (p.requests == 0)
+    return "idle";
+  if (p.last_error_ns > p.last_success_ns)
+    return p.successes == 0 ? "failing" : "degraded";
+  return "ok";
+}
+
+} // namespace
+
+std::string providers_body(const std::vector<provider_listing>& xs) {
+  std::string out = "{\"providers\":[";
+  for (size_t i = 0; i < xs.size(); ++i) {
+    auto& p = xs[i];
+    if (i > 0)
+      out += ',';
+    out += "{\"name\":";
+    append_json_string(out, p.name);
+    out += ",\"asset_classes\":";
+    append_strings(out, p.asset_classes);
+    out += ",\"data_types\":";
+    append_strings(out, p.data_types);
+    out += ",\"intervals\":";
+    append_strings(out, p.intervals);
+    out += p.needs_key ? ",\"needs_key\":true" : ",\"needs_key\":false";
+    out += p.enabled ? ",\"enabled\":true" : ",\"enabled\":false";
+    out += p.key_configured ? ",\"key_configured\":true"
+                            : ",\"key_configured\":false";
+    out += ",\"health\":";
+    if (!p.has_health) {
+      out += "null}";
+      continue;
+    }
+    out += "{\"status\":";
+    append_json_string(out, health_status(p));
+    out += ",\"requests\":";
+    append_int(out, static_cast<int64_t>(p.requests));
+    out += ",\"successes\":";
+    append_int(out, static_cast<int64_t>(p.successes));
+    out += ",\"failures\":";
+    append_int(out, static_cast<int64_t>(p.failures));
+    out += ",\"last_success\":";
+    append_time_or_null(out, p.last_success_ns);
+    out += ",\"last_error\":";
+    if (p.last_error_ns > 0) {
+      out += "{\"at\":";
+      append_time_or_null(out, p.last_error_ns);
+      out += ",\"message\":";
+      append_json_string(out, p.last_error);
+      out += '}';
+    } else {
+      out += "null";
+    }
+    out += ",\"last_latency_ms\":";
+    append_int(out, p.last_latency_ns / ns_per_ms);
+    out += "}}";
+  }
+  out += "]}";
+  return out;
+}
+
 } // namespace tickflow::api

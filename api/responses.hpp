@@ -31,4 +31,31 @@ std::string price_body(const price& p, const provenance& from);
 std::string ohlcv_body(std::string_view instrument, interval span,
                        const std::vector<bar>& bars, const provenance& from);
 
+/// One provider as GET /api/v1/data/providers lists it.
+struct provider_listing {
+  std::string name;
+  std::vector<std::string> asset_classes;
+  std::vector<std::string> data_types;
+  std::vector<std::string> intervals;
+  bool needs_key = false;
+  bool enabled = false;        ///< in [providers] enabled
+  bool key_configured = false; ///< its key variable is set (never the key)
+  bool has_health = false;     ///< the provider actor answered
+  uint64_t requests = 0;
+  uint64_t successes = 0;
+  uint64_t failures = 0;
+  int64_t last_success_ns = 0;
+  int64_t last_error_ns = 0;
+  std::string last_error;
+  int64_t last_latency_ns = 0;
+};
+
+/// Body of GET /api/v1/data/providers:
+///   {"providers":[{"name":..,"asset_classes":[..],"data_types":[..],
+///     "intervals":[..],"needs_key":..,"enabled":..,"key_configured":..,
+///     "health":{"status":"ok|degraded|failing|idle","requests":..,
+///     "successes":..,"failures":..,"last_success":ISO|null,
+///     "last_error":{"at":ISO,"message":..}|null,"last_latency_ms":..}|null}]}
+std::string providers_body(const std::vector<provider_listing>& xs);
+
 } // namespace tickflow::api

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <map>
 #include <optional>
@@ -23,7 +25,9 @@ constexpr int64_t ns_per_h = 3600 * ns_per_s;
 constexpr uint64_t kib = 1024;
 constexpr uint64_t mib = 1024 * kib;
 
-constexpr std::string_view implemented_providers[] = {"simulator"};
+constexpr std::string_view implemented_providers[] = {
+  "simulator", "binance", "polygon", "coingecko", "coinmarketcap",
+  "alpha_vantage", "eodhd", "finnhub", "yahoo", "massive_futures"};
 
 // -- small helpers ------------------------------------------------------------
 
@@ -520,7 +524,7 @@ result<void> set_parsed(result<T> v, T& out) {
 
 // -- the schema ---------------------------------------------------------------
 
-using setter = result<void> (*)(std::string_view value, topology& t);
+using setter = std::function<result<void>(std::string_view value, topology& t)>;
 
 struct key_spec {
   std::string_view name;
@@ -538,6 +542,90 @@ struct section_spec {
     return nullptr;
   }
 };
+
+result<void> check_base_url(std::string_view s) {
+  auto scheme_end = s.find("://");
+  auto scheme = s.substr(0, scheme_end == std::string_view::npos ? 0 : scheme_end);
+  if (scheme != "http" && scheme != "https")
+    return bad("must be an http:// or https:// URL, got " + quote_for_error(s));
+  auto rest = s.substr(scheme_end + 3);
+  if (rest.empty() || rest.front() == '/' || rest.find_first_of(" \t?#") != std::string_view::npos)
+    return bad("must be a URL with a host and no query, got " + quote_for_error(s));
+  return {};
+}
+
+/// "CANONICAL=PROVIDER_SYMBOL, ..." (e.g. "PEPE-USD=pepe").
+result<std::vector<std::pair<std::string, std::string>>>
+parse_overrides(std::string_view s) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (trim(s).empty())
+    return out;
+  auto items = split_list(s);
+  if (!items)
+    return empty_item(s);
+  for (auto item : *items) {
+    auto eq = item.find('=');
+    if (eq == std::string_view::npos)
+      return bad("expected CANONICAL=PROVIDER_SYMBOL, got " + quote_for_error(item));
+    auto canonical = trim(item.substr(0, eq));
+    auto theirs = trim(item.substr(eq + 1));
+    if (!is_canonical_instrument(canonical))
+      return bad(quote_for_error(canonical) + " is not a canonical instrument id");
+    if (theirs.empty())
+      return bad("empty provider symbol for " + quote_for_error(canonical));
+    out.emplace_back(std::string{canonical}, std::string{theirs});
+  }
+  return out;
+}
+
+/// The section of one REST provider; setters fill t.rest_providers[name].
+section_spec rest_provider_section(std::string_view name) {
+  std::string n{name};
+  auto of = [n](topology& t) -> rest_provider_settings& {
+    auto& x = t.rest_providers[n];
+    x.name = n;
+    return x;
+  };
+  return section_spec{
+    name,
+    {
+      {"base-url",
+       [of](std::string_view v, topology& t) -> result<void> {
+         if (auto ok = check_base_url(v); !ok)
+           return ok;
+         auto url = std::string{v};
+         while (!url.empty() && url.back() == '/')
+           url.pop_back();
+         of(t).base_url = url;
+         return {};
+       }},
+      {"api-key-env",
+       [of](std::string_view v, topology& t) -> result<void> {
+         for (char c : v)
+           if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_'))
+             return bad("must be an environment variable name (letters, digits, _), got "
+                        + quote_for_error(v));
+         of(t).api_key_env = std::string{v};
+         return {};
+       }},
+      {"timeout",
+       [of](std::string_view v, topology& t) {
+         return set_duration(v, ns_per_ms, 10 * 60 * ns_per_s, of(t).timeout_ns);
+       }},
+      {"connect-timeout",
+       [of](std::string_view v, topology& t) {
+         return set_duration(v, ns_per_ms, 60 * ns_per_s, of(t).connect_timeout_ns);
+       }},
+      {"max-body-bytes",
+       [of](std::string_view v, topology& t) {
+         return set_uint(v, kib, 1024 * mib, of(t).max_body_bytes);
+       }},
+      {"symbols",
+       [of](std::string_view v, topology& t) {
+         return set_parsed(parse_overrides(v), of(t).symbol_overrides);
+       }},
+    }};
+}
 
 constexpr std::array<std::string_view, 7> log_levels{
   "trace", "debug", "info", "warn", "error", "critical", "off"};
@@ -742,7 +830,14 @@ const std::vector<section_spec>& schema() {
         }},
      }},
   };
-  return specs;
+  static const std::vector<section_spec> all = [] {
+    auto xs = specs;
+    for (auto name : implemented_providers)
+      if (is_rest_provider(name))
+        xs.push_back(rest_provider_section(name));
+    return xs;
+  }();
+  return all;
 }
 
 // -- error contexts -----------------------------------------------------------
@@ -827,7 +922,38 @@ result<void> check_simulator(const topology& t, const entry_index& set,
                                       " provider is enabled by default"});
 }
 
+result<void> check_rest_providers(const topology& t, const entry_index& set,
+                                  std::string_view source) {
+  for (auto& name : t.providers) {
+    if (!is_rest_provider(name))
+      continue;
+    auto i = t.rest_providers.find(name);
+    if (i != t.rest_providers.end() && !i->second.base_url.empty())
+      continue;
+    auto e = lookup(set, "providers.enabled");
+    return config_error(source, 0, name + ".base-url",
+                        "required because providers.enabled"
+                          + (e ? " (line " + std::to_string(e->line) + ")"
+                               : std::string{})
+                          + " lists " + name);
+  }
+  return {};
+}
+
 } // namespace
+
+bool is_rest_provider(std::string_view name) noexcept {
+  return name != "simulator" && name != "replay"
+         && provider_from_string(name).has_value();
+}
+
+std::vector<rest_provider_settings> topology::enabled_rest_providers() const {
+  std::vector<rest_provider_settings> out;
+  for (auto& name : providers)
+    if (auto i = rest_providers.find(name); i != rest_providers.end())
+      out.push_back(i->second);
+  return out;
+}
 
 result<topology> load_topology(std::string_view ini_text,
                                std::string_view source) {
@@ -863,7 +989,8 @@ result<topology> load_topology(std::string_view ini_text,
     }
   }
   // Then the checks that span keys.
-  for (auto check : {check_backoff, check_ports, check_simulator})
+  for (auto check : {check_backoff, check_ports, check_simulator,
+                     check_rest_providers})
     if (auto ok = check(t, set, source); !ok)
       return ok.err();
   return t;

@@ -2,6 +2,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -94,6 +96,22 @@ struct simulator_settings {
   int64_t timer_ns = 10'000'000;     ///< how often the actor emits a batch
 };
 
+/// One REST provider: its section is named after it ([binance], [polygon], ...).
+struct rest_provider_settings {
+  std::string name;        ///< provider name, as in [providers] enabled
+  std::string base_url;    ///< "http://127.0.0.1:9001"; real hosts only in configs/live.ini
+  std::string api_key_env; ///< environment variable holding the key ("" = none)
+  int64_t timeout_ns = 10'000'000'000;        ///< whole request
+  int64_t connect_timeout_ns = 3'000'000'000; ///< TCP (+TLS) connect
+  size_t max_body_bytes = 8 << 20;            ///< bigger answers are refused
+  /// canonical id -> provider symbol, before the built-in mapping
+  std::vector<std::pair<std::string, std::string>> symbol_overrides;
+};
+
+/// Names of the providers served over REST (every known one but the
+/// simulator and replay).
+bool is_rest_provider(std::string_view name) noexcept;
+
 /// The whole effective configuration: which actors exist and how they behave.
 struct topology {
   log_settings log;
@@ -106,6 +124,11 @@ struct topology {
   supervisor_settings supervisor;
   std::vector<std::string> providers{"simulator"}; ///< [providers] enabled
   simulator_settings simulator;
+  /// Settings of every REST provider section present, by name.
+  std::map<std::string, rest_provider_settings> rest_providers;
+
+  /// The enabled REST providers' settings, in [providers] enabled order.
+  std::vector<rest_provider_settings> enabled_rest_providers() const;
 };
 
 /// Parses INI text (the format of configs/*.ini) into a validated topology.

@@ -78,42 +78,83 @@ std::string_view to_string(rule r) noexcept {
       return "non_negative_volume";
     case rule::crossed_quote:
       return "crossed_quote";
+    case rule::future_timestamp:
+      return "future_timestamp";
+    case rule::stale_event:
+      return "stale_event";
+    case rule::duplicate:
+      return "duplicate";
+    case rule::out_of_order:
+      return "out_of_order";
+    case rule::outlier_zscore:
+      return "outlier_zscore";
+    case rule::outlier_mad:
+      return "outlier_mad";
+    case rule::divergence:
+      return "divergence";
+    case rule::stale_symbol:
+      return "stale_symbol";
   }
   return "unknown";
 }
 
-// Rules run in the order of the enum; the first broken one is reported.
-
-std::optional<rejection> check(const trade& x) {
-  if (auto r = check_instrument(x.instrument))
-    return r;
-  if (auto r = check_positive(rule::positive_price, "price", x.price))
-    return r;
-  return check_positive(rule::positive_size, "size", x.size);
+std::optional<rule> rule_from_string(std::string_view name) noexcept {
+  for (size_t i = 0; i < rule_count; ++i) {
+    auto r = static_cast<rule>(i);
+    if (to_string(r) == name)
+      return r;
+  }
+  return std::nullopt;
 }
 
-std::optional<rejection> check(const quote& x) {
-  if (auto r = check_instrument(x.instrument))
-    return r;
-  if (auto r = check_positive(rule::positive_price, "bid price", x.bid_price))
-    return r;
-  if (auto r = check_positive(rule::positive_price, "ask price", x.ask_price))
-    return r;
-  if (auto r = check_non_negative(rule::positive_size, "bid size", x.bid_size))
-    return r;
-  if (auto r = check_non_negative(rule::positive_size, "ask size", x.ask_size))
-    return r;
-  return check_le(rule::crossed_quote, "bid", x.bid_price, "ask", x.ask_price);
+namespace {
+
+// Each visit_broken() calls emit(rejection) for the first broken condition of
+// every sanity rule, in enum order, and stops as soon as emit returns false.
+
+template <class Emit>
+void visit_broken(const trade& x, Emit&& emit) {
+  if (auto r = check_instrument(x.instrument); r && !emit(std::move(*r)))
+    return;
+  if (auto r = check_positive(rule::positive_price, "price", x.price);
+      r && !emit(std::move(*r)))
+    return;
+  if (auto r = check_positive(rule::positive_size, "size", x.size))
+    emit(std::move(*r));
 }
 
-std::optional<rejection> check(const bar& x) {
-  if (auto r = check_instrument(x.instrument))
-    return r;
+template <class Emit>
+void visit_broken(const quote& x, Emit&& emit) {
+  if (auto r = check_instrument(x.instrument); r && !emit(std::move(*r)))
+    return;
+  auto price = check_positive(rule::positive_price, "bid price", x.bid_price);
+  if (!price)
+    price = check_positive(rule::positive_price, "ask price", x.ask_price);
+  if (price && !emit(std::move(*price)))
+    return;
+  auto size = check_non_negative(rule::positive_size, "bid size", x.bid_size);
+  if (!size)
+    size = check_non_negative(rule::positive_size, "ask size", x.ask_size);
+  if (size && !emit(std::move(*size)))
+    return;
+  if (auto r = check_le(rule::crossed_quote, "bid", x.bid_price, "ask",
+                        x.ask_price))
+    emit(std::move(*r));
+}
+
+template <class Emit>
+void visit_broken(const bar& x, Emit&& emit) {
+  if (auto r = check_instrument(x.instrument); r && !emit(std::move(*r)))
+    return;
   const std::pair<std::string_view, decimal> prices[] = {
     {"open", x.open}, {"high", x.high}, {"low", x.low}, {"close", x.close}};
-  for (auto& [name, value] : prices)
-    if (auto r = check_positive(rule::positive_price, name, value))
-      return r;
+  for (auto& [name, value] : prices) {
+    if (auto r = check_positive(rule::positive_price, name, value)) {
+      if (!emit(std::move(*r)))
+        return;
+      break;
+    }
+  }
   // low <= high first: when it fails, it is the root cause of the others.
   const std::pair<std::pair<std::string_view, decimal>,
                   std::pair<std::string_view, decimal>>
@@ -124,11 +165,63 @@ std::optional<rejection> check(const bar& x) {
       {{"open", x.open}, {"high", x.high}},
       {{"close", x.close}, {"high", x.high}},
     };
-  for (auto& [lhs, rhs] : orders)
+  for (auto& [lhs, rhs] : orders) {
     if (auto r = check_le(rule::ohlc_consistency, lhs.first, lhs.second,
-                          rhs.first, rhs.second))
-      return r;
-  return check_non_negative(rule::non_negative_volume, "volume", x.volume);
+                          rhs.first, rhs.second)) {
+      if (!emit(std::move(*r)))
+        return;
+      break;
+    }
+  }
+  if (auto r = check_non_negative(rule::non_negative_volume, "volume",
+                                  x.volume))
+    emit(std::move(*r));
+}
+
+template <class Event>
+std::optional<rejection> first_broken(const Event& x) {
+  std::optional<rejection> out;
+  visit_broken(x, [&out](rejection&& r) {
+    out = std::move(r);
+    return false;
+  });
+  return out;
+}
+
+template <class Event>
+void all_broken(const Event& x, std::vector<rejection>& out) {
+  visit_broken(x, [&out](rejection&& r) {
+    out.push_back(std::move(r));
+    return true;
+  });
+}
+
+} // namespace
+
+// Rules run in the order of the enum; the first broken one is reported.
+
+std::optional<rejection> check(const trade& x) {
+  return first_broken(x);
+}
+
+std::optional<rejection> check(const quote& x) {
+  return first_broken(x);
+}
+
+std::optional<rejection> check(const bar& x) {
+  return first_broken(x);
+}
+
+void check_all(const trade& x, std::vector<rejection>& out) {
+  all_broken(x, out);
+}
+
+void check_all(const quote& x, std::vector<rejection>& out) {
+  all_broken(x, out);
+}
+
+void check_all(const bar& x, std::vector<rejection>& out) {
+  all_broken(x, out);
 }
 
 } // namespace tickflow

@@ -3,11 +3,15 @@
 #include <dirent.h>
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
+#include <sstream>
+#include <thread>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <rapidjson/document.h>
 
 #include "tests/support/process.hpp"
 
@@ -70,7 +74,7 @@ TEST(Cli, UsageErrorsExitTwo) {
 }
 
 TEST(Cli, ShippedConfigsAreValid) {
-  for (auto name : {"default.ini"}) {
+  for (auto name : {"default.ini", "live.ini"}) {
     std::string out;
     auto path = source_dir + "/configs/" + name;
     EXPECT_EQ(run_command(binary, {"--check-config", path}, out), 0) << out;
@@ -98,4 +102,37 @@ TEST(Cli, EveryInvalidExampleGivesItsOneLineError) {
       EXPECT_EQ(out, expected + "\n") << flag << " " << path;
     }
   }
+}
+
+TEST(Cli, JsonLogLinesWhenConfigured) {
+  auto dir = temp_dir();
+  auto config = dir + "/json.ini";
+  {
+    std::ofstream out{config};
+    out << "[log]\nformat = json\nlevel = debug\n"
+           "[simulator]\nsymbols = BTC-USDT:100.00\n";
+  }
+  auto rest = free_port(), ws = free_port();
+  child_process p{binary,
+                  {"--config", config, "--port", std::to_string(rest),
+                   "--ws-port", std::to_string(ws)},
+                  dir + "/out.log"};
+  // Until the ready line is written, then stop it.
+  for (int i = 0; i < 250 && p.output().find("ready") == std::string::npos; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  EXPECT_EQ(p.stop(), 0);
+  auto out = p.output();
+  std::istringstream lines{out};
+  std::string line;
+  size_t n = 0;
+  while (std::getline(lines, line)) {
+    ++n;
+    rapidjson::Document d;
+    d.Parse(line.c_str());
+    ASSERT_FALSE(d.HasParseError()) << "not JSON: " << line;
+    ASSERT_TRUE(d.IsObject()) << line;
+    for (auto key : {"ts", "level", "logger", "msg"})
+      EXPECT_TRUE(d.HasMember(key) && d[key].IsString()) << key << " in " << line;
+  }
+  EXPECT_GE(n, 3u) << out; // start-up, ready, stopped at least
 }

@@ -193,7 +193,10 @@ TEST(DefaultConfig, SetsEveryKeyAndUsesLoopbackOnly) {
     EXPECT_EQ(text[prev_line_start + 1], '#') << key << " is undocumented";
   }
   EXPECT_EQ(text.find("bind = 0.0.0.0"), std::string::npos);
-  EXPECT_EQ(text.find("http"), std::string::npos);
+  // No URL but the loopback one of the commented REST provider example.
+  EXPECT_EQ(text.find("https"), std::string::npos);
+  EXPECT_EQ(text.find("http://"), text.find("http://127.0.0.1:9001"));
+  EXPECT_EQ(text.find("http://", text.find("http://") + 1), std::string::npos);
   EXPECT_EQ(text.find(")tickflow_ini\""), std::string::npos);
 }
 
@@ -575,8 +578,8 @@ TEST(TopologyKeys, Providers) {
        "unknown provider \"nasdaq\"" + known, false},
       {"providers", "enabled", "replay",
        "provider \"replay\" is not implemented yet", false},
-      {"providers", "enabled", "simulator, alpha_vantage",
-       "provider \"alpha_vantage\" is not implemented yet", false},
+      {"providers", "enabled", "simulator, replay",
+       "provider \"replay\" is not implemented yet", false},
     },
     [](const topology& t) { return render(t.providers); });
 }
@@ -670,7 +673,8 @@ TEST(TopologyNames, UnknownSectionsAndKeys) {
     {"SectionUnknown", sym + "[storage]\n",
      "t.ini:3: [storage]: unknown section (known: log, actors, gateway,"
      " broadcaster, pipeline, validator, cache, supervisor, providers,"
-     " simulator)"},
+     " simulator, binance, polygon, coingecko, coinmarketcap, alpha_vantage,"
+     " eodhd, finnhub, yahoo, massive_futures)"},
     {"KeyTypo", sym + "[actors]\nthread = 2\n",
      "t.ini:4: actors.thread: unknown key (did you mean \"threads\"?)"},
     {"KeyUnknown", sym + "[actors]\nworkers = 2\n",
@@ -783,3 +787,34 @@ TEST(TopologyLoad, ErrorsNameTheSourceAsGiven) {
 }
 
 } // namespace
+
+TEST(RestProviders, SectionsFillSettingsInEnabledOrder) {
+  auto t = load_topology("[providers]\n"
+                         "enabled = polygon, binance\n"
+                         "[binance]\n"
+                         "base-url = http://127.0.0.1:9001/\n"
+                         "api-key-env = BINANCE_KEY\n"
+                         "timeout = 2s\n"
+                         "symbols = PEPE-USDT=PEPEUSDT, BTC-USDT=BTCUSDT\n"
+                         "[polygon]\n"
+                         "base-url = http://127.0.0.1:9002\n"
+                         "max-body-bytes = 1048576\n"
+                         "[yahoo]\n"
+                         "base-url = http://127.0.0.1:9003\n",
+                         "t.ini");
+  ASSERT_TRUE(t) << t.err().context;
+  auto xs = t->enabled_rest_providers();
+  ASSERT_EQ(xs.size(), 2u); // yahoo has a section but is not enabled
+  EXPECT_EQ(xs[0].name, "polygon");
+  EXPECT_EQ(xs[0].max_body_bytes, 1048576u);
+  EXPECT_EQ(xs[1].name, "binance");
+  EXPECT_EQ(xs[1].base_url, "http://127.0.0.1:9001"); // trailing '/' dropped
+  EXPECT_EQ(xs[1].api_key_env, "BINANCE_KEY");
+  EXPECT_EQ(xs[1].timeout_ns, 2'000'000'000);
+  ASSERT_EQ(xs[1].symbol_overrides.size(), 2u);
+  EXPECT_EQ(xs[1].symbol_overrides[0].first, "PEPE-USDT");
+  EXPECT_EQ(xs[1].symbol_overrides[0].second, "PEPEUSDT");
+  EXPECT_TRUE(is_rest_provider("binance"));
+  EXPECT_FALSE(is_rest_provider("simulator"));
+  EXPECT_FALSE(is_rest_provider("nope"));
+}

@@ -1,0 +1,115 @@
+#include "actors/rest_provider_actor.hpp"
+
+#include <cstdlib>
+#include <memory>
+
+#include "actors/clock.hpp"
+#include "actors/logging.hpp"
+#include "actors/messages.hpp"
+#include "adapters/common/curl_client.hpp"
+#include "adapters/registry.hpp"
+
+namespace tickflow {
+
+namespace {
+
+struct rest_provider_state {
+  rest_provider_settings settings;
+  std::unique_ptr<rest_adapter> adapter;
+  std::unique_ptr<curl_client> http;
+  credentials cred;
+  caf::actor intake;
+  provider_health health;
+  std::shared_ptr<spdlog::logger> log = logger("provider");
+  static inline const char* name = "provider.rest";
+
+  fetch_reply fetch(const fetch_request& req) {
+    fetch_reply r;
+    r.provider = settings.name;
+    health.requests += 1;
+    auto started = now_ns();
+    auto fail = [&](fetch_error e) {
+      r.ok = false;
+      r.failure = std::move(e);
+      health.failures += 1;
+      health.last_error_ns = now_ns();
+      health.last_error = std::string{to_string(r.failure.code)} + ": "
+                          + r.failure.message;
+      log->warn("{}: {} {} failed: {}", settings.name, to_string(req.kind),
+                req.instrument, health.last_error);
+      return r;
+    };
+    auto out = adapter->build(req, cred);
+    if (!out)
+      return fail(fetch_error{out.err().code, out.err().context, 0});
+    auto reply = http->perform(*out, settings.base_url);
+    r.latency_ns = now_ns() - started;
+    health.last_latency_ns = r.latency_ns;
+    if (auto e = std::get_if<fetch_error>(&reply))
+      return fail(std::move(*e));
+    auto parsed = adapter->parse(req, std::get<http_reply>(reply), now_ns());
+    if (auto e = std::get_if<fetch_error>(&parsed))
+      return fail(std::move(*e));
+    r.ok = true;
+    r.data = std::move(std::get<fetch_result>(parsed));
+    health.successes += 1;
+    health.last_success_ns = now_ns();
+    log->debug("{}: {} {} ok in {} ms ({} bars, {} prices)", settings.name,
+               to_string(req.kind), req.instrument, r.latency_ns / 1'000'000,
+               r.data.bars.size(), r.data.prices.size());
+    return r;
+  }
+};
+
+caf::behavior rest_provider(caf::stateful_actor<rest_provider_state>* self,
+                            rest_provider_settings settings, caf::actor intake) {
+  auto& st = self->state;
+  auto id = provider_from_string(settings.name);
+  adapter_options opts{settings.symbol_overrides};
+  st.adapter = id ? make_rest_adapter(*id, opts) : nullptr;
+  if (!st.adapter) {
+    st.log->error("no REST adapter for provider {}", settings.name);
+    self->quit(caf::make_error(caf::sec::invalid_argument, settings.name));
+    return {};
+  }
+  curl_options copts;
+  copts.timeout_ns = settings.timeout_ns;
+  copts.connect_timeout_ns = settings.connect_timeout_ns;
+  copts.max_body_bytes = settings.max_body_bytes;
+  st.http = std::make_unique<curl_client>(copts);
+  if (!settings.api_key_env.empty())
+    if (auto* key = std::getenv(settings.api_key_env.c_str()))
+      st.cred.api_key = key;
+  st.health.provider = settings.name;
+  st.health.key_configured = !st.cred.api_key.empty();
+  st.log->info("{}: REST provider at {} ({})", settings.name, settings.base_url,
+               st.health.key_configured
+                 ? "key from $" + settings.api_key_env
+                 : std::string{"no key"});
+  st.settings = std::move(settings);
+  st.intake = std::move(intake);
+  return {
+    [=](fetch_atom, const fetch_request& req) {
+      auto& st = self->state;
+      auto r = st.fetch(req);
+      if (r.ok && !r.data.bars.empty() && st.intake) {
+        event_batch b;
+        b.bars = r.data.bars;
+        self->send(st.intake, std::move(b));
+      }
+      return r;
+    },
+    [=](health_atom) { return self->state.health; },
+    [=](ack_atom) {}, // acks of forwarded batches: fetches are not flow-controlled
+  };
+}
+
+} // namespace
+
+caf::actor spawn_rest_provider(caf::actor_system& sys,
+                               const rest_provider_settings& settings,
+                               caf::actor intake) {
+  return sys.spawn<caf::detached>(rest_provider, settings, std::move(intake));
+}
+
+} // namespace tickflow

@@ -1,0 +1,149 @@
+#include "adapters/alpha_vantage/alpha_vantage_adapter.hpp"
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "adapters/alpha_vantage/alpha_vantage_parse.hpp"
+#include "adapters/common/json_number.hpp"
+
+namespace tickflow {
+
+namespace {
+
+// Rows in a "compact" reply.
+constexpr size_t compact_rows = 100;
+
+class alpha_vantage_adapter final : public rest_adapter {
+ public:
+  explicit alpha_vantage_adapter(const adapter_options& options)
+      : overrides_(options.symbol_overrides) {
+    info_.id = provider::alpha_vantage;
+    info_.asset_classes = {asset_class::equity};
+    info_.data_types = {fetch_kind::price, fetch_kind::bars};
+    info_.intervals = {interval::m1,  interval::m5, interval::m15,
+                       interval::m30, interval::h1, interval::d1};
+    info_.needs_key = true;
+  }
+
+  const provider_info& info() const noexcept override { return info_; }
+
+  result<outbound_request> build(const fetch_request& req,
+                                 const credentials& cred) const override {
+    auto symbol = to_provider_symbol(req.instrument);
+    if (symbol.empty())
+      return error{errc::unknown_symbol, req.instrument};
+    outbound_request out;
+    out.path = "/query";
+    if (req.kind == fetch_kind::price) {
+      out.query = {{"function", "GLOBAL_QUOTE"}, {"symbol", symbol}};
+    } else if (req.kind == fetch_kind::bars) {
+      std::string outputsize = req.start_ns > 0 || req.limit > compact_rows
+                                 ? "full"
+                                 : "compact";
+      if (req.span == interval::d1) {
+        out.query = {{"function", "TIME_SERIES_DAILY"},
+                     {"symbol", symbol},
+                     {"outputsize", outputsize}};
+      } else if (auto name = alpha_vantage::intraday_name(req.span);
+                 !name.empty()) {
+        out.query = {{"function", "TIME_SERIES_INTRADAY"},
+                     {"symbol", symbol},
+                     {"interval", std::string{name}},
+                     {"outputsize", outputsize}};
+      } else {
+        return error{errc::invalid_argument,
+                     "alpha_vantage serves 1m, 5m, 15m, 30m, 1h and 1d "
+                     "bars, not "
+                       + std::string{to_string(req.span)}};
+      }
+    } else {
+      return error{errc::invalid_argument,
+                   "alpha_vantage does not serve "
+                     + std::string{to_string(req.kind)}};
+    }
+    if (cred.api_key.empty())
+      return error{errc::unauthorized, "alpha_vantage needs an API key"};
+    out.query.emplace_back("apikey", cred.api_key);
+    out.secrets.push_back(cred.api_key);
+    return out;
+  }
+
+  fetch_outcome parse(const fetch_request& req, const http_reply& reply,
+                      int64_t recv_ns) const override {
+    rapidjson::Document doc;
+    auto parsed = json::parse_with_number_text(reply.body, doc);
+    if (parsed)
+      if (auto e = alpha_vantage::parse_error_body(doc, recv_ns))
+        return *e;
+    fetch_error status;
+    if (classify_http_status(reply, recv_ns, status))
+      return status;
+    if (!parsed)
+      return fetch_error{errc::malformed, parsed.err().context, 0};
+    auto symbol = to_provider_symbol(req.instrument);
+    if (symbol.empty())
+      return fetch_error{errc::unknown_symbol, req.instrument, 0};
+    fetch_result out;
+    if (req.kind == fetch_kind::price) {
+      auto x = alpha_vantage::parse_global_quote(doc, req.instrument, symbol,
+                                                 recv_ns);
+      if (!x)
+        return fetch_error{x.err().code, x.err().context, 0};
+      out.prices.push_back(std::move(*x));
+      return out;
+    }
+    if (req.kind != fetch_kind::bars)
+      return fetch_error{errc::invalid_argument,
+                         "alpha_vantage does not serve "
+                           + std::string{to_string(req.kind)},
+                         0};
+    auto bars = alpha_vantage::parse_time_series(doc, req.span,
+                                                 req.instrument, symbol,
+                                                 recv_ns);
+    if (!bars)
+      return fetch_error{bars.err().code, bars.err().context, 0};
+    for (auto& b : *bars)
+      if ((req.start_ns == 0 || b.open_time_ns >= req.start_ns)
+          && (req.end_ns == 0 || b.open_time_ns <= req.end_ns))
+        out.bars.push_back(std::move(b));
+    if (req.limit > 0 && out.bars.size() > req.limit)
+      out.bars.erase(out.bars.begin(),
+                     out.bars.end() - static_cast<std::ptrdiff_t>(req.limit));
+    return out;
+  }
+
+  std::string to_provider_symbol(std::string_view canonical) const override {
+    for (auto& [c, symbol] : overrides_)
+      if (c == canonical)
+        return symbol;
+    if (!is_canonical_instrument(canonical)
+        || classify_instrument(canonical) != asset_class::equity)
+      return {};
+    return std::string{canonical};
+  }
+
+  std::string to_canonical(std::string_view provider_symbol) const override {
+    for (auto& [c, symbol] : overrides_)
+      if (symbol == provider_symbol)
+        return c;
+    if (!is_canonical_instrument(provider_symbol)
+        || classify_instrument(provider_symbol) != asset_class::equity)
+      return {};
+    return std::string{provider_symbol};
+  }
+
+ private:
+  provider_info info_;
+  kv_list overrides_;
+};
+
+} // namespace
+
+std::unique_ptr<rest_adapter>
+make_alpha_vantage_adapter(const adapter_options& options) {
+  return std::make_unique<alpha_vantage_adapter>(options);
+}
+
+} // namespace tickflow

@@ -1,0 +1,156 @@
+#include "adapters/binance/binance_adapter.hpp"
+
+#include <rapidjson/document.h>
+
+#include <string>
+#include <utility>
+
+#include "adapters/binance/binance_parse.hpp"
+#include "adapters/binance/binance_request.hpp"
+
+namespace tickflow {
+
+namespace {
+
+provider_info make_info() {
+  provider_info x;
+  x.id = provider::binance;
+  x.asset_classes = {asset_class::crypto};
+  x.data_types = {fetch_kind::price, fetch_kind::bars, fetch_kind::quote};
+  for (auto i = static_cast<int>(interval::s1);
+       i <= static_cast<int>(interval::mo1); ++i)
+    x.intervals.push_back(static_cast<interval>(i));
+  x.needs_key = false;
+  return x;
+}
+
+// A pure-layer error as a fetch error, prefixed with what was parsed.
+fetch_error to_fetch_error(const error& e, std::string_view what) {
+  fetch_error out;
+  out.code = e.code;
+  out.message = std::string{what} + ": " + e.context;
+  return out;
+}
+
+class binance_adapter final : public rest_adapter {
+ public:
+  binance_adapter(const adapter_options& opts,
+                  const std::vector<binance_symbol_info>& table)
+      : info_(make_info()), symbols_(opts.symbol_overrides, table) {
+    // nop
+  }
+
+  const provider_info& info() const noexcept override { return info_; }
+
+  result<outbound_request> build(const fetch_request& req,
+                                 const credentials& cred) const override {
+    return binance::build_request(req, symbols_.to_provider(req.instrument),
+                                  cred);
+  }
+
+  fetch_outcome parse(const fetch_request& req, const http_reply& reply,
+                      int64_t recv_ns) const override {
+    rapidjson::Document doc;
+    auto json_ok = binance::parse_json(reply.body, doc);
+    // Binance error objects come first: they name the cause better than
+    // the status does.
+    if (json_ok)
+      if (auto e = binance::parse_error_body(doc, reply, recv_ns))
+        return *std::move(e);
+    fetch_error http_error;
+    if (classify_http_status(reply, recv_ns, http_error))
+      return http_error;
+    if (!json_ok)
+      return to_fetch_error(json_ok.err(), endpoint(req.kind));
+    auto symbol = symbols_.to_provider(req.instrument);
+    fetch_result out;
+    switch (req.kind) {
+      case fetch_kind::price: {
+        if (doc.IsArray()) {
+          auto xs = binance::parse_ticker_price_list(doc, symbols_, recv_ns);
+          if (!xs)
+            return to_fetch_error(xs.err(), endpoint(req.kind));
+          if (xs->empty())
+            return fetch_error{errc::not_found,
+                               "no price for " + req.instrument, 0};
+          out.prices = std::move(*xs);
+          break;
+        }
+        auto x = binance::parse_ticker_price(doc, req.instrument, symbol,
+                                             recv_ns);
+        if (!x)
+          return to_fetch_error(x.err(), endpoint(req.kind));
+        out.prices.push_back(std::move(*x));
+        break;
+      }
+      case fetch_kind::quote: {
+        auto x = binance::parse_ticker_24hr_quote(doc, req.instrument, symbol,
+                                                  recv_ns);
+        if (!x)
+          return to_fetch_error(x.err(), endpoint(req.kind));
+        out.quotes.push_back(std::move(*x));
+        break;
+      }
+      case fetch_kind::bars: {
+        auto xs = binance::parse_klines(doc, req.instrument, symbol, req.span,
+                                        recv_ns);
+        if (!xs)
+          return to_fetch_error(xs.err(), endpoint(req.kind));
+        if (xs->empty())
+          return fetch_error{errc::not_found,
+                             "no " + std::string{to_string(req.span)}
+                               + " bars for " + req.instrument
+                               + " in the range",
+                             0};
+        out.bars = std::move(*xs);
+        break;
+      }
+      default:
+        return fetch_error{errc::invalid_argument,
+                           "unsupported kind "
+                             + std::string{to_string(req.kind)},
+                           0};
+    }
+    return out;
+  }
+
+  std::string to_provider_symbol(std::string_view canonical) const override {
+    return symbols_.to_provider(canonical);
+  }
+
+  std::string to_canonical(std::string_view provider_symbol) const override {
+    return symbols_.to_canonical(provider_symbol);
+  }
+
+ private:
+  static std::string_view endpoint(fetch_kind k) noexcept {
+    switch (k) {
+      case fetch_kind::price:
+        return binance::ticker_price_path;
+      case fetch_kind::quote:
+        return binance::ticker_24hr_path;
+      case fetch_kind::bars:
+        return binance::klines_path;
+    }
+    return "?";
+  }
+
+  provider_info info_;
+  binance::symbol_mapper symbols_;
+};
+
+} // namespace
+
+std::unique_ptr<rest_adapter>
+make_binance_adapter(const adapter_options& opts) {
+  return std::make_unique<binance_adapter>(
+    opts, std::vector<binance_symbol_info>{});
+}
+
+std::unique_ptr<rest_adapter>
+make_binance_adapter(const adapter_options& opts,
+                     const std::vector<binance_symbol_info>& table) {
+  return std::make_unique<binance_adapter>(opts, table);
+}
+
+} // namespace tickflow

@@ -1,0 +1,73 @@
+#include "adapters/binance/binance_request.hpp"
+
+#include <string>
+
+#include "pipeline/model/time.hpp"
+
+namespace tickflow::binance {
+
+namespace {
+
+void add_key(outbound_request& out, const credentials& cred) {
+  if (cred.api_key.empty())
+    return;
+  out.headers.emplace_back(std::string{api_key_header}, cred.api_key);
+  out.secrets.push_back(cred.api_key);
+}
+
+} // namespace
+
+result<outbound_request> build_request(const fetch_request& req,
+                                       std::string_view symbol,
+                                       const credentials& cred) {
+  if (symbol.empty())
+    return error{errc::unknown_symbol, req.instrument};
+  outbound_request out;
+  out.method = "GET";
+  out.query.emplace_back("symbol", std::string{symbol});
+  switch (req.kind) {
+    case fetch_kind::price:
+      out.path = ticker_price_path;
+      break;
+    case fetch_kind::quote:
+      out.path = ticker_24hr_path;
+      break;
+    case fetch_kind::bars: {
+      if (req.start_ns < 0 || req.end_ns < 0)
+        return error{errc::invalid_argument, "negative time bound"};
+      if (req.start_ns > 0 && req.end_ns > 0 && req.start_ns > req.end_ns)
+        return error{errc::invalid_argument, "start after end"};
+      if (req.limit > max_klines_limit)
+        return error{errc::invalid_argument,
+                     "limit " + std::to_string(req.limit) + " above "
+                       + std::to_string(max_klines_limit)};
+      out.path = klines_path;
+      // Binance serves every tickflow interval under the same name.
+      out.query.emplace_back("interval", std::string{to_string(req.span)});
+      if (req.start_ns > 0)
+        out.query.emplace_back("startTime",
+                               std::to_string(req.start_ns / ns_per_ms));
+      if (req.end_ns > 0)
+        out.query.emplace_back("endTime",
+                               std::to_string(req.end_ns / ns_per_ms));
+      if (req.limit > 0)
+        out.query.emplace_back("limit", std::to_string(req.limit));
+      break;
+    }
+    default:
+      return error{errc::invalid_argument,
+                   "unsupported kind " + std::string{to_string(req.kind)}};
+  }
+  add_key(out, cred);
+  return out;
+}
+
+outbound_request build_exchange_info_request(const credentials& cred) {
+  outbound_request out;
+  out.method = "GET";
+  out.path = exchange_info_path;
+  add_key(out, cred);
+  return out;
+}
+
+} // namespace tickflow::binance

@@ -1,0 +1,293 @@
+#include "adapters/coingecko/coingecko_adapter.hpp"
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "adapters/coingecko/coingecko_parse.hpp"
+#include "adapters/common/json_number.hpp"
+#include "pipeline/model/time.hpp"
+
+namespace tickflow {
+
+namespace {
+
+constexpr int64_t day_ns = 86'400 * ns_per_s;
+
+// Base symbol -> CoinGecko coin id, for large coins.
+constexpr std::pair<std::string_view, std::string_view> coin_ids[] = {
+  {"AAVE", "aave"},
+  {"ADA", "cardano"},
+  {"APT", "aptos"},
+  {"ARB", "arbitrum"},
+  {"ATOM", "cosmos"},
+  {"AVAX", "avalanche-2"},
+  {"BCH", "bitcoin-cash"},
+  {"BNB", "binancecoin"},
+  {"BTC", "bitcoin"},
+  {"DAI", "dai"},
+  {"DOGE", "dogecoin"},
+  {"DOT", "polkadot"},
+  {"ETC", "ethereum-classic"},
+  {"ETH", "ethereum"},
+  {"FIL", "filecoin"},
+  {"HBAR", "hedera-hashgraph"},
+  {"ICP", "internet-computer"},
+  {"LINK", "chainlink"},
+  {"LTC", "litecoin"},
+  {"MATIC", "matic-network"},
+  {"NEAR", "near"},
+  {"OP", "optimism"},
+  {"SHIB", "shiba-inu"},
+  {"SOL", "solana"},
+  {"SUI", "sui"},
+  {"TON", "the-open-network"},
+  {"TRX", "tron"},
+  {"UNI", "uniswap"},
+  {"USDC", "usd-coin"},
+  {"USDT", "tether"},
+  {"XLM", "stellar"},
+  {"XMR", "monero"},
+  {"XRP", "ripple"},
+};
+
+std::string ascii_lower(std::string_view s) {
+  std::string out{s};
+  for (auto& c : out)
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+std::string ascii_upper(std::string_view s) {
+  std::string out{s};
+  for (auto& c : out)
+    if (c >= 'a' && c <= 'z')
+      c = static_cast<char>(c - 'a' + 'A');
+  return out;
+}
+
+bool in_window(const fetch_request& req, int64_t ts_ns) {
+  return (req.start_ns == 0 || ts_ns >= req.start_ns)
+         && (req.end_ns == 0 || ts_ns <= req.end_ns);
+}
+
+// Keeps the newest `limit` elements of an ascending series.
+template <class T>
+void keep_newest(std::vector<T>& xs, size_t limit) {
+  if (limit > 0 && xs.size() > limit)
+    xs.erase(xs.begin(),
+             xs.end() - static_cast<std::ptrdiff_t>(limit));
+}
+
+fetch_error to_fetch_error(error e) {
+  return fetch_error{e.code, std::move(e.context), 0};
+}
+
+class coingecko_adapter final : public rest_adapter {
+ public:
+  coingecko_adapter(const adapter_options& options, coingecko::plan key_plan)
+      : overrides_(options.symbol_overrides), plan_(key_plan) {
+    info_.id = provider::coingecko;
+    info_.asset_classes = {asset_class::crypto};
+    info_.data_types = {fetch_kind::price, fetch_kind::bars};
+    info_.intervals = {interval::m30, interval::h4};
+    info_.needs_key = false;
+  }
+
+  const provider_info& info() const noexcept override { return info_; }
+
+  result<outbound_request> build(const fetch_request& req,
+                                 const credentials& cred) const override {
+    std::string id, vs;
+    if (!map(req.instrument, id, vs))
+      return error{errc::unknown_symbol, req.instrument};
+    outbound_request out;
+    switch (req.kind) {
+      case fetch_kind::price:
+        if (req.start_ns == 0) {
+          out.path = "/api/v3/simple/price";
+          out.query = {{"ids", id},
+                       {"vs_currencies", vs},
+                       {"include_last_updated_at", "true"}};
+          break;
+        }
+        if (req.end_ns <= req.start_ns)
+          return error{errc::invalid_argument,
+                       "coingecko price history needs end_ns > start_ns "
+                       "(days count back from the provider's now)"};
+        out.path = "/api/v3/coins/" + url_encode(id) + "/market_chart";
+        out.query = {{"vs_currency", vs},
+                     {"days", std::to_string(history_days(req))}};
+        break;
+      case fetch_kind::bars: {
+        auto days = ohlc_days(req);
+        if (days == 0)
+          return error{errc::invalid_argument,
+                       "coingecko serves 30m and 4h bars, not "
+                         + std::string{to_string(req.span)}};
+        out.path = "/api/v3/coins/" + url_encode(id) + "/ohlc";
+        out.query = {{"vs_currency", vs}, {"days", std::to_string(days)}};
+        break;
+      }
+      default:
+        return error{errc::invalid_argument,
+                     "coingecko does not serve "
+                       + std::string{to_string(req.kind)}};
+    }
+    if (!cred.api_key.empty()) {
+      out.headers.emplace_back(plan_ == coingecko::plan::pro
+                                 ? "x-cg-pro-api-key"
+                                 : "x-cg-demo-api-key",
+                               cred.api_key);
+      out.secrets.push_back(cred.api_key);
+    }
+    return out;
+  }
+
+  fetch_outcome parse(const fetch_request& req, const http_reply& reply,
+                      int64_t recv_ns) const override {
+    rapidjson::Document doc;
+    auto parsed = json::parse_with_number_text(reply.body, doc);
+    if (parsed)
+      if (auto e = coingecko::parse_error_body(doc, reply, recv_ns))
+        return *e;
+    fetch_error status;
+    if (classify_http_status(reply, recv_ns, status))
+      return status;
+    if (!parsed)
+      return to_fetch_error(std::move(parsed).err());
+    std::string id, vs;
+    if (!map(req.instrument, id, vs))
+      return fetch_error{errc::unknown_symbol, req.instrument, 0};
+    fetch_result out;
+    if (req.kind == fetch_kind::price && req.start_ns == 0) {
+      auto x = coingecko::parse_simple_price(doc, id, vs, req.instrument,
+                                             recv_ns);
+      if (!x)
+        return to_fetch_error(std::move(x).err());
+      out.prices.push_back(std::move(*x));
+    } else if (req.kind == fetch_kind::price) {
+      auto chart = coingecko::parse_market_chart(doc, req.instrument,
+                                                 recv_ns);
+      if (!chart)
+        return to_fetch_error(std::move(chart).err());
+      for (auto& p : chart->prices)
+        if (in_window(req, p.ts_event_ns))
+          out.prices.push_back(std::move(p));
+      keep_newest(out.prices, req.limit);
+    } else if (req.kind == fetch_kind::bars) {
+      auto bars = coingecko::parse_ohlc(doc, req.span, req.instrument,
+                                        id + "/" + vs, recv_ns);
+      if (!bars)
+        return to_fetch_error(std::move(bars).err());
+      for (auto& b : *bars)
+        if (in_window(req, b.open_time_ns))
+          out.bars.push_back(std::move(b));
+      keep_newest(out.bars, req.limit);
+    } else {
+      return fetch_error{errc::invalid_argument,
+                         "coingecko does not serve "
+                           + std::string{to_string(req.kind)},
+                         0};
+    }
+    return out;
+  }
+
+  std::string to_provider_symbol(std::string_view canonical) const override {
+    std::string id, vs;
+    if (!map(canonical, id, vs))
+      return {};
+    return id + "/" + vs;
+  }
+
+  std::string to_canonical(std::string_view provider_symbol) const override {
+    auto slash = provider_symbol.find('/');
+    if (slash == std::string_view::npos || slash == 0
+        || slash + 1 == provider_symbol.size())
+      return {};
+    auto id = provider_symbol.substr(0, slash);
+    auto quote = ascii_upper(provider_symbol.substr(slash + 1));
+    std::string_view base, q;
+    for (auto& [canonical, override_id] : overrides_)
+      if (override_id == id && split_pair(canonical, base, q) && q == quote)
+        return canonical;
+    for (auto& [symbol, coin] : coin_ids) {
+      if (coin != id)
+        continue;
+      auto canonical = std::string{symbol} + "-" + quote;
+      return is_canonical_instrument(canonical) ? canonical : std::string{};
+    }
+    return {};
+  }
+
+ private:
+  // The coin id and vs currency of a canonical "BASE-QUOTE" id.
+  bool map(std::string_view canonical, std::string& id,
+           std::string& vs) const {
+    std::string_view base, quote;
+    if (!is_canonical_instrument(canonical)
+        || !split_pair(canonical, base, quote))
+      return false;
+    id.clear();
+    for (auto& [c, override_id] : overrides_)
+      if (c == canonical)
+        id = override_id;
+    if (id.empty())
+      for (auto& [symbol, coin] : coin_ids)
+        if (symbol == base)
+          id = coin;
+    if (id.empty())
+      return false;
+    vs = ascii_lower(quote);
+    return true;
+  }
+
+  // market_chart days: whole days covering [start_ns, end_ns].
+  static int64_t history_days(const fetch_request& req) {
+    auto span = req.end_ns - req.start_ns;
+    auto days = (span + day_ns - 1) / day_ns;
+    return days < 1 ? 1 : days;
+  }
+
+  // ohlc days for the requested candle size, 0 when it has none.
+  static int64_t ohlc_days(const fetch_request& req) {
+    if (req.span == interval::m30)
+      return 1;
+    if (req.span != interval::h4)
+      return 0;
+    int64_t needed = 7 * day_ns; // provider default range
+    if (req.start_ns > 0)
+      needed = req.end_ns > req.start_ns ? req.end_ns - req.start_ns
+                                         : 30 * day_ns;
+    else if (req.limit > 0)
+      needed = req.limit > 180 // 30 days of 4h candles
+                 ? 30 * day_ns
+                 : static_cast<int64_t>(req.limit) * interval_ns(interval::h4);
+    if (needed <= 7 * day_ns)
+      return 7;
+    if (needed <= 14 * day_ns)
+      return 14;
+    return 30;
+  }
+
+  provider_info info_;
+  kv_list overrides_;
+  coingecko::plan plan_;
+};
+
+} // namespace
+
+std::unique_ptr<rest_adapter>
+make_coingecko_adapter(const adapter_options& options) {
+  return make_coingecko_adapter(options, coingecko::plan::demo);
+}
+
+std::unique_ptr<rest_adapter>
+make_coingecko_adapter(const adapter_options& options,
+                       coingecko::plan key_plan) {
+  return std::make_unique<coingecko_adapter>(options, key_plan);
+}
+
+} // namespace tickflow

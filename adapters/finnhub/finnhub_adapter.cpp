@@ -1,0 +1,120 @@
+#include "adapters/finnhub/finnhub_adapter.hpp"
+
+#include <utility>
+
+#include "adapters/common/exact_json.hpp"
+#include "adapters/finnhub/finnhub_parse.hpp"
+#include "adapters/finnhub/finnhub_request.hpp"
+
+namespace tickflow {
+
+namespace {
+
+provider_info make_info() {
+  provider_info x;
+  x.id = provider::finnhub;
+  x.asset_classes = {asset_class::equity};
+  x.data_types = {fetch_kind::price, fetch_kind::bars};
+  x.intervals = {interval::m1, interval::m5, interval::m15, interval::m30,
+                 interval::h1, interval::d1, interval::w1,  interval::mo1};
+  x.needs_key = true;
+  return x;
+}
+
+class finnhub_adapter final : public rest_adapter {
+ public:
+  explicit finnhub_adapter(const adapter_options& opts)
+      : info_(make_info()), overrides_(opts.symbol_overrides) {
+    // nop
+  }
+
+  const provider_info& info() const noexcept override { return info_; }
+
+  result<outbound_request> build(const fetch_request& req,
+                                 const credentials& cred) const override {
+    auto sym = to_provider_symbol(req.instrument);
+    if (sym.empty())
+      return error{errc::unknown_symbol, req.instrument};
+    result<outbound_request> out = error{errc::invalid_argument, {}};
+    switch (req.kind) {
+      case fetch_kind::price:
+        out = finnhub::quote_request(sym, cred.api_key);
+        break;
+      case fetch_kind::bars:
+        out = finnhub::candle_request(sym, req.span, req.start_ns, req.end_ns,
+                                      req.limit, cred.api_key);
+        break;
+      case fetch_kind::quote:
+        return error{errc::invalid_argument,
+                     "finnhub: no quotes (bid/ask is a premium endpoint)"};
+    }
+    if (!out)
+      return out;
+    if (cred.api_key.empty())
+      return error{errc::unauthorized, "finnhub: no API key configured"};
+    return out;
+  }
+
+  fetch_outcome parse(const fetch_request& req, const http_reply& reply,
+                      int64_t recv_ns) const override {
+    auto sym = to_provider_symbol(req.instrument);
+    if (sym.empty())
+      return fetch_error{errc::unknown_symbol, req.instrument, 0};
+    json::exact_document doc;
+    auto parsed = doc.parse(reply.body);
+    if (auto e = finnhub::classify_error(reply, parsed ? &doc : nullptr,
+                                         recv_ns))
+      return *e;
+    if (!parsed)
+      return finnhub::to_fetch_error(parsed.err());
+    finnhub::parse_context ctx{req.instrument, sym, req.span, req.limit,
+                               recv_ns};
+    fetch_result out;
+    switch (req.kind) {
+      case fetch_kind::price: {
+        auto p = finnhub::parse_quote(doc, ctx);
+        if (!p)
+          return finnhub::to_fetch_error(p.err());
+        out.prices.push_back(std::move(*p));
+        break;
+      }
+      case fetch_kind::bars: {
+        auto bars = finnhub::parse_candles(doc, ctx);
+        if (!bars)
+          return finnhub::to_fetch_error(bars.err());
+        out.bars = std::move(*bars);
+        break;
+      }
+      case fetch_kind::quote:
+        return fetch_error{errc::invalid_argument, "finnhub: no quotes", 0};
+    }
+    return out;
+  }
+
+  std::string to_provider_symbol(std::string_view canonical) const override {
+    for (const auto& [from, to] : overrides_)
+      if (from == canonical)
+        return to;
+    return finnhub::to_finnhub_symbol(canonical);
+  }
+
+  std::string to_canonical(std::string_view provider_symbol) const override {
+    for (const auto& [from, to] : overrides_)
+      if (to == provider_symbol)
+        return from;
+    return finnhub::from_finnhub_symbol(provider_symbol);
+  }
+
+ private:
+  provider_info info_;
+  kv_list overrides_;
+};
+
+} // namespace
+
+std::unique_ptr<rest_adapter>
+make_finnhub_adapter(const adapter_options& opts) {
+  return std::make_unique<finnhub_adapter>(opts);
+}
+
+} // namespace tickflow

@@ -1,0 +1,141 @@
+#include "adapters/massive_futures/massive_futures_adapter.hpp"
+
+#include <utility>
+
+#include "adapters/common/exact_json.hpp"
+#include "adapters/massive_futures/massive_futures_parse.hpp"
+#include "adapters/massive_futures/massive_futures_request.hpp"
+#include "adapters/polygon/polygon_parse.hpp"
+
+namespace tickflow {
+
+namespace {
+
+provider_info make_info() {
+  provider_info x;
+  x.id = provider::massive_futures;
+  x.asset_classes = {asset_class::futures};
+  x.data_types = {fetch_kind::price, fetch_kind::bars, fetch_kind::quote};
+  x.intervals = {interval::s1,  interval::m1, interval::m5, interval::m15,
+                 interval::m30, interval::h1, interval::h4, interval::d1,
+                 interval::w1,  interval::mo1};
+  x.needs_key = true;
+  return x;
+}
+
+class massive_futures_adapter final : public rest_adapter {
+ public:
+  massive_futures_adapter(const adapter_options& opts, std::string prefix)
+      : info_(make_info()),
+        overrides_(opts.symbol_overrides),
+        prefix_(std::move(prefix)) {
+    // nop
+  }
+
+  const provider_info& info() const noexcept override { return info_; }
+
+  result<outbound_request> build(const fetch_request& req,
+                                 const credentials& cred) const override {
+    namespace mf = massive_futures;
+    auto sym = to_provider_symbol(req.instrument);
+    if (sym.empty())
+      return error{errc::unknown_symbol, req.instrument};
+    result<outbound_request> out = error{errc::invalid_argument, {}};
+    switch (req.kind) {
+      case fetch_kind::bars:
+        out = mf::aggs_request(prefix_, sym, req.span, req.start_ns,
+                               req.end_ns, req.limit, cred.api_key);
+        break;
+      case fetch_kind::price:
+        out = mf::trades_request(prefix_, sym, 1, cred.api_key);
+        break;
+      case fetch_kind::quote:
+        out = mf::quotes_request(prefix_, sym, mf::quote_lookback,
+                                 cred.api_key);
+        break;
+    }
+    if (!out)
+      return out;
+    if (cred.api_key.empty())
+      return error{errc::unauthorized,
+                   "massive_futures: no API key configured"};
+    return out;
+  }
+
+  fetch_outcome parse(const fetch_request& req, const http_reply& reply,
+                      int64_t recv_ns) const override {
+    namespace mf = massive_futures;
+    auto sym = to_provider_symbol(req.instrument);
+    if (sym.empty())
+      return fetch_error{errc::unknown_symbol, req.instrument, 0};
+    json::exact_document doc;
+    auto parsed = doc.parse(reply.body);
+    if (auto e = polygon::classify_error(reply, parsed ? &doc : nullptr,
+                                         recv_ns))
+      return *e;
+    if (!parsed)
+      return polygon::to_fetch_error(parsed.err());
+    mf::parse_context ctx{req.instrument, sym, req.span, recv_ns};
+    fetch_result out;
+    switch (req.kind) {
+      case fetch_kind::bars: {
+        auto bars = mf::parse_aggs(doc, ctx);
+        if (!bars)
+          return polygon::to_fetch_error(bars.err());
+        out.bars = std::move(*bars);
+        break;
+      }
+      case fetch_kind::price: {
+        auto last = mf::parse_last_trade(doc, ctx);
+        if (!last)
+          return polygon::to_fetch_error(last.err());
+        out.prices.push_back(std::move(*last));
+        break;
+      }
+      case fetch_kind::quote: {
+        auto q = mf::parse_last_quote(doc, ctx);
+        if (!q)
+          return polygon::to_fetch_error(q.err());
+        out.quotes.push_back(std::move(*q));
+        break;
+      }
+    }
+    return out;
+  }
+
+  std::string to_provider_symbol(std::string_view canonical) const override {
+    for (const auto& [from, to] : overrides_)
+      if (from == canonical)
+        return to;
+    return massive_futures::to_contract_ticker(canonical);
+  }
+
+  std::string to_canonical(std::string_view provider_symbol) const override {
+    for (const auto& [from, to] : overrides_)
+      if (to == provider_symbol)
+        return from;
+    return massive_futures::to_contract_ticker(provider_symbol);
+  }
+
+ private:
+  provider_info info_;
+  kv_list overrides_;
+  std::string prefix_;
+};
+
+} // namespace
+
+std::unique_ptr<rest_adapter>
+make_massive_futures_adapter(const adapter_options& opts) {
+  return make_massive_futures_adapter(
+    opts, std::string{massive_futures::default_path_prefix});
+}
+
+std::unique_ptr<rest_adapter>
+make_massive_futures_adapter(const adapter_options& opts,
+                             std::string path_prefix) {
+  return std::make_unique<massive_futures_adapter>(opts,
+                                                   std::move(path_prefix));
+}
+
+} // namespace tickflow

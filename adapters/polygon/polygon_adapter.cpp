@@ -1,0 +1,144 @@
+#include "adapters/polygon/polygon_adapter.hpp"
+
+#include <string>
+#include <utility>
+
+#include "adapters/common/exact_json.hpp"
+#include "adapters/polygon/polygon_parse.hpp"
+#include "adapters/polygon/polygon_request.hpp"
+
+namespace tickflow {
+
+namespace {
+
+provider_info make_info() {
+  provider_info x;
+  x.id = provider::polygon;
+  x.asset_classes = {asset_class::equity, asset_class::crypto,
+                     asset_class::forex};
+  x.data_types = {fetch_kind::price, fetch_kind::bars, fetch_kind::quote};
+  x.intervals = {interval::m1,  interval::m3, interval::m5,  interval::m15,
+                 interval::m30, interval::h1, interval::h2,  interval::h4,
+                 interval::h6,  interval::h8, interval::h12, interval::d1,
+                 interval::d3,  interval::w1, interval::mo1};
+  x.needs_key = true;
+  return x;
+}
+
+class polygon_adapter final : public rest_adapter {
+ public:
+  explicit polygon_adapter(const adapter_options& opts)
+      : info_(make_info()), overrides_(opts.symbol_overrides) {
+    // nop
+  }
+
+  const provider_info& info() const noexcept override { return info_; }
+
+  result<outbound_request> build(const fetch_request& req,
+                                 const credentials& cred) const override {
+    auto sym = to_provider_symbol(req.instrument);
+    if (sym.empty())
+      return error{errc::unknown_symbol, req.instrument};
+    result<outbound_request> out = error{errc::invalid_argument, {}};
+    switch (req.kind) {
+      case fetch_kind::bars:
+        out = polygon::aggs_request(sym, req.span, req.start_ns, req.end_ns,
+                                    req.limit, cred.api_key);
+        break;
+      case fetch_kind::price:
+        out = polygon::is_crypto_or_forex(sym)
+                ? polygon::prev_close_request(sym, cred.api_key)
+                : polygon::last_trade_request(sym, cred.api_key);
+        break;
+      case fetch_kind::quote:
+        if (polygon::is_crypto_or_forex(sym))
+          return error{errc::invalid_argument,
+                       "polygon: quotes are for stocks only (/v2/last/nbbo)"};
+        out = polygon::last_nbbo_request(sym, cred.api_key);
+        break;
+    }
+    if (!out)
+      return out;
+    if (cred.api_key.empty())
+      return error{errc::unauthorized, "polygon: no API key configured"};
+    return out;
+  }
+
+  fetch_outcome parse(const fetch_request& req, const http_reply& reply,
+                      int64_t recv_ns) const override {
+    auto sym = to_provider_symbol(req.instrument);
+    if (sym.empty())
+      return fetch_error{errc::unknown_symbol, req.instrument, 0};
+    json::exact_document doc;
+    auto parsed = doc.parse(reply.body);
+    if (auto e = polygon::classify_error(reply, parsed ? &doc : nullptr,
+                                         recv_ns))
+      return *e;
+    if (!parsed)
+      return polygon::to_fetch_error(parsed.err());
+    polygon::parse_context ctx{req.instrument, sym, req.span, recv_ns};
+    fetch_result out;
+    switch (req.kind) {
+      case fetch_kind::bars: {
+        auto bars = polygon::parse_aggs(doc, ctx);
+        if (!bars)
+          return polygon::to_fetch_error(bars.err());
+        out.bars = std::move(*bars);
+        break;
+      }
+      case fetch_kind::price: {
+        if (polygon::is_crypto_or_forex(sym)) {
+          auto prev = polygon::parse_prev_close(doc, ctx);
+          if (!prev)
+            return polygon::to_fetch_error(prev.err());
+          out.prices.push_back(polygon::price_of_prev_close(*prev));
+          out.bars.push_back(std::move(*prev));
+        } else {
+          auto last = polygon::parse_last_trade(doc, ctx);
+          if (!last)
+            return polygon::to_fetch_error(last.err());
+          out.prices.push_back(std::move(*last));
+        }
+        break;
+      }
+      case fetch_kind::quote: {
+        if (polygon::is_crypto_or_forex(sym))
+          return fetch_error{errc::invalid_argument,
+                             "polygon: quotes are for stocks only", 0};
+        auto q = polygon::parse_last_nbbo(doc, ctx);
+        if (!q)
+          return polygon::to_fetch_error(q.err());
+        out.quotes.push_back(std::move(*q));
+        break;
+      }
+    }
+    return out;
+  }
+
+  std::string to_provider_symbol(std::string_view canonical) const override {
+    for (const auto& [from, to] : overrides_)
+      if (from == canonical)
+        return to;
+    return polygon::to_polygon_ticker(canonical);
+  }
+
+  std::string to_canonical(std::string_view provider_symbol) const override {
+    for (const auto& [from, to] : overrides_)
+      if (to == provider_symbol)
+        return from;
+    return polygon::from_polygon_ticker(provider_symbol);
+  }
+
+ private:
+  provider_info info_;
+  kv_list overrides_;
+};
+
+} // namespace
+
+std::unique_ptr<rest_adapter>
+make_polygon_adapter(const adapter_options& opts) {
+  return std::make_unique<polygon_adapter>(opts);
+}
+
+} // namespace tickflow

@@ -1,0 +1,213 @@
+#include "adapters/yahoo/yahoo_parse.hpp"
+
+#include <string>
+
+#include "adapters/common/json_number.hpp"
+#include "pipeline/model/time.hpp"
+
+namespace tickflow::yahoo {
+
+namespace {
+
+constexpr int64_t day_ns = 86'400 * ns_per_s;
+
+std::string_view text_of(const rapidjson::Value& v) {
+  return {v.GetString(), v.GetStringLength()};
+}
+
+bool is_daily_or_longer(interval span) noexcept {
+  return span == interval::d1 || span == interval::w1
+         || span == interval::mo1;
+}
+
+// chart.result[0], after checking the symbol.
+result<const rapidjson::Value*> first_result(const rapidjson::Value& doc,
+                                             std::string_view symbol) {
+  json::number_reader top{doc};
+  auto chart = top.object("chart");
+  if (!top)
+    return top.err();
+  json::number_reader in{*chart, "chart"};
+  auto results = in.array("result");
+  if (!in)
+    return in.err();
+  if (results->Empty())
+    return error{errc::malformed, "chart.result: empty"};
+  auto& r = (*results)[0];
+  json::number_reader res{r, "chart.result[0]"};
+  auto meta = res.object("meta");
+  if (!res)
+    return res.err();
+  json::number_reader m{*meta, "chart.result[0].meta"};
+  auto got = m.string("symbol");
+  if (!m)
+    return m.err();
+  if (got != symbol)
+    return error{errc::malformed, "chart.result[0].meta.symbol: "
+                                    + std::string{got} + ", asked for "
+                                    + std::string{symbol}};
+  return &r;
+}
+
+} // namespace
+
+std::string_view interval_name(interval span) noexcept {
+  switch (span) {
+    case interval::m1: return "1m";
+    case interval::m5: return "5m";
+    case interval::m15: return "15m";
+    case interval::m30: return "30m";
+    case interval::h1: return "60m";
+    case interval::d1: return "1d";
+    case interval::w1: return "1wk";
+    case interval::mo1: return "1mo";
+    default: return {};
+  }
+}
+
+std::optional<fetch_error> parse_chart_error(const rapidjson::Value& doc) {
+  auto chart = json::member(doc, "chart");
+  if (chart == nullptr)
+    return std::nullopt;
+  auto err = json::member(*chart, "error");
+  if (err == nullptr || err->IsNull())
+    return std::nullopt;
+  fetch_error out{errc::provider_error, {}, 0};
+  auto code = json::member(*err, "code");
+  auto description = json::member(*err, "description");
+  if (code != nullptr && code->IsString())
+    out.message = text_of(*code);
+  if (description != nullptr && description->IsString()) {
+    if (!out.message.empty())
+      out.message.append(": ");
+    out.message.append(text_of(*description));
+  }
+  if (out.message.empty())
+    out.message = "chart.error without code";
+  if (code != nullptr && code->IsString() && text_of(*code) == "Not Found")
+    out.code = errc::unknown_symbol;
+  return out;
+}
+
+result<chart_bars> parse_chart_bars(const rapidjson::Value& doc,
+                                    interval span,
+                                    std::string_view instrument,
+                                    std::string_view provider_symbol,
+                                    int64_t recv_ns) {
+  auto r = first_result(doc, provider_symbol);
+  if (!r)
+    return std::move(r).err();
+  auto& res = **r;
+  chart_bars out;
+  if (json::member(res, "timestamp") == nullptr)
+    return out; // no rows in the range
+  json::number_reader in{res, "chart.result[0]"};
+  auto timestamps = in.array("timestamp");
+  auto indicators = in.object("indicators");
+  if (!in)
+    return in.err();
+  int64_t gmtoffset_s = 0;
+  if (is_daily_or_longer(span)) {
+    json::number_reader m{res["meta"], "chart.result[0].meta"};
+    gmtoffset_s = m.int64("gmtoffset");
+    if (!m)
+      return m.err();
+  }
+  json::number_reader ind{*indicators, "indicators"};
+  auto quotes = ind.array("quote");
+  if (!ind)
+    return ind.err();
+  if (quotes->Empty())
+    return error{errc::malformed, "indicators.quote: empty"};
+  json::number_reader q{(*quotes)[0], "indicators.quote[0]"};
+  static constexpr const char* names[] = {"open", "high", "low", "close",
+                                          "volume"};
+  const rapidjson::Value* columns[5];
+  for (int k = 0; k < 5; ++k)
+    columns[k] = q.array(names[k]);
+  if (!q)
+    return q.err();
+  auto n = timestamps->Size();
+  for (int k = 0; k < 5; ++k)
+    if (columns[k]->Size() != n)
+      return error{errc::malformed,
+                   "indicators.quote[0]." + std::string{names[k]} + ": "
+                     + std::to_string(columns[k]->Size()) + " values for "
+                     + std::to_string(n) + " timestamps"};
+  auto length = interval_ns(span);
+  out.bars.reserve(n);
+  int64_t last_ts = INT64_MIN;
+  for (rapidjson::SizeType i = 0; i < n; ++i) {
+    auto index = "[" + std::to_string(i) + "]";
+    auto ts = json::to_int64((*timestamps)[i]);
+    if (!ts)
+      return error{errc::bad_number, "chart.result[0].timestamp" + index
+                                       + ": " + ts.err().context};
+    if (*ts < last_ts)
+      return error{errc::malformed,
+                   "chart.result[0].timestamp" + index + ": goes back in time"};
+    last_ts = *ts;
+    bool has_null = false;
+    for (int k = 0; k < 5; ++k)
+      has_null = has_null || (*columns[k])[i].IsNull();
+    if (has_null) {
+      ++out.skipped_null;
+      continue;
+    }
+    decimal values[5];
+    for (int k = 0; k < 5; ++k) {
+      auto v = json::to_decimal((*columns[k])[i]);
+      if (!v)
+        return error{errc::bad_number, "indicators.quote[0]."
+                                         + std::string{names[k]} + index + ": "
+                                         + v.err().context};
+      values[k] = *v;
+    }
+    bar b;
+    b.instrument = std::string{instrument};
+    b.provider_symbol = std::string{provider_symbol};
+    b.source = provider::yahoo;
+    b.span = span;
+    if (is_daily_or_longer(span)) {
+      // 00:00 UTC of the exchange's local date, then the week / month.
+      auto local_s = *ts + gmtoffset_s;
+      auto local_day = local_s / 86'400 - (local_s % 86'400 < 0 ? 1 : 0);
+      b.open_time_ns = bar_open_time(span, local_day * day_ns);
+    } else {
+      b.open_time_ns = *ts * ns_per_s;
+    }
+    b.open = values[0];
+    b.high = values[1];
+    b.low = values[2];
+    b.close = values[3];
+    b.volume = values[4];
+    b.closed = b.open_time_ns + length <= recv_ns;
+    b.ts_recv_ns = recv_ns;
+    if (!out.bars.empty() && out.bars.back().open_time_ns == b.open_time_ns)
+      out.bars.back() = std::move(b); // the later row of the same bar
+    else
+      out.bars.push_back(std::move(b));
+  }
+  return out;
+}
+
+result<price> parse_chart_price(const rapidjson::Value& doc,
+                                std::string_view instrument,
+                                std::string_view provider_symbol,
+                                int64_t recv_ns) {
+  auto r = first_result(doc, provider_symbol);
+  if (!r)
+    return std::move(r).err();
+  json::number_reader m{(**r)["meta"], "chart.result[0].meta"};
+  price x;
+  x.instrument = std::string{instrument};
+  x.source = provider::yahoo;
+  x.value = m.decimal("regularMarketPrice");
+  x.ts_event_ns = m.int64("regularMarketTime") * ns_per_s; // s -> ns
+  x.ts_recv_ns = recv_ns;
+  if (!m)
+    return m.err();
+  return x;
+}
+
+} // namespace tickflow::yahoo
