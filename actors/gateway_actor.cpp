@@ -44,7 +44,8 @@ api::http_response not_found(lookup_status status, const std::string& instrument
 /// The reply for a provider's failure; the message always names the provider.
 api::http_response provider_failure(const std::string& name, const fetch_error& e,
                                     const std::string& instrument) {
-  auto msg = name + ": " + e.message;
+  // Adapters often name themselves already; say it once.
+  auto msg = e.message.rfind(name + ":", 0) == 0 ? e.message : name + ": " + e.message;
   switch (e.code) {
     case errc::unknown_symbol:
       return fail(404, "unknown_symbol",
@@ -64,7 +65,7 @@ api::http_response provider_failure(const std::string& name, const fetch_error& 
     case errc::malformed:
     case errc::missing_field:
     case errc::bad_number:
-      return fail(502, "provider_malformed", name + ": malformed payload: " + e.message);
+      return fail(502, "provider_malformed", "malformed payload from " + msg);
     case errc::unavailable:
       return fail(502, "provider_unavailable", msg);
     default:
