@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <memory>
+#include <set>
 
 #include <boost/asio/post.hpp>
 
@@ -13,6 +15,7 @@
 #include "api/api_error.hpp"
 #include "api/data_queries.hpp"
 #include "api/http_server.hpp"
+#include "api/quality_json.hpp"
 #include "api/responses.hpp"
 
 namespace tickflow {
@@ -78,6 +81,7 @@ struct gateway_state {
   boost::asio::io_context* ioc = nullptr;
   std::shared_ptr<api::http_server> server;
   caf::actor cache;
+  std::vector<caf::actor> validators;
   provider_handles providers;
   std::vector<std::unique_ptr<rest_adapter>> catalog; ///< static provider facts
   std::chrono::nanoseconds fetch_timeout{std::chrono::seconds{15}};
@@ -220,7 +224,7 @@ void handle_ohlcv(gateway_ptr self, const http_call& call) {
       bars.erase(bars.begin(), bars.end() - static_cast<std::ptrdiff_t>(oq.limit));
     api::provenance from{r.provider, false,
                          bars.empty() ? 0 : bars.back().open_time_ns, now_ns()};
-    return json(200, api::ohlcv_body(oq.instrument, oq.span, bars, from));
+    return json(200, api::ohlcv_body(oq.instrument, oq.span, bars, from, oq.validate));
   };
   if (!oq.provider.empty() && oq.provider != "simulator")
     return fetch_through(self, std::make_shared<chain>(st.rest_chain(oq.provider)),
@@ -239,11 +243,53 @@ void handle_ohlcv(gateway_ptr self, const http_call& call) {
         api::provenance from{"l1", true,
                              r.bars.empty() ? 0 : r.bars.back().ts_recv_ns,
                              now_ns()};
-        reply(json(200, api::ohlcv_body(bq.instrument, bq.span, r.bars, from)));
+        reply(json(200, api::ohlcv_body(bq.instrument, bq.span, r.bars, from,
+                                         oq.validate)));
       },
       [reply](caf::error&) {
         reply(fail(503, "unavailable", "cache did not answer in time"));
       });
+}
+
+/// Asks every validator `msg...`, then calls done(replies) once all have
+/// answered or failed (a failed one is left out).
+template <class Reply, class Done, class... Ts>
+void ask_validators(gateway_ptr self, Done done, Ts... xs) {
+  auto& vs = self->state.validators;
+  auto replies = std::make_shared<std::vector<Reply>>();
+  auto pending = std::make_shared<size_t>(vs.size());
+  if (vs.empty())
+    return done(*replies);
+  for (auto& v : vs)
+    self->request(v, std::chrono::seconds{2}, xs...)
+      .then(
+        [=](const Reply& r) {
+          replies->push_back(r);
+          if (--*pending == 0)
+            done(*replies);
+        },
+        [=](caf::error&) {
+          if (--*pending == 0)
+            done(*replies);
+        });
+}
+
+/// Folds the validators' reports: the subject and each provider merged.
+validator_quality merge_quality(const std::vector<validator_quality>& xs) {
+  validator_quality out;
+  std::map<std::string, quality_report> providers;
+  std::set<std::string> stale;
+  for (auto& q : xs) {
+    out.subject = quality_report::merge(out.subject, q.subject);
+    for (auto& [name, r] : q.providers) {
+      auto& acc = providers[name];
+      acc = quality_report::merge(acc, r);
+    }
+    stale.insert(q.stale.begin(), q.stale.end());
+  }
+  out.providers.assign(providers.begin(), providers.end());
+  out.stale.assign(stale.begin(), stale.end());
+  return out;
 }
 
 template <class Enum>
@@ -276,13 +322,23 @@ void handle_providers(gateway_ptr self, const http_call& call) {
     p.enabled = st.enabled(p.name);
     listing->push_back(std::move(p));
   }
-  // Ask each live REST provider for its health, then answer.
+  // Ask each live REST provider for its health and the validators for the
+  // providers' data quality, then answer.
   auto xs = st.rest_chain({});
-  auto pending = std::make_shared<size_t>(xs.size());
+  auto pending = std::make_shared<size_t>(xs.size() + 1);
   auto reply = call.reply;
   auto done = [listing, reply] { reply(json(200, api::providers_body(*listing))); };
-  if (xs.empty())
-    return done();
+  ask_validators<validator_quality>(
+    self,
+    [=](const std::vector<validator_quality>& qs) {
+      for (auto& [name, r] : merge_quality(qs).providers)
+        for (auto& p : *listing)
+          if (p.name == name)
+            p.quality = r;
+      if (--*pending == 0)
+        done();
+    },
+    quality_atom::value, std::string{});
   for (auto& [name, actor] : xs)
     self->request(actor, std::chrono::seconds{2}, health_atom::value)
       .then(
@@ -308,6 +364,50 @@ void handle_providers(gateway_ptr self, const http_call& call) {
         });
 }
 
+void handle_quality(gateway_ptr self, const http_call& call) {
+  auto q = api::parse_quality_query(call.request);
+  if (auto e = std::get_if<api::api_error>(&q))
+    return call.reply(api::error_response(*e));
+  auto instrument = std::get<api::quality_query>(q).instrument;
+  auto reply = call.reply;
+  ask_validators<validator_quality>(
+    self,
+    [reply, instrument](const std::vector<validator_quality>& xs) {
+      auto m = merge_quality(xs);
+      reply(json(200, api::quality_body(instrument.empty() ? "overall" : instrument,
+                                        m.subject, m.providers, m.stale)));
+    },
+    quality_atom::value, instrument);
+}
+
+void handle_quarantine(gateway_ptr self, const http_call& call) {
+  auto q = api::parse_quarantine_query(call.request);
+  if (auto e = std::get_if<api::api_error>(&q))
+    return call.reply(api::error_response(*e));
+  auto qq = std::get<api::quarantine_query>(q);
+  auto reply = call.reply;
+  ask_validators<quarantine_page>(
+    self,
+    [reply, qq](const std::vector<quarantine_page>& pages) {
+      std::vector<quarantined_event> all;
+      quarantine::counters totals;
+      for (auto& p : pages) {
+        all.insert(all.end(), p.events.begin(), p.events.end());
+        totals.added += p.totals.added;
+        totals.evicted += p.totals.evicted;
+        totals.dropped += p.totals.dropped;
+        totals.flagged += p.totals.flagged;
+      }
+      std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+        return a.seen_ns != b.seen_ns ? a.seen_ns > b.seen_ns : a.seq > b.seq;
+      });
+      if (all.size() > qq.limit)
+        all.resize(qq.limit);
+      reply(json(200, api::quarantine_body(all, totals)));
+    },
+    quarantine_atom::value, qq.instrument, static_cast<uint64_t>(qq.limit));
+}
+
 void handle_ready(gateway_ptr self, const http_call& call) {
   auto reply = call.reply;
   // Without a streaming source there is nothing to wait for.
@@ -330,7 +430,7 @@ void route(gateway_ptr self, const http_call& call) {
   auto& path = req.path;
   static const std::vector<std::string> routes{
     "/health", "/live", "/ready", "/api/v1/data/price", "/api/v1/data/ohlcv",
-    "/api/v1/data/providers"};
+    "/api/v1/data/providers", "/api/v1/data/quality", "/api/v1/data/quarantine"};
   if (std::find(routes.begin(), routes.end(), path) == routes.end())
     return call.reply(fail(404, "not_found", "no route " + path));
   if (req.method != "GET" && req.method != "HEAD") {
@@ -352,12 +452,18 @@ void route(gateway_ptr self, const http_call& call) {
     return handle_price(self, call);
   if (path == "/api/v1/data/providers")
     return handle_providers(self, call);
+  if (path == "/api/v1/data/quality")
+    return handle_quality(self, call);
+  if (path == "/api/v1/data/quarantine")
+    return handle_quarantine(self, call);
   handle_ohlcv(self, call);
 }
 
 caf::behavior gateway(caf::stateful_actor<gateway_state>* self, topology topo,
-                      boost::asio::io_context* ioc, caf::actor cache) {
+                      boost::asio::io_context* ioc, caf::actor cache,
+                      std::vector<caf::actor> validators) {
   auto& st = self->state;
+  st.validators = std::move(validators);
   st.ioc = ioc;
   st.cache = std::move(cache);
   for (auto p : rest_providers())
@@ -403,8 +509,9 @@ caf::behavior gateway(caf::stateful_actor<gateway_state>* self, topology topo,
 } // namespace
 
 caf::actor spawn_gateway(caf::actor_system& sys, const topology& topo,
-                         boost::asio::io_context& ioc, caf::actor cache) {
-  return sys.spawn(gateway, topo, &ioc, std::move(cache));
+                         boost::asio::io_context& ioc, caf::actor cache,
+                         std::vector<caf::actor> validators) {
+  return sys.spawn(gateway, topo, &ioc, std::move(cache), std::move(validators));
 }
 
 } // namespace tickflow

@@ -13,6 +13,9 @@
 #include "api/ws_server.hpp"
 #include "adapters/common/rest_adapter.hpp"
 #include "pipeline/model/events.hpp"
+#include "pipeline/validate/alert_limiter.hpp"
+#include "pipeline/validate/quality_report.hpp"
+#include "pipeline/validate/quarantine.hpp"
 
 namespace tickflow {
 
@@ -33,6 +36,8 @@ using ws_text_atom = caf::atom_constant<caf::atom("wstext")>;
 using ws_close_atom = caf::atom_constant<caf::atom("wsclose")>;
 using fetch_atom = caf::atom_constant<caf::atom("fetch")>;
 using health_atom = caf::atom_constant<caf::atom("health")>;
+using quality_atom = caf::atom_constant<caf::atom("quality")>;
+using quarantine_atom = caf::atom_constant<caf::atom("quarantin")>;
 
 // -- inspect() for the canonical model ------------------------------------------
 
@@ -187,6 +192,21 @@ typename Inspector::result_type inspect(Inspector& f, provider_handles& x) {
   return f(caf::meta::type_name("provider_handles"), x.names, x.actors);
 }
 
+/// A validator's rolling quality, answered to (quality_atom, instrument):
+/// `subject` is the instrument's report (overall when instrument is "").
+struct validator_quality {
+  quality_report subject;
+  std::vector<std::pair<std::string, quality_report>> providers;
+  std::vector<std::string> stale; ///< instruments silent beyond their cadence
+};
+
+/// A validator's recent quarantine, answered to
+/// (quarantine_atom, std::string instrument, uint64_t limit).
+struct quarantine_page {
+  std::vector<quarantined_event> events; ///< newest first
+  quarantine::counters totals;
+};
+
 /// One REST request with the means to answer it (local only: holds a callback).
 struct http_call {
   api::http_request request;
@@ -233,3 +253,7 @@ typename Inspector::result_type inspect(Inspector& f, provider_health& x) {
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tickflow::http_call)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tickflow::ws_opened)
+// Local-only reports of the validators (not meant for the wire).
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tickflow::validator_quality)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tickflow::quarantine_page)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tickflow::alert)

@@ -1,6 +1,8 @@
 #include "actors/pipeline_actors.hpp"
 
+#include <chrono>
 #include <functional>
+#include <optional>
 #include <map>
 #include <string_view>
 
@@ -9,9 +11,18 @@
 #include "actors/messages.hpp"
 #include "adapters/simulator/simulator_feed.hpp"
 #include "adapters/simulator/simulator_parse.hpp"
-#include "pipeline/validate/event_rules.hpp"
+#include "actors/clock.hpp"
+#include "pipeline/validate/validation_engine.hpp"
 
 namespace tickflow {
+
+std::vector<provider> all_providers() {
+  std::vector<provider> xs;
+  for (auto i = static_cast<int>(provider::simulator);
+       i <= static_cast<int>(provider::massive_futures); ++i)
+    xs.push_back(static_cast<provider>(i));
+  return xs;
+}
 
 size_t shard_of(std::string_view instrument, size_t count) noexcept {
   return count <= 1 ? 0 : std::hash<std::string_view>{}(instrument) % count;
@@ -115,53 +126,75 @@ caf::behavior normalizer(caf::stateful_actor<normalizer_state>* self,
 struct validator_state {
   flow_link router;
   held_acks upstream;
-  std::map<rule, uint64_t> rejected_by_rule;
+  std::optional<validation_engine> engine;
+  std::optional<alert_limiter> limiter;
+  caf::actor alerter;
+  std::chrono::nanoseconds health_interval{10'000'000'000};
   stage_stats stats;
   log_throttle throttle;
   std::shared_ptr<spdlog::logger> log = logger("pipeline");
   static inline const char* name = "validator";
+
+  void raise(std::vector<alert> xs) {
+    for (auto& a : xs)
+      if (alerter)
+        caf::anon_send(alerter, std::move(a));
+  }
+
+  /// Logs the findings that dropped an event (rate-limited) and feeds every
+  /// finding to the alert limiter.
+  void report(const batch_verdict& v, int64_t now) {
+    for (auto& f : v.findings) {
+      if (f.action == rule_action::drop) {
+        uint64_t suppressed = 0;
+        if (throttle.allow(suppressed))
+          log->warn("{}: dropped {} from {}: {}: {} ({} similar suppressed)",
+                    stats.name, f.instrument, to_string(f.source),
+                    to_string(f.which), f.reason, suppressed);
+      }
+      raise(limiter->on_finding(f, now));
+    }
+  }
 };
 
-/// Keeps the events of `xs` that pass their rules; counts the others.
-template <class Event>
-void keep_valid(std::vector<Event>& xs, validator_state& st) {
-  auto out = xs.begin();
-  for (auto& x : xs) {
-    if (auto why = check(x)) {
-      st.stats.rejected += 1;
-      st.rejected_by_rule[why->why] += 1;
-      uint64_t suppressed = 0;
-      if (st.throttle.allow(suppressed))
-        st.log->warn("{}: rejected {} from {}: {}: {} ({} similar suppressed)",
-                     st.stats.name, x.instrument, to_string(x.source),
-                     to_string(why->why), why->reason, suppressed);
-      continue;
-    }
-    if (&*out != &x)
-      *out = std::move(x);
-    ++out;
-  }
-  xs.erase(out, xs.end());
-}
-
 caf::behavior validator(caf::stateful_actor<validator_state>* self,
-                        topology topo, size_t index, caf::actor router) {
+                        topology topo, size_t index, caf::actor router,
+                        caf::actor alerter, std::vector<std::string> watched) {
   auto& st = self->state;
   st.router = flow_link{std::move(router), topo.pipeline.queue_bound};
   st.stats.name = "validator." + std::to_string(index);
+  st.engine.emplace(topo.validator.rules);
+  st.limiter.emplace(topo.validator.rules.alerts);
+  st.alerter = std::move(alerter);
+  st.health_interval = std::chrono::nanoseconds{topo.validator.health_interval_ns};
+  auto now = now_ns();
+  for (auto& id : watched)
+    st.engine->watch(id, now);
+  self->delayed_send(self, st.health_interval, tick_atom::value);
   return {
     [=](event_batch& batch) {
       auto& st = self->state;
       st.stats.batches_in += 1;
       st.stats.events_in += batch.size();
-      keep_valid(batch.trades, st);
-      keep_valid(batch.quotes, st);
-      keep_valid(batch.bars, st);
+      auto now = now_ns();
+      auto verdict = st.engine->check(batch, now);
+      st.stats.rejected += verdict.dropped;
+      if (!verdict.findings.empty())
+        st.report(verdict, now);
       st.stats.events_out += batch.size();
       if (!batch.empty())
         st.router.send(self, std::move(batch));
       st.upstream.ack_or_hold(self, st.router.has_credit());
       st.stats.held = st.upstream.size();
+    },
+    [=](tick_atom) {
+      // Health: stale symbols become findings; the limiter's window closes.
+      auto& st = self->state;
+      auto now = now_ns();
+      for (auto& s : st.engine->stale_symbols(now))
+        st.raise(st.limiter->on_finding(to_finding(s), now));
+      st.raise(st.limiter->tick(now));
+      self->delayed_send(self, st.health_interval, tick_atom::value);
     },
     [=](ack_atom) {
       auto& st = self->state;
@@ -169,6 +202,24 @@ caf::behavior validator(caf::stateful_actor<validator_state>* self,
       if (st.router.has_credit())
         st.upstream.release(self);
       st.stats.held = st.upstream.size();
+    },
+    [=](quality_atom, const std::string& instrument) {
+      auto& e = *self->state.engine;
+      validator_quality q;
+      q.subject = instrument.empty() ? e.overall() : e.quality_of_instrument(instrument);
+      for (auto p : all_providers())
+        if (auto r = e.quality_of_provider(p); r.events > 0)
+          q.providers.emplace_back(std::string{to_string(p)}, r);
+      for (auto& s : e.stale_symbols(now_ns()))
+        q.stale.push_back(s.instrument);
+      return q;
+    },
+    [=](quarantine_atom, const std::string& instrument, uint64_t limit) {
+      auto& e = *self->state.engine;
+      quarantine_page page;
+      page.events = e.quarantined().recent(limit, instrument);
+      page.totals = e.quarantined().totals();
+      return page;
     },
     [=](stats_atom) { return self->state.stats; },
   };
@@ -219,8 +270,10 @@ caf::actor spawn_normalizer(caf::actor_system& sys, const topology& topo,
 }
 
 caf::actor spawn_validator(caf::actor_system& sys, const topology& topo,
-                           size_t index, caf::actor router) {
-  return sys.spawn(validator, topo, index, std::move(router));
+                           size_t index, caf::actor router, caf::actor alerter,
+                           std::vector<std::string> watched) {
+  return sys.spawn(validator, topo, index, std::move(router), std::move(alerter),
+                   std::move(watched));
 }
 
 caf::actor spawn_router(caf::actor_system& sys, const topology& topo,

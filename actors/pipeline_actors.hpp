@@ -4,7 +4,7 @@
 //   normalizer: raw provider frames -> canonical events (adapters' parsers),
 //               sharded by instrument hash over the validators, so all state
 //               of one symbol lives in one validator and its order is kept;
-//   validator:  basic sanity rules (pipeline/validate), bad events counted;
+//   validator:  the validation engine (rules, quality, quarantine, alerts);
 //   router:     fans every accepted batch out to the sinks (cache, broadcaster).
 // Each stage acks its upstream per flow.hpp; each replies to stats_atom.
 
@@ -22,8 +22,17 @@ size_t shard_of(std::string_view instrument, size_t count) noexcept;
 caf::actor spawn_normalizer(caf::actor_system& sys, const topology& topo,
                             std::vector<caf::actor> validators);
 
+/// Validator `index`: runs the validation engine ([validator], pipeline/validate)
+/// on every batch, passes accepted events to `router`, sends alerts to
+/// `alerter` (may be null), watches `watched` for staleness. Also answers
+/// (quality_atom, instrument) -> validator_quality and
+/// (quarantine_atom, instrument, limit) -> quarantine_page.
 caf::actor spawn_validator(caf::actor_system& sys, const topology& topo,
-                           size_t index, caf::actor router);
+                           size_t index, caf::actor router, caf::actor alerter,
+                           std::vector<std::string> watched);
+
+/// Every provider enum value, in order.
+std::vector<provider> all_providers();
 
 caf::actor spawn_router(caf::actor_system& sys, const topology& topo,
                         std::vector<caf::actor> sinks);

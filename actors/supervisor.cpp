@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/alerter_actor.hpp"
 #include "actors/broadcaster_actor.hpp"
 #include "actors/cache_actor.hpp"
 #include "actors/clock.hpp"
@@ -30,7 +31,7 @@ struct provider_slot {
 struct supervisor_state {
   topology topo;
   boost::asio::io_context* ioc = nullptr;
-  caf::actor cache, broadcaster, router, normalizer, gateway;
+  caf::actor cache, broadcaster, router, normalizer, gateway, alerter;
   std::vector<caf::actor> validators;
   std::vector<provider_slot> providers;
   bool stopping = false;
@@ -41,7 +42,7 @@ struct supervisor_state {
   std::vector<caf::actor> stages() const {
     std::vector<caf::actor> xs{normalizer};
     xs.insert(xs.end(), validators.begin(), validators.end());
-    xs.insert(xs.end(), {router, cache, broadcaster, gateway});
+    xs.insert(xs.end(), {router, cache, broadcaster, gateway, alerter});
     return xs;
   }
 };
@@ -89,10 +90,17 @@ void build(supervisor_ptr self) {
   st.cache = spawn_cache(sys, topo, known);
   st.broadcaster = spawn_broadcaster(sys, topo, *st.ioc, known);
   st.router = spawn_router(sys, topo, {st.cache, st.broadcaster});
-  for (size_t i = 0; i < topo.validator.count; ++i)
-    st.validators.push_back(spawn_validator(sys, topo, i, st.router));
+  st.alerter = spawn_alerter(sys, topo);
+  for (size_t i = 0; i < topo.validator.count; ++i) {
+    std::vector<std::string> watched;
+    for (auto& id : known)
+      if (shard_of(id, topo.validator.count) == i)
+        watched.push_back(id);
+    st.validators.push_back(
+      spawn_validator(sys, topo, i, st.router, st.alerter, std::move(watched)));
+  }
   st.normalizer = spawn_normalizer(sys, topo, st.validators);
-  st.gateway = spawn_gateway(sys, topo, *st.ioc, st.cache);
+  st.gateway = spawn_gateway(sys, topo, *st.ioc, st.cache, st.validators);
   for (auto& a : st.stages())
     self->monitor(a);
   auto& sup = topo.supervisor;

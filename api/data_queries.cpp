@@ -94,7 +94,46 @@ api_result<std::string> parse_provider(const http_request& req) {
   return name;
 }
 
+/// limit in 1..max (digits only); `fallback` when absent.
+api_result<size_t> parse_limit(const http_request& req, size_t fallback, size_t max) {
+  auto text = param_value(req, "limit");
+  if (text.empty())
+    return fallback;
+  size_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc{} || end != text.data() + text.size() || n < 1 || n > max)
+    return invalid("limit", "'limit' must be an integer from 1 to " + std::to_string(max));
+  return n;
+}
+
+/// An optional symbol: "" when absent, canonical otherwise.
+api_result<std::string> parse_optional_symbol(const http_request& req) {
+  if (param_value(req, "symbol").empty())
+    return std::string{};
+  return parse_symbol(req);
+}
+
 } // namespace
+
+api_result<quarantine_query> parse_quarantine_query(const http_request& req) {
+  quarantine_query q;
+  auto symbol = parse_optional_symbol(req);
+  if (auto* e = std::get_if<api_error>(&symbol))
+    return std::move(*e);
+  q.instrument = std::move(std::get<std::string>(symbol));
+  auto limit = parse_limit(req, 50, 1000);
+  if (auto* e = std::get_if<api_error>(&limit))
+    return std::move(*e);
+  q.limit = std::get<size_t>(limit);
+  return q;
+}
+
+api_result<quality_query> parse_quality_query(const http_request& req) {
+  auto symbol = parse_optional_symbol(req);
+  if (auto* e = std::get_if<api_error>(&symbol))
+    return std::move(*e);
+  return quality_query{std::move(std::get<std::string>(symbol))};
+}
 
 api_result<price_query> parse_price_query(const http_request& req) {
   auto symbol = parse_symbol(req);
@@ -149,6 +188,12 @@ api_result<ohlcv_query> parse_ohlcv_query(const http_request& req) {
   q.end_ns = std::get<int64_t>(end);
   if (q.start_ns != 0 && q.end_ns != 0 && q.start_ns > q.end_ns)
     return invalid("start", "'start' must not be after 'end'");
+  if (auto text = param_value(req, "validate"); !text.empty()) {
+    if (text == "true" || text == "1")
+      q.validate = true;
+    else if (text != "false" && text != "0")
+      return invalid("validate", "'validate' must be true or false");
+  }
   return q;
 }
 

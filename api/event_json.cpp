@@ -65,19 +65,8 @@ constexpr std::string_view flag_names[] = {
 };
 
 void append_flags(std::string& out, uint32_t flags) {
-  out += ",\"flags\":[";
-  bool first = true;
-  for (size_t bit = 0; bit < std::size(flag_names); ++bit) {
-    if ((flags & (1u << bit)) == 0)
-      continue;
-    if (!first)
-      out += ',';
-    first = false;
-    out += '"';
-    out += flag_names[bit];
-    out += '"';
-  }
-  out += ']';
+  out += ",\"flags\":";
+  append_flag_list(out, flags);
 }
 
 /// Opens the object with the instrument and provider fields every event has.
@@ -114,6 +103,22 @@ constexpr char escape_of(unsigned char c) noexcept {
 }
 
 } // namespace
+
+void append_flag_list(std::string& out, uint32_t flags) {
+  out += '[';
+  bool first = true;
+  for (size_t bit = 0; bit < std::size(flag_names); ++bit) {
+    if ((flags & (1u << bit)) == 0)
+      continue;
+    if (!first)
+      out += ',';
+    first = false;
+    out += '"';
+    out += flag_names[bit];
+    out += '"';
+  }
+  out += ']';
+}
 
 // -- strings ------------------------------------------------------------------
 

@@ -22,6 +22,10 @@ void append_json(std::string& out, const quote& x);
 void append_json(std::string& out, const bar& x);
 void append_json(std::string& out, const price& x);
 
+/// Appends the names of the quality flags set in `flags` as a JSON array:
+/// ["outlier","synthetic"].
+void append_flag_list(std::string& out, uint32_t flags);
+
 /// Appends s as a JSON string literal (quoted, escaped).
 void append_json_string(std::string& out, std::string_view s);
 

@@ -3,6 +3,8 @@
 #include <charconv>
 
 #include "api/event_json.hpp"
+#include "api/quality_json.hpp"
+#include "pipeline/validate/event_rules.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow::api {
@@ -56,7 +58,9 @@ std::string price_body(const price& p, const provenance& from) {
 }
 
 std::string ohlcv_body(std::string_view instrument, interval span,
-                       const std::vector<bar>& bars, const provenance& from) {
+                       const std::vector<bar>& bars, const provenance& from,
+                       bool validate) {
+  std::vector<rejection> findings;
   std::string out;
   out.reserve(128 + bars.size() * 320);
   out += "{\"instrument\":";
@@ -70,6 +74,22 @@ std::string ohlcv_body(std::string_view instrument, interval span,
     if (i > 0)
       out += ',';
     append_json(out, bars[i]);
+    if (validate) {
+      findings.clear();
+      check_all(bars[i], findings);
+      out.pop_back(); // reopen the bar object
+      out += ",\"findings\":[";
+      for (size_t k = 0; k < findings.size(); ++k) {
+        if (k > 0)
+          out += ',';
+        out += "{\"rule\":";
+        append_json_string(out, to_string(findings[k].why));
+        out += ",\"reason\":";
+        append_json_string(out, findings[k].reason);
+        out += '}';
+      }
+      out += "]}";
+    }
   }
   out += ']';
   append_provenance(out, from);
@@ -128,7 +148,12 @@ std::string providers_body(const std::vector<provider_listing>& xs) {
                             : ",\"key_configured\":false";
     out += ",\"health\":";
     if (!p.has_health) {
-      out += "null}";
+      out += "null,\"quality\":";
+      if (p.quality)
+        append_json(out, *p.quality);
+      else
+        out += "null";
+      out += '}';
       continue;
     }
     out += "{\"status\":";
@@ -153,7 +178,13 @@ std::string providers_body(const std::vector<provider_listing>& xs) {
     }
     out += ",\"last_latency_ms\":";
     append_int(out, p.last_latency_ns / ns_per_ms);
-    out += "}}";
+    out += '}';
+    out += ",\"quality\":";
+    if (p.quality)
+      append_json(out, *p.quality);
+    else
+      out += "null";
+    out += '}';
   }
   out += "]}";
   return out;

@@ -1,11 +1,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "pipeline/model/events.hpp"
+#include "pipeline/validate/quality_report.hpp"
 
 namespace tickflow::api {
 
@@ -28,8 +30,11 @@ std::string price_body(const price& p, const provenance& from);
 /// Body of GET /api/v1/data/ohlcv:
 ///   {"instrument":..,"interval":..,"count":n,"bars":[...],
 ///    "source":..,"cached":..,"as_of":..,"age_ms":..,"freshness":..}
+/// With `validate`, every bar also carries "findings": the sanity rules it
+/// breaks ([{"rule":..,"reason":..}], empty when sane), beside its "flags".
 std::string ohlcv_body(std::string_view instrument, interval span,
-                       const std::vector<bar>& bars, const provenance& from);
+                       const std::vector<bar>& bars, const provenance& from,
+                       bool validate = false);
 
 /// One provider as GET /api/v1/data/providers lists it.
 struct provider_listing {
@@ -48,6 +53,7 @@ struct provider_listing {
   int64_t last_error_ns = 0;
   std::string last_error;
   int64_t last_latency_ns = 0;
+  std::optional<quality_report> quality; ///< rolling data quality, when seen
 };
 
 /// Body of GET /api/v1/data/providers:

@@ -330,7 +330,7 @@ int run_pipeline(const options& o) {
     auto router = spawn_router(sys, topo, sinks);
     std::vector<caf::actor> validators;
     for (size_t i = 0; i < topo.validator.count; ++i)
-      validators.push_back(spawn_validator(sys, topo, i, router));
+      validators.push_back(spawn_validator(sys, topo, i, router, caf::actor{}, {}));
     auto normalizer = spawn_normalizer(sys, topo, validators);
 
     caf::scoped_actor self{sys};

@@ -204,6 +204,11 @@ http_outcome curl_client::perform(const outbound_request& req,
   // the body; on_body enforces it on what actually arrives.
   curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
                    static_cast<curl_off_t>(opts_.max_body_bytes));
+  if (!req.body.empty()) {
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, req.body.data());
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(req.body.size()));
+  }
   if (req.method == "HEAD")
     curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
   else if (req.method != "GET")

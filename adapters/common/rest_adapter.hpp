@@ -46,6 +46,7 @@ struct outbound_request {
   std::string path;        ///< "/api/v3/klines" (no query), already escaped
   kv_list query;           ///< raw values; url() percent-encodes them
   kv_list headers;
+  std::string body;        ///< sent when not empty (POST alerts, webhooks)
   /// Values that must never be logged or shown (API keys, tokens).
   std::vector<std::string> secrets;
 

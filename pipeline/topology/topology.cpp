@@ -36,6 +36,13 @@ error bad(std::string problem) {
   return error{errc::config_invalid, std::move(problem)};
 }
 
+std::string fmt_number(double x) {
+  auto text = std::to_string(x);
+  while (text.find('.') != std::string::npos && (text.back() == '0' || text.back() == '.'))
+    text.pop_back();
+  return text;
+}
+
 std::string_view trim(std::string_view s) noexcept {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
     s.remove_prefix(1);
@@ -627,6 +634,151 @@ section_spec rest_provider_section(std::string_view name) {
     }};
 }
 
+/// A plain decimal number in [lo, hi] (no exponent), as a double.
+result<double> parse_number(std::string_view s, double lo, double hi) {
+  auto d = decimal::parse(s);
+  if (!d || d->to_double() < lo || d->to_double() > hi)
+    return bad("must be a number in " + fmt_number(lo) + ".." + fmt_number(hi)
+               + ", got " + quote_for_error(s));
+  return d->to_double();
+}
+
+result<bool> parse_bool(std::string_view s) {
+  if (s == "true")
+    return true;
+  if (s == "false")
+    return false;
+  return bad("must be true or false, got " + quote_for_error(s));
+}
+
+/// INI name of a rule: its snake_case name in kebab-case.
+std::string kebab(std::string_view snake) {
+  std::string out{snake};
+  std::replace(out.begin(), out.end(), '_', '-');
+  return out;
+}
+
+/// "BTC-USDT:10s, AAPL:0s": per-instrument durations.
+result<std::map<std::string, int64_t, std::less<>>>
+parse_cadences(std::string_view s) {
+  std::map<std::string, int64_t, std::less<>> out;
+  if (trim(s).empty())
+    return out;
+  auto items = split_list(s);
+  if (!items)
+    return empty_item(s);
+  for (auto item : *items) {
+    auto colon = item.rfind(':');
+    if (colon == std::string_view::npos)
+      return bad("expected INSTRUMENT:DURATION, got " + quote_for_error(item));
+    auto id = trim(item.substr(0, colon));
+    if (!is_canonical_instrument(id))
+      return bad(quote_for_error(id) + " is not a canonical instrument id");
+    auto d = parse_duration(trim(item.substr(colon + 1)), 0, 24 * ns_per_h);
+    if (!d)
+      return std::move(d).err();
+    out.emplace(std::string{id}, *d);
+  }
+  return out;
+}
+
+/// The section [validator.<rule>]: switch, action, weight, plus the rule's
+/// own thresholds.
+section_spec rule_section(rule r) {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> xs;
+    for (size_t i = 0; i < rule_count; ++i)
+      xs.push_back("validator." + kebab(to_string(static_cast<rule>(i))));
+    return xs;
+  }();
+  auto of = [r](topology& t) -> rule_setting& { return t.validator.rules.of(r); };
+  section_spec spec{
+    names[index_of(r)],
+    {
+      {"enabled",
+       [of](std::string_view v, topology& t) -> result<void> {
+         auto b = parse_bool(v);
+         if (!b)
+           return std::move(b).err();
+         of(t).enabled = *b;
+         return {};
+       }},
+      {"action",
+       [of](std::string_view v, topology& t) -> result<void> {
+         auto a = rule_action_from_string(v);
+         if (!a)
+           return bad("must be one of drop|flag|pass, got " + quote_for_error(v));
+         of(t).action = *a;
+         return {};
+       }},
+      {"weight",
+       [of](std::string_view v, topology& t) { return set_uint(v, 0, 100, of(t).weight); }},
+    }};
+  auto add = [&](std::string_view key, setter fn) { spec.keys.push_back({key, std::move(fn)}); };
+  switch (r) {
+    case rule::outlier_zscore:
+    case rule::outlier_mad: {
+      bool z = r == rule::outlier_zscore;
+      add("window", [z](std::string_view v, topology& t) {
+        auto& rs = t.validator.rules;
+        return set_uint(v, 2, 100'000, z ? rs.zscore.window : rs.mad.window);
+      });
+      add("threshold", [z](std::string_view v, topology& t) {
+        auto& rs = t.validator.rules;
+        return set_parsed(parse_number(v, 0.1, 1000),
+                          z ? rs.zscore.threshold : rs.mad.threshold);
+      });
+      add("min-samples", [z](std::string_view v, topology& t) {
+        auto& rs = t.validator.rules;
+        return set_uint(v, 2, 100'000,
+                        z ? rs.zscore.min_samples : rs.mad.min_samples);
+      });
+      break;
+    }
+    case rule::divergence:
+      add("max-spread", [](std::string_view v, topology& t) {
+        return set_parsed(parse_number(v, 0.000001, 10),
+                          t.validator.rules.divergence.max_spread);
+      });
+      add("window", [](std::string_view v, topology& t) {
+        return set_duration(v, ns_per_ms, 24 * ns_per_h,
+                            t.validator.rules.divergence.window_ns);
+      });
+      add("min-providers", [](std::string_view v, topology& t) {
+        return set_uint(v, 2, 100, t.validator.rules.divergence.min_providers);
+      });
+      break;
+    case rule::stale_symbol:
+      add("default-cadence", [](std::string_view v, topology& t) {
+        return set_duration(v, 0, 24 * ns_per_h,
+                            t.validator.rules.stale_symbols.default_cadence_ns);
+      });
+      add("cadence", [](std::string_view v, topology& t) {
+        return set_parsed(parse_cadences(v), t.validator.rules.stale_symbols.cadence_ns);
+      });
+      break;
+    default:
+      break;
+  }
+  return spec;
+}
+
+/// Comma-separated http(s) URLs.
+result<std::vector<std::string>> parse_urls(std::string_view s) {
+  std::vector<std::string> out;
+  if (trim(s).empty())
+    return out;
+  auto items = split_list(s);
+  if (!items)
+    return empty_item(s);
+  for (auto item : *items) {
+    if (auto ok = check_base_url(item.substr(0, item.find('/', item.find("://") + 3))); !ok)
+      return ok.err();
+    out.emplace_back(item);
+  }
+  return out;
+}
+
 constexpr std::array<std::string_view, 7> log_levels{
   "trace", "debug", "info", "warn", "error", "critical", "off"};
 constexpr std::array<std::string_view, 2> log_formats{"text", "json"};
@@ -752,6 +904,43 @@ const std::vector<section_spec>& schema() {
         [](std::string_view v, topology& t) {
           return set_uint(v, 1, 64, t.validator.count);
         }},
+       {"health-interval",
+        [](std::string_view v, topology& t) {
+          return set_duration(v, 100 * ns_per_ms, ns_per_h,
+                              t.validator.health_interval_ns);
+        }},
+       {"future-skew",
+        [](std::string_view v, topology& t) {
+          return set_duration(v, 0, 24 * ns_per_h,
+                              t.validator.rules.max_future_skew_ns);
+        }},
+       {"freshness-bound",
+        [](std::string_view v, topology& t) {
+          return set_duration(v, 0, 365 * 24 * ns_per_h,
+                              t.validator.rules.freshness_bound_ns);
+        }},
+       {"duplicate-memory",
+        [](std::string_view v, topology& t) {
+          return set_uint(v, 1, 10'000'000, t.validator.rules.duplicate_memory);
+        }},
+       {"quarantine-capacity",
+        [](std::string_view v, topology& t) {
+          return set_uint(v, 1, 10'000'000, t.validator.rules.quarantine_capacity);
+        }},
+       {"quality-alpha",
+        [](std::string_view v, topology& t) {
+          return set_parsed(parse_number(v, 0.000001, 1),
+                            t.validator.rules.quality_alpha);
+        }},
+       {"outlier-scale-floor",
+        [](std::string_view v, topology& t) {
+          return set_parsed(parse_number(v, 0, 1),
+                            t.validator.rules.outliers.scale_floor);
+        }},
+       {"outlier-rebase-after",
+        [](std::string_view v, topology& t) {
+          return set_uint(v, 0, 100'000, t.validator.rules.outliers.rebase_after);
+        }},
      }},
     {"cache",
      {
@@ -780,6 +969,40 @@ const std::vector<section_spec>& schema() {
         [](std::string_view v, topology& t) {
           return set_duration(v, ns_per_s, 24 * ns_per_h,
                               t.supervisor.restart_reset_after_ns);
+        }},
+     }},
+    {"alerts",
+     {
+       {"urls",
+        [](std::string_view v, topology& t) {
+          return set_parsed(parse_urls(v), t.alerts.urls);
+        }},
+       {"timeout",
+        [](std::string_view v, topology& t) {
+          return set_duration(v, ns_per_ms, 60 * ns_per_s, t.alerts.timeout_ns);
+        }},
+       {"max-alerts",
+        [](std::string_view v, topology& t) {
+          return set_uint(v, 1, 100'000, t.validator.rules.alerts.max_alerts);
+        }},
+       {"window",
+        [](std::string_view v, topology& t) {
+          return set_duration(v, ns_per_ms, 24 * ns_per_h,
+                              t.validator.rules.alerts.window_ns);
+        }},
+       {"burst-rejects",
+        [](std::string_view v, topology& t) {
+          return set_uint(v, 1, 100'000'000, t.validator.rules.alerts.burst_rejects);
+        }},
+       {"burst-window",
+        [](std::string_view v, topology& t) {
+          return set_duration(v, ns_per_ms, 24 * ns_per_h,
+                              t.validator.rules.alerts.burst_window_ns);
+        }},
+       {"repeat-after",
+        [](std::string_view v, topology& t) {
+          return set_duration(v, 0, 24 * ns_per_h,
+                              t.validator.rules.alerts.repeat_after_ns);
         }},
      }},
     {"providers",
@@ -832,6 +1055,8 @@ const std::vector<section_spec>& schema() {
   };
   static const std::vector<section_spec> all = [] {
     auto xs = specs;
+    for (size_t i = 0; i < rule_count; ++i)
+      xs.push_back(rule_section(static_cast<rule>(i)));
     for (auto name : implemented_providers)
       if (is_rest_provider(name))
         xs.push_back(rest_provider_section(name));
@@ -922,6 +1147,13 @@ result<void> check_simulator(const topology& t, const entry_index& set,
                                       " provider is enabled by default"});
 }
 
+result<void> check_validation(const topology& t, const entry_index&,
+                              std::string_view source) {
+  if (auto ok = validate(t.validator.rules); !ok)
+    return config_error(source, 0, "validator", ok.err().context);
+  return {};
+}
+
 result<void> check_rest_providers(const topology& t, const entry_index& set,
                                   std::string_view source) {
   for (auto& name : t.providers) {
@@ -990,7 +1222,7 @@ result<topology> load_topology(std::string_view ini_text,
   }
   // Then the checks that span keys.
   for (auto check : {check_backoff, check_ports, check_simulator,
-                     check_rest_providers})
+                     check_rest_providers, check_validation})
     if (auto ok = check(t, set, source); !ok)
       return ok.err();
   return t;

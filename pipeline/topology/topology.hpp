@@ -11,6 +11,7 @@
 #include "pipeline/model/decimal.hpp"
 #include "pipeline/model/error.hpp"
 #include "pipeline/model/interval.hpp"
+#include "pipeline/validate/validation_settings.hpp"
 
 namespace tickflow {
 
@@ -59,9 +60,17 @@ struct pipeline_settings {
   overflow_policy overflow = overflow_policy::block;
 };
 
-/// [validator]
+/// [validator] and [validator.<rule>]
 struct validator_settings {
   size_t count = 2; ///< validator actors; events are sharded by instrument
+  int64_t health_interval_ns = 10'000'000'000; ///< stale-symbol checks, alert windows
+  validation_settings rules; ///< rules, thresholds, quarantine, quality
+};
+
+/// [alerts]: where high-severity findings are POSTed as JSON.
+struct alert_sink_settings {
+  std::vector<std::string> urls; ///< http(s) URLs; empty: alerts are only logged
+  int64_t timeout_ns = 5'000'000'000;
 };
 
 /// [cache]: the in-process L1 and the bounded in-memory bar store.
@@ -120,6 +129,7 @@ struct topology {
   broadcaster_settings broadcaster;
   pipeline_settings pipeline;
   validator_settings validator;
+  alert_sink_settings alerts;
   cache_settings cache;
   supervisor_settings supervisor;
   std::vector<std::string> providers{"simulator"}; ///< [providers] enabled

@@ -120,7 +120,7 @@ TEST_F(Actors, FramesBecomeValidatedEventsInOrderPerInstrument) {
   auto router = spawn_router(*sys, topo, {caf::actor_cast<caf::actor>(sink)});
   std::vector<caf::actor> validators;
   for (size_t i = 0; i < topo.validator.count; ++i)
-    validators.push_back(spawn_validator(*sys, topo, i, router));
+    validators.push_back(spawn_validator(*sys, topo, i, router, caf::actor{}, {}));
   auto normalizer = spawn_normalizer(*sys, topo, validators);
   simulator::feed feed{topo.simulator};
   raw_batch in;

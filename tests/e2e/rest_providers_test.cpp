@@ -97,6 +97,14 @@ class RestProviders : public ::testing::Test {
         "yahoo/rest/v8_finance_chart_QQQ_1d_2020-01-01_2020-01-03.json");
     add(provider::massive_futures, bars_of("GCJ5", "2025-02-04", "2025-02-06"),
         "massive_futures/rest/futures_vX_aggs_GCJ5.openapi_example.json");
+    // Bars that break OHLC consistency (high below low), for validation.
+    s.add("GET", path_of(provider::eodhd, bars_of("BADBARS", "2022-01-03", "2022-01-05")),
+          fixture_response::json(
+            R"([{"date":"2022-01-03","open":10,"high":9,"low":11,"close":10,"adjusted_close":10,"volume":100},)"
+            R"({"date":"2022-01-04","open":10,"high":12,"low":9,"close":11,"adjusted_close":11,"volume":100},)"
+            R"({"date":"2022-01-05","open":11,"high":10.5,"low":11.5,"close":11,"adjusted_close":11,"volume":100}])"));
+    // The alert receiver.
+    s.add("POST", "/alerts", fixture_response::json(R"({"ok":true})"));
     // A provider that answers garbage for one symbol.
     s.add("GET", path_of(provider::finnhub, price_of("BAD1")),
           fixture_response::json("{\"c\": 12.5, \"t\": [oops"), {{"symbol", "BAD1"}});
@@ -105,6 +113,8 @@ class RestProviders : public ::testing::Test {
     auto config = dir_ + "/rest.ini";
     {
       std::ofstream out{config};
+      out << "[alerts]\nurls = " << s.base_url() << "/alerts\nburst-rejects = 1\n"
+             "burst-window = 60s\n";
       out << "[providers]\nenabled = binance, polygon, coingecko, coinmarketcap,"
              " alpha_vantage, eodhd, finnhub, yahoo, massive_futures\n";
       for (auto p : {"binance", "polygon", "coingecko", "coinmarketcap",
@@ -279,4 +289,45 @@ TEST_F(RestProviders, ProvidersListsEveryProviderWithHealth) {
     }
   }
   EXPECT_TRUE(saw_binance && saw_polygon);
+}
+
+TEST_F(RestProviders, BadBarsAreFlaggedQuarantinedAndAlerted) {
+  // validate=true shows each bar's findings.
+  auto d = get("/api/v1/data/ohlcv?symbol=BADBARS&interval=1d&start=2022-01-03"
+               "&end=2022-01-05&provider=eodhd&validate=true");
+  ASSERT_TRUE(d.HasMember("bars") && d["bars"].Size() == 3u);
+  auto& bad = d["bars"][0]["findings"];
+  ASSERT_TRUE(bad.IsArray() && bad.Size() >= 1u);
+  EXPECT_EQ(str(bad[0], "rule"), "ohlc_consistency");
+  EXPECT_EQ(d["bars"][1]["findings"].Size(), 0u);
+  // The fetched bars went through the validators: two are quarantined.
+  size_t quarantined = 0;
+  for (int i = 0; i < 100 && quarantined < 2; ++i) {
+    auto q = get("/api/v1/data/quarantine?symbol=BADBARS");
+    quarantined = q["events"].Size();
+    if (quarantined < 2)
+      std::this_thread::sleep_for(20ms);
+    else
+      EXPECT_EQ(str(q["events"][0], "rule"), "ohlc_consistency");
+  }
+  EXPECT_EQ(quarantined, 2u);
+  // Two drops from one provider over burst-rejects = 1: an alert is POSTed.
+  bool alerted = false;
+  for (int i = 0; i < 150 && !alerted; ++i) {
+    for (auto& r : server_->requests())
+      if (r.method == "POST" && r.path == "/alerts"
+          && r.body.find("\"kind\":\"reject_burst\"") != std::string::npos)
+        alerted = true;
+    if (!alerted)
+      std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_TRUE(alerted) << proc_->output();
+  // Quality reflects the drops, per provider.
+  auto q = get("/api/v1/data/quality?symbol=BADBARS");
+  EXPECT_EQ(str(q, "subject"), "BADBARS");
+  EXPECT_EQ(q["quality"]["dropped"].GetInt(), 2);
+  bool eodhd = false;
+  for (auto& p : q["providers"].GetArray())
+    eodhd = eodhd || str(p, "provider") == "eodhd";
+  EXPECT_TRUE(eodhd);
 }

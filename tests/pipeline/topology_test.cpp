@@ -672,9 +672,15 @@ TEST(TopologyNames, UnknownSectionsAndKeys) {
      "t.ini:3: [valdator]: unknown section (did you mean [validator]?)"},
     {"SectionUnknown", sym + "[storage]\n",
      "t.ini:3: [storage]: unknown section (known: log, actors, gateway,"
-     " broadcaster, pipeline, validator, cache, supervisor, providers,"
-     " simulator, binance, polygon, coingecko, coinmarketcap, alpha_vantage,"
-     " eodhd, finnhub, yahoo, massive_futures)"},
+     " broadcaster, pipeline, validator, cache, supervisor, alerts, providers,"
+     " simulator, validator.instrument-id, validator.positive-price,"
+     " validator.positive-size, validator.ohlc-consistency,"
+     " validator.non-negative-volume, validator.crossed-quote,"
+     " validator.future-timestamp, validator.stale-event, validator.duplicate,"
+     " validator.out-of-order, validator.outlier-zscore, validator.outlier-mad,"
+     " validator.divergence, validator.stale-symbol, binance, polygon,"
+     " coingecko, coinmarketcap, alpha_vantage, eodhd, finnhub, yahoo,"
+     " massive_futures)"},
     {"KeyTypo", sym + "[actors]\nthread = 2\n",
      "t.ini:4: actors.thread: unknown key (did you mean \"threads\"?)"},
     {"KeyUnknown", sym + "[actors]\nworkers = 2\n",
@@ -817,4 +823,38 @@ TEST(RestProviders, SectionsFillSettingsInEnabledOrder) {
   EXPECT_TRUE(is_rest_provider("binance"));
   EXPECT_FALSE(is_rest_provider("simulator"));
   EXPECT_FALSE(is_rest_provider("nope"));
+}
+
+TEST(ValidatorConfig, RuleSectionsAndAlerts) {
+  auto t = load_topology("[simulator]\nsymbols = BTC-USDT:1\n"
+                         "[validator]\nfuture-skew = 2s\nquarantine-capacity = 50\n"
+                         "[validator.outlier-zscore]\nenabled = false\nwindow = 50\n"
+                         "threshold = 4.5\n"
+                         "[validator.duplicate]\naction = flag\nweight = 10\n"
+                         "[validator.divergence]\nmax-spread = 0.02\nwindow = 10s\n"
+                         "[validator.stale-symbol]\ncadence = BTC-USDT:5s, AAPL:0s\n"
+                         "[alerts]\nurls = http://127.0.0.1:9999/alerts\nmax-alerts = 3\n",
+                         "t.ini");
+  ASSERT_TRUE(t) << t.err().context;
+  auto& r = t->validator.rules;
+  EXPECT_EQ(r.max_future_skew_ns, 2'000'000'000);
+  EXPECT_EQ(r.quarantine_capacity, 50u);
+  EXPECT_FALSE(r.enabled(rule::outlier_zscore));
+  EXPECT_EQ(r.zscore.window, 50u);
+  EXPECT_DOUBLE_EQ(r.zscore.threshold, 4.5);
+  EXPECT_EQ(r.of(rule::duplicate).action, rule_action::flag);
+  EXPECT_EQ(r.of(rule::duplicate).weight, 10);
+  EXPECT_DOUBLE_EQ(r.divergence.max_spread, 0.02);
+  EXPECT_EQ(r.divergence.window_ns, 10'000'000'000);
+  ASSERT_EQ(r.stale_symbols.cadence_ns.size(), 2u);
+  EXPECT_EQ(r.stale_symbols.cadence_ns.at("BTC-USDT"), 5'000'000'000);
+  ASSERT_EQ(t->alerts.urls.size(), 1u);
+  EXPECT_EQ(t->alerts.urls[0], "http://127.0.0.1:9999/alerts");
+  EXPECT_EQ(r.alerts.max_alerts, 3u);
+  // A window smaller than min-samples is refused by validate().
+  auto bad = load_topology("[simulator]\nsymbols = BTC-USDT:1\n"
+                           "[validator.outlier-mad]\nwindow = 10\nmin-samples = 20\n",
+                           "t.ini");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.err().context.rfind("t.ini: validator: ", 0), 0u) << bad.err().context;
 }

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <caf/all.hpp>
+
+#include "pipeline/topology/topology.hpp"
+
+namespace tickflow {
+
+/// Spawns the alerter, detached (HTTP POSTs block only it): every `alert` it
+/// receives is logged and POSTed as JSON (api/quality_json.hpp alert_body) to
+/// each [alerts] url. The validators' alert_limiter has already rate-limited
+/// them; a failed POST is logged and counted, never retried in a loop.
+/// Answers (stats_atom) -> stage_stats (events_in: alerts, events_out: POSTs
+/// that got a 2xx, dropped: POSTs that failed).
+caf::actor spawn_alerter(caf::actor_system& sys, const topology& topo);
+
+} // namespace tickflow
