@@ -69,18 +69,26 @@ free_port() {
 # True if pid $1 is alive and its command name is $2.
 pid_is() {
   local pid=$1 name=$2
-  [ -n "$pid" ] && [ -r "/proc/$pid/comm" ] \
+  [ -n "$pid" ] && alive "$pid" \
     && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$name" ]
 }
 
-# Waits until pid $1 is gone (up to $2 tenths of a second).
+# True while pid $1 runs (a zombie waiting for init to reap it is gone).
+alive() {
+  local state
+  kill -0 "$1" 2>/dev/null || return 1
+  state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)
+  [ -n "$state" ] && [ "$state" != Z ]
+}
+
+# Waits until pid $1 is gone (up to $2 twentieths of a second).
 wait_gone() {
   local pid=$1 tries=$2
-  while [ "$tries" -gt 0 ] && kill -0 "$pid" 2>/dev/null; do
-    sleep 0.1
+  while [ "$tries" -gt 0 ] && alive "$pid"; do
+    sleep 0.05
     tries=$((tries - 1))
   done
-  ! kill -0 "$pid" 2>/dev/null
+  ! alive "$pid"
 }
 
 load_env() {
@@ -114,7 +122,7 @@ redis_start() {
   "$redis_server" --port "$REDIS_PORT" --bind "$host" --save '' \
     --appendonly no --daemonize yes --protected-mode yes \
     --pidfile "$SERVICES_DIR/redis.pid" --logfile "$SERVICES_DIR/redis.log" \
-    --dir "$SERVICES_DIR" >/dev/null
+    --dir "$SERVICES_DIR" >/dev/null || return 1
   local i pid=""
   for i in $(seq 1 100); do
     if [ -s "$SERVICES_DIR/redis.pid" ] \
@@ -143,7 +151,7 @@ redis_stop() {
   fi
   if pid_is "$pid" redis-server; then
     kill "$pid"
-    wait_gone "$pid" 100 || { log "redis $pid did not stop"; return 1; }
+    wait_gone "$pid" 200 || { log "redis $pid did not stop"; return 1; }
   fi
   rm -f "$SERVICES_DIR/redis.pid"
   REDIS_PID=
@@ -154,7 +162,8 @@ redis_stop() {
 pg_start() {
   as_pg "$pg_bin/pg_ctl" -D "$PG_DATA" -l "$SERVICES_DIR/pg/server.log" -w -t 30 \
     -o "-p $PG_PORT -c listen_addresses=$host -c unix_socket_directories=$SERVICES_DIR/pg -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-    start >/dev/null
+    start >/dev/null || return 1
+  [ -s "$PG_DATA/postmaster.pid" ] || return 1
   PG_PID=$(head -n 1 "$PG_DATA/postmaster.pid")
 }
 
@@ -164,7 +173,7 @@ pg_stop() {
     pid=$(head -n 1 "$PG_DATA/postmaster.pid")
     if pid_is "$pid" postgres; then
       as_pg "$pg_bin/pg_ctl" -D "$PG_DATA" -m fast -w -t 30 stop >/dev/null \
-        || { kill "$pid" 2>/dev/null || true; wait_gone "$pid" 100 || true; }
+        || { kill "$pid" 2>/dev/null || true; wait_gone "$pid" 200 || true; }
     fi
   fi
   PG_PID=

@@ -6,7 +6,8 @@
 #include <utility>
 
 #include "adapters/alpha_vantage/alpha_vantage_parse.hpp"
-#include "adapters/common/json_number.hpp"
+#include "adapters/common/bar_window.hpp"
+#include "adapters/common/provider_errors.hpp"
 
 namespace tickflow {
 
@@ -73,15 +74,11 @@ class alpha_vantage_adapter final : public rest_adapter {
   fetch_outcome parse(const fetch_request& req, const http_reply& reply,
                       int64_t recv_ns) const override {
     rapidjson::Document doc;
-    auto parsed = json::parse_with_number_text(reply.body, doc);
-    if (parsed)
-      if (auto e = alpha_vantage::parse_error_body(doc, recv_ns))
-        return *e;
-    fetch_error status;
-    if (classify_http_status(reply, recv_ns, status))
-      return status;
-    if (!parsed)
-      return fetch_error{errc::malformed, parsed.err().context, 0};
+    auto body_error = [&](const rapidjson::Value& body) {
+      return alpha_vantage::parse_error_body(body, recv_ns);
+    };
+    if (auto e = read_number_text_reply(reply, recv_ns, body_error, doc))
+      return *e;
     auto symbol = to_provider_symbol(req.instrument);
     if (symbol.empty())
       return fetch_error{errc::unknown_symbol, req.instrument, 0};
@@ -90,7 +87,7 @@ class alpha_vantage_adapter final : public rest_adapter {
       auto x = alpha_vantage::parse_global_quote(doc, req.instrument, symbol,
                                                  recv_ns);
       if (!x)
-        return fetch_error{x.err().code, x.err().context, 0};
+        return to_fetch_error(x.err());
       out.prices.push_back(std::move(*x));
       return out;
     }
@@ -103,21 +100,15 @@ class alpha_vantage_adapter final : public rest_adapter {
                                                  req.instrument, symbol,
                                                  recv_ns);
     if (!bars)
-      return fetch_error{bars.err().code, bars.err().context, 0};
-    for (auto& b : *bars)
-      if ((req.start_ns == 0 || b.open_time_ns >= req.start_ns)
-          && (req.end_ns == 0 || b.open_time_ns <= req.end_ns))
-        out.bars.push_back(std::move(b));
-    if (req.limit > 0 && out.bars.size() > req.limit)
-      out.bars.erase(out.bars.begin(),
-                     out.bars.end() - static_cast<std::ptrdiff_t>(req.limit));
+      return to_fetch_error(bars.err());
+    out.bars = std::move(*bars);
+    trim_to_request(out.bars, req);
     return out;
   }
 
   std::string to_provider_symbol(std::string_view canonical) const override {
-    for (auto& [c, symbol] : overrides_)
-      if (c == canonical)
-        return symbol;
+    if (auto s = overridden_symbol(overrides_, canonical))
+      return *s;
     if (!is_canonical_instrument(canonical)
         || classify_instrument(canonical) != asset_class::equity)
       return {};
@@ -125,9 +116,8 @@ class alpha_vantage_adapter final : public rest_adapter {
   }
 
   std::string to_canonical(std::string_view provider_symbol) const override {
-    for (auto& [c, symbol] : overrides_)
-      if (symbol == provider_symbol)
-        return c;
+    if (auto c = overridden_canonical(overrides_, provider_symbol))
+      return *c;
     if (!is_canonical_instrument(provider_symbol)
         || classify_instrument(provider_symbol) != asset_class::equity)
       return {};

@@ -1,31 +1,17 @@
 #include "adapters/alpha_vantage/alpha_vantage_parse.hpp"
 
-#include <algorithm>
 #include <string>
 
 #include "adapters/alpha_vantage/us_eastern_time.hpp"
+#include "adapters/common/ascii.hpp"
+#include "adapters/common/bar_window.hpp"
 #include "adapters/common/json_number.hpp"
+#include "adapters/common/provider_errors.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow::alpha_vantage {
 
 namespace {
-
-constexpr int64_t day_ns = 86'400 * ns_per_s;
-
-std::string_view text_of(const rapidjson::Value& v) {
-  return {v.GetString(), v.GetStringLength()};
-}
-
-char lower(char c) noexcept {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size()
-         && std::equal(a.begin(), a.end(), b.begin(),
-                       [](char x, char y) { return lower(x) == lower(y); });
-}
 
 bool ends_with(std::string_view s, std::string_view suffix) noexcept {
   return s.size() >= suffix.size()
@@ -81,19 +67,18 @@ std::optional<fetch_error> parse_error_body(const rapidjson::Value& doc,
   if (!doc.IsObject())
     return std::nullopt;
   if (auto note = json::member(doc, "Note"); note && note->IsString())
-    return fetch_error{errc::rate_limited, redact_key(text_of(*note)),
+    return fetch_error{errc::rate_limited, redact_key(json::text_of(*note)),
                        60 * ns_per_s};
   if (auto info = json::member(doc, "Information"); info && info->IsString()) {
-    auto text = redact_key(text_of(*info));
+    auto text = redact_key(json::text_of(*info));
     if (text.find("premium endpoint") != std::string::npos
         || text.find("premium feature") != std::string::npos)
       return fetch_error{errc::unauthorized, std::move(text), 0};
-    auto today = recv_ns / day_ns - (recv_ns % day_ns < 0 ? 1 : 0);
     return fetch_error{errc::rate_limited, std::move(text),
-                       (today + 1) * day_ns - recv_ns};
+                       ns_until_next_utc_midnight(recv_ns)};
   }
   if (auto msg = json::member(doc, "Error Message"); msg && msg->IsString()) {
-    auto text = redact_key(text_of(*msg));
+    auto text = redact_key(json::text_of(*msg));
     auto code = errc::provider_error;
     if (text.find("apikey") != std::string::npos)
       code = errc::unauthorized;
@@ -127,22 +112,22 @@ result<std::vector<bar>> parse_time_series(const rapidjson::Value& doc,
   auto symbol = m.string("2. Symbol");
   if (!m)
     return m.err();
-  if (!iequals(symbol, provider_symbol))
+  if (!ascii_iequals(symbol, provider_symbol))
     return error{errc::malformed, "Meta Data.2. Symbol: "
                                     + std::string{symbol} + ", asked for "
                                     + std::string{provider_symbol}};
   // "5. Time Zone" (daily) or "6. Time Zone" (intraday).
   std::string_view zone;
   for (auto i = meta->MemberBegin(); i != meta->MemberEnd(); ++i)
-    if (ends_with(text_of(i->name), "Time Zone") && i->value.IsString())
-      zone = text_of(i->value);
+    if (ends_with(json::text_of(i->name), "Time Zone") && i->value.IsString())
+      zone = json::text_of(i->value);
   if (!daily && zone.empty())
     return error{errc::missing_field, "Meta Data.6. Time Zone"};
   auto length = interval_ns(span);
   std::vector<bar> out;
   out.reserve(series->MemberCount());
   for (auto i = series->MemberBegin(); i != series->MemberEnd(); ++i) {
-    auto key = text_of(i->name);
+    auto key = json::text_of(i->name);
     auto where = series_name + "." + std::string{key};
     auto open_time = daily ? parse_date(key) : parse_zoned_time(key, zone);
     if (!open_time)
@@ -166,9 +151,7 @@ result<std::vector<bar>> parse_time_series(const rapidjson::Value& doc,
     b.ts_recv_ns = recv_ns;
     out.push_back(std::move(b));
   }
-  std::sort(out.begin(), out.end(), [](const bar& x, const bar& y) {
-    return x.open_time_ns < y.open_time_ns;
-  });
+  sort_by_open_time(out);
   for (size_t i = 1; i < out.size(); ++i)
     if (out[i].open_time_ns == out[i - 1].open_time_ns)
       return error{errc::malformed,
@@ -196,7 +179,7 @@ result<price> parse_global_quote(const rapidjson::Value& doc,
   auto day = in.string("07. latest trading day");
   if (!in)
     return in.err();
-  if (!iequals(symbol, provider_symbol))
+  if (!ascii_iequals(symbol, provider_symbol))
     return error{errc::malformed, "Global Quote.01. symbol: "
                                     + std::string{symbol} + ", asked for "
                                     + std::string{provider_symbol}};

@@ -137,8 +137,7 @@ std::optional<fetch_error> parse_error_body(const rapidjson::Value& doc,
       break;
     case -1003: // Too many requests / too much request weight used.
       out.code = errc::rate_limited;
-      if (auto value = reply.header("retry-after"))
-        out.retry_after_ns = parse_retry_after(*value, now_ns);
+      out.retry_after_ns = retry_after_of(reply, now_ns);
       break;
     case -2014: // API-key format invalid.
     case -2015: // Invalid API-key, IP, or permissions for action.
@@ -151,8 +150,7 @@ std::optional<fetch_error> parse_error_body(const rapidjson::Value& doc,
   if (out.code != errc::rate_limited
       && (reply.status == 429 || reply.status == 418)) {
     out.code = errc::rate_limited;
-    if (auto value = reply.header("retry-after"))
-      out.retry_after_ns = parse_retry_after(*value, now_ns);
+    out.retry_after_ns = retry_after_of(reply, now_ns);
   }
   return out;
 }

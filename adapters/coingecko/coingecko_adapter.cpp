@@ -1,12 +1,13 @@
 #include "adapters/coingecko/coingecko_adapter.hpp"
 
-#include <cstddef>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include "adapters/coingecko/coingecko_parse.hpp"
-#include "adapters/common/json_number.hpp"
+#include "adapters/common/ascii.hpp"
+#include "adapters/common/bar_window.hpp"
+#include "adapters/common/provider_errors.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow {
@@ -51,39 +52,6 @@ constexpr std::pair<std::string_view, std::string_view> coin_ids[] = {
   {"XMR", "monero"},
   {"XRP", "ripple"},
 };
-
-std::string ascii_lower(std::string_view s) {
-  std::string out{s};
-  for (auto& c : out)
-    if (c >= 'A' && c <= 'Z')
-      c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
-std::string ascii_upper(std::string_view s) {
-  std::string out{s};
-  for (auto& c : out)
-    if (c >= 'a' && c <= 'z')
-      c = static_cast<char>(c - 'a' + 'A');
-  return out;
-}
-
-bool in_window(const fetch_request& req, int64_t ts_ns) {
-  return (req.start_ns == 0 || ts_ns >= req.start_ns)
-         && (req.end_ns == 0 || ts_ns <= req.end_ns);
-}
-
-// Keeps the newest `limit` elements of an ascending series.
-template <class T>
-void keep_newest(std::vector<T>& xs, size_t limit) {
-  if (limit > 0 && xs.size() > limit)
-    xs.erase(xs.begin(),
-             xs.end() - static_cast<std::ptrdiff_t>(limit));
-}
-
-fetch_error to_fetch_error(error e) {
-  return fetch_error{e.code, std::move(e.context), 0};
-}
 
 class coingecko_adapter final : public rest_adapter {
  public:
@@ -149,15 +117,11 @@ class coingecko_adapter final : public rest_adapter {
   fetch_outcome parse(const fetch_request& req, const http_reply& reply,
                       int64_t recv_ns) const override {
     rapidjson::Document doc;
-    auto parsed = json::parse_with_number_text(reply.body, doc);
-    if (parsed)
-      if (auto e = coingecko::parse_error_body(doc, reply, recv_ns))
-        return *e;
-    fetch_error status;
-    if (classify_http_status(reply, recv_ns, status))
-      return status;
-    if (!parsed)
-      return to_fetch_error(std::move(parsed).err());
+    auto body_error = [&](const rapidjson::Value& body) {
+      return coingecko::parse_error_body(body, reply, recv_ns);
+    };
+    if (auto e = read_number_text_reply(reply, recv_ns, body_error, doc))
+      return *e;
     std::string id, vs;
     if (!map(req.instrument, id, vs))
       return fetch_error{errc::unknown_symbol, req.instrument, 0};
@@ -166,26 +130,22 @@ class coingecko_adapter final : public rest_adapter {
       auto x = coingecko::parse_simple_price(doc, id, vs, req.instrument,
                                              recv_ns);
       if (!x)
-        return to_fetch_error(std::move(x).err());
+        return to_fetch_error(x.err());
       out.prices.push_back(std::move(*x));
     } else if (req.kind == fetch_kind::price) {
       auto chart = coingecko::parse_market_chart(doc, req.instrument,
                                                  recv_ns);
       if (!chart)
-        return to_fetch_error(std::move(chart).err());
-      for (auto& p : chart->prices)
-        if (in_window(req, p.ts_event_ns))
-          out.prices.push_back(std::move(p));
-      keep_newest(out.prices, req.limit);
+        return to_fetch_error(chart.err());
+      out.prices = std::move(chart->prices);
+      trim_to_request(out.prices, req);
     } else if (req.kind == fetch_kind::bars) {
       auto bars = coingecko::parse_ohlc(doc, req.span, req.instrument,
                                         id + "/" + vs, recv_ns);
       if (!bars)
-        return to_fetch_error(std::move(bars).err());
-      for (auto& b : *bars)
-        if (in_window(req, b.open_time_ns))
-          out.bars.push_back(std::move(b));
-      keep_newest(out.bars, req.limit);
+        return to_fetch_error(bars.err());
+      out.bars = std::move(*bars);
+      trim_to_request(out.bars, req);
     } else {
       return fetch_error{errc::invalid_argument,
                          "coingecko does not serve "

@@ -9,10 +9,6 @@ namespace tickflow::coingecko {
 
 namespace {
 
-std::string_view text_of(const rapidjson::Value& v) {
-  return {v.GetString(), v.GetStringLength()};
-}
-
 // The error a {"error_code":..,"error_message":..} object reports.
 fetch_error from_status(const rapidjson::Value& status,
                         const http_reply& reply, int64_t recv_ns) {
@@ -20,15 +16,14 @@ fetch_error from_status(const rapidjson::Value& status,
   auto code = json::member(status, "error_code");
   auto text = json::member(status, "error_message");
   if (text != nullptr && text->IsString())
-    out.message = text_of(*text);
+    out.message = json::text_of(*text);
   auto n = code != nullptr ? json::to_int64(*code) : result<int64_t>{0};
   int64_t c = n ? *n : 0;
   if (out.message.empty())
     out.message = "error_code " + std::to_string(c);
   if (c == 429) {
     out.code = errc::rate_limited;
-    if (auto h = reply.header("retry-after"))
-      out.retry_after_ns = parse_retry_after(*h, recv_ns);
+    out.retry_after_ns = retry_after_of(reply, recv_ns);
   } else if (c == 401 || c == 10002 || c == 10005 || c == 10010
              || c == 10011) {
     out.code = errc::unauthorized;
@@ -96,7 +91,7 @@ std::optional<fetch_error> parse_error_body(const rapidjson::Value& doc,
   }
   if (!err->IsString())
     return fetch_error{errc::provider_error, "error of an unexpected type", 0};
-  fetch_error out{errc::provider_error, std::string{text_of(*err)}, 0};
+  fetch_error out{errc::provider_error, std::string{json::text_of(*err)}, 0};
   if (out.message == "coin not found"
       || out.message == "invalid vs_currency")
     out.code = errc::unknown_symbol;

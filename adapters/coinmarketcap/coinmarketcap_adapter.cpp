@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "adapters/coinmarketcap/coinmarketcap_parse.hpp"
-#include "adapters/common/json_number.hpp"
+#include "adapters/common/provider_errors.hpp"
 
 namespace tickflow {
 
@@ -45,15 +45,11 @@ class coinmarketcap_adapter final : public rest_adapter {
   fetch_outcome parse(const fetch_request& req, const http_reply& reply,
                       int64_t recv_ns) const override {
     rapidjson::Document doc;
-    auto parsed = json::parse_with_number_text(reply.body, doc);
-    if (parsed)
-      if (auto e = coinmarketcap::parse_status(doc, reply, recv_ns))
-        return *e;
-    fetch_error status;
-    if (classify_http_status(reply, recv_ns, status))
-      return status;
-    if (!parsed)
-      return fetch_error{errc::malformed, parsed.err().context, 0};
+    auto body_error = [&](const rapidjson::Value& body) {
+      return coinmarketcap::parse_status(body, reply, recv_ns);
+    };
+    if (auto e = read_number_text_reply(reply, recv_ns, body_error, doc))
+      return *e;
     if (req.kind != fetch_kind::price)
       return fetch_error{errc::invalid_argument,
                          "coinmarketcap serves prices only", 0};
@@ -63,7 +59,7 @@ class coinmarketcap_adapter final : public rest_adapter {
     auto x = coinmarketcap::parse_quotes_latest(doc, symbol, convert,
                                                 req.instrument, recv_ns);
     if (!x)
-      return fetch_error{x.err().code, x.err().context, 0};
+      return to_fetch_error(x.err());
     fetch_result out;
     out.prices.push_back(std::move(*x));
     return out;

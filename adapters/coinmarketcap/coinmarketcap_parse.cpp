@@ -4,22 +4,12 @@
 #include <string>
 
 #include "adapters/common/json_number.hpp"
+#include "adapters/common/provider_errors.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow::coinmarketcap {
 
 namespace {
-
-constexpr int64_t day_ns = 86'400 * ns_per_s;
-
-std::string_view text_of(const rapidjson::Value& v) {
-  return {v.GetString(), v.GetStringLength()};
-}
-
-int64_t until_next_utc_midnight(int64_t now_ns) {
-  auto day = now_ns / day_ns - (now_ns % day_ns < 0 ? 1 : 0);
-  return (day + 1) * day_ns - now_ns;
-}
 
 // The cmc_rank of an entry; entries without one sort last.
 int64_t rank_of(const rapidjson::Value& entry) {
@@ -30,7 +20,7 @@ int64_t rank_of(const rapidjson::Value& entry) {
 
 bool has_symbol(const rapidjson::Value& entry, std::string_view symbol) {
   auto s = json::member(entry, "symbol");
-  return s != nullptr && s->IsString() && text_of(*s) == symbol;
+  return s != nullptr && s->IsString() && json::text_of(*s) == symbol;
 }
 
 } // namespace
@@ -53,7 +43,7 @@ std::optional<fetch_error> parse_status(const rapidjson::Value& doc,
   fetch_error out{errc::provider_error, {}, 0};
   auto text = json::member(*status, "error_message");
   if (text != nullptr && text->IsString())
-    out.message = text_of(*text);
+    out.message = json::text_of(*text);
   if (out.message.empty())
     out.message = "error_code " + std::to_string(*code);
   switch (*code) {
@@ -68,7 +58,7 @@ std::optional<fetch_error> parse_status(const rapidjson::Value& doc,
       break;
     case 1009:
       out.code = errc::rate_limited;
-      out.retry_after_ns = until_next_utc_midnight(recv_ns);
+      out.retry_after_ns = ns_until_next_utc_midnight(recv_ns);
       break;
     case 1010:
       out.code = errc::rate_limited;
@@ -81,10 +71,10 @@ std::optional<fetch_error> parse_status(const rapidjson::Value& doc,
     default:
       break;
   }
+  // Retry-After, when usable, beats the documented wait.
   if (out.code == errc::rate_limited)
-    if (auto h = reply.header("retry-after"))
-      if (auto after = parse_retry_after(*h, recv_ns); after > 0)
-        out.retry_after_ns = after;
+    if (auto after = retry_after_of(reply, recv_ns); after > 0)
+      out.retry_after_ns = after;
   return out;
 }
 
@@ -105,7 +95,7 @@ result<price> parse_quotes_latest(const rapidjson::Value& doc,
     where.append(symbol);
   } else if (data->MemberCount() == 1) {
     entry = &data->MemberBegin()->value;
-    where.append(text_of(data->MemberBegin()->name));
+    where.append(json::text_of(data->MemberBegin()->name));
   } else {
     return error{errc::unknown_symbol, std::string{symbol}};
   }

@@ -7,6 +7,8 @@
 #include <new>
 #include <utility>
 
+#include "adapters/common/ascii.hpp"
+
 namespace tickflow {
 
 namespace {
@@ -21,10 +23,6 @@ long to_ms(int64_t ns) noexcept {
   if (ns <= 0)
     return 0;
   return static_cast<long>((ns + ns_per_ms - 1) / ns_per_ms);
-}
-
-char lower(char c) noexcept {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
 std::string_view trim(std::string_view s) noexcept {
@@ -82,9 +80,7 @@ size_t on_header(char* data, size_t size, size_t count, void* user) noexcept {
     auto colon = line.find(':');
     if (colon == std::string_view::npos || colon == 0)
       return n; // the blank line ending the head, or an obsolete fold
-    std::string name{trim(line.substr(0, colon))};
-    for (auto& c : name)
-      c = lower(c);
+    auto name = ascii_lower(trim(line.substr(0, colon)));
     t.headers.emplace_back(std::move(name),
                            std::string{trim(line.substr(colon + 1))});
   } catch (const std::bad_alloc&) {

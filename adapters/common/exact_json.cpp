@@ -96,6 +96,17 @@ exact_document::number_text(const rapidjson::Value& v) const noexcept {
   return std::string_view{v.GetString(), v.GetStringLength()};
 }
 
+std::string_view exact_document::string_member(const rapidjson::Value& object,
+                                              const char* name) const
+  noexcept {
+  if (!object.IsObject())
+    return {};
+  auto i = object.FindMember(name);
+  if (i == object.MemberEnd() || !i->value.IsString() || is_number(i->value))
+    return {};
+  return {i->value.GetString(), i->value.GetStringLength()};
+}
+
 // -- exact_reader -------------------------------------------------------------
 
 namespace {
@@ -273,6 +284,21 @@ int64_t exact_reader::integer_at(const rapidjson::Value& array,
     return 0;
   return to_integer(array[static_cast<rapidjson::SizeType>(i)],
                     element_name(name, i));
+}
+
+void exact_reader::check_optional_string(const char* name,
+                                         std::string_view expected) {
+  if (!has_value(name))
+    return;
+  auto got = string(name);
+  if (*this && got != expected) {
+    std::string problem = "expected \"";
+    problem.append(expected);
+    problem.append("\", got \"");
+    problem.append(got);
+    problem.push_back('"');
+    fail(errc::malformed, name, problem);
+  }
 }
 
 bool exact_reader::has(const char* name) const noexcept {

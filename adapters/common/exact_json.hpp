@@ -2,12 +2,25 @@
 
 // JSON with exact numbers that also keeps JSON types apart, for REST
 // adapters whose providers publish prices as JSON numbers ({"o": 74.06,
-// "v": 1.35647456e+08}). A number is never turned into a double: the document
-// keeps its source text and the reader converts it with json_number.hpp
-// (decimal_from_number, int64_from_number: exponent text is shifted in the
-// text, exactly, or rejected). Unlike json::number_reader, which accepts a
-// number sent as a JSON string, exact_reader treats "74.06" in a number
-// field as a wrong type: these providers document numbers.
+// "v": 1.35647456e+08}) and document them as numbers.
+//
+// Which JSON reader to use (all three live in adapters/common/):
+// - json::exact_reader (here): the provider sends numbers as JSON numbers
+//   and a number sent as a JSON string ("74.06") must be rejected as a
+//   wrong type. Parse with exact_document. Polygon, Massive futures,
+//   Finnhub.
+// - json::number_reader (json_number.hpp): numbers must be exact but the
+//   provider may send them either as JSON numbers or as number text in
+//   strings (Alpha Vantage quotes every number). Parse with
+//   json::parse_with_number_text. CoinGecko, CoinMarketCap, EODHD, Yahoo,
+//   Alpha Vantage.
+// - json::reader (json_reader.hpp): a plain RapidJSON document whose
+//   decimals arrive as JSON strings and whose integers are JSON integers.
+//   Binance, the simulator.
+// A number is never turned into a double here: the document keeps its
+// source text and the reader converts it with json_number.hpp's
+// decimal_from_number / int64_from_number (exponent text is shifted in the
+// text, exactly, or rejected), the one place that converts number text.
 
 #include <cstddef>
 #include <cstdint>
@@ -15,6 +28,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <rapidjson/document.h>
 
@@ -52,6 +66,12 @@ class exact_document {
   /// The source text of the number `v`; nullopt when `v` is not a number.
   std::optional<std::string_view> number_text(const rapidjson::Value& v) const
     noexcept;
+
+  /// The member `name` of `object` when it is a JSON string (not a number's
+  /// text); "" when `object` is not an object, has no such member or holds
+  /// another type there. For best-effort reads of error bodies.
+  std::string_view string_member(const rapidjson::Value& object,
+                                 const char* name) const noexcept;
 
  private:
   struct handler;
@@ -117,6 +137,11 @@ class exact_reader {
   /// True when `name` is present and not null.
   bool has_value(const char* name) const noexcept;
 
+  /// When the field `name` is present and not null, reads it as a string
+  /// and records errc::malformed unless it is `expected` (context
+  /// "<where><name>: expected \"X\", got \"Y\""). For echoed tickers.
+  void check_optional_string(const char* name, std::string_view expected);
+
   /// Records an error about field `name` unless one is already recorded
   /// (context "<where><name>: <problem>").
   void fail(errc code, std::string_view name, std::string_view problem);
@@ -140,5 +165,20 @@ class exact_reader {
 
 /// Name of element `i` of the array field `name`: "c[3]".
 std::string element_name(std::string_view name, size_t i);
+
+/// Parses `body` into an exact_document and returns `fn(doc)`, or the parse
+/// error (errc::malformed) as the same result type: the string_view
+/// overloads of the exact parsers are
+///   return json::with_exact_document(body, [&](const auto& doc) {
+///     return parse_x(doc, ctx);
+///   });
+template <class Fn>
+auto with_exact_document(std::string_view body, Fn fn)
+  -> decltype(fn(std::declval<const exact_document&>())) {
+  exact_document doc;
+  if (auto ok = doc.parse(body); !ok)
+    return ok.err();
+  return fn(doc);
+}
 
 } // namespace tickflow::json

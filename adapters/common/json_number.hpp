@@ -1,15 +1,26 @@
 #pragma once
 
-// Exact numbers from JSON text. Providers that send prices as JSON numbers
-// (CoinGecko, CoinMarketCap, EODHD, Yahoo) are parsed with RapidJSON's
-// kParseNumbersAsStringsFlag, so a number reaches us as the characters the
-// provider wrote ("67187.3358936566", "1.35647456e+08") and is converted to
-// tickflow::decimal without ever passing through a double.
+// Exact numbers from JSON text: the one place that converts a JSON number's
+// text to tickflow::decimal or int64 (decimal_from_number,
+// int64_from_number; exact_json.hpp uses them too), plus json::number_reader
+// for documents parsed with RapidJSON's kParseNumbersAsStringsFlag
+// (parse_with_number_text), where a number reaches us as the characters the
+// provider wrote ("67187.3358936566", "1.35647456e+08") and never passes
+// through a double.
 //
-// In such a document a JSON number and a JSON string holding the same text
-// look alike: both are strings. The readers below therefore accept either
-// form (Alpha Vantage quotes its numbers, "168.18"), and check the text
-// against the JSON number grammar instead of the JSON type.
+// Which JSON reader to use (all three live in adapters/common/):
+// - json::number_reader (here): numbers must be exact and may come as JSON
+//   numbers or as number text in JSON strings: in such a document both look
+//   alike (strings), so the readers accept either form and check the text
+//   against the JSON number grammar instead of the JSON type. Alpha Vantage
+//   quotes its numbers ("168.18"); CoinGecko, CoinMarketCap, EODHD and Yahoo
+//   send JSON numbers.
+// - json::exact_reader (exact_json.hpp): the provider documents numbers as
+//   JSON numbers and "74.06" in a number field must be a wrong type
+//   (exact_document remembers which strings were numbers). Polygon, Massive
+//   futures, Finnhub.
+// - json::reader (json_reader.hpp): a plain RapidJSON document whose
+//   decimals arrive as JSON strings. Binance, the simulator.
 
 #include <cstdint>
 #include <optional>
@@ -53,6 +64,12 @@ result<decimal> to_decimal(const rapidjson::Value& value);
 
 /// Integer of one value of such a document (see int64_from_number).
 result<int64_t> to_int64(const rapidjson::Value& value);
+
+/// The characters of a string value (number text included). Precondition:
+/// `value.IsString()`.
+inline std::string_view text_of(const rapidjson::Value& value) noexcept {
+  return {value.GetString(), value.GetStringLength()};
+}
 
 /// The member `name` of `object`; nullptr when `object` is not an object or
 /// has no such member. Unlike FindMember it takes any string_view.

@@ -1,5 +1,12 @@
 #pragma once
 
+// json::reader: typed fields of a plain RapidJSON document. Use it when the
+// provider sends decimals as JSON strings ("65000.12") and integers as JSON
+// integers (Binance, the simulator). When prices are JSON numbers, use
+// json::exact_reader (exact_json.hpp: numbers must be JSON numbers) or
+// json::number_reader (json_number.hpp: numbers or number text in strings);
+// both read the number's text exactly, never through a double.
+
 #include <cstdint>
 #include <optional>
 #include <string_view>

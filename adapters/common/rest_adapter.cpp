@@ -3,6 +3,7 @@
 #include <array>
 #include <limits>
 
+#include "adapters/common/ascii.hpp"
 #include "pipeline/model/calendar.hpp"
 #include "pipeline/model/time.hpp"
 
@@ -16,19 +17,6 @@ bool is_unreserved(char c) noexcept {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
          || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_'
          || c == '~';
-}
-
-char lower(char c) noexcept {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size())
-    return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i]))
-      return false;
-  return true;
 }
 
 // Replaces every occurrence of `needle` in `text` by "***".
@@ -220,7 +208,7 @@ std::string outbound_request::redacted_url(std::string_view base_url) const {
 
 const std::string* http_reply::header(std::string_view name) const {
   for (const auto& [key, value] : headers)
-    if (iequals(key, name))
+    if (ascii_iequals(key, name))
       return &value;
   return nullptr;
 }
@@ -242,13 +230,45 @@ bool classify_http_status(const http_reply& reply, int64_t now_ns,
     case 418:
     case 429:
       out.code = errc::rate_limited;
-      if (auto value = reply.header("retry-after"))
-        out.retry_after_ns = parse_retry_after(*value, now_ns);
+      out.retry_after_ns = retry_after_of(reply, now_ns);
       break;
     default:
       out.code = errc::provider_error;
   }
   return true;
+}
+
+const std::string* overridden_symbol(const kv_list& overrides,
+                                     std::string_view canonical) noexcept {
+  for (const auto& [from, to] : overrides)
+    if (from == canonical)
+      return &to;
+  return nullptr;
+}
+
+const std::string* overridden_canonical(const kv_list& overrides,
+                                        std::string_view
+                                          provider_symbol) noexcept {
+  for (const auto& [from, to] : overrides)
+    if (to == provider_symbol)
+      return &from;
+  return nullptr;
+}
+
+result<void> check_time_bounds(std::string_view who, int64_t start_ns,
+                               int64_t end_ns) {
+  if (start_ns < 0 || end_ns < 0)
+    return error{errc::invalid_argument,
+                 std::string{who} + ": negative time bound"};
+  if (end_ns != 0 && start_ns > end_ns)
+    return error{errc::invalid_argument,
+                 std::string{who} + ": start_ns > end_ns"};
+  return {};
+}
+
+int64_t retry_after_of(const http_reply& reply, int64_t now_ns) {
+  auto value = reply.header("retry-after");
+  return value != nullptr ? parse_retry_after(*value, now_ns) : 0;
 }
 
 int64_t parse_retry_after(std::string_view value, int64_t now_ns) {

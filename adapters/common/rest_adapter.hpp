@@ -139,6 +139,25 @@ struct adapter_options {
   kv_list symbol_overrides;
 };
 
+/// The provider symbol `overrides` ({canonical id, provider symbol} pairs,
+/// adapter_options::symbol_overrides) gives `canonical`, the first pair
+/// naming it; nullptr when none does. Adapters check it before their own
+/// mapping.
+const std::string* overridden_symbol(const kv_list& overrides,
+                                     std::string_view canonical) noexcept;
+
+/// The canonical id of the first pair of `overrides` whose provider symbol
+/// is `provider_symbol`; nullptr when none is.
+const std::string* overridden_canonical(const kv_list& overrides,
+                                        std::string_view
+                                          provider_symbol) noexcept;
+
+/// Checks the time bounds of a bars request (0 = unbounded):
+/// errc::invalid_argument "<who>: negative time bound" when one is below 0,
+/// "<who>: start_ns > end_ns" when both are given and out of order.
+result<void> check_time_bounds(std::string_view who, int64_t start_ns,
+                               int64_t end_ns);
+
 /// Generic HTTP status classification shared by adapters (after their own
 /// body checks). Returns false for 2xx. Otherwise fills `out` and returns
 /// true: 401/403 unauthorized, 404 not_found, 418/429 rate_limited with
@@ -150,5 +169,9 @@ bool classify_http_status(const http_reply& reply, int64_t now_ns,
 /// Parses a Retry-After value (delta seconds or IMF-fixdate) into ns from now;
 /// 0 when absent or unparsable.
 int64_t parse_retry_after(std::string_view value, int64_t now_ns);
+
+/// The Retry-After header of `reply` (any case) as ns from `now_ns`
+/// (parse_retry_after); 0 when it is absent or unparsable.
+int64_t retry_after_of(const http_reply& reply, int64_t now_ns);
 
 } // namespace tickflow

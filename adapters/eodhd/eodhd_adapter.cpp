@@ -1,11 +1,12 @@
 #include "adapters/eodhd/eodhd_adapter.hpp"
 
-#include <cstddef>
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include "adapters/common/bar_window.hpp"
 #include "adapters/common/json_number.hpp"
+#include "adapters/common/provider_errors.hpp"
 #include "adapters/eodhd/eodhd_parse.hpp"
 #include "pipeline/model/time.hpp"
 
@@ -85,19 +86,16 @@ class eodhd_adapter final : public rest_adapter {
     auto bars = eodhd::parse_eod(doc, req.span, req.instrument, symbol,
                                  recv_ns);
     if (!bars)
-      return fetch_error{bars.err().code, bars.err().context, 0};
+      return to_fetch_error(bars.err());
     fetch_result out;
     out.bars = std::move(*bars);
-    if (req.limit > 0 && out.bars.size() > req.limit)
-      out.bars.erase(out.bars.begin(),
-                     out.bars.end() - static_cast<std::ptrdiff_t>(req.limit));
+    keep_newest(out.bars, req.limit);
     return out;
   }
 
   std::string to_provider_symbol(std::string_view canonical) const override {
-    for (auto& [c, symbol] : overrides_)
-      if (c == canonical)
-        return symbol;
+    if (auto s = overridden_symbol(overrides_, canonical))
+      return *s;
     if (!is_canonical_instrument(canonical))
       return {};
     std::string_view base, quote;
@@ -115,9 +113,8 @@ class eodhd_adapter final : public rest_adapter {
   }
 
   std::string to_canonical(std::string_view provider_symbol) const override {
-    for (auto& [c, symbol] : overrides_)
-      if (symbol == provider_symbol)
-        return c;
+    if (auto c = overridden_canonical(overrides_, provider_symbol))
+      return *c;
     auto dot = provider_symbol.rfind('.');
     if (dot == std::string_view::npos)
       return {};

@@ -1,8 +1,8 @@
 #include "adapters/eodhd/eodhd_parse.hpp"
 
-#include <algorithm>
 #include <string>
 
+#include "adapters/common/bar_window.hpp"
 #include "adapters/common/json_number.hpp"
 #include "pipeline/model/time.hpp"
 
@@ -69,9 +69,7 @@ result<std::vector<bar>> parse_eod(const rapidjson::Value& doc, interval span,
     b.ts_recv_ns = recv_ns;
     out.push_back(std::move(b));
   }
-  std::stable_sort(out.begin(), out.end(), [](const bar& x, const bar& y) {
-    return x.open_time_ns < y.open_time_ns;
-  });
+  sort_by_open_time(out);
   for (size_t i = 1; i < out.size(); ++i)
     if (out[i].open_time_ns == out[i - 1].open_time_ns)
       return error{errc::malformed, "eod: two bars open at "

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "adapters/common/exact_json.hpp"
+#include "adapters/common/provider_errors.hpp"
 #include "adapters/finnhub/finnhub_parse.hpp"
 #include "adapters/finnhub/finnhub_request.hpp"
 
@@ -61,12 +62,9 @@ class finnhub_adapter final : public rest_adapter {
     if (sym.empty())
       return fetch_error{errc::unknown_symbol, req.instrument, 0};
     json::exact_document doc;
-    auto parsed = doc.parse(reply.body);
-    if (auto e = finnhub::classify_error(reply, parsed ? &doc : nullptr,
-                                         recv_ns))
+    if (auto e = read_exact_reply(reply, recv_ns, finnhub::classify_error,
+                                  doc))
       return *e;
-    if (!parsed)
-      return finnhub::to_fetch_error(parsed.err());
     finnhub::parse_context ctx{req.instrument, sym, req.span, req.limit,
                                recv_ns};
     fetch_result out;
@@ -74,14 +72,14 @@ class finnhub_adapter final : public rest_adapter {
       case fetch_kind::price: {
         auto p = finnhub::parse_quote(doc, ctx);
         if (!p)
-          return finnhub::to_fetch_error(p.err());
+          return fold_parse_error(p.err());
         out.prices.push_back(std::move(*p));
         break;
       }
       case fetch_kind::bars: {
         auto bars = finnhub::parse_candles(doc, ctx);
         if (!bars)
-          return finnhub::to_fetch_error(bars.err());
+          return fold_parse_error(bars.err());
         out.bars = std::move(*bars);
         break;
       }
@@ -92,16 +90,14 @@ class finnhub_adapter final : public rest_adapter {
   }
 
   std::string to_provider_symbol(std::string_view canonical) const override {
-    for (const auto& [from, to] : overrides_)
-      if (from == canonical)
-        return to;
+    if (auto s = overridden_symbol(overrides_, canonical))
+      return *s;
     return finnhub::to_finnhub_symbol(canonical);
   }
 
   std::string to_canonical(std::string_view provider_symbol) const override {
-    for (const auto& [from, to] : overrides_)
-      if (to == provider_symbol)
-        return from;
+    if (auto c = overridden_canonical(overrides_, provider_symbol))
+      return *c;
     return finnhub::from_finnhub_symbol(provider_symbol);
   }
 

@@ -1,9 +1,11 @@
 #include "adapters/finnhub/finnhub_parse.hpp"
 
-#include <algorithm>
 #include <limits>
 #include <utility>
 
+#include "adapters/common/ascii.hpp"
+#include "adapters/common/bar_window.hpp"
+#include "adapters/common/provider_errors.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow::finnhub {
@@ -11,25 +13,6 @@ namespace tickflow::finnhub {
 namespace {
 
 constexpr int64_t max_s = std::numeric_limits<int64_t>::max() / ns_per_s;
-
-// At most this many characters of a provider message are kept.
-constexpr size_t max_message = 256;
-
-char lower(char c) noexcept {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-// Case-insensitive search of a lowercase `needle`.
-bool contains(std::string_view haystack, std::string_view needle) noexcept {
-  for (size_t i = 0; i + needle.size() <= haystack.size(); ++i) {
-    size_t j = 0;
-    while (j < needle.size() && lower(haystack[i + j]) == needle[j])
-      ++j;
-    if (j == needle.size())
-      return true;
-  }
-  return false;
-}
 
 // Seconds -> ns, or out_of_range recorded on `in` for field `name`.
 int64_t seconds_to_ns(json::exact_reader& in, std::string_view name,
@@ -39,23 +22,6 @@ int64_t seconds_to_ns(json::exact_reader& in, std::string_view name,
     return 0;
   }
   return s * ns_per_s;
-}
-
-// True once a bar of `span` opened at `open_ns` has ended by `now_ns` (a
-// month counts 31 days: late, never early).
-bool bar_has_ended(interval span, int64_t open_ns, int64_t now_ns) noexcept {
-  constexpr int64_t month_ns = 31 * 86'400 * ns_per_s;
-  int64_t len = span == interval::mo1 ? month_ns : interval_ns(span);
-  return now_ns >= open_ns && now_ns - open_ns >= len;
-}
-
-template <class Fn>
-auto with_document(std::string_view body, Fn fn) -> decltype(fn(
-  std::declval<const json::exact_document&>())) {
-  json::exact_document doc;
-  if (auto ok = doc.parse(body); !ok)
-    return ok.err();
-  return fn(doc);
 }
 
 } // namespace
@@ -86,7 +52,7 @@ result<price> parse_quote(const json::exact_document& doc,
 }
 
 result<price> parse_quote(std::string_view body, const parse_context& ctx) {
-  return with_document(body, [&](const json::exact_document& doc) {
+  return json::with_exact_document(body, [&](const auto& doc) {
     return parse_quote(doc, ctx);
   });
 }
@@ -150,18 +116,14 @@ result<std::vector<bar>> parse_candles(const json::exact_document& doc,
       return in.err();
     out.push_back(std::move(x));
   }
-  std::stable_sort(out.begin(), out.end(), [](const bar& a, const bar& b) {
-    return a.open_time_ns < b.open_time_ns;
-  });
-  if (ctx.limit > 0 && out.size() > ctx.limit)
-    out.erase(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(
-                                           out.size() - ctx.limit));
+  sort_by_open_time(out);
+  keep_newest(out, ctx.limit);
   return out;
 }
 
 result<std::vector<bar>> parse_candles(std::string_view body,
                                        const parse_context& ctx) {
-  return with_document(body, [&](const json::exact_document& doc) {
+  return json::with_exact_document(body, [&](const auto& doc) {
     return parse_candles(doc, ctx);
   });
 }
@@ -172,45 +134,22 @@ std::optional<fetch_error> classify_error(const http_reply& reply,
                                           const json::exact_document* doc,
                                           int64_t now_ns) {
   std::string_view message;
-  if (doc != nullptr && doc->root().IsObject()) {
-    auto i = doc->root().FindMember("error");
-    if (i != doc->root().MemberEnd() && i->value.IsString()
-        && !doc->is_number(i->value))
-      message = {i->value.GetString(), i->value.GetStringLength()};
-  }
-  bool http_error = reply.status < 200 || reply.status >= 300;
+  if (doc != nullptr)
+    message = doc->string_member(doc->root(), "error");
   bool body_error = doc != nullptr && doc->root().IsObject()
                     && doc->root().HasMember("error");
-  if (!http_error && !body_error)
-    return std::nullopt;
-  fetch_error e;
-  if (!http_error || !classify_http_status(reply, now_ns, e)) {
-    e.code = errc::provider_error;
-    e.message = "finnhub: error body";
-  }
-  if (!message.empty())
-    e.message = std::string{message.substr(0, max_message)};
+  auto e = classify_error_reply(reply, body_error, message,
+                                "finnhub: error body", now_ns);
   // The status decides; the message only refines a generic provider_error.
-  if (e.code == errc::provider_error) {
-    if (contains(message, "api key") || contains(message, "token")
-        || contains(message, "access"))
-      e.code = errc::unauthorized;
-    else if (contains(message, "limit reached"))
-      e.code = errc::rate_limited;
+  if (e && e->code == errc::provider_error) {
+    if (ascii_icontains(message, "api key")
+        || ascii_icontains(message, "token")
+        || ascii_icontains(message, "access"))
+      e->code = errc::unauthorized;
+    else if (ascii_icontains(message, "limit reached"))
+      e->code = errc::rate_limited;
   }
   return e;
-}
-
-fetch_error to_fetch_error(const error& e) {
-  switch (e.code) {
-    case errc::malformed:
-    case errc::missing_field:
-    case errc::bad_number:
-    case errc::out_of_range:
-      return fetch_error{errc::malformed, e.message(), 0};
-    default:
-      return fetch_error{e.code, e.context, 0};
-  }
 }
 
 } // namespace tickflow::finnhub

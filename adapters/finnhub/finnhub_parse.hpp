@@ -68,13 +68,10 @@ result<std::vector<bar>> parse_candles(std::string_view body,
 /// body on a 2xx) is unauthorized when the message names the API key, a
 /// token or access, rate_limited when it says "limit reached". The
 /// provider's message is kept.
+/// Parse errors become fetch errors with fold_parse_error
+/// (adapters/common/provider_errors.hpp).
 std::optional<fetch_error> classify_error(const http_reply& reply,
                                           const json::exact_document* doc,
                                           int64_t now_ns);
-
-/// A parse error as a fetch_error: malformed / missing_field / bad_number /
-/// out_of_range become errc::malformed ("<code>: <context>"), other codes
-/// are kept with their context.
-fetch_error to_fetch_error(const error& e);
 
 } // namespace tickflow::finnhub

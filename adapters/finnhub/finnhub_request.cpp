@@ -68,10 +68,8 @@ result<outbound_request> candle_request(std::string_view symbol,
   if (!res)
     return error{errc::invalid_argument,
                  "finnhub: no candles of " + std::string{to_string(span)}};
-  if (start_ns < 0 || end_ns < 0)
-    return error{errc::invalid_argument, "finnhub: negative time bound"};
-  if (end_ns != 0 && start_ns > end_ns)
-    return error{errc::invalid_argument, "finnhub: start_ns > end_ns"};
+  if (auto ok = check_time_bounds("finnhub", start_ns, end_ns); !ok)
+    return ok.err();
   int64_t from_ns = start_ns;
   if (start_ns == 0) {
     if (end_ns == 0 || limit == 0)

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "adapters/common/exact_json.hpp"
+#include "adapters/common/provider_errors.hpp"
 #include "adapters/massive_futures/massive_futures_parse.hpp"
 #include "adapters/massive_futures/massive_futures_request.hpp"
 #include "adapters/polygon/polygon_parse.hpp"
@@ -68,34 +69,32 @@ class massive_futures_adapter final : public rest_adapter {
     auto sym = to_provider_symbol(req.instrument);
     if (sym.empty())
       return fetch_error{errc::unknown_symbol, req.instrument, 0};
+    // Error bodies are those of the Polygon stocks API on the same host.
     json::exact_document doc;
-    auto parsed = doc.parse(reply.body);
-    if (auto e = polygon::classify_error(reply, parsed ? &doc : nullptr,
-                                         recv_ns))
+    if (auto e = read_exact_reply(reply, recv_ns, polygon::classify_error,
+                                  doc))
       return *e;
-    if (!parsed)
-      return polygon::to_fetch_error(parsed.err());
     mf::parse_context ctx{req.instrument, sym, req.span, recv_ns};
     fetch_result out;
     switch (req.kind) {
       case fetch_kind::bars: {
         auto bars = mf::parse_aggs(doc, ctx);
         if (!bars)
-          return polygon::to_fetch_error(bars.err());
+          return fold_parse_error(bars.err());
         out.bars = std::move(*bars);
         break;
       }
       case fetch_kind::price: {
         auto last = mf::parse_last_trade(doc, ctx);
         if (!last)
-          return polygon::to_fetch_error(last.err());
+          return fold_parse_error(last.err());
         out.prices.push_back(std::move(*last));
         break;
       }
       case fetch_kind::quote: {
         auto q = mf::parse_last_quote(doc, ctx);
         if (!q)
-          return polygon::to_fetch_error(q.err());
+          return fold_parse_error(q.err());
         out.quotes.push_back(std::move(*q));
         break;
       }
@@ -104,16 +103,14 @@ class massive_futures_adapter final : public rest_adapter {
   }
 
   std::string to_provider_symbol(std::string_view canonical) const override {
-    for (const auto& [from, to] : overrides_)
-      if (from == canonical)
-        return to;
+    if (auto s = overridden_symbol(overrides_, canonical))
+      return *s;
     return massive_futures::to_contract_ticker(canonical);
   }
 
   std::string to_canonical(std::string_view provider_symbol) const override {
-    for (const auto& [from, to] : overrides_)
-      if (to == provider_symbol)
-        return from;
+    if (auto c = overridden_canonical(overrides_, provider_symbol))
+      return *c;
     return massive_futures::to_contract_ticker(provider_symbol);
   }
 

@@ -1,9 +1,8 @@
 #include "adapters/massive_futures/massive_futures_parse.hpp"
 
-#include <algorithm>
 #include <utility>
 
-#include "adapters/polygon/polygon_parse.hpp"
+#include "adapters/common/bar_window.hpp"
 
 namespace tickflow::massive_futures {
 
@@ -14,17 +13,6 @@ std::string where(size_t i) { return "results[" + std::to_string(i) + "]."; }
 error no_data(const parse_context& ctx) {
   return error{errc::not_found,
                "massive_futures: no data for " + ctx.provider_symbol};
-}
-
-// Checks the optional "ticker" field against the requested contract.
-void check_ticker(json::exact_reader& in, const parse_context& ctx) {
-  if (!in.has_value("ticker"))
-    return;
-  auto t = in.string("ticker");
-  if (in && t != ctx.provider_symbol)
-    in.fail(errc::malformed, "ticker",
-            "expected \"" + ctx.provider_symbol + "\", got \"" + std::string{t}
-              + "\"");
 }
 
 // A Unix ns timestamp field (>= 0).
@@ -45,20 +33,11 @@ const rapidjson::Value* results_of(json::exact_reader& in) {
   return in.array("results");
 }
 
-template <class Fn>
-auto with_document(std::string_view body, Fn fn) -> decltype(fn(
-  std::declval<const json::exact_document&>())) {
-  json::exact_document doc;
-  if (auto ok = doc.parse(body); !ok)
-    return ok.err();
-  return fn(doc);
-}
-
 // Reads a list reply: "results" (required array) and "next_url".
 template <class T, class ReadItem>
 result<page<T>> parse_page(std::string_view body, ReadItem read_item) {
-  return with_document(body, [&](const json::exact_document& doc)
-                               -> result<page<T>> {
+  return json::with_exact_document(body, [&](const auto& doc)
+                                             -> result<page<T>> {
     json::exact_reader top{doc, doc.root()};
     page<T> out;
     out.next_url = std::string{top.optional_string("next_url")};
@@ -93,7 +72,7 @@ result<std::vector<bar>> parse_aggs(const json::exact_document& doc,
   out.reserve(results->Size());
   for (rapidjson::SizeType i = 0; i < results->Size(); ++i) {
     json::exact_reader in{doc, (*results)[i], where(i)};
-    check_ticker(in, ctx);
+    in.check_optional_string("ticker", ctx.provider_symbol);
     bar x;
     x.instrument = ctx.instrument;
     x.provider_symbol = ctx.provider_symbol;
@@ -107,21 +86,19 @@ result<std::vector<bar>> parse_aggs(const json::exact_document& doc,
     x.volume = in.number("volume");
     if (in.has_value("transactions"))
       x.trade_count = in.count("transactions");
-    x.closed = polygon::bar_has_ended(x.span, x.open_time_ns, ctx.recv_ns);
+    x.closed = bar_has_ended(x.span, x.open_time_ns, ctx.recv_ns);
     x.ts_recv_ns = ctx.recv_ns;
     if (!in)
       return in.err();
     out.push_back(std::move(x));
   }
-  std::stable_sort(out.begin(), out.end(), [](const bar& a, const bar& b) {
-    return a.open_time_ns < b.open_time_ns;
-  });
+  sort_by_open_time(out);
   return out;
 }
 
 result<std::vector<bar>> parse_aggs(std::string_view body,
                                     const parse_context& ctx) {
-  return with_document(body, [&](const json::exact_document& doc) {
+  return json::with_exact_document(body, [&](const auto& doc) {
     return parse_aggs(doc, ctx);
   });
 }
@@ -135,7 +112,7 @@ result<price> parse_last_trade(const json::exact_document& doc,
   if (results == nullptr || results->Empty())
     return no_data(ctx);
   json::exact_reader in{doc, (*results)[0], where(0)};
-  check_ticker(in, ctx);
+  in.check_optional_string("ticker", ctx.provider_symbol);
   price x;
   x.instrument = ctx.instrument;
   x.source = provider::massive_futures;
@@ -151,7 +128,7 @@ result<price> parse_last_trade(const json::exact_document& doc,
 
 result<price> parse_last_trade(std::string_view body,
                                const parse_context& ctx) {
-  return with_document(body, [&](const json::exact_document& doc) {
+  return json::with_exact_document(body, [&](const auto& doc) {
     return parse_last_trade(doc, ctx);
   });
 }
@@ -168,7 +145,7 @@ result<quote> parse_last_quote(const json::exact_document& doc,
     json::exact_reader in{doc, (*results)[i], where(i)};
     if (in && (!in.has_value("bid_price") || !in.has_value("ask_price")))
       continue; // one-sided: look at the next (older) quote
-    check_ticker(in, ctx);
+    in.check_optional_string("ticker", ctx.provider_symbol);
     quote x;
     x.instrument = ctx.instrument;
     x.provider_symbol = ctx.provider_symbol;
@@ -189,7 +166,7 @@ result<quote> parse_last_quote(const json::exact_document& doc,
 
 result<quote> parse_last_quote(std::string_view body,
                                const parse_context& ctx) {
-  return with_document(body, [&](const json::exact_document& doc) {
+  return json::with_exact_document(body, [&](const auto& doc) {
     return parse_last_quote(doc, ctx);
   });
 }

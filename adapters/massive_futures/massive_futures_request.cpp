@@ -23,11 +23,6 @@ outbound_request get(std::string_view prefix, std::string_view resource,
   return out;
 }
 
-void add_key(outbound_request& out, std::string_view api_key) {
-  out.query.emplace_back("apiKey", std::string{api_key});
-  out.secrets.emplace_back(api_key);
-}
-
 outbound_request newest_first(std::string_view prefix,
                               std::string_view resource,
                               std::string_view ticker, size_t limit,
@@ -35,7 +30,7 @@ outbound_request newest_first(std::string_view prefix,
   auto out = get(prefix, resource, ticker);
   out.query.emplace_back("limit", std::to_string(limit));
   out.query.emplace_back("sort", "timestamp.desc");
-  add_key(out, api_key);
+  polygon::add_api_key(out, api_key);
   return out;
 }
 
@@ -71,11 +66,8 @@ result<outbound_request> aggs_request(std::string_view prefix,
   if (!res)
     return error{errc::invalid_argument,
                  "massive_futures: no bars of " + std::string{to_string(span)}};
-  if (start_ns < 0 || end_ns < 0)
-    return error{errc::invalid_argument,
-                 "massive_futures: negative time bound"};
-  if (end_ns != 0 && start_ns > end_ns)
-    return error{errc::invalid_argument, "massive_futures: start_ns > end_ns"};
+  if (auto ok = check_time_bounds("massive_futures", start_ns, end_ns); !ok)
+    return ok.err();
   if (limit > max_limit)
     return error{errc::invalid_argument,
                  "massive_futures: limit above " + std::to_string(max_limit)};
@@ -89,7 +81,7 @@ result<outbound_request> aggs_request(std::string_view prefix,
     out.query.emplace_back("limit", std::to_string(limit));
   out.query.emplace_back("sort", start_ns == 0 ? "window_start.desc"
                                                : "window_start.asc");
-  add_key(out, api_key);
+  polygon::add_api_key(out, api_key);
   return out;
 }
 
@@ -113,7 +105,7 @@ outbound_request contracts_request(std::string_view prefix,
     out.query.emplace_back("product_code", std::string{product_code});
   if (limit > 0)
     out.query.emplace_back("limit", std::to_string(limit));
-  add_key(out, api_key);
+  polygon::add_api_key(out, api_key);
   return out;
 }
 
@@ -122,7 +114,7 @@ outbound_request products_request(std::string_view prefix, size_t limit,
   auto out = get(prefix, "products");
   if (limit > 0)
     out.query.emplace_back("limit", std::to_string(limit));
-  add_key(out, api_key);
+  polygon::add_api_key(out, api_key);
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "adapters/common/exact_json.hpp"
+#include "adapters/common/provider_errors.hpp"
 #include "adapters/polygon/polygon_parse.hpp"
 #include "adapters/polygon/polygon_request.hpp"
 
@@ -70,19 +71,16 @@ class polygon_adapter final : public rest_adapter {
     if (sym.empty())
       return fetch_error{errc::unknown_symbol, req.instrument, 0};
     json::exact_document doc;
-    auto parsed = doc.parse(reply.body);
-    if (auto e = polygon::classify_error(reply, parsed ? &doc : nullptr,
-                                         recv_ns))
+    if (auto e = read_exact_reply(reply, recv_ns, polygon::classify_error,
+                                  doc))
       return *e;
-    if (!parsed)
-      return polygon::to_fetch_error(parsed.err());
     polygon::parse_context ctx{req.instrument, sym, req.span, recv_ns};
     fetch_result out;
     switch (req.kind) {
       case fetch_kind::bars: {
         auto bars = polygon::parse_aggs(doc, ctx);
         if (!bars)
-          return polygon::to_fetch_error(bars.err());
+          return fold_parse_error(bars.err());
         out.bars = std::move(*bars);
         break;
       }
@@ -90,13 +88,13 @@ class polygon_adapter final : public rest_adapter {
         if (polygon::is_crypto_or_forex(sym)) {
           auto prev = polygon::parse_prev_close(doc, ctx);
           if (!prev)
-            return polygon::to_fetch_error(prev.err());
+            return fold_parse_error(prev.err());
           out.prices.push_back(polygon::price_of_prev_close(*prev));
           out.bars.push_back(std::move(*prev));
         } else {
           auto last = polygon::parse_last_trade(doc, ctx);
           if (!last)
-            return polygon::to_fetch_error(last.err());
+            return fold_parse_error(last.err());
           out.prices.push_back(std::move(*last));
         }
         break;
@@ -107,7 +105,7 @@ class polygon_adapter final : public rest_adapter {
                              "polygon: quotes are for stocks only", 0};
         auto q = polygon::parse_last_nbbo(doc, ctx);
         if (!q)
-          return polygon::to_fetch_error(q.err());
+          return fold_parse_error(q.err());
         out.quotes.push_back(std::move(*q));
         break;
       }
@@ -116,16 +114,14 @@ class polygon_adapter final : public rest_adapter {
   }
 
   std::string to_provider_symbol(std::string_view canonical) const override {
-    for (const auto& [from, to] : overrides_)
-      if (from == canonical)
-        return to;
+    if (auto s = overridden_symbol(overrides_, canonical))
+      return *s;
     return polygon::to_polygon_ticker(canonical);
   }
 
   std::string to_canonical(std::string_view provider_symbol) const override {
-    for (const auto& [from, to] : overrides_)
-      if (to == provider_symbol)
-        return from;
+    if (auto c = overridden_canonical(overrides_, provider_symbol))
+      return *c;
     return polygon::from_polygon_ticker(provider_symbol);
   }
 

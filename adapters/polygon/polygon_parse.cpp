@@ -1,9 +1,11 @@
 #include "adapters/polygon/polygon_parse.hpp"
 
-#include <algorithm>
 #include <limits>
 #include <utility>
 
+#include "adapters/common/ascii.hpp"
+#include "adapters/common/bar_window.hpp"
+#include "adapters/common/provider_errors.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow::polygon {
@@ -11,50 +13,6 @@ namespace tickflow::polygon {
 namespace {
 
 constexpr int64_t max_ms = std::numeric_limits<int64_t>::max() / ns_per_ms;
-
-// At most this many characters of a provider message are kept.
-constexpr size_t max_message = 256;
-
-char lower(char c) noexcept {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-// Case-insensitive search of a lowercase `needle`.
-bool contains(std::string_view haystack, std::string_view needle) noexcept {
-  if (needle.size() > haystack.size())
-    return false;
-  for (size_t i = 0; i + needle.size() <= haystack.size(); ++i) {
-    size_t j = 0;
-    while (j < needle.size() && lower(haystack[i + j]) == needle[j])
-      ++j;
-    if (j == needle.size())
-      return true;
-  }
-  return false;
-}
-
-// The string member `name` of `v` if it is a real JSON string, else "".
-std::string_view string_member(const json::exact_document& doc,
-                               const rapidjson::Value& v, const char* name) {
-  if (!v.IsObject())
-    return {};
-  auto i = v.FindMember(name);
-  if (i == v.MemberEnd() || !i->value.IsString() || doc.is_number(i->value))
-    return {};
-  return {i->value.GetString(), i->value.GetStringLength()};
-}
-
-// Checks the optional ticker field `name` against the requested symbol.
-void check_ticker(json::exact_reader& in, const char* name,
-                  const parse_context& ctx) {
-  if (!in.has_value(name))
-    return;
-  auto t = in.string(name);
-  if (in && t != ctx.provider_symbol)
-    in.fail(errc::malformed, name,
-            "expected \"" + ctx.provider_symbol + "\", got \"" + std::string{t}
-              + "\"");
-}
 
 // Reads a Unix ms timestamp field as ns.
 int64_t read_ms(json::exact_reader& in, const char* name) {
@@ -102,30 +60,14 @@ error no_data(const parse_context& ctx) {
 
 std::string where(size_t i) { return "results[" + std::to_string(i) + "]."; }
 
-// Parses `body` and runs `fn` on the document.
-template <class Fn>
-auto with_document(std::string_view body, Fn fn) -> decltype(fn(
-  std::declval<const json::exact_document&>())) {
-  json::exact_document doc;
-  if (auto ok = doc.parse(body); !ok)
-    return ok.err();
-  return fn(doc);
-}
-
 } // namespace
-
-bool bar_has_ended(interval span, int64_t open_ns, int64_t now_ns) noexcept {
-  constexpr int64_t month_ns = 31 * 86'400 * ns_per_s;
-  int64_t len = span == interval::mo1 ? month_ns : interval_ns(span);
-  return now_ns >= open_ns && now_ns - open_ns >= len;
-}
 
 // -- parsers ------------------------------------------------------------------
 
 result<std::vector<bar>> parse_aggs(const json::exact_document& doc,
                                     const parse_context& ctx) {
   json::exact_reader top{doc, doc.root()};
-  check_ticker(top, "ticker", ctx);
+  top.check_optional_string("ticker", ctx.provider_symbol);
   if (!top)
     return top.err();
   if (!top.has_value("results")) {
@@ -148,15 +90,13 @@ result<std::vector<bar>> parse_aggs(const json::exact_document& doc,
     out.push_back(std::move(x));
   }
   // sort=desc (the newest bars) comes back newest first.
-  std::stable_sort(out.begin(), out.end(), [](const bar& a, const bar& b) {
-    return a.open_time_ns < b.open_time_ns;
-  });
+  sort_by_open_time(out);
   return out;
 }
 
 result<std::vector<bar>> parse_aggs(std::string_view body,
                                     const parse_context& ctx) {
-  return with_document(body, [&](const json::exact_document& doc) {
+  return json::with_exact_document(body, [&](const auto& doc) {
     return parse_aggs(doc, ctx);
   });
 }
@@ -164,7 +104,7 @@ result<std::vector<bar>> parse_aggs(std::string_view body,
 result<bar> parse_prev_close(const json::exact_document& doc,
                              const parse_context& ctx) {
   json::exact_reader top{doc, doc.root()};
-  check_ticker(top, "ticker", ctx);
+  top.check_optional_string("ticker", ctx.provider_symbol);
   if (!top)
     return top.err();
   if (!top.has_value("results"))
@@ -175,7 +115,7 @@ result<bar> parse_prev_close(const json::exact_document& doc,
   if (results->Empty())
     return no_data(ctx);
   json::exact_reader in{doc, (*results)[0], where(0)};
-  check_ticker(in, "T", ctx);
+  in.check_optional_string("T", ctx.provider_symbol);
   auto day = ctx;
   day.span = interval::d1;
   auto x = read_bar(in, day);
@@ -185,7 +125,7 @@ result<bar> parse_prev_close(const json::exact_document& doc,
 }
 
 result<bar> parse_prev_close(std::string_view body, const parse_context& ctx) {
-  return with_document(body, [&](const json::exact_document& doc) {
+  return json::with_exact_document(body, [&](const auto& doc) {
     return parse_prev_close(doc, ctx);
   });
 }
@@ -208,7 +148,7 @@ result<price> parse_last_trade(const json::exact_document& doc,
   if (!top.has_value("results"))
     return no_data(ctx);
   json::exact_reader in{doc, doc.root()["results"], "results."};
-  check_ticker(in, "T", ctx);
+  in.check_optional_string("T", ctx.provider_symbol);
   price x;
   x.instrument = ctx.instrument;
   x.source = provider::polygon;
@@ -223,7 +163,7 @@ result<price> parse_last_trade(const json::exact_document& doc,
 
 result<price> parse_last_trade(std::string_view body,
                                const parse_context& ctx) {
-  return with_document(body, [&](const json::exact_document& doc) {
+  return json::with_exact_document(body, [&](const auto& doc) {
     return parse_last_trade(doc, ctx);
   });
 }
@@ -236,7 +176,7 @@ result<quote> parse_last_nbbo(const json::exact_document& doc,
   if (!top.has_value("results"))
     return no_data(ctx);
   json::exact_reader in{doc, doc.root()["results"], "results."};
-  check_ticker(in, "T", ctx);
+  in.check_optional_string("T", ctx.provider_symbol);
   quote x;
   x.instrument = ctx.instrument;
   x.provider_symbol = ctx.provider_symbol;
@@ -253,7 +193,7 @@ result<quote> parse_last_nbbo(const json::exact_document& doc,
 }
 
 result<quote> parse_last_nbbo(std::string_view body, const parse_context& ctx) {
-  return with_document(body, [&](const json::exact_document& doc) {
+  return json::with_exact_document(body, [&](const auto& doc) {
     return parse_last_nbbo(doc, ctx);
   });
 }
@@ -266,44 +206,24 @@ std::optional<fetch_error> classify_error(const http_reply& reply,
   std::string_view status;
   std::string_view message;
   if (doc != nullptr) {
-    status = string_member(*doc, doc->root(), "status");
-    message = string_member(*doc, doc->root(), "error");
+    status = doc->string_member(doc->root(), "status");
+    message = doc->string_member(doc->root(), "error");
     if (message.empty())
-      message = string_member(*doc, doc->root(), "message");
+      message = doc->string_member(doc->root(), "message");
   }
-  bool http_error = reply.status < 200 || reply.status >= 300;
   bool body_error = status == "ERROR" || status == "NOT_AUTHORIZED"
                     || status == "NOT_FOUND";
-  if (!http_error && !body_error)
-    return std::nullopt;
-  fetch_error e;
-  if (!http_error || !classify_http_status(reply, now_ns, e)) {
-    e.code = errc::provider_error;
-    e.message = "status " + std::string{status};
-  }
-  if (!message.empty())
-    e.message = std::string{message.substr(0, max_message)};
-  if (e.code != errc::rate_limited) {
-    if (status == "NOT_AUTHORIZED" || contains(message, "api key"))
-      e.code = errc::unauthorized;
+  auto e = classify_error_reply(reply, body_error, message,
+                                "status " + std::string{status}, now_ns);
+  if (e && e->code != errc::rate_limited) {
+    if (status == "NOT_AUTHORIZED" || ascii_icontains(message, "api key"))
+      e->code = errc::unauthorized;
     else if (status == "NOT_FOUND")
-      e.code = errc::not_found;
-    else if (contains(message, "maximum requests"))
-      e.code = errc::rate_limited;
+      e->code = errc::not_found;
+    else if (ascii_icontains(message, "maximum requests"))
+      e->code = errc::rate_limited;
   }
   return e;
-}
-
-fetch_error to_fetch_error(const error& e) {
-  switch (e.code) {
-    case errc::malformed:
-    case errc::missing_field:
-    case errc::bad_number:
-    case errc::out_of_range:
-      return fetch_error{errc::malformed, e.message(), 0};
-    default:
-      return fetch_error{e.code, e.context, 0};
-  }
 }
 
 } // namespace tickflow::polygon

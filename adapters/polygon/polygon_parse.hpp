@@ -27,11 +27,6 @@ struct parse_context {
   int64_t recv_ns = 0;          ///< stamps ts_recv_ns; closes finished bars
 };
 
-/// True when a bar of `span` opened at `open_ns` has ended by `now_ns` (a
-/// month counts 31 days: a short month's bar is reported closed late, never
-/// early).
-bool bar_has_ended(interval span, int64_t open_ns, int64_t now_ns) noexcept;
-
 // -- parsers ------------------------------------------------------------------
 // Errors: errc::malformed / missing_field / bad_number (context names the
 // field, e.g. "results[1].o"), errc::not_found when the reply holds no data.
@@ -94,13 +89,10 @@ result<quote> parse_last_nbbo(std::string_view body, const parse_context& ctx);
 /// rate_limited with Retry-After (relative to now_ns); otherwise the HTTP
 /// status decides (classify_http_status), provider_error for an ERROR body
 /// on a 2xx. The provider's message is kept.
+/// Parse errors become fetch errors with fold_parse_error
+/// (adapters/common/provider_errors.hpp).
 std::optional<fetch_error> classify_error(const http_reply& reply,
                                           const json::exact_document* doc,
                                           int64_t now_ns);
-
-/// A parse error as a fetch_error: malformed / missing_field / bad_number /
-/// out_of_range become errc::malformed ("<code>: <context>"), other codes
-/// are kept with their context.
-fetch_error to_fetch_error(const error& e);
 
 } // namespace tickflow::polygon

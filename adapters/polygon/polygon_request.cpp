@@ -44,12 +44,6 @@ outbound_request get(std::string path) {
   return out;
 }
 
-// Appends the key as `apiKey` (always last) and marks it secret.
-void add_key(outbound_request& out, std::string_view api_key) {
-  out.query.emplace_back("apiKey", std::string{api_key});
-  out.secrets.emplace_back(api_key);
-}
-
 } // namespace
 
 // -- symbols ------------------------------------------------------------------
@@ -135,6 +129,11 @@ std::string escape_path_segment(std::string_view segment) {
   return out;
 }
 
+void add_api_key(outbound_request& out, std::string_view api_key) {
+  out.query.emplace_back("apiKey", std::string{api_key});
+  out.secrets.emplace_back(api_key);
+}
+
 // -- bar sizes ----------------------------------------------------------------
 
 std::optional<timespan> to_timespan(interval iv) noexcept {
@@ -168,10 +167,8 @@ result<outbound_request> aggs_request(std::string_view ticker, interval span,
   if (!ts)
     return error{errc::invalid_argument,
                  "polygon: no bars of " + std::string{to_string(span)}};
-  if (start_ns < 0 || end_ns < 0)
-    return error{errc::invalid_argument, "polygon: negative time bound"};
-  if (end_ns != 0 && start_ns > end_ns)
-    return error{errc::invalid_argument, "polygon: start_ns > end_ns"};
+  if (auto ok = check_time_bounds("polygon", start_ns, end_ns); !ok)
+    return ok.err();
   if (limit > max_aggs_limit)
     return error{errc::invalid_argument,
                  "polygon: limit above " + std::to_string(max_aggs_limit)};
@@ -192,7 +189,7 @@ result<outbound_request> aggs_request(std::string_view ticker, interval span,
   out.query.emplace_back("sort", start_ns == 0 ? "desc" : "asc");
   if (limit > 0)
     out.query.emplace_back("limit", std::to_string(limit));
-  add_key(out, api_key);
+  add_api_key(out, api_key);
   return out;
 }
 
@@ -200,21 +197,21 @@ outbound_request prev_close_request(std::string_view ticker,
                                     std::string_view api_key) {
   auto out = get("/v2/aggs/ticker/" + escape_path_segment(ticker) + "/prev");
   out.query.emplace_back("adjusted", "true");
-  add_key(out, api_key);
+  add_api_key(out, api_key);
   return out;
 }
 
 outbound_request last_trade_request(std::string_view ticker,
                                     std::string_view api_key) {
   auto out = get("/v2/last/trade/" + escape_path_segment(ticker));
-  add_key(out, api_key);
+  add_api_key(out, api_key);
   return out;
 }
 
 outbound_request last_nbbo_request(std::string_view ticker,
                                    std::string_view api_key) {
   auto out = get("/v2/last/nbbo/" + escape_path_segment(ticker));
-  add_key(out, api_key);
+  add_api_key(out, api_key);
   return out;
 }
 

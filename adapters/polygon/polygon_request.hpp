@@ -38,6 +38,11 @@ bool is_crypto_or_forex(std::string_view ticker) noexcept;
 /// ':' and '@') is kept, so "X:BTCUSD" stays as is.
 std::string escape_path_segment(std::string_view segment);
 
+/// Appends the key as the query parameter `apiKey` (always last) and lists
+/// it in out.secrets. Massive's futures API on the same host takes it the
+/// same way.
+void add_api_key(outbound_request& out, std::string_view api_key);
+
 // -- bar sizes ----------------------------------------------------------------
 
 /// A Polygon bar size: /range/{multiplier}/{timespan}/.

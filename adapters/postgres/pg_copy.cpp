@@ -12,64 +12,56 @@ namespace {
 
 constexpr std::string_view replacement = "\xEF\xBF\xBD"; // U+FFFD
 
-// Length of the valid UTF-8 sequence at s[i], or 0 if it is invalid (the
-// caller then replaces one maximal subpart). NUL counts as invalid.
-size_t utf8_sequence(std::string_view s, size_t i) noexcept {
-  auto byte = [&](size_t k) -> unsigned {
-    return static_cast<unsigned char>(s[k]);
-  };
-  unsigned b0 = byte(i);
-  if (b0 == 0)
-    return 0;
-  if (b0 < 0x80)
-    return 1;
+// What a lead byte allows: sequence length and the range of the second
+// byte (which rules out overlongs, surrogates and values above U+10FFFF).
+// n == 0 for a byte that cannot start a sequence.
+struct lead_info {
   size_t n = 0;
   unsigned lo = 0x80;
   unsigned hi = 0xBF;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    n = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    n = 3;
-    if (b0 == 0xE0)
-      lo = 0xA0; // no overlongs
-    else if (b0 == 0xED)
-      hi = 0x9F; // no surrogates
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    n = 4;
-    if (b0 == 0xF0)
-      lo = 0x90; // no overlongs
-    else if (b0 == 0xF4)
-      hi = 0x8F; // nothing above U+10FFFF
-  } else {
-    return 0;
-  }
-  if (i + n > s.size())
-    return 0;
-  unsigned b1 = byte(i + 1);
-  if (b1 < lo || b1 > hi)
-    return 0;
-  for (size_t k = 2; k < n; ++k) {
-    unsigned b = byte(i + k);
-    if (b < 0x80 || b > 0xBF)
-      return 0;
-  }
-  return n;
+};
+
+lead_info lead(unsigned b0) noexcept {
+  lead_info x;
+  if (b0 >= 0x01 && b0 < 0x80)
+    x.n = 1;
+  else if (b0 >= 0xC2 && b0 <= 0xDF)
+    x.n = 2;
+  else if (b0 >= 0xE0 && b0 <= 0xEF)
+    x.n = 3;
+  else if (b0 >= 0xF0 && b0 <= 0xF4)
+    x.n = 4;
+  if (b0 == 0xE0)
+    x.lo = 0xA0;
+  else if (b0 == 0xED)
+    x.hi = 0x9F;
+  else if (b0 == 0xF0)
+    x.lo = 0x90;
+  else if (b0 == 0xF4)
+    x.hi = 0x8F;
+  return x;
 }
 
-// Bytes of the maximal invalid subpart at s[i] (at least 1): a lead byte
-// followed by the continuation bytes that were still plausible.
-size_t invalid_subpart(std::string_view s, size_t i) noexcept {
-  size_t k = i + 1;
-  auto b0 = static_cast<unsigned char>(s[i]);
-  size_t want = b0 >= 0xF0 ? 3 : (b0 >= 0xE0 ? 2 : (b0 >= 0xC2 ? 1 : 0));
-  while (want > 0 && k < s.size()) {
-    auto b = static_cast<unsigned char>(s[k]);
-    if (b < 0x80 || b > 0xBF)
-      break;
+// Bytes of the sequence at s[i] that form a valid prefix of a UTF-8
+// character (the whole character if it is complete). NUL counts as invalid.
+size_t valid_prefix(std::string_view s, size_t i, size_t& full) noexcept {
+  auto byte = [&](size_t k) -> unsigned {
+    return static_cast<unsigned char>(s[k]);
+  };
+  auto x = lead(byte(i));
+  full = x.n;
+  if (x.n == 0)
+    return 0;
+  size_t k = 1;
+  if (k < x.n && i + k < s.size() && byte(i + k) >= x.lo
+      && byte(i + k) <= x.hi)
     ++k;
-    --want;
-  }
-  return k - i;
+  else if (k < x.n)
+    return k;
+  while (k < x.n && i + k < s.size() && byte(i + k) >= 0x80
+         && byte(i + k) <= 0xBF)
+    ++k;
+  return k;
 }
 
 bool is_hex(char c) noexcept {
@@ -104,8 +96,9 @@ bool has_risky_escape(std::string_view json) noexcept {
   return false;
 }
 
-// Accepts every JSON value; refuses nesting deeper than jsonb's comfort and
-// numbers whose exponent NUMERIC cannot hold.
+// Accepts every JSON value but refuses nesting deeper than jsonb's comfort.
+// (RapidJSON itself refuses numbers beyond the double range, such as 1e400,
+// even with kParseNumbersAsStringsFlag: those payloads are kept as strings.)
 struct payload_check
   : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, payload_check> {
   static constexpr int max_depth = 512;
@@ -120,18 +113,6 @@ struct payload_check
   bool EndArray(rapidjson::SizeType) {
     --depth;
     return true;
-  }
-  bool RawNumber(const char* str, rapidjson::SizeType len, bool) {
-    std::string_view text{str, len};
-    auto e = text.find_first_of("eE");
-    if (e == std::string_view::npos)
-      return true;
-    // Exponent digits (after an optional sign): NUMERIC allows about 1e131071.
-    size_t digits = 0;
-    for (size_t i = e + 1; i < text.size(); ++i)
-      if (text[i] >= '0' && text[i] <= '9')
-        ++digits;
-    return digits <= 5;
   }
 };
 
@@ -190,7 +171,8 @@ void append_int(std::string& out, int64_t v) { out.append(std::to_string(v)); }
 void append_decimal(std::string& out, decimal d) { d.append_to(out); }
 
 int64_t clamp_u64(uint64_t v) noexcept {
-  constexpr auto max = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  constexpr auto max =
+    static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
   return v > max ? std::numeric_limits<int64_t>::max()
                  : static_cast<int64_t>(v);
 }
@@ -202,13 +184,15 @@ std::string sanitize_text(std::string_view text) {
   out.reserve(text.size());
   size_t i = 0;
   while (i < text.size()) {
-    auto n = utf8_sequence(text, i);
-    if (n > 0) {
+    size_t full = 0;
+    auto n = valid_prefix(text, i, full);
+    if (n > 0 && n == full) {
       out.append(text.substr(i, n));
       i += n;
     } else {
+      // One U+FFFD per maximal invalid subpart (Unicode's recommendation).
       out.append(replacement);
-      i += text[i] == '\0' ? 1 : invalid_subpart(text, i);
+      i += n > 0 ? n : 1;
     }
   }
   return out;

@@ -25,9 +25,9 @@ void append_copy_field(std::string& out, std::string_view value);
 
 /// A JSON text PostgreSQL's jsonb accepts for a quarantine payload: the
 /// payload itself when it is valid JSON (RapidJSON, UTF-8 validated) without
-/// \u0000, lone surrogates or absurd exponents; otherwise the whole payload
-/// as one JSON string (sanitized), so nothing is lost and the batch still
-/// loads.
+/// \u0000 or surrogate escapes, nested at most 512 deep, with numbers in the
+/// double range; otherwise the whole payload as one JSON string (sanitized),
+/// so nothing is lost and the batch still loads.
 std::string jsonb_payload(std::string_view payload);
 
 /// The trade id stored for `x`: its own, or for an empty one a synthetic

@@ -32,7 +32,8 @@ enum class storage_flavor : uint8_t {
 std::string_view to_string(storage_flavor f) noexcept;
 
 /// Inverse of to_string; nullopt for anything else.
-std::optional<storage_flavor> flavor_from_string(std::string_view name) noexcept;
+std::optional<storage_flavor>
+flavor_from_string(std::string_view name) noexcept;
 
 /// One schema step. Versions start at 1 and increase by 1.
 struct migration {

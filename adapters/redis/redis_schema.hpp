@@ -33,7 +33,7 @@ using command = std::vector<std::string>;
 enum class entry_kind : uint8_t {
   price,  ///< latest price: SET <prefix>:price:<instrument> + index + publish
   ticker, ///< latest quote: SET <prefix>:ticker:<instrument> + index + publish
-  bar,    ///< recent bars: capped sorted set per (interval, instrument) + publish
+  bar,    ///< recent bars: capped sorted set per (interval, instrument)
   trade,  ///< trades are not cached: publish only
 };
 

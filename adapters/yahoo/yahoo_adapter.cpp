@@ -1,11 +1,11 @@
 #include "adapters/yahoo/yahoo_adapter.hpp"
 
-#include <cstddef>
 #include <string>
 #include <string_view>
 #include <utility>
 
-#include "adapters/common/json_number.hpp"
+#include "adapters/common/bar_window.hpp"
+#include "adapters/common/provider_errors.hpp"
 #include "adapters/yahoo/yahoo_parse.hpp"
 #include "pipeline/model/time.hpp"
 
@@ -81,15 +81,9 @@ class yahoo_adapter final : public rest_adapter {
   fetch_outcome parse(const fetch_request& req, const http_reply& reply,
                       int64_t recv_ns) const override {
     rapidjson::Document doc;
-    auto parsed = json::parse_with_number_text(reply.body, doc);
-    if (parsed)
-      if (auto e = yahoo::parse_chart_error(doc))
-        return *e;
-    fetch_error status;
-    if (classify_http_status(reply, recv_ns, status))
-      return status;
-    if (!parsed)
-      return fetch_error{errc::malformed, parsed.err().context, 0};
+    if (auto e = read_number_text_reply(reply, recv_ns,
+                                        yahoo::parse_chart_error, doc))
+      return *e;
     auto symbol = to_provider_symbol(req.instrument);
     if (symbol.empty())
       return fetch_error{errc::unknown_symbol, req.instrument, 0};
@@ -97,7 +91,7 @@ class yahoo_adapter final : public rest_adapter {
     if (req.kind == fetch_kind::price) {
       auto x = yahoo::parse_chart_price(doc, req.instrument, symbol, recv_ns);
       if (!x)
-        return fetch_error{x.err().code, x.err().context, 0};
+        return to_fetch_error(x.err());
       out.prices.push_back(std::move(*x));
       return out;
     }
@@ -107,21 +101,15 @@ class yahoo_adapter final : public rest_adapter {
     auto chart = yahoo::parse_chart_bars(doc, req.span, req.instrument,
                                          symbol, recv_ns);
     if (!chart)
-      return fetch_error{chart.err().code, chart.err().context, 0};
-    for (auto& b : chart->bars)
-      if ((req.start_ns == 0 || b.open_time_ns >= req.start_ns)
-          && (req.end_ns == 0 || b.open_time_ns <= req.end_ns))
-        out.bars.push_back(std::move(b));
-    if (req.limit > 0 && out.bars.size() > req.limit)
-      out.bars.erase(out.bars.begin(),
-                     out.bars.end() - static_cast<std::ptrdiff_t>(req.limit));
+      return to_fetch_error(chart.err());
+    out.bars = std::move(chart->bars);
+    trim_to_request(out.bars, req);
     return out;
   }
 
   std::string to_provider_symbol(std::string_view canonical) const override {
-    for (auto& [c, symbol] : overrides_)
-      if (c == canonical)
-        return symbol;
+    if (auto s = overridden_symbol(overrides_, canonical))
+      return *s;
     if (!is_canonical_instrument(canonical))
       return {};
     std::string_view base, quote;
@@ -132,9 +120,8 @@ class yahoo_adapter final : public rest_adapter {
   }
 
   std::string to_canonical(std::string_view provider_symbol) const override {
-    for (auto& [c, symbol] : overrides_)
-      if (symbol == provider_symbol)
-        return c;
+    if (auto c = overridden_canonical(overrides_, provider_symbol))
+      return *c;
     std::string candidate{provider_symbol};
     if (provider_symbol.size() == 8 && provider_symbol.substr(6) == "=X")
       candidate = std::string{provider_symbol.substr(0, 3)} + "-"

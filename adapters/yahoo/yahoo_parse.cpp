@@ -11,10 +11,6 @@ namespace {
 
 constexpr int64_t day_ns = 86'400 * ns_per_s;
 
-std::string_view text_of(const rapidjson::Value& v) {
-  return {v.GetString(), v.GetStringLength()};
-}
-
 bool is_daily_or_longer(interval span) noexcept {
   return span == interval::d1 || span == interval::w1
          || span == interval::mo1;
@@ -76,15 +72,16 @@ std::optional<fetch_error> parse_chart_error(const rapidjson::Value& doc) {
   auto code = json::member(*err, "code");
   auto description = json::member(*err, "description");
   if (code != nullptr && code->IsString())
-    out.message = text_of(*code);
+    out.message = json::text_of(*code);
   if (description != nullptr && description->IsString()) {
     if (!out.message.empty())
       out.message.append(": ");
-    out.message.append(text_of(*description));
+    out.message.append(json::text_of(*description));
   }
   if (out.message.empty())
     out.message = "chart.error without code";
-  if (code != nullptr && code->IsString() && text_of(*code) == "Not Found")
+  if (code != nullptr && code->IsString()
+      && json::text_of(*code) == "Not Found")
     out.code = errc::unknown_symbol;
   return out;
 }

@@ -115,7 +115,7 @@ TEST_F(Actors, CacheServesLatestPriceAndBoundedBars) {
 }
 
 TEST_F(Actors, FramesBecomeValidatedEventsInOrderPerInstrument) {
-  topo.validator.count = 3;
+  topo.validator.count = 4; // order per symbol must hold across the pool
   caf::scoped_actor sink{*sys};
   auto router = spawn_router(*sys, topo, {caf::actor_cast<caf::actor>(sink)});
   std::vector<caf::actor> validators;

@@ -6,10 +6,18 @@
 #include <string>
 
 #include "pipeline/model/time.hpp"
+#include "tests/support/adapter_test_support.hpp"
 #include "tests/support/fixture_server.hpp"
 
 namespace tickflow {
 namespace {
+
+using test::bars_of;
+using test::dec;
+using test::expect_error;
+using test::expect_result;
+using test::price_of;
+using test::reply_of;
 
 // tests/fixtures/alpha_vantage/rest/<file>
 std::string rest_fixture(std::string_view file) {
@@ -17,44 +25,6 @@ std::string rest_fixture(std::string_view file) {
 }
 
 constexpr int64_t recv_ns = 1'717'790'400 * ns_per_s; // 2024-06-07T20:00:00Z
-
-http_reply reply_of(std::string body, long status = 200,
-                    kv_list headers = {}) {
-  return http_reply{status, std::move(headers), std::move(body)};
-}
-
-fetch_request price_of(std::string instrument) {
-  fetch_request r;
-  r.kind = fetch_kind::price;
-  r.instrument = std::move(instrument);
-  return r;
-}
-
-fetch_request bars_of(std::string instrument, interval span) {
-  fetch_request r;
-  r.kind = fetch_kind::bars;
-  r.instrument = std::move(instrument);
-  r.span = span;
-  return r;
-}
-
-fetch_result expect_result(const fetch_outcome& o) {
-  if (auto e = std::get_if<fetch_error>(&o)) {
-    ADD_FAILURE() << to_string(e->code) << ": " << e->message;
-    return {};
-  }
-  return std::get<fetch_result>(o);
-}
-
-fetch_error expect_error(const fetch_outcome& o) {
-  if (std::holds_alternative<fetch_result>(o)) {
-    ADD_FAILURE() << "expected an error";
-    return {};
-  }
-  return std::get<fetch_error>(o);
-}
-
-decimal dec(std::string_view text) { return *decimal::parse(text); }
 
 int64_t at(std::string_view iso) { return *parse_timestamp(iso); }
 
@@ -142,7 +112,7 @@ TEST(AlphaVantage, ParsesTheDailyAdjustedFixture) {
   auto adapter = make_alpha_vantage_adapter({});
   auto r = expect_result(adapter->parse(
     bars_of("IBM", interval::d1),
-    reply_of(rest_fixture("time_series_daily_adjusted_IBM_compact.json")),
+    reply_of(200, rest_fixture("time_series_daily_adjusted_IBM_compact.json")),
     recv_ns));
   ASSERT_EQ(r.bars.size(), 100u);
   struct row {
@@ -194,7 +164,8 @@ TEST(AlphaVantage, ParsesTheIntradayFixtureAcrossTheDstSwitch) {
   auto adapter = make_alpha_vantage_adapter({});
   auto r = expect_result(adapter->parse(
     bars_of("IBM", interval::m5),
-    reply_of(rest_fixture("time_series_intraday_5min_IBM_dst.documented.json")),
+    reply_of(200,
+             rest_fixture("time_series_intraday_5min_IBM_dst.documented.json")),
     recv_ns));
   ASSERT_EQ(r.bars.size(), 4u);
   struct row {
@@ -225,7 +196,7 @@ TEST(AlphaVantage, ParsesTheGlobalQuoteFixture) {
   auto adapter = make_alpha_vantage_adapter({});
   auto r = expect_result(adapter->parse(
     price_of("AZN.LON"),
-    reply_of(rest_fixture("global_quote_AZN.LON_2022-06-01.json")),
+    reply_of(200, rest_fixture("global_quote_AZN.LON_2022-06-01.json")),
     recv_ns));
   ASSERT_EQ(r.prices.size(), 1u);
   auto& p = r.prices[0];
@@ -400,7 +371,7 @@ TEST(AlphaVantage, MapsErrorBodies) {
   for (auto& r : rows) {
     SCOPED_TRACE(r.name);
     auto e = expect_error(
-      adapter->parse(r.req, reply_of(r.body, r.status), recv_ns));
+      adapter->parse(r.req, reply_of(r.status, r.body), recv_ns));
     EXPECT_EQ(e.code, r.code) << e.message;
     EXPECT_EQ(e.message.rfind(r.message, 0), 0u) << e.message;
     EXPECT_EQ(e.retry_after_ns, r.retry_after_ns);
@@ -412,7 +383,7 @@ TEST(AlphaVantage, KeepsTheKeyOutOfErrorMessages) {
     R"j({"Information":"We have detected your API key as ABC123XYZ and our )j"
     R"j(standard API rate limit is 25 requests per day."})j";
   auto e = expect_error(make_alpha_vantage_adapter({})->parse(
-    price_of("IBM"), reply_of(body), recv_ns));
+    price_of("IBM"), reply_of(200, body), recv_ns));
   EXPECT_EQ(e.code, errc::rate_limited);
   EXPECT_EQ(e.message,
             "We have detected your API key as *** and our standard API rate "
@@ -503,7 +474,8 @@ TEST(AlphaVantage, RejectsMalformedBodies) {
   auto adapter = make_alpha_vantage_adapter({});
   for (auto& r : rows) {
     SCOPED_TRACE(r.name);
-    auto e = expect_error(adapter->parse(r.req, reply_of(r.body), recv_ns));
+    auto e =
+      expect_error(adapter->parse(r.req, reply_of(200, r.body), recv_ns));
     EXPECT_EQ(e.code, r.code) << e.message;
     EXPECT_EQ(e.message.rfind(r.message, 0), 0u) << e.message;
   }
@@ -514,14 +486,14 @@ TEST(AlphaVantage, TrimsBarsToTheRequest) {
   auto adapter = make_alpha_vantage_adapter({});
   auto limited = bars_of("IBM", interval::d1);
   limited.limit = 3;
-  auto r = expect_result(adapter->parse(limited, reply_of(body), recv_ns));
+  auto r = expect_result(adapter->parse(limited, reply_of(200, body), recv_ns));
   ASSERT_EQ(r.bars.size(), 3u);
   EXPECT_EQ(format_iso8601(r.bars[0].open_time_ns), "2024-06-05T00:00:00Z");
   EXPECT_EQ(format_iso8601(r.bars[2].open_time_ns), "2024-06-07T00:00:00Z");
   auto ranged = bars_of("IBM", interval::d1);
   ranged.start_ns = at("2024-05-08");
   ranged.end_ns = at("2024-05-10");
-  r = expect_result(adapter->parse(ranged, reply_of(body), recv_ns));
+  r = expect_result(adapter->parse(ranged, reply_of(200, body), recv_ns));
   ASSERT_EQ(r.bars.size(), 3u);
   EXPECT_EQ(r.bars[1].close, dec("166.27")); // 2024-05-09
 }

@@ -7,10 +7,18 @@
 #include <string>
 
 #include "pipeline/model/time.hpp"
+#include "tests/support/adapter_test_support.hpp"
 #include "tests/support/fixture_server.hpp"
 
 namespace tickflow {
 namespace {
+
+using test::bars_of;
+using test::dec;
+using test::expect_error;
+using test::expect_result;
+using test::price_of;
+using test::reply_of;
 
 // tests/fixtures/coingecko/rest/<file>
 std::string rest_fixture(std::string_view file) {
@@ -19,51 +27,13 @@ std::string rest_fixture(std::string_view file) {
 
 constexpr int64_t recv_ns = 1'712'000'000'000'000'000; // 2024-04-01T19:33:20Z
 
-http_reply reply_of(std::string body, long status = 200,
-                    kv_list headers = {}) {
-  return http_reply{status, std::move(headers), std::move(body)};
-}
-
-fetch_request price_of(std::string instrument) {
-  fetch_request r;
-  r.kind = fetch_kind::price;
-  r.instrument = std::move(instrument);
-  return r;
-}
-
-fetch_request bars_of(std::string instrument, interval span) {
-  fetch_request r;
-  r.kind = fetch_kind::bars;
-  r.instrument = std::move(instrument);
-  r.span = span;
-  return r;
-}
-
-fetch_result expect_result(const fetch_outcome& o) {
-  if (auto e = std::get_if<fetch_error>(&o)) {
-    ADD_FAILURE() << to_string(e->code) << ": " << e->message;
-    return {};
-  }
-  return std::get<fetch_result>(o);
-}
-
-fetch_error expect_error(const fetch_outcome& o) {
-  if (std::holds_alternative<fetch_result>(o)) {
-    ADD_FAILURE() << "expected an error";
-    return {};
-  }
-  return std::get<fetch_error>(o);
-}
-
-decimal dec(std::string_view text) { return *decimal::parse(text); }
-
 // -- fixtures -----------------------------------------------------------------
 
 TEST(Coingecko, ParsesTheSimplePriceFixture) {
   auto adapter = make_coingecko_adapter({});
   auto r = expect_result(adapter->parse(
     price_of("BTC-USD"),
-    reply_of(rest_fixture("simple_price.example.json")),
+    reply_of(200, rest_fixture("simple_price.example.json")),
     recv_ns));
   ASSERT_EQ(r.prices.size(), 1u);
   auto& p = r.prices[0];
@@ -83,7 +53,7 @@ TEST(Coingecko, ParsesTheMarketChartFixture) {
   req.start_ns = 1'711'843'200'000 * ns_per_ms;
   req.end_ns = 1'711'983'682'000 * ns_per_ms;
   auto adapter = make_coingecko_adapter({});
-  auto r = expect_result(adapter->parse(req, reply_of(body), recv_ns));
+  auto r = expect_result(adapter->parse(req, reply_of(200, body), recv_ns));
   ASSERT_EQ(r.prices.size(), 3u);
   const std::pair<int64_t, std::string_view> expected[] = {
     {1'711'843'200'000, "69702.3087473573"},
@@ -116,7 +86,7 @@ TEST(Coingecko, ParsesTheOhlcFixtureAsCandlesThatEndAtTheirTimestamp) {
   auto adapter = make_coingecko_adapter({});
   auto r = expect_result(adapter->parse(
     bars_of("BTC-USD", interval::h4),
-    reply_of(rest_fixture("coins_id_ohlc.example.json")),
+    reply_of(200, rest_fixture("coins_id_ohlc.example.json")),
     recv_ns));
   ASSERT_EQ(r.bars.size(), 3u);
   struct row {
@@ -152,7 +122,7 @@ TEST(Coingecko, MarksACandleThatEndsAfterReceiptOpen) {
   auto adapter = make_coingecko_adapter({});
   auto r = expect_result(adapter->parse(
     bars_of("BTC-USD", interval::h4),
-    reply_of(rest_fixture("coins_id_ohlc.example.json")),
+    reply_of(200, rest_fixture("coins_id_ohlc.example.json")),
     1'709'409'600'000 * ns_per_ms)); // the second candle's close
   ASSERT_EQ(r.bars.size(), 3u);
   EXPECT_TRUE(r.bars[0].closed);
@@ -308,7 +278,7 @@ TEST(Coingecko, MapsErrorBodies) {
   for (auto& r : rows) {
     SCOPED_TRACE(r.name);
     auto e = expect_error(
-      adapter->parse(r.req, reply_of(r.body, r.status, r.headers), recv_ns));
+      adapter->parse(r.req, reply_of(r.status, r.body, r.headers), recv_ns));
     EXPECT_EQ(e.code, r.code) << e.message;
     EXPECT_EQ(e.message.rfind(r.message, 0), 0u) << e.message;
     EXPECT_EQ(e.retry_after_ns, r.retry_after_ns);
@@ -376,7 +346,8 @@ TEST(Coingecko, RejectsMalformedBodies) {
   auto adapter = make_coingecko_adapter({});
   for (auto& r : rows) {
     SCOPED_TRACE(r.name);
-    auto e = expect_error(adapter->parse(r.req, reply_of(r.body), recv_ns));
+    auto e =
+      expect_error(adapter->parse(r.req, reply_of(200, r.body), recv_ns));
     EXPECT_EQ(e.code, r.code) << e.message;
     EXPECT_EQ(e.message.rfind(r.message, 0), 0u) << e.message;
   }
@@ -387,14 +358,14 @@ TEST(Coingecko, TrimsBarsAndSeriesToTheRequest) {
   auto ohlc = rest_fixture("coins_id_ohlc.example.json");
   auto limited = bars_of("BTC-USD", interval::h4);
   limited.limit = 2;
-  auto r = expect_result(adapter->parse(limited, reply_of(ohlc), recv_ns));
+  auto r = expect_result(adapter->parse(limited, reply_of(200, ohlc), recv_ns));
   ASSERT_EQ(r.bars.size(), 2u); // the newest two
   EXPECT_EQ(r.bars[0].open_time_ns, 1'709'395'200'000 * ns_per_ms);
   EXPECT_EQ(r.bars[1].open_time_ns, 1'709'409'600'000 * ns_per_ms);
   auto ranged = bars_of("BTC-USD", interval::h4);
   ranged.start_ns = 1'709'395'200'000 * ns_per_ms;
   ranged.end_ns = 1'709'395'200'000 * ns_per_ms;
-  r = expect_result(adapter->parse(ranged, reply_of(ohlc), recv_ns));
+  r = expect_result(adapter->parse(ranged, reply_of(200, ohlc), recv_ns));
   ASSERT_EQ(r.bars.size(), 1u);
   EXPECT_EQ(r.bars[0].open, dec("61828"));
   auto history = price_of("BTC-USD");
@@ -402,7 +373,7 @@ TEST(Coingecko, TrimsBarsAndSeriesToTheRequest) {
   history.end_ns = 1'711'983'682'000 * ns_per_ms;
   r = expect_result(adapter->parse(
     history,
-    reply_of(rest_fixture("coins_id_market_chart.example.json")),
+    reply_of(200, rest_fixture("coins_id_market_chart.example.json")),
     recv_ns));
   ASSERT_EQ(r.prices.size(), 2u);
   EXPECT_EQ(r.prices[0].value, dec("71246.9514406015"));

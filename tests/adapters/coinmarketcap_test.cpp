@@ -5,10 +5,17 @@
 #include <string>
 
 #include "pipeline/model/time.hpp"
+#include "tests/support/adapter_test_support.hpp"
 #include "tests/support/fixture_server.hpp"
 
 namespace tickflow {
 namespace {
+
+using test::dec;
+using test::expect_error;
+using test::expect_result;
+using test::price_of;
+using test::reply_of;
 
 // tests/fixtures/coinmarketcap/rest/<file>
 std::string rest_fixture(std::string_view file) {
@@ -16,36 +23,6 @@ std::string rest_fixture(std::string_view file) {
 }
 
 constexpr int64_t recv_ns = 1'655'364'200 * ns_per_s; // 2022-06-16T07:23:20Z
-
-http_reply reply_of(std::string body, long status = 200,
-                    kv_list headers = {}) {
-  return http_reply{status, std::move(headers), std::move(body)};
-}
-
-fetch_request price_of(std::string instrument) {
-  fetch_request r;
-  r.kind = fetch_kind::price;
-  r.instrument = std::move(instrument);
-  return r;
-}
-
-fetch_result expect_result(const fetch_outcome& o) {
-  if (auto e = std::get_if<fetch_error>(&o)) {
-    ADD_FAILURE() << to_string(e->code) << ": " << e->message;
-    return {};
-  }
-  return std::get<fetch_result>(o);
-}
-
-fetch_error expect_error(const fetch_outcome& o) {
-  if (std::holds_alternative<fetch_result>(o)) {
-    ADD_FAILURE() << "expected an error";
-    return {};
-  }
-  return std::get<fetch_error>(o);
-}
-
-decimal dec(std::string_view text) { return *decimal::parse(text); }
 
 // -- fixtures -----------------------------------------------------------------
 
@@ -70,7 +47,7 @@ TEST(Coinmarketcap, ParsesEveryQuotesLatestFixture) {
   for (auto& r : rows) {
     SCOPED_TRACE(r.file);
     auto out = expect_result(adapter->parse(
-      price_of("BTC-USD"), reply_of(rest_fixture(r.file)), recv_ns));
+      price_of("BTC-USD"), reply_of(200, rest_fixture(r.file)), recv_ns));
     ASSERT_EQ(out.prices.size(), 1u);
     auto& p = out.prices[0];
     EXPECT_EQ(p.instrument, "BTC-USD");
@@ -94,7 +71,7 @@ TEST(Coinmarketcap, PicksTheBestRankedCoinOfAV2SymbolArray) {
     R"({"id":5000,"symbol":"BTC","cmc_rank":2500,"quote":{"EUR":)"
     R"({"price":0.01,"last_updated":"2022-06-16T07:00:00.000Z"}}}]}})";
   auto out = expect_result(make_coinmarketcap_adapter({})->parse(
-    price_of("BTC-EUR"), reply_of(body), recv_ns));
+    price_of("BTC-EUR"), reply_of(200, body), recv_ns));
   ASSERT_EQ(out.prices.size(), 1u);
   EXPECT_EQ(out.prices[0].value, dec("20869.17735"));
   EXPECT_EQ(out.prices[0].ts_event_ns, 1'655'363'880 * ns_per_s);
@@ -215,7 +192,7 @@ TEST(Coinmarketcap, MapsStatusErrors) {
   for (auto& r : rows) {
     SCOPED_TRACE(r.name);
     auto e = expect_error(adapter->parse(
-      price_of("BTC-USD"), reply_of(r.body, r.status, r.headers), recv_ns));
+      price_of("BTC-USD"), reply_of(r.status, r.body, r.headers), recv_ns));
     EXPECT_EQ(e.code, r.code) << e.message;
     if (!r.message.empty()) {
       EXPECT_EQ(e.message, r.message);
@@ -275,7 +252,7 @@ TEST(Coinmarketcap, RejectsMalformedBodies) {
   for (auto& r : rows) {
     SCOPED_TRACE(r.name);
     auto e = expect_error(
-      adapter->parse(price_of("BTC-USD"), reply_of(r.body), recv_ns));
+      adapter->parse(price_of("BTC-USD"), reply_of(200, r.body), recv_ns));
     EXPECT_EQ(e.code, r.code) << e.message;
     EXPECT_EQ(e.message.rfind(r.message, 0), 0u) << e.message;
   }

@@ -7,10 +7,17 @@
 #include <vector>
 
 #include "pipeline/model/time.hpp"
+#include "tests/support/adapter_test_support.hpp"
 #include "tests/support/fixture_server.hpp"
 
 namespace tickflow {
 namespace {
+
+using test::bars_of;
+using test::dec;
+using test::expect_error;
+using test::expect_result;
+using test::reply_of;
 
 // tests/fixtures/eodhd/rest/<file>
 std::string rest_fixture(std::string_view file) {
@@ -18,37 +25,6 @@ std::string rest_fixture(std::string_view file) {
 }
 
 constexpr int64_t recv_ns = 1'704'250'000 * ns_per_s; // 2024-01-03T02:46:40Z
-
-http_reply reply_of(std::string body, long status = 200,
-                    kv_list headers = {}) {
-  return http_reply{status, std::move(headers), std::move(body)};
-}
-
-fetch_request bars_of(std::string instrument, interval span) {
-  fetch_request r;
-  r.kind = fetch_kind::bars;
-  r.instrument = std::move(instrument);
-  r.span = span;
-  return r;
-}
-
-fetch_result expect_result(const fetch_outcome& o) {
-  if (auto e = std::get_if<fetch_error>(&o)) {
-    ADD_FAILURE() << to_string(e->code) << ": " << e->message;
-    return {};
-  }
-  return std::get<fetch_result>(o);
-}
-
-fetch_error expect_error(const fetch_outcome& o) {
-  if (std::holds_alternative<fetch_result>(o)) {
-    ADD_FAILURE() << "expected an error";
-    return {};
-  }
-  return std::get<fetch_error>(o);
-}
-
-decimal dec(std::string_view text) { return *decimal::parse(text); }
 
 // -- fixtures -----------------------------------------------------------------
 
@@ -73,7 +49,7 @@ TEST(Eodhd, ParsesTheEodFixtures) {
   for (auto& f : fixtures) {
     SCOPED_TRACE(f.file);
     auto r = expect_result(adapter->parse(bars_of("AAPL", interval::d1),
-                                          reply_of(rest_fixture(f.file)),
+                                          reply_of(200, rest_fixture(f.file)),
                                           recv_ns));
     ASSERT_EQ(r.bars.size(), f.rows.size());
     for (size_t i = 0; i < f.rows.size(); ++i) {
@@ -97,7 +73,7 @@ TEST(Eodhd, ParsesTheEodFixtures) {
   // 2024-01-03 closes at 2024-01-04T00:00Z, after recv_ns.
   auto r = expect_result(adapter->parse(
     bars_of("AAPL", interval::d1),
-    reply_of(rest_fixture("eod_AAPL.US_2024-01-02.examples_md.json")),
+    reply_of(200, rest_fixture("eod_AAPL.US_2024-01-02.examples_md.json")),
     recv_ns));
   ASSERT_EQ(r.bars.size(), 2u);
   EXPECT_TRUE(r.bars[0].closed);
@@ -111,8 +87,8 @@ TEST(Eodhd, FloorsWeeklyAndMonthlyBarsToTheirStart) {
     R"j({"date":"2024-01-12","open":1,"high":2,"low":0.5,"close":1.5,)j"
     R"j("adjusted_close":1.5,"volume":1.2e3}])j";
   auto adapter = make_eodhd_adapter({});
-  auto w = expect_result(
-    adapter->parse(bars_of("AAPL", interval::w1), reply_of(body), recv_ns));
+  auto w = expect_result(adapter->parse(bars_of("AAPL", interval::w1),
+                                        reply_of(200, body), recv_ns));
   ASSERT_EQ(w.bars.size(), 2u);
   EXPECT_EQ(format_iso8601(w.bars[0].open_time_ns), "2024-01-01T00:00:00Z");
   EXPECT_EQ(format_iso8601(w.bars[1].open_time_ns), "2024-01-08T00:00:00Z");
@@ -121,7 +97,7 @@ TEST(Eodhd, FloorsWeeklyAndMonthlyBarsToTheirStart) {
     R"j([{"date":"2023-12-29","open":1,"high":2,"low":0.5,"close":1.5,)j"
     R"j("volume":10}])j";
   auto m = expect_result(adapter->parse(bars_of("AAPL", interval::mo1),
-                                        reply_of(monthly), recv_ns));
+                                        reply_of(200, monthly), recv_ns));
   ASSERT_EQ(m.bars.size(), 1u);
   EXPECT_EQ(m.bars[0].open_time_ns, 1'701'388'800 * ns_per_s); // 2023-12-01
   EXPECT_EQ(m.bars[0].span, interval::mo1);
@@ -244,19 +220,17 @@ TEST(Eodhd, MapsErrorReplies) {
        rest_fixture("rate_limit_429.examples_md.http.txt")),
      errc::rate_limited, "", 60 * ns_per_s},
     {"ticker not found",
-     reply_of(rest_fixture("error_404_ticker_not_found.documented.txt"),
-              404),
+     reply_of(404, rest_fixture("error_404_ticker_not_found.documented.txt")),
      errc::unknown_symbol, "Ticker Not Found.", 0},
-    {"other 404", reply_of("<html>Not Found</html>", 404), errc::not_found,
+    {"other 404", reply_of(404, "<html>Not Found</html>"), errc::not_found,
      "", 0},
     {"401 text",
-     reply_of(rest_fixture("error_401_unauthenticated.documented.txt"),
-              401),
+     reply_of(401, rest_fixture("error_401_unauthenticated.documented.txt")),
      errc::unauthorized, "", 0},
-    {"401 json", reply_of(R"j({"message":"Unauthenticated"})j", 401),
+    {"401 json", reply_of(401, R"j({"message":"Unauthenticated"})j"),
      errc::unauthorized, "", 0},
-    {"403", reply_of("Forbidden", 403), errc::unauthorized, "", 0},
-    {"500", reply_of("oops", 500), errc::provider_error, "HTTP 500", 0},
+    {"403", reply_of(403, "Forbidden"), errc::unauthorized, "", 0},
+    {"500", reply_of(500, "oops"), errc::provider_error, "HTTP 500", 0},
   };
   auto adapter = make_eodhd_adapter({});
   for (auto& r : rows) {
@@ -315,7 +289,7 @@ TEST(Eodhd, RejectsMalformedBodies) {
   for (auto& r : rows) {
     SCOPED_TRACE(r.name);
     auto e = expect_error(adapter->parse(bars_of("AAPL", interval::d1),
-                                         reply_of(r.body), recv_ns));
+                                         reply_of(200, r.body), recv_ns));
     EXPECT_EQ(e.code, r.code) << e.message;
     EXPECT_EQ(e.message.rfind(r.message, 0), 0u) << e.message;
   }
@@ -325,7 +299,7 @@ TEST(Eodhd, KeepsTheNewestLimitBars) {
   auto req = bars_of("AAPL", interval::d1);
   req.limit = 1;
   auto r = expect_result(make_eodhd_adapter({})->parse(
-    req, reply_of(rest_fixture("eod_AAPL.US.openapi_example.json")),
+    req, reply_of(200, rest_fixture("eod_AAPL.US.openapi_example.json")),
     recv_ns));
   ASSERT_EQ(r.bars.size(), 1u);
   EXPECT_EQ(r.bars[0].close, dec("179.7"));

@@ -146,5 +146,79 @@ TEST(ExactReader, NotAnObject) {
   EXPECT_FALSE(nested.has_value("x"));
 }
 
+TEST(ExactDocument, StringMemberReadsOnlyRealStrings) {
+  exact_document doc;
+  ASSERT_TRUE(doc.parse(R"({"s":"OK","n":1.5,"t":"1.5","z":null,"o":{}})"));
+  EXPECT_EQ(doc.string_member(doc.root(), "s"), "OK");
+  EXPECT_EQ(doc.string_member(doc.root(), "t"), "1.5");
+  EXPECT_EQ(doc.string_member(doc.root(), "n"), ""); // a number
+  EXPECT_EQ(doc.string_member(doc.root(), "z"), "");
+  EXPECT_EQ(doc.string_member(doc.root(), "o"), "");
+  EXPECT_EQ(doc.string_member(doc.root(), "absent"), "");
+  EXPECT_EQ(doc.string_member(doc.root()["o"], "s"), "");
+  ASSERT_TRUE(doc.parse("[1]"));
+  EXPECT_EQ(doc.string_member(doc.root(), "s"), ""); // not an object
+}
+
+TEST(ExactReader, ChecksOptionalStrings) {
+  struct row {
+    const char* json;
+    bool ok;
+    errc code;
+    std::string context;
+  };
+  const row rows[] = {
+    {R"({"T":"AAPL"})", true, errc::malformed, ""},
+    {R"({})", true, errc::malformed, ""},
+    {R"({"T":null})", true, errc::malformed, ""},
+    {R"({"T":"MSFT"})", false, errc::malformed,
+     R"(results[0].T: expected "AAPL", got "MSFT")"},
+    {R"({"T":7})", false, errc::malformed,
+     "results[0].T: expected a string, got a number"},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.json);
+    exact_document doc;
+    ASSERT_TRUE(doc.parse(r.json));
+    exact_reader in{doc, doc.root(), "results[0]."};
+    in.check_optional_string("T", "AAPL");
+    EXPECT_EQ(static_cast<bool>(in), r.ok);
+    if (!in) {
+      EXPECT_EQ(in.err().code, r.code);
+      EXPECT_EQ(in.err().context, r.context);
+    }
+  }
+  // The first error stays.
+  exact_document doc;
+  ASSERT_TRUE(doc.parse(R"({"T":"MSFT"})"));
+  exact_reader in{doc, doc.root()};
+  in.fail(errc::missing_field, "x", {});
+  in.check_optional_string("T", "AAPL");
+  EXPECT_EQ(in.err().context, "x");
+}
+
+TEST(ExactDocument, WithExactDocumentParsesThenCalls) {
+  auto read = [](std::string_view body) {
+    return with_exact_document(body, [](const exact_document& doc)
+                                       -> result<decimal> {
+      exact_reader in{doc, doc.root()};
+      auto x = in.number("p");
+      if (!in)
+        return in.err();
+      return x;
+    });
+  };
+  auto ok = read(R"({"p":74.06})");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(*ok, dec(7406, 2));
+  auto wrong_type = read(R"({"p":"74.06"})");
+  ASSERT_FALSE(wrong_type);
+  EXPECT_EQ(wrong_type.err().code, errc::malformed);
+  auto garbage = read("{");
+  ASSERT_FALSE(garbage);
+  EXPECT_EQ(garbage.err().code, errc::malformed);
+  EXPECT_EQ(garbage.err().context.rfind("offset ", 0), 0u);
+}
+
 } // namespace
 } // namespace tickflow::json

@@ -5,59 +5,26 @@
 #include <gtest/gtest.h>
 
 #include <string>
-#include <variant>
 
 #include "pipeline/model/time.hpp"
+#include "tests/support/adapter_test_support.hpp"
 #include "tests/support/fixture_server.hpp"
 
 namespace tickflow {
 namespace {
 
+using test::dec;
+using test::expect_error;
+using test::expect_result;
 using test::read_fixture;
+using test::reply_of;
+using test::request;
 
 // After every fixture's times (2027-01-15T08:00:00Z).
 constexpr int64_t recv_ns = 1'800'000'000 * ns_per_s;
 
-decimal dec(int64_t mantissa, uint8_t scale) {
-  return decimal::from_parts(mantissa, scale);
-}
-
 std::string fixture(std::string_view name) {
   return read_fixture("massive_futures/rest/" + std::string{name});
-}
-
-http_reply reply_of(long status, std::string body, kv_list headers = {}) {
-  http_reply r;
-  r.status = status;
-  r.body = std::move(body);
-  r.headers = std::move(headers);
-  return r;
-}
-
-fetch_request request(fetch_kind kind, std::string instrument,
-                      interval span = interval::d1) {
-  fetch_request r;
-  r.kind = kind;
-  r.instrument = std::move(instrument);
-  r.span = span;
-  return r;
-}
-
-fetch_result expect_result(const fetch_outcome& x) {
-  if (auto e = std::get_if<fetch_error>(&x)) {
-    ADD_FAILURE() << "parse failed: " << to_string(e->code) << ": "
-                  << e->message;
-    return {};
-  }
-  return std::get<fetch_result>(x);
-}
-
-fetch_error expect_error(const fetch_outcome& x) {
-  if (std::holds_alternative<fetch_result>(x)) {
-    ADD_FAILURE() << "parse succeeded";
-    return {};
-  }
-  return std::get<fetch_error>(x);
 }
 
 std::unique_ptr<rest_adapter> adapter(kv_list overrides = {}) {

@@ -226,5 +226,62 @@ TEST(RestCommon, ClassifiesHttpStatus) {
   }
 }
 
+TEST(RestCommon, RetryAfterOfAReply) {
+  constexpr int64_t now = (oct21_s - 10) * ns_per_s;
+  http_reply reply;
+  EXPECT_EQ(retry_after_of(reply, now), 0); // absent
+  reply.headers = {{"Retry-After", "7"}};
+  EXPECT_EQ(retry_after_of(reply, now), 7 * ns_per_s);
+  reply.headers = {{"retry-after", "Wed, 21 Oct 2015 07:28:00 GMT"}};
+  EXPECT_EQ(retry_after_of(reply, now), 10 * ns_per_s);
+  reply.headers = {{"retry-after", "soon"}};
+  EXPECT_EQ(retry_after_of(reply, now), 0);
+}
+
+TEST(RestCommon, SymbolOverridesMatchTheFirstPair) {
+  const kv_list overrides = {{"GOLD", "C:XAUUSD"},
+                             {"PEPE-USD", "pepe"},
+                             {"GOLD", "ignored"},
+                             {"PEPE-EUR", "pepe"}};
+  auto s = overridden_symbol(overrides, "GOLD");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(*s, "C:XAUUSD");
+  EXPECT_EQ(overridden_symbol(overrides, "gold"), nullptr);
+  EXPECT_EQ(overridden_symbol(overrides, "C:XAUUSD"), nullptr);
+  EXPECT_EQ(overridden_symbol({}, "GOLD"), nullptr);
+  auto c = overridden_canonical(overrides, "pepe");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(*c, "PEPE-USD");
+  EXPECT_EQ(overridden_canonical(overrides, "GOLD"), nullptr);
+  EXPECT_EQ(overridden_canonical({}, "pepe"), nullptr);
+}
+
+TEST(RestCommon, ChecksTimeBounds) {
+  struct row {
+    int64_t start_ns, end_ns;
+    std::string error; // "" when the bounds are fine
+  };
+  const row rows[] = {
+    {0, 0, ""},
+    {5, 0, ""},
+    {0, 5, ""},
+    {5, 5, ""},
+    {5, 6, ""},
+    {-1, 0, "acme: negative time bound"},
+    {0, -1, "acme: negative time bound"},
+    {7, -1, "acme: negative time bound"},
+    {6, 5, "acme: start_ns > end_ns"},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(testing::Message() << r.start_ns << ".." << r.end_ns);
+    auto ok = check_time_bounds("acme", r.start_ns, r.end_ns);
+    EXPECT_EQ(static_cast<bool>(ok), r.error.empty());
+    if (!ok) {
+      EXPECT_EQ(ok.err().code, errc::invalid_argument);
+      EXPECT_EQ(ok.err().context, r.error);
+    }
+  }
+}
+
 } // namespace
 } // namespace tickflow

@@ -8,10 +8,18 @@
 #include <vector>
 
 #include "pipeline/model/time.hpp"
+#include "tests/support/adapter_test_support.hpp"
 #include "tests/support/fixture_server.hpp"
 
 namespace tickflow {
 namespace {
+
+using test::bars_of;
+using test::dec;
+using test::expect_error;
+using test::expect_result;
+using test::price_of;
+using test::reply_of;
 
 // tests/fixtures/yahoo/rest/<file>
 std::string rest_fixture(std::string_view file) {
@@ -26,44 +34,6 @@ constexpr const char* eurusd_file =
   "v8_finance_chart_EURUSD=X_1d_2020-01-01_2020-01-03.json";
 constexpr const char* qqq_file =
   "v8_finance_chart_QQQ_1d_2020-01-01_2020-01-03.json";
-
-http_reply reply_of(std::string body, long status = 200,
-                    kv_list headers = {}) {
-  return http_reply{status, std::move(headers), std::move(body)};
-}
-
-fetch_request price_of(std::string instrument) {
-  fetch_request r;
-  r.kind = fetch_kind::price;
-  r.instrument = std::move(instrument);
-  return r;
-}
-
-fetch_request bars_of(std::string instrument, interval span) {
-  fetch_request r;
-  r.kind = fetch_kind::bars;
-  r.instrument = std::move(instrument);
-  r.span = span;
-  return r;
-}
-
-fetch_result expect_result(const fetch_outcome& o) {
-  if (auto e = std::get_if<fetch_error>(&o)) {
-    ADD_FAILURE() << to_string(e->code) << ": " << e->message;
-    return {};
-  }
-  return std::get<fetch_result>(o);
-}
-
-fetch_error expect_error(const fetch_outcome& o) {
-  if (std::holds_alternative<fetch_result>(o)) {
-    ADD_FAILURE() << "expected an error";
-    return {};
-  }
-  return std::get<fetch_error>(o);
-}
-
-decimal dec(std::string_view text) { return *decimal::parse(text); }
 
 struct bar_row {
   int64_t open_s; // 00:00 UTC of the exchange's trading date
@@ -92,7 +62,7 @@ void expect_bar(const bar& b, const bar_row& x, std::string_view instrument,
 TEST(Yahoo, ParsesTheAaplChartFixture) {
   auto adapter = make_yahoo_adapter({});
   auto r = expect_result(adapter->parse(bars_of("AAPL", interval::d1),
-                                        reply_of(rest_fixture(aapl_file)),
+                                        reply_of(200, rest_fixture(aapl_file)),
                                         recv_ns));
   ASSERT_EQ(r.bars.size(), 49u);
   // timestamp 1598880600 = 2020-08-31T13:30Z, the session open in New York.
@@ -118,7 +88,7 @@ TEST(Yahoo, ParsesTheAaplChartFixture) {
 
   // The same payload read for its price.
   r = expect_result(
-    adapter->parse(price_of("AAPL"), reply_of(rest_fixture(aapl_file)),
+    adapter->parse(price_of("AAPL"), reply_of(200, rest_fixture(aapl_file)),
                    recv_ns));
   ASSERT_EQ(r.prices.size(), 1u);
   EXPECT_EQ(r.prices[0].instrument, "AAPL");
@@ -130,9 +100,9 @@ TEST(Yahoo, ParsesTheAaplChartFixture) {
 
 TEST(Yahoo, ParsesTheEurUsdChartFixture) {
   auto adapter = make_yahoo_adapter({});
-  auto r = expect_result(adapter->parse(bars_of("EUR-USD", interval::d1),
-                                        reply_of(rest_fixture(eurusd_file)),
-                                        recv_ns));
+  auto r = expect_result(
+    adapter->parse(bars_of("EUR-USD", interval::d1),
+                   reply_of(200, rest_fixture(eurusd_file)), recv_ns));
   ASSERT_EQ(r.bars.size(), 3u);
   expect_bar(r.bars[0],
              {1'577'836'800, "1.1220825910568237", "1.1228384971618652",
@@ -147,7 +117,7 @@ TEST(Yahoo, ParsesTheEurUsdChartFixture) {
               "1.112569808959961", "1.1171437501907349", "0"},
              "EUR-USD", "EURUSD=X");
   r = expect_result(adapter->parse(price_of("EUR-USD"),
-                                   reply_of(rest_fixture(eurusd_file)),
+                                   reply_of(200, rest_fixture(eurusd_file)),
                                    recv_ns));
   ASSERT_EQ(r.prices.size(), 1u);
   EXPECT_EQ(r.prices[0].value, dec("1.0436"));
@@ -157,7 +127,7 @@ TEST(Yahoo, ParsesTheEurUsdChartFixture) {
 TEST(Yahoo, ParsesTheQqqChartFixture) {
   auto adapter = make_yahoo_adapter({});
   auto r = expect_result(adapter->parse(bars_of("QQQ", interval::d1),
-                                        reply_of(rest_fixture(qqq_file)),
+                                        reply_of(200, rest_fixture(qqq_file)),
                                         recv_ns));
   ASSERT_EQ(r.bars.size(), 1u);
   // 1577975400 = 2020-01-02T14:30Z.
@@ -165,8 +135,9 @@ TEST(Yahoo, ParsesTheQqqChartFixture) {
              {1'577'923'200, "214.39999389648438", "216.16000366210938",
               "213.97999572753906", "216.16000366210938", "30969400"},
              "QQQ", "QQQ");
-  r = expect_result(
-    adapter->parse(price_of("QQQ"), reply_of(rest_fixture(qqq_file)), recv_ns));
+  r = expect_result(adapter->parse(price_of("QQQ"),
+                                   reply_of(200, rest_fixture(qqq_file)),
+                                   recv_ns));
   ASSERT_EQ(r.prices.size(), 1u);
   EXPECT_EQ(r.prices[0].value, dec("539.52"));
   EXPECT_EQ(r.prices[0].ts_event_ns, 1'739'998'800 * ns_per_s);
@@ -210,7 +181,7 @@ TEST(Yahoo, SkipsAndCountsRowsWithNulls) {
   EXPECT_FALSE(live->bars[1].closed);
   // Through the adapter the same rows come back without the count.
   auto r = expect_result(make_yahoo_adapter({})->parse(
-    bars_of("AAPL", interval::m1), reply_of(body), recv_ns));
+    bars_of("AAPL", interval::m1), reply_of(200, body), recv_ns));
   EXPECT_EQ(r.bars.size(), 2u);
 }
 
@@ -222,7 +193,7 @@ TEST(Yahoo, KeepsTheLaterRowOfARepeatedDay) {
     R"j("indicators":{"quote":[{"open":[1,2,2],"high":[1,2,3],"low":[1,2,2],)j"
     R"j("close":[1,2,2.5],"volume":[1,2,3]}]}}],"error":null}})j";
   auto r = expect_result(make_yahoo_adapter({})->parse(
-    bars_of("AAPL", interval::d1), reply_of(body), recv_ns));
+    bars_of("AAPL", interval::d1), reply_of(200, body), recv_ns));
   ASSERT_EQ(r.bars.size(), 2u);
   EXPECT_EQ(format_iso8601(r.bars[1].open_time_ns), "2025-02-19T00:00:00Z");
   EXPECT_EQ(r.bars[1].close, dec("2.5"));
@@ -240,12 +211,12 @@ TEST(Yahoo, FloorsWeeklyAndMonthlyBars) {
   auto adapter = make_yahoo_adapter({});
   // Tue 2020-09-01T13:30Z: week of Mon 2020-08-31, month of 2020-09-01.
   auto w = expect_result(adapter->parse(bars_of("AAPL", interval::w1),
-                                        reply_of(body(1'598'967'000)),
+                                        reply_of(200, body(1'598'967'000)),
                                         recv_ns));
   ASSERT_EQ(w.bars.size(), 1u);
   EXPECT_EQ(format_iso8601(w.bars[0].open_time_ns), "2020-08-31T00:00:00Z");
   auto m = expect_result(adapter->parse(bars_of("AAPL", interval::mo1),
-                                        reply_of(body(1'598'967'000)),
+                                        reply_of(200, body(1'598'967'000)),
                                         recv_ns));
   ASSERT_EQ(m.bars.size(), 1u);
   EXPECT_EQ(format_iso8601(m.bars[0].open_time_ns), "2020-09-01T00:00:00Z");
@@ -257,13 +228,13 @@ TEST(Yahoo, TrimsBarsToTheRequest) {
   req.start_ns = 1'601'856'000 * ns_per_s; // 2020-10-05
   req.end_ns = 1'602'028'800 * ns_per_s;   // 2020-10-07
   auto r = expect_result(
-    adapter->parse(req, reply_of(rest_fixture(aapl_file)), recv_ns));
+    adapter->parse(req, reply_of(200, rest_fixture(aapl_file)), recv_ns));
   ASSERT_EQ(r.bars.size(), 3u);
   EXPECT_EQ(r.bars[0].close, dec("116.5"));
   req = bars_of("AAPL", interval::d1);
   req.limit = 2;
   r = expect_result(
-    adapter->parse(req, reply_of(rest_fixture(aapl_file)), recv_ns));
+    adapter->parse(req, reply_of(200, rest_fixture(aapl_file)), recv_ns));
   ASSERT_EQ(r.bars.size(), 2u);
   EXPECT_EQ(r.bars[1].close, dec("118.69000244140625"));
 }
@@ -273,7 +244,7 @@ TEST(Yahoo, ReturnsNoBarsForAnEmptyRange) {
     R"j({"chart":{"result":[{"meta":{"symbol":"AAPL","gmtoffset":-18000},)j"
     R"j("indicators":{"quote":[{}]}}],"error":null}})j";
   auto r = expect_result(make_yahoo_adapter({})->parse(
-    bars_of("AAPL", interval::d1), reply_of(body), recv_ns));
+    bars_of("AAPL", interval::d1), reply_of(200, body), recv_ns));
   EXPECT_TRUE(r.bars.empty());
 }
 
@@ -391,7 +362,7 @@ TEST(Yahoo, MapsErrorReplies) {
   for (auto& r : rows) {
     SCOPED_TRACE(r.name);
     auto e = expect_error(adapter->parse(
-      bars_of("AAPL", interval::d1), reply_of(r.body, r.status, r.headers),
+      bars_of("AAPL", interval::d1), reply_of(r.status, r.body, r.headers),
       recv_ns));
     EXPECT_EQ(e.code, r.code) << e.message;
     EXPECT_EQ(e.message, r.message);
@@ -482,7 +453,8 @@ TEST(Yahoo, RejectsMalformedBodies) {
   auto adapter = make_yahoo_adapter({});
   for (auto& r : rows) {
     SCOPED_TRACE(r.name);
-    auto e = expect_error(adapter->parse(r.req, reply_of(r.body), recv_ns));
+    auto e =
+      expect_error(adapter->parse(r.req, reply_of(200, r.body), recv_ns));
     EXPECT_EQ(e.code, r.code) << e.message;
     EXPECT_EQ(e.message.rfind(r.message, 0), 0u) << e.message;
   }
