@@ -133,13 +133,22 @@ void ws_server_core::init() {
   endpoint.set_max_message_size(opts.max_message_bytes);
   endpoint.set_max_http_body_size(max_http_body_bytes);
   endpoint.set_reuse_addr(true);
-  endpoint.set_socket_init_handler(
-    [](websocketpp::connection_hdl, boost::asio::ip::tcp::socket& s) {
-      boost::system::error_code ec;
-      s.set_option(boost::asio::ip::tcp::no_delay(true), ec); // best effort
-    });
   // Handlers hold the core weakly: connections may outlive the server.
   std::weak_ptr<ws_server_core> weak = shared_from_this();
+  // Nagle off, for latency. It must be set once the socket is open: the
+  // socket-init handler runs before that, so the option would not stick.
+  endpoint.set_tcp_post_init_handler([weak](websocketpp::connection_hdl hdl) {
+    auto self = weak.lock();
+    if (!self)
+      return;
+    websocketpp::lib::error_code ec;
+    auto con = self->endpoint.get_con_from_hdl(hdl, ec);
+    if (ec || !con)
+      return;
+    boost::system::error_code opt_ec;
+    con->get_raw_socket().set_option(boost::asio::ip::tcp::no_delay(true),
+                                     opt_ec); // best effort
+  });
   endpoint.set_validate_handler([weak](websocketpp::connection_hdl hdl) {
     auto self = weak.lock();
     return self && self->on_validate(hdl);

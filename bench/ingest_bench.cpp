@@ -6,19 +6,27 @@
 //
 // The feeder owns one link of [pipeline] queue-bound batches to the
 // normalizer, exactly like the simulator provider: it sends while it has
-// credit and waits for acks otherwise. Frames come from simulator::feed
-// ::generate, generated once into a pool before the clock starts and copied
-// into every batch (so the feeder costs a copy per frame, not a random walk).
+// credit and waits for acks otherwise. It makes every batch with
+// simulator::feed::generate (fresh trade ids and timestamps: the validators
+// drop duplicates and flag out-of-order or future events, so frames cannot
+// be recycled), so the feeder's own cost (the provider's share) is part of
+// the figure; --mode generate measures it alone. The feed's clock starts
+// behind the wall clock, by more than generate() (1 us per trade) can
+// catch up during the run, so no event is ever in the future.
 // The capture sink acks every batch like the real sinks and records, for each
 // event, now - ts_recv_ns (the batch's creation time).
 //
 // Modes (one JSON line on stdout each):
-//   --mode parse      the floor: simulator::parse_frame alone, one thread
+//   --mode parse      the floor: simulator::parse_frame alone, one thread,
+//                     over a pool of --pool pre-generated frames
+//   --mode generate   the feeder alone: feed::generate, one thread
 //   --mode pipeline   the actors; --rate 0 (default) = as fast as possible,
 //                     --rate R = R frames/s in batches every --timer-ms
 //
 // Options: --seconds S --warmup S --batch N --validators K --symbols N
 //          --threads N --queue-bound N --pool N --no-broadcaster
+//          --config FILE (a tickflow config instead of the embedded default;
+//          --symbols, --validators, --threads and --queue-bound override it)
 
 #include <atomic>
 #include <charconv>
@@ -69,15 +77,17 @@ struct options {
   size_t queue_bound = 0;
   size_t pool = 1 << 18;
   bool broadcaster = true;
+  std::string config; ///< a config file instead of the embedded default
   std::string label;
 };
 
 [[noreturn]] void usage(const std::string& why) {
   std::cerr << "ingest_bench: " << why << "\n"
-            << "usage: ingest_bench [--mode parse|pipeline] [--seconds S] "
+            << "usage: ingest_bench [--mode parse|generate|pipeline] [--seconds S] "
                "[--warmup S] [--batch N] [--rate R] [--timer-ms MS] "
                "[--validators K] [--symbols N] [--threads N] "
-               "[--queue-bound N] [--pool N] [--no-broadcaster] [--label X]\n";
+               "[--queue-bound N] [--pool N] [--no-broadcaster] [--config FILE] "
+               "[--label X]\n";
   std::exit(2);
 }
 
@@ -122,12 +132,14 @@ options parse_options(int argc, char** argv) {
       o.pool = static_cast<size_t>(number());
     else if (a == "--no-broadcaster")
       o.broadcaster = false;
+    else if (a == "--config")
+      o.config = value();
     else if (a == "--label")
       o.label = value();
     else
       usage("unknown option " + a);
   }
-  if (o.mode != "parse" && o.mode != "pipeline")
+  if (o.mode != "parse" && o.mode != "pipeline" && o.mode != "generate")
     usage("unknown mode " + o.mode);
   if (o.batch == 0 || o.pool == 0 || o.seconds <= 0 || o.timer_ms <= 0)
     usage("batch, pool, seconds and timer-ms must be > 0");
@@ -211,7 +223,20 @@ caf::behavior capture_sink(caf::stateful_actor<capture_state>* self,
 // -- setup --------------------------------------------------------------------------
 
 topology make_topology(const options& o) {
-  auto topo = load_topology(default_config_text(), "<embedded default>");
+  std::string text{default_config_text()};
+  std::string source = "<embedded default>";
+  if (!o.config.empty()) {
+    std::ifstream in{o.config, std::ios::binary};
+    if (!in) {
+      std::cerr << "ingest_bench: cannot open " << o.config << "\n";
+      std::exit(2);
+    }
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    text = buf.str();
+    source = o.config;
+  }
+  auto topo = load_topology(text, source);
   if (!topo) {
     std::cerr << "ingest_bench: default config: " << topo.err().context << "\n";
     std::exit(1);
@@ -236,6 +261,20 @@ topology make_topology(const options& o) {
       std::max(topo->cache.max_instruments, o.symbols);
   }
   return std::move(*topo);
+}
+
+/// A feed whose clock starts `lead_s` seconds behind the wall clock.
+simulator::feed make_feed(const topology& topo, double lead_s) {
+  simulator::feed feed{topo.simulator};
+  std::vector<std::string> none;
+  feed.advance(now_ns() - static_cast<int64_t>(lead_s * 1e9), none); // sets the clock
+  return feed;
+}
+
+/// How far behind the wall clock the feed starts: generate() moves its clock
+/// 1 us per trade, i.e. faster than the wall clock above 1M events/s.
+double clock_lead_s(const options& o) {
+  return o.rate > 0 ? 1.0 : 4.0 * (o.warmup + o.seconds) + 1.0;
 }
 
 std::vector<std::string> make_pool(const topology& topo, size_t n) {
@@ -304,11 +343,41 @@ int run_parse(const options& o) {
   return 0;
 }
 
+// -- the feeder alone ---------------------------------------------------------------
+
+int run_generate(const options& o) {
+  auto topo = make_topology(o);
+  auto feed = make_feed(topo, clock_lead_s(o));
+  std::vector<std::string> frames;
+  auto run_for = [&](double secs) {
+    auto start = steady::now();
+    auto stop = start + std::chrono::duration<double>(secs);
+    uint64_t n = 0;
+    while (steady::now() < stop) {
+      frames.clear(); // a new vector per batch in the pipeline; here reused
+      frames.shrink_to_fit();
+      frames.reserve(o.batch + o.batch / 8);
+      n += feed.generate(o.batch, frames);
+    }
+    return std::make_pair(n, seconds_between(start, steady::now()));
+  };
+  run_for(o.warmup);
+  double cpu0 = cpu_seconds();
+  auto [n, secs] = run_for(o.seconds);
+  double cpu1 = cpu_seconds();
+  std::cout << "{";
+  print_common(std::cout, o, topo);
+  std::cout << ",\"events\":" << n << ",\"seconds\":" << secs
+            << ",\"events_per_s\":" << static_cast<double>(n) / secs
+            << ",\"cpu_cores\":" << (cpu1 - cpu0) / secs << "}" << std::endl;
+  return 0;
+}
+
 // -- the pipeline -------------------------------------------------------------------
 
 int run_pipeline(const options& o) {
   auto topo = make_topology(o);
-  auto pool = make_pool(topo, o.pool);
+  auto feed = make_feed(topo, clock_lead_s(o));
   caf::actor_system_config cfg;
   cfg.set("scheduler.max-threads", topo.actors.threads);
   boost::asio::io_context ioc{1}; // broadcaster's server; never listens here
@@ -336,26 +405,18 @@ int run_pipeline(const options& o) {
     caf::scoped_actor self{sys};
     const size_t bound = topo.pipeline.queue_bound;
     size_t inflight = 0;
-    size_t pos = 0;
     uint64_t frames_sent = 0;
     uint64_t ticks_skipped = 0; // paced mode: no credit at a tick
     bool stalled = false;
-    auto make_batch = [&](size_t n) {
+    auto send_batch = [&](size_t n) {
       raw_batch b;
       b.source = provider::simulator;
-      b.frames.reserve(n);
-      for (size_t i = 0; i < n; ++i) {
-        b.frames.push_back(pool[pos]);
-        if (++pos == pool.size())
-          pos = 0;
-      }
+      b.frames.reserve(n + n / 8);
+      feed.generate(n, b.frames); // n trades, plus the bars they closed
       b.ts_recv_ns = now_ns();
-      return b;
-    };
-    auto send_batch = [&](size_t n) {
-      self->send(normalizer, make_batch(n));
+      frames_sent += b.frames.size();
+      self->send(normalizer, std::move(b));
       ++inflight;
-      frames_sent += n;
     };
     // Waits for one ack (or until `until`); false on timeout.
     auto await_ack = [&](steady::time_point until) {
@@ -492,5 +553,9 @@ int main(int argc, char** argv) {
   log_settings quiet;
   quiet.level = "warn";
   setup_logging(quiet);
-  return o.mode == "parse" ? run_parse(o) : run_pipeline(o);
+  if (o.mode == "parse")
+    return run_parse(o);
+  if (o.mode == "generate")
+    return run_generate(o);
+  return run_pipeline(o);
 }

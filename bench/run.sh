@@ -2,7 +2,7 @@
 # Runs every tickflow benchmark in one go, each beside a reference measured in
 # the same run on the same machine, and writes the generated section of
 # docs/PERFORMANCE.md (between its markers). Run it after ./test.sh built the
-# project; a full run takes about 5 minutes, BENCH_QUICK=1 about 2.
+# project; a full run takes about 4-5 minutes, BENCH_QUICK=1 about 1.5.
 #
 #   bench/run.sh                       full run (build/ by default)
 #   BENCH_QUICK=1 bench/run.sh         2-second measurements (smoke test)
@@ -190,6 +190,7 @@ ingest() {
 }
 if want ingest; then
   ingest floor --mode parse --seconds "$D_INGEST" --warmup "$WARM"
+  ingest feeder --mode generate --seconds "$D_INGEST" --warmup "$WARM"
   ingest pipeline --seconds "$D_INGEST" --warmup "$WARM"
   ingest validators-1 --validators 1 --seconds "$D_INGEST" --warmup "$WARM"
   ingest validators-4 --validators 4 --seconds "$D_INGEST" --warmup "$WARM"
@@ -228,6 +229,7 @@ ws_node() {
     --instruments "$2" --rate "$3" --max-seconds 280 \
     >"$OUT/node-$1.out" 2>"$OUT/node-$1.err" &
   node_pid=$!
+  disown "$node_pid" # under overload it may need a KILL: no job report for that
   pids+=("$node_pid")
   node_child=$(child_of "$node_pid")
   pids+=("$node_child")

@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ccache ca-certificates openssl python3
   libcaf-dev libwebsocketpp-dev libasio-dev libboost-dev libssl-dev
   rapidjson-dev libhiredis-dev libpq-dev libspdlog-dev libfmt-dev
-  libcurl4-openssl-dev libgtest-dev libgmock-dev
+  libcurl4-openssl-dev libgtest-dev libgmock-dev libbenchmark-dev
   redis-server redis-tools postgresql-15 postgresql-client-15
 )
 

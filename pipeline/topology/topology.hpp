@@ -117,6 +117,50 @@ struct rest_provider_settings {
   std::vector<std::pair<std::string, std::string>> symbol_overrides;
 };
 
+/// What a writer's bounded journal does when it is full.
+enum class journal_full_policy : uint8_t {
+  reject_new,  ///< the new batch is not journaled (counted as dropped)
+  drop_oldest, ///< the oldest journaled batches are deleted (counted)
+};
+
+/// When a writer's journal reaches the disk.
+enum class journal_fsync_policy : uint8_t {
+  always,   ///< fdatasync after every append
+  interval, ///< once per flush-interval
+  never,    ///< left to the OS
+};
+
+/// [redis]: the cache writer (latest prices, tickers, recent bars, PUBLISH).
+struct redis_settings {
+  bool enabled = false;
+  std::string host = "127.0.0.1";
+  uint16_t port = 6379;
+  int64_t connect_timeout_ns = 1'000'000'000;
+  int64_t ttl_price_ns = 24 * 3600 * 1'000'000'000LL;   ///< price and ticker keys; 0 = none
+  int64_t ttl_bars_ns = 7 * 24 * 3600 * 1'000'000'000LL; ///< a bar series after its last update; 0 = none
+  size_t max_bars = 1000;               ///< bars kept per (interval, instrument)
+  std::string key_prefix = "tickflow";  ///< first part of every key and channel
+  std::string journal_dir = "var/journal/redis"; ///< relative to the working directory
+  uint64_t journal_max_bytes = 64ull << 20;
+  journal_full_policy journal_policy = journal_full_policy::drop_oldest;
+};
+
+/// [storage]: the PostgreSQL writer (closed bars and trades).
+struct storage_settings {
+  bool enabled = false;
+  /// libpq conninfo (key=value or postgresql:// URI), without a password.
+  std::string dsn = "host=127.0.0.1 port=5432 dbname=tickflow user=tickflow";
+  /// Environment variable holding the password ("" = none).
+  std::string dsn_env;
+  size_t batch_size = 1000;                    ///< events per flush
+  int64_t flush_interval_ns = 1'000'000'000;   ///< flush at least this often
+  int64_t retention_ns = 0;                    ///< delete older rows; 0 = off
+  std::string journal_dir = "var/journal/storage"; ///< relative to the working directory
+  uint64_t journal_max_bytes = 256ull << 20;
+  journal_full_policy journal_policy = journal_full_policy::reject_new;
+  journal_fsync_policy fsync = journal_fsync_policy::interval;
+};
+
 /// Names of the providers served over REST (every known one but the
 /// simulator and replay).
 bool is_rest_provider(std::string_view name) noexcept;
@@ -136,6 +180,8 @@ struct topology {
   simulator_settings simulator;
   /// Settings of every REST provider section present, by name.
   std::map<std::string, rest_provider_settings> rest_providers;
+  redis_settings redis;
+  storage_settings storage;
 
   /// The enabled REST providers' settings, in [providers] enabled order.
   std::vector<rest_provider_settings> enabled_rest_providers() const;

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -16,6 +17,16 @@
 #include "pipeline/validate/return_window.hpp"
 
 namespace tickflow {
+
+/// FNV-1a 64 of a trade id (stable across runs and platforms).
+inline uint64_t id_hash(std::string_view id) noexcept {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : id) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
 
 /// Which stream of an instrument a series is.
 enum class series_kind : uint8_t { trade, quote, bar };
@@ -46,7 +57,10 @@ struct series_state {
   /// Newest event time seen (trades, quotes: ts_event_ns; bars: open time).
   std::optional<int64_t> last_time_ns;
   /// Trade ids recently seen (rule::duplicate, trades).
-  recent_set<std::string> trade_ids;
+  /// Recent trade ids by their 64-bit hash (id_hash): a string per id cost
+  /// ~0.4 MB per busy series; a false duplicate now needs a hash collision
+  /// among the last `id_memory` ids (about n^2 / 2^65).
+  recent_set<uint64_t> trade_ids;
   /// Open times of recently closed bars (rule::duplicate, bars).
   recent_set<int64_t> closed_bars;
   /// Price the next log return is taken from: the last in-order accepted

@@ -348,7 +348,7 @@ verdict validation_engine::run(Event& x, int64_t now_ns) {
     if (s.enabled(rule::duplicate)) {
       std::string reason;
       if (ev.trade_id && !ev.trade_id->empty()
-          && ser->trade_ids.contains(*ev.trade_id)) {
+          && ser->trade_ids.contains(id_hash(*ev.trade_id))) {
         reason = "trade id " + *ev.trade_id + " already seen from ";
       } else if (ev.closed_bar && ser->closed_bars.contains(ev.time_ns)) {
         reason = "closed " + std::string{to_string(ev.span)}
@@ -447,7 +447,7 @@ verdict validation_engine::run(Event& x, int64_t now_ns) {
     st->last_update_ns = now_ns;
     st->last_source = x.source;
     if (ev.trade_id && !ev.trade_id->empty())
-      ser->trade_ids.insert(*ev.trade_id);
+      ser->trade_ids.insert(id_hash(*ev.trade_id));
     if (ev.closed_bar)
       ser->closed_bars.insert(ev.time_ns);
     if (!future && in_order)
