@@ -682,3 +682,33 @@ TEST(PolygonAdapter, Info) {
 
 } // namespace
 } // namespace tickflow
+
+namespace tickflow {
+namespace {
+
+// tickflow asks Polygon for JSON. The recorded text/csv variants of the same
+// answers (what a proxy that drops Accept would return) are refused as
+// malformed, never half-read.
+TEST(PolygonParse, CsvVariantsAreRefusedAsMalformed) {
+  struct row {
+    const char* file;
+    fetch_request req;
+  } rows[] = {
+    {"v2_aggs_ticker_AAPL_prev.example.csv", request(fetch_kind::price, "AAPL")},
+    {"v2_aggs_ticker_AAPL_range_1_day.example.csv", request(fetch_kind::bars, "AAPL")},
+    {"v2_aggs_ticker_X-BTCUSD_range_1_day.example.csv",
+     request(fetch_kind::bars, "BTC-USD")},
+    {"v2_last_nbbo_AAPL.example.csv", request(fetch_kind::quote, "AAPL")},
+    {"v2_last_trade_AAPL.example.csv", request(fetch_kind::price, "AAPL")},
+  };
+  auto a = adapter();
+  for (auto& r : rows) {
+    auto body = fixture(r.file);
+    ASSERT_FALSE(body.empty()) << r.file;
+    auto e = expect_error(a->parse(r.req, reply_of(200, body), recv_ns));
+    EXPECT_EQ(e.code, errc::malformed) << r.file << ": " << e.message;
+  }
+}
+
+} // namespace
+} // namespace tickflow
