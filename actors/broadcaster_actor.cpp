@@ -74,7 +74,7 @@ struct broadcaster_state {
   void fan_out(const client_list& to, const Event& x) {
     if (to.empty())
       return;
-    auto text = api::event_message(x);
+    api::ws_frame frame{api::event_message(x)}; // built once for every client
     for (auto id : to) {
       auto i = clients.find(id);
       if (i == clients.end())
@@ -90,7 +90,7 @@ struct broadcaster_state {
         }
         continue;
       }
-      server->send(handle, text);
+      server->send(handle, frame);
       ++frames_sent;
     }
   }

@@ -392,6 +392,31 @@ bool ws_server::send(const ws_client& client, const std::string& text) {
   }
 }
 
+ws_frame::ws_frame(const std::string& text) : size_(text.size()) {
+  using message = ws_config::message_type;
+  namespace frame = websocketpp::frame;
+  auto msg = std::make_shared<message>(message::con_msg_man_ptr{},
+                                       frame::opcode::text, text.size());
+  msg->set_payload(text);
+  frame::basic_header head(frame::opcode::text, text.size(), true, false);
+  frame::extended_header ext(text.size());
+  msg->set_header(frame::prepare_header(head, ext));
+  msg->set_prepared(true); // connection::send queues it as is
+  msg_ = std::move(msg);
+}
+
+bool ws_server::send(const ws_client& client, const ws_frame& frame) {
+  try {
+    auto con = impl_->core->con_of(client);
+    if (!con || !frame.msg_)
+      return false;
+    auto msg = std::static_pointer_cast<ws_config::message_type>(frame.msg_);
+    return !con->send(msg);
+  } catch (...) {
+    return false;
+  }
+}
+
 size_t ws_server::buffered_bytes(const ws_client& client) {
   auto con = impl_->core->con_of(client);
   // websocketpp reads this counter without its write lock: a snapshot that

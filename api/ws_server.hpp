@@ -15,6 +15,22 @@ namespace tickflow::api {
 /// closed connection alive). Copyable, safe to hold in another thread.
 using ws_client = std::weak_ptr<void>;
 
+/// A text frame built once (header and payload) and shared by every client it
+/// is sent to: server frames are unmasked, so one prepared frame serves all
+/// connections without a per-client copy. Immutable; cheap to copy.
+class ws_frame {
+ public:
+  explicit ws_frame(const std::string& text);
+
+  /// Payload size in bytes.
+  size_t size() const noexcept { return size_; }
+
+ private:
+  friend class ws_server;
+  std::shared_ptr<void> msg_; ///< the prepared websocketpp message
+  size_t size_ = 0;
+};
+
 /// Limits of the WebSocket server.
 struct ws_server_options {
   std::string path = "/api/v1/stream"; ///< the only path that upgrades
@@ -46,6 +62,10 @@ class ws_server {
 
   /// Sends one text frame. Thread-safe. False when the client is gone.
   bool send(const ws_client& client, const std::string& text);
+
+  /// Sends a prepared frame (see ws_frame). Thread-safe. False when the
+  /// client is gone.
+  bool send(const ws_client& client, const ws_frame& frame);
 
   /// Bytes queued for the client but not yet written (0 when gone). Thread-safe.
   size_t buffered_bytes(const ws_client& client);

@@ -163,6 +163,23 @@ TEST_F(WsServerTest, ServerSendArrives) {
   EXPECT_LT(server_->buffered_bytes(client), 1u << 20);
 }
 
+TEST_F(WsServerTest, OnePreparedFrameReachesEveryClient) {
+  start();
+  auto a = connect_client();
+  auto b = connect_client();
+  // Sizes around the 126 / 65536 boundaries of the frame header encoding.
+  for (size_t n : {5u, 125u, 126u, 65535u, 65536u, 70000u}) {
+    std::string text(n, 'x');
+    text.front() = '"';
+    tickflow::api::ws_frame frame{text};
+    EXPECT_EQ(frame.size(), n);
+    EXPECT_TRUE(server_->send(rec_.open_at(0).second, frame));
+    EXPECT_TRUE(server_->send(rec_.open_at(1).second, frame));
+    EXPECT_EQ(a->receive(), text) << n;
+    EXPECT_EQ(b->receive(), text) << n;
+  }
+}
+
 TEST_F(WsServerTest, SendFromAnotherThreadKeepsOrder) {
   start();
   auto c = connect_client();
