@@ -38,6 +38,9 @@ using fetch_atom = caf::atom_constant<caf::atom("fetch")>;
 using health_atom = caf::atom_constant<caf::atom("health")>;
 using quality_atom = caf::atom_constant<caf::atom("quality")>;
 using quarantine_atom = caf::atom_constant<caf::atom("quarantin")>;
+using writer_atom = caf::atom_constant<caf::atom("writer")>;
+using flush_atom = caf::atom_constant<caf::atom("flush")>;
+using retry_atom = caf::atom_constant<caf::atom("retry")>;
 
 // -- inspect() for the canonical model ------------------------------------------
 
@@ -101,6 +104,33 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stage_stats& x) {
   return f(caf::meta::type_name("stage_stats"), x.name, x.batches_in,
            x.events_in, x.events_out, x.rejected, x.dropped, x.held);
+}
+
+/// Counters of a cache or storage writer, answered to (stats_atom, writer_atom).
+/// Batches count what reached the writer after filtering (the storage writer
+/// keeps closed bars and trades only).
+struct writer_stats {
+  std::string name;
+  uint64_t batches_in = 0;  ///< event batches received
+  uint64_t events_in = 0;   ///< events in them
+  uint64_t written = 0;     ///< batches written to the server (live path)
+  uint64_t journaled = 0;   ///< batches appended to the journal
+  uint64_t replayed = 0;    ///< journaled batches written after an outage/restart
+  uint64_t dropped = 0;     ///< batches lost to the journal's bound policy
+  uint64_t failures = 0;    ///< failed writes / connects
+  uint64_t pending = 0;     ///< journaled batches not yet in the server
+  uint64_t acked_seq = 0;   ///< journal: every sequence <= this is in the server
+  uint64_t next_seq = 0;    ///< journal: the sequence of the next append
+  bool connected = false;   ///< the server answered the last call
+  std::string last_error;   ///< the last failure (never a password)
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, writer_stats& x) {
+  return f(caf::meta::type_name("writer_stats"), x.name, x.batches_in,
+           x.events_in, x.written, x.journaled, x.replayed, x.dropped,
+           x.failures, x.pending, x.acked_seq, x.next_seq, x.connected,
+           x.last_error);
 }
 
 /// Bound ports of the network-facing actors, answered to start_atom.

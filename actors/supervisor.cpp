@@ -7,6 +7,7 @@
 #include "actors/alerter_actor.hpp"
 #include "actors/broadcaster_actor.hpp"
 #include "actors/cache_actor.hpp"
+#include "actors/cache_writer_actor.hpp"
 #include "actors/clock.hpp"
 #include "actors/gateway_actor.hpp"
 #include "actors/logging.hpp"
@@ -14,6 +15,7 @@
 #include "actors/pipeline_actors.hpp"
 #include "actors/provider_actor.hpp"
 #include "actors/rest_provider_actor.hpp"
+#include "actors/storage_writer_actor.hpp"
 #include "pipeline/flow/restart_backoff.hpp"
 
 namespace tickflow {
@@ -32,6 +34,7 @@ struct supervisor_state {
   topology topo;
   boost::asio::io_context* ioc = nullptr;
   caf::actor cache, broadcaster, router, normalizer, gateway, alerter;
+  caf::actor cache_writer, storage_writer; ///< null unless enabled
   std::vector<caf::actor> validators;
   std::vector<provider_slot> providers;
   bool stopping = false;
@@ -43,6 +46,9 @@ struct supervisor_state {
     std::vector<caf::actor> xs{normalizer};
     xs.insert(xs.end(), validators.begin(), validators.end());
     xs.insert(xs.end(), {router, cache, broadcaster, gateway, alerter});
+    for (auto& w : {cache_writer, storage_writer})
+      if (w)
+        xs.push_back(w);
     return xs;
   }
 };
@@ -89,7 +95,16 @@ void build(supervisor_ptr self) {
   auto known = configured_instruments(topo);
   st.cache = spawn_cache(sys, topo, known);
   st.broadcaster = spawn_broadcaster(sys, topo, *st.ioc, known);
-  st.router = spawn_router(sys, topo, {st.cache, st.broadcaster});
+  std::vector<caf::actor> sinks{st.cache, st.broadcaster};
+  if (topo.redis.enabled) {
+    st.cache_writer = spawn_cache_writer(sys, topo);
+    sinks.push_back(st.cache_writer);
+  }
+  if (topo.storage.enabled) {
+    st.storage_writer = spawn_storage_writer(sys, topo);
+    sinks.push_back(st.storage_writer);
+  }
+  st.router = spawn_router(sys, topo, std::move(sinks));
   st.alerter = spawn_alerter(sys, topo);
   for (size_t i = 0; i < topo.validator.count; ++i) {
     std::vector<std::string> watched;
@@ -112,9 +127,12 @@ void build(supervisor_ptr self) {
     spawn_provider(self, st.providers.back());
   }
   publish_providers(self);
-  st.log->info("topology: {} provider(s) [{}], {} validator(s), queue bound {}",
+  st.log->info("topology: {} provider(s) [{}], {} validator(s), queue bound "
+               "{}, redis writer {}, storage writer {}",
                topo.providers.size(), fmt::join(topo.providers, ", "),
-               topo.validator.count, topo.pipeline.queue_bound);
+               topo.validator.count, topo.pipeline.queue_bound,
+               topo.redis.enabled ? "on" : "off",
+               topo.storage.enabled ? "on" : "off");
 }
 
 /// Stops every child, providers first so the pipeline drains from its head.

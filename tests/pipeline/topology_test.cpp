@@ -670,10 +670,10 @@ TEST(TopologyNames, UnknownSectionsAndKeys) {
   run_texts({
     {"SectionTypo", sym + "[valdator]\n",
      "t.ini:3: [valdator]: unknown section (did you mean [validator]?)"},
-    {"SectionUnknown", sym + "[storage]\n",
-     "t.ini:3: [storage]: unknown section (known: log, actors, gateway,"
+    {"SectionUnknown", sym + "[database]\n",
+     "t.ini:3: [database]: unknown section (known: log, actors, gateway,"
      " broadcaster, pipeline, validator, cache, supervisor, alerts, providers,"
-     " simulator, validator.instrument-id, validator.positive-price,"
+     " simulator, redis, storage, validator.instrument-id, validator.positive-price,"
      " validator.positive-size, validator.ohlc-consistency,"
      " validator.non-negative-volume, validator.crossed-quote,"
      " validator.future-timestamp, validator.stale-event, validator.duplicate,"
@@ -858,3 +858,129 @@ TEST(ValidatorConfig, RuleSectionsAndAlerts) {
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.err().context.rfind("t.ini: validator: ", 0), 0u) << bad.err().context;
 }
+
+// -- [redis] and [storage] ----------------------------------------------------
+
+TEST(WriterConfig, DefaultsAreOffAndDocumented) {
+  auto t = load_topology(default_config_text(), embedded);
+  ASSERT_TRUE(t.ok()) << t.err().context;
+  const topology d;
+  EXPECT_FALSE(t->redis.enabled);
+  EXPECT_FALSE(t->storage.enabled);
+  EXPECT_EQ(t->redis.host, "127.0.0.1");
+  EXPECT_EQ(t->redis.port, 6379);
+  EXPECT_EQ(t->redis.connect_timeout_ns, d.redis.connect_timeout_ns);
+  EXPECT_EQ(t->redis.ttl_price_ns, 24 * 3600 * 1'000'000'000LL);
+  EXPECT_EQ(t->redis.ttl_bars_ns, d.redis.ttl_bars_ns);
+  EXPECT_EQ(t->redis.max_bars, d.redis.max_bars);
+  EXPECT_EQ(t->redis.key_prefix, d.redis.key_prefix);
+  EXPECT_EQ(t->redis.journal_dir, d.redis.journal_dir);
+  EXPECT_EQ(t->redis.journal_max_bytes, d.redis.journal_max_bytes);
+  EXPECT_EQ(t->redis.journal_policy, journal_full_policy::drop_oldest);
+  EXPECT_EQ(t->storage.dsn, d.storage.dsn);
+  EXPECT_EQ(t->storage.dsn_env, "");
+  EXPECT_EQ(t->storage.batch_size, d.storage.batch_size);
+  EXPECT_EQ(t->storage.flush_interval_ns, d.storage.flush_interval_ns);
+  EXPECT_EQ(t->storage.retention_ns, 0);
+  EXPECT_EQ(t->storage.journal_dir, d.storage.journal_dir);
+  EXPECT_EQ(t->storage.journal_max_bytes, d.storage.journal_max_bytes);
+  EXPECT_EQ(t->storage.journal_policy, journal_full_policy::reject_new);
+  EXPECT_EQ(t->storage.fsync, journal_fsync_policy::interval);
+  EXPECT_NE(t->storage.dsn.find("host=127.0.0.1"), std::string::npos);
+  // Every writer key is set in the file with a comment above it.
+  auto text = std::string{default_config_text()};
+  for (auto key : {"host =", "connect-timeout =", "ttl-price =", "ttl-bars =",
+                   "max-bars =", "key-prefix =", "journal-dir =",
+                   "journal-max-bytes =", "journal-policy =", "dsn =",
+                   "dsn-env =", "batch-size =", "flush-interval =",
+                   "retention =", "fsync ="}) {
+    auto at = text.find(std::string{"\n"} + key);
+    ASSERT_NE(at, std::string::npos) << key;
+    auto prev = text.rfind('\n', at - 1);
+    EXPECT_EQ(text[prev + 1], '#') << key << " is undocumented";
+  }
+}
+
+TEST(WriterConfig, FullConfigEnablesBothOnLoopback) {
+  auto path = std::string{TICKFLOW_SOURCE_DIR} + "/configs/full.ini";
+  auto t = load_topology(read_file(path), path);
+  ASSERT_TRUE(t.ok()) << t.err().context;
+  EXPECT_TRUE(t->redis.enabled);
+  EXPECT_TRUE(t->storage.enabled);
+  EXPECT_EQ(t->redis.host, "127.0.0.1");
+  EXPECT_EQ(t->redis.port, 6379);
+  EXPECT_NE(t->storage.dsn.find("host=127.0.0.1 port=5432"), std::string::npos);
+  EXPECT_NE(t->redis.journal_dir, t->storage.journal_dir);
+}
+
+TEST(WriterConfig, KeysParseAndCheckTheirRanges) {
+  auto load = [](const std::string& body) {
+    return load_topology("[simulator]\nsymbols = BTC-USDT:1\n" + body, "t.ini");
+  };
+  auto t = load("[redis]\nenabled = true\nhost = localhost\nport = 16379\n"
+                "connect-timeout = 250ms\nttl-price = 0s\nttl-bars = 2h\n"
+                "max-bars = 50\nkey-prefix = tf:test\njournal-dir = /tmp/j1\n"
+                "journal-max-bytes = 1048576\njournal-policy = reject-new\n"
+                "[storage]\nenabled = true\n"
+                "dsn = postgresql://tf@127.0.0.1:5433/tf\ndsn-env = TF_PG_PW\n"
+                "batch-size = 7\nflush-interval = 50ms\nretention = 48h\n"
+                "journal-dir = /tmp/j2\njournal-max-bytes = 2097152\n"
+                "journal-policy = drop-oldest\nfsync = always\n");
+  ASSERT_TRUE(t.ok()) << t.err().context;
+  EXPECT_TRUE(t->redis.enabled);
+  EXPECT_EQ(t->redis.host, "localhost");
+  EXPECT_EQ(t->redis.port, 16379);
+  EXPECT_EQ(t->redis.connect_timeout_ns, 250'000'000);
+  EXPECT_EQ(t->redis.ttl_price_ns, 0);
+  EXPECT_EQ(t->redis.ttl_bars_ns, 2 * 3600 * 1'000'000'000LL);
+  EXPECT_EQ(t->redis.max_bars, 50u);
+  EXPECT_EQ(t->redis.key_prefix, "tf:test");
+  EXPECT_EQ(t->redis.journal_dir, "/tmp/j1");
+  EXPECT_EQ(t->redis.journal_max_bytes, 1048576u);
+  EXPECT_EQ(t->redis.journal_policy, journal_full_policy::reject_new);
+  EXPECT_TRUE(t->storage.enabled);
+  EXPECT_EQ(t->storage.dsn, "postgresql://tf@127.0.0.1:5433/tf");
+  EXPECT_EQ(t->storage.dsn_env, "TF_PG_PW");
+  EXPECT_EQ(t->storage.batch_size, 7u);
+  EXPECT_EQ(t->storage.flush_interval_ns, 50'000'000);
+  EXPECT_EQ(t->storage.retention_ns, 48 * 3600 * 1'000'000'000LL);
+  EXPECT_EQ(t->storage.journal_policy, journal_full_policy::drop_oldest);
+  EXPECT_EQ(t->storage.fsync, journal_fsync_policy::always);
+
+  struct bad_case {
+    std::string body;
+    std::string error;
+  };
+  std::vector<bad_case> bad{
+    {"[redis]\nport = 0\n",
+     "t.ini:4: redis.port: must be an integer in 1..65535, got \"0\""},
+    {"[redis]\nhost = red is\n",
+     "t.ini:4: redis.host: must be a host name or an IP address literal, got "
+     "\"red is\""},
+    {"[redis]\nkey-prefix = a b\n",
+     "t.ini:4: redis.key-prefix: must be 1 to 64 of A-Z, a-z, 0-9, '_', '-',"
+     " '.', ':', got \"a b\""},
+    {"[redis]\njournal-max-bytes = 1000\n",
+     "t.ini:4: redis.journal-max-bytes: must be an integer in "
+     "1048576..1099511627776, got \"1000\""},
+    {"[storage]\ndsn-env = PG PASSWORD\n",
+     "t.ini:4: storage.dsn-env: must be an environment variable name "
+     "(letters, digits, _), got \"PG PASSWORD\""},
+    {"[storage]\ndsn = \n",
+     "t.ini:4: storage.dsn: must be a libpq connection string, got \"\""},
+    {"[storage]\nflush-interval = 0s\n",
+     "t.ini:4: storage.flush-interval: must be a duration in 1ms..1h (an "
+     "integer and a unit: ns, us, ms, s, m, h), got \"0s\""},
+  };
+  for (auto& c : bad) {
+    SCOPED_TRACE(c.body);
+    auto r = load(c.body);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.err().context, c.error);
+  }
+  // The same journal directory is fine while only one writer is on.
+  EXPECT_TRUE(load("[redis]\nenabled = true\njournal-dir = /tmp/j\n"
+                   "[storage]\njournal-dir = /tmp/j\n")
+                .ok());
+}
+
