@@ -81,6 +81,7 @@ struct gateway_state {
   boost::asio::io_context* ioc = nullptr;
   std::shared_ptr<api::http_server> server;
   caf::actor cache;
+  caf::actor storage; ///< the storage writer, when [storage] is enabled
   std::vector<caf::actor> validators;
   provider_handles providers;
   std::vector<std::unique_ptr<rest_adapter>> catalog; ///< static provider facts
@@ -231,20 +232,37 @@ void handle_ohlcv(gateway_ptr self, const http_call& call) {
                          0, req, reply, render);
   bool may_fetch = oq.provider.empty();
   bars_query bq{oq.instrument, oq.span, oq.limit, oq.start_ns, oq.end_ns};
+  // Read path: L1, then Postgres (when stored), then the providers.
+  auto answer = [=](const char* source, const bars_reply& r) {
+    api::provenance from{source, true,
+                         r.bars.empty() ? 0 : r.bars.back().ts_recv_ns, now_ns()};
+    reply(json(200, api::ohlcv_body(bq.instrument, bq.span, r.bars, from,
+                                     oq.validate)));
+  };
+  auto after_l1 = [=](const bars_reply& l1) {
+    auto xs = std::make_shared<chain>(self->state.rest_chain({}));
+    if (may_fetch && !xs->empty())
+      return fetch_through(self, xs, 0, req, reply, render);
+    if (l1.status == lookup_status::unknown)
+      return reply(not_found(l1.status, bq.instrument));
+    answer("l1", l1);
+  };
   self->request(st.cache, cache_timeout, get_bars_atom::value, bq)
     .then(
       [=](const bars_reply& r) {
-        auto xs = std::make_shared<chain>(self->state.rest_chain({}));
-        bool have = r.status == lookup_status::ok && !r.bars.empty();
-        if (!have && may_fetch && !xs->empty())
-          return fetch_through(self, xs, 0, req, reply, render);
-        if (r.status == lookup_status::unknown)
-          return reply(not_found(r.status, bq.instrument));
-        api::provenance from{"l1", true,
-                             r.bars.empty() ? 0 : r.bars.back().ts_recv_ns,
-                             now_ns()};
-        reply(json(200, api::ohlcv_body(bq.instrument, bq.span, r.bars, from,
-                                         oq.validate)));
+        if (r.status == lookup_status::ok && !r.bars.empty())
+          return answer("l1", r);
+        auto& storage = self->state.storage;
+        if (!storage || !may_fetch)
+          return after_l1(r);
+        self->request(storage, cache_timeout, get_bars_atom::value, bq)
+          .then(
+            [=](const bars_reply& pg) {
+              if (pg.status == lookup_status::ok && !pg.bars.empty())
+                return answer("postgres", pg);
+              after_l1(r);
+            },
+            [=](caf::error&) { after_l1(r); });
       },
       [reply](caf::error&) {
         reply(fail(503, "unavailable", "cache did not answer in time"));
@@ -498,6 +516,7 @@ caf::behavior gateway(caf::stateful_actor<gateway_state>* self, topology topo,
       return st.server->port();
     },
     [=](provider_handles& h) { self->state.providers = std::move(h); },
+    [=](writer_atom, caf::actor storage) { self->state.storage = std::move(storage); },
     [=](const http_call& call) {
       self->state.stats.events_in += 1;
       route(self, call);

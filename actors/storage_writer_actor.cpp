@@ -1,5 +1,7 @@
 #include "actors/storage_writer_actor.hpp"
 
+#include <limits>
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -350,6 +352,25 @@ caf::behavior storage_writer(storage_writer_ptr self, topology topo) {
       auto& st = self->state;
       st.refresh();
       return st.stats;
+    },
+    [=](get_bars_atom, const bars_query& q) {
+      // The read path's Postgres step: the newest `limit` stored bars of the
+      // range; no_data when Postgres is away or holds none.
+      auto& st = self->state;
+      bars_reply r;
+      r.status = lookup_status::no_data;
+      if (!st.stats.connected)
+        return r;
+      auto end = q.end_ns > 0 ? q.end_ns + 1 : std::numeric_limits<int64_t>::max();
+      auto rows = st.db.read_bars(q.instrument, q.span, q.start_ns, end, 0);
+      if (!rows || rows->empty())
+        return r;
+      auto& bars = *rows;
+      if (bars.size() > q.limit)
+        bars.erase(bars.begin(), bars.end() - static_cast<std::ptrdiff_t>(q.limit));
+      r.status = lookup_status::ok;
+      r.bars = std::move(bars);
+      return r;
     },
   };
 }

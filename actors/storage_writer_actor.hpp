@@ -35,6 +35,8 @@ namespace tickflow {
 ///   (stats_atom) -> stage_stats
 ///   (stats_atom, writer_atom) -> writer_stats
 ///   (flush_atom) -> writer_stats, after flushing or one replay attempt
+///   (get_bars_atom, bars_query) -> bars_reply: the newest `limit` stored
+///     bars of the range (no_data when Postgres is away or holds none)
 caf::actor spawn_storage_writer(caf::actor_system& sys, const topology& topo);
 
 /// The libpq conninfo of [storage]: dsn plus the password read from the
