@@ -286,4 +286,5 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tickflow::ws_opened)
 // Local-only reports of the validators (not meant for the wire).
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tickflow::validator_quality)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tickflow::quarantine_page)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<tickflow::quarantined_event>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tickflow::alert)

@@ -1,5 +1,6 @@
 #include "actors/pipeline_actors.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -129,6 +130,8 @@ struct validator_state {
   std::optional<validation_engine> engine;
   std::optional<alert_limiter> limiter;
   caf::actor alerter;
+  caf::actor storage; ///< where quarantined events are persisted, if set
+  uint64_t quarantine_sent = 0; ///< quarantine totals().added already sent
   std::chrono::nanoseconds health_interval{10'000'000'000};
   stage_stats stats;
   log_throttle throttle;
@@ -154,6 +157,20 @@ struct validator_state {
       }
       raise(limiter->on_finding(f, now));
     }
+    persist_quarantine();
+  }
+
+  /// Sends the events quarantined since the last call to the storage
+  /// writer (oldest first). The in-memory ring and its counters stay the
+  /// record of truth; Postgres keeps the history.
+  void persist_quarantine() {
+    auto added = engine->quarantined().totals().added;
+    if (!storage || added == quarantine_sent)
+      return;
+    auto fresh = engine->quarantined().recent(added - quarantine_sent);
+    quarantine_sent = added;
+    std::reverse(fresh.begin(), fresh.end());
+    caf::anon_send(storage, quarantine_atom::value, std::move(fresh));
   }
 };
 
@@ -202,6 +219,11 @@ caf::behavior validator(caf::stateful_actor<validator_state>* self,
       if (st.router.has_credit())
         st.upstream.release(self);
       st.stats.held = st.upstream.size();
+    },
+    [=](writer_atom, caf::actor storage) {
+      auto& st = self->state;
+      st.storage = std::move(storage);
+      st.quarantine_sent = st.engine->quarantined().totals().added;
     },
     [=](quality_atom, const std::string& instrument) {
       auto& e = *self->state.engine;

@@ -18,6 +18,7 @@
 #include "adapters/journal/batch_codec.hpp"
 #include "adapters/journal/journal.hpp"
 #include "adapters/postgres/pg_client.hpp"
+#include "api/quality_json.hpp"
 
 namespace tickflow {
 
@@ -42,6 +43,7 @@ event_batch storable(const event_batch& b) {
 struct storage_writer_state {
   storage_settings cfg;
   pg::pg_client db;
+  uint64_t quarantine_failed = 0; ///< quarantined events Postgres did not take
   std::optional<journal::disk_journal> jr;
   event_batch buf;           ///< live mode: journaled, not yet flushed
   uint64_t buf_batches = 0;
@@ -352,6 +354,33 @@ caf::behavior storage_writer(storage_writer_ptr self, topology topo) {
       auto& st = self->state;
       st.refresh();
       return st.stats;
+    },
+    [=](quarantine_atom, const std::vector<quarantined_event>& xs) {
+      // Best effort: the validators keep the ring and the counters; a
+      // failed write is logged and counted, not retried.
+      auto& st = self->state;
+      std::vector<pg::quarantine_record> rows;
+      rows.reserve(xs.size());
+      for (auto& x : xs) {
+        pg::quarantine_record r;
+        r.rule = std::string{to_string(x.why)};
+        r.reason = x.reason;
+        r.source = x.source;
+        r.instrument = x.instrument;
+        r.event_time_ns = x.event_time_ns;
+        api::append_json(r.payload, x);
+        r.seen_at_ns = x.seen_ns;
+        rows.push_back(std::move(r));
+      }
+      if (!st.stats.connected) {
+        st.quarantine_failed += rows.size();
+        return;
+      }
+      if (auto w = st.db.write_quarantine(rows); !w) {
+        st.quarantine_failed += rows.size();
+        st.log->warn("storage: {} quarantined events not stored: {}", rows.size(),
+                     w.err().context);
+      }
     },
     [=](get_bars_atom, const bars_query& q) {
       // The read path's Postgres step: the newest `limit` stored bars of the

@@ -116,8 +116,11 @@ void build(supervisor_ptr self) {
   }
   st.normalizer = spawn_normalizer(sys, topo, st.validators);
   st.gateway = spawn_gateway(sys, topo, *st.ioc, st.cache, st.validators);
-  if (st.storage_writer) // the read path's second step
+  if (st.storage_writer) { // the read path's second step; quarantine history
     self->send(st.gateway, writer_atom::value, st.storage_writer);
+    for (auto& v : st.validators)
+      self->send(v, writer_atom::value, st.storage_writer);
+  }
   for (auto& a : st.stages())
     self->monitor(a);
   auto& sup = topo.supervisor;

@@ -9,6 +9,7 @@
 
 #include "adapters/postgres/pg_client.hpp"
 #include "tests/storage/writers/writer_support.hpp"
+#include "tests/support/fixture_server.hpp"
 #include "tests/support/http_client.hpp"
 
 namespace tickflow::test {
@@ -61,6 +62,60 @@ TEST(ReadPath, StoredBarsAreServedFromPostgres) {
   EXPECT_EQ(std::string{d["bars"][2]["close"].GetString()}, "0.001");
   EXPECT_EQ(std::string{d["bars"][0]["open"].GetString()}, "100");
   EXPECT_EQ(d["bars"][0]["open_time"].GetInt64(), (1'700'000'000LL + 120) * 1'000'000'000LL);
+  EXPECT_EQ(proc.stop(), 0);
+}
+
+} // namespace
+} // namespace tickflow::test
+
+namespace tickflow::test {
+namespace {
+
+// Events a validator refuses are kept in Postgres too (quarantine table),
+// beside the in-memory ring of GET /api/v1/data/quarantine.
+TEST(ReadPath, QuarantinedEventsArePersisted) {
+  services_env env;
+  ASSERT_TRUE(env.ok()) << env.problem();
+  pg::pg_client db;
+  ASSERT_TRUE(db.connect(env.pg_dsn()).ok());
+  ASSERT_TRUE(db.migrate().ok());
+  // A provider whose bars break OHLC consistency (high below low).
+  auto id = short_id("QB");
+  fixture_response bad = fixture_response::json(
+    R"([{"date":"2022-01-03","open":10,"high":9,"low":11,"close":10,"adjusted_close":10,"volume":100},)"
+    R"({"date":"2022-01-04","open":10,"high":12,"low":9,"close":11,"adjusted_close":11,"volume":100},)"
+    R"({"date":"2022-01-05","open":11,"high":10.5,"low":11.5,"close":11,"adjusted_close":11,"volume":100}])");
+  fixture_server provider_server;
+  provider_server.add("GET", "/api/eod/" + id + ".US", bad);
+  auto dir = temp_dir();
+  auto config = dir + "/q.ini";
+  {
+    std::ofstream out{config};
+    out << "[providers]\nenabled = eodhd\n"
+        << "[eodhd]\nbase-url = " << provider_server.base_url()
+        << "\napi-key-env = TICKFLOW_TEST_EODHD_KEY\n"
+        << "[storage]\nenabled = true\ndsn = " << env.pg_dsn() << "\n"
+        << "journal-dir = " << dir << "/journal\n";
+  }
+  setenv("TICKFLOW_TEST_EODHD_KEY", "k", 1);
+  auto port = free_port();
+  child_process proc{TICKFLOW_BINARY,
+                     {"--config", config, "--port", std::to_string(port),
+                      "--ws-port", std::to_string(free_port())},
+                     dir + "/tickflow.log"};
+  ASSERT_TRUE(wait_until([&] {
+    auto r = http_get(port, "/live");
+    return r && r->status == 200;
+  })) << proc.output();
+  auto r = http_get(port, "/api/v1/data/ohlcv?symbol=" + id
+                            + "&interval=1d&start=2022-01-03&end=2022-01-05");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200u) << r->body;
+  // Two of the three bars are refused; both reach the quarantine table.
+  ASSERT_TRUE(wait_until([&] {
+    auto n = db.count_quarantine(id);
+    return n && *n == 2;
+  })) << proc.output();
   EXPECT_EQ(proc.stop(), 0);
 }
 
