@@ -119,6 +119,40 @@ def generate(results):
     rest = load_jsonl(os.path.join(results, "rest.jsonl"))
     wrk_tf = parse_wrk(os.path.join(results, "wrk-tickflow.txt"))
     wrk_ng = parse_wrk(os.path.join(results, "wrk-nginx.txt"))
+    storage = load_jsonl(os.path.join(results, "storage.jsonl"))
+    # A run that stalled or stored fewer rows than it sent is not a figure.
+    pg_tf = storage.get("pg-tickflow")
+    if pg_tf and (pg_tf.get("stalled") or pg_tf.get("stored", 0) < pg_tf.get("rows", 0)):
+        pg_tf = None
+    pg_ref = storage.get("pg-copy")
+    rd_tf = storage.get("redis-tickflow")
+    if rd_tf and (rd_tf.get("stalled") or rd_tf.get("commands", -1) < 0):
+        rd_tf = None
+    rd_ref = storage.get("redis-benchmark-set")
+    pg_ratio = ratio(get(pg_tf, "rows_per_s"), get(pg_ref, "rows_per_s"))
+    rd_ratio = ratio(get(rd_tf, "commands_per_s"), get(rd_ref, "requests_per_s"))
+
+    def pg_cell():
+        if not pg_tf:
+            return "not measured (storage step did not run or failed)"
+        return "%s rows/s (%s trades, batches of %s)" % (
+            num(pg_tf["rows_per_s"]), num(pg_tf["rows"]), pg_tf.get("batch"))
+
+    def pg_ref_cell():
+        if not pg_ref:
+            return "psql \\copy: not measured"
+        return "%s rows/s (psql \\copy, same rows, same indexes)" % num(pg_ref["rows_per_s"])
+
+    def rd_cell():
+        if not rd_tf:
+            return "not measured (storage step did not run or failed)"
+        return "%s commands/s (%s events/s = %s trades/s as price + trade)" % (
+            num(rd_tf["commands_per_s"]), num(rd_tf["events_per_s"]), num(rd_tf["trades_per_s"]))
+
+    def rd_ref_cell():
+        if not rd_ref:
+            return "redis-benchmark: not measured"
+        return "%s SET/s (redis-benchmark -P %s)" % (num(rd_ref["requests_per_s"]), rd_ref.get("pipeline", 16))
 
     def rss_of(label, key="hwm_kb"):
         return get(rss.get(label), "proc", key)
@@ -174,8 +208,12 @@ def generate(results):
       % (get(ft, "clients") or meta.get("ws_clients"), num(get(ft, "msgs_per_s")),
          num(get(fn, "msgs_per_s")), fmt_ratio(fan_ratio),
          met(None if fan_ratio is None else fan_ratio >= 1.0)))
-    w("| Redis writes/s | not yet measured (storage writers not built) | redis-benchmark: not run | n/a | >= 0.5x redis-benchmark (proposed) | not measured |")
-    w("| Postgres rows/s | not yet measured (storage writers not built) | psql \\copy: not run | n/a | >= 0.5x COPY | not measured |")
+    w("| Redis writes/s (cache writer, Redis commands/s) | %s | %s | %s | reported (proposed >= 0.5x redis-benchmark) | %s |"
+      % (rd_cell(), rd_ref_cell(), fmt_ratio(rd_ratio),
+         "not measured" if rd_ratio is None else "reported"))
+    w("| Postgres rows/s (storage writer, until stored) | %s | %s | %s | >= 0.5x COPY | %s |"
+      % (pg_cell(), pg_ref_cell(), fmt_ratio(pg_ratio),
+         met(None if pg_ratio is None else pg_ratio >= 0.5)))
     w("")
 
     # -- 1. ingest -------------------------------------------------------------------
@@ -313,10 +351,25 @@ def generate(results):
     # -- 5. storage --------------------------------------------------------------------
     w("### 5. Storage writers")
     w("")
+    w("`bench/storage_bench` drives the real writers in-process against a private Redis and"
+      " PostgreSQL 15 (`scripts/services.sh`, loopback): N trades in `event_batch`es of 1,000, at"
+      " most 64 batches unacked (a router link's window). Postgres: the storage writer (journal,"
+      " COPY into a staging table, `INSERT ... ON CONFLICT`), timed until `count(*)` of trades"
+      " reaches N; the reference loads the same rows from CSV with `psql \\copy` into a copy of the"
+      " table (`LIKE trades INCLUDING ALL`: same primary key and indexes). Redis: the cache writer"
+      " (one pipelined `MULTI` .. `EXEC` round trip per batch: latest price SET, instruments index,"
+      " one PUBLISH per price and per trade event), timed until the last ack; commands are what"
+      " Redis counted (`INFO stats`); the reference is `redis-benchmark -t set -P 16`.")
+    w("")
     w("| what | tickflow | reference | ratio |")
     w("|---|---|---|---|")
-    w("| Redis writes/s vs `redis-benchmark` | not yet measured (storage writers not built) | not run | n/a |")
-    w("| Postgres rows/s vs `psql \\copy` | not yet measured (storage writers not built) | not run | n/a |")
+    w("| Redis writes/s vs `redis-benchmark` | %s | %s | %s |" % (rd_cell(), rd_ref_cell(), fmt_ratio(rd_ratio)))
+    w("| Postgres rows/s vs `psql \\copy` | %s | %s | %s |" % (pg_cell(), pg_ref_cell(), fmt_ratio(pg_ratio)))
+    if pg_tf:
+        w("")
+        w("Postgres writer: all %s batches acked after %.2f s (journaled), stored after %.2f s; bench process %s CPU cores."
+          % (num(pg_tf.get("writer_batches_in")), pg_tf.get("acked_seconds", 0), pg_tf.get("seconds", 0),
+             cores(pg_tf.get("cpu_cores"))))
     w("")
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     shown = os.path.abspath(results)

@@ -16,11 +16,13 @@
 #   BENCH_DOC    the document to update (default docs/PERFORMANCE.md; "-" = none)
 #   BENCH_NOTE   a note printed under the table (e.g. "measured while other
 #                builds were running")
-#   BENCH_ONLY   space-separated subset of: ingest latency rest ws rss
+#   BENCH_ONLY   space-separated subset of: ingest latency rest ws rss storage
 #
 # Reference tools (wrk, nginx, Debian's node-ws) are installed with apt when
 # missing. Every server started here listens on 127.0.0.1 only, runs under
-# `timeout`, and is stopped by the EXIT trap.
+# `timeout`, and is stopped by the EXIT trap. The storage step starts a
+# private Redis and PostgreSQL with scripts/services.sh (loopback, free ports)
+# and stops them with its own stop subcommand in the same trap.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 BUILD_DIR=${BUILD_DIR:-$root/build}
@@ -28,17 +30,18 @@ case "$BUILD_DIR" in /*) ;; *) BUILD_DIR=$root/$BUILD_DIR ;; esac
 TICKFLOW=${TICKFLOW:-$BUILD_DIR/actors/tickflow}
 INGEST=$BUILD_DIR/bench/ingest_bench
 WSLOAD=$BUILD_DIR/bench/ws_load
+SBENCH=$BUILD_DIR/bench/storage_bench
 WS_CLIENTS=${WS_CLIENTS:-1000}
 QUICK=${BENCH_QUICK:-0}
-ONLY=${BENCH_ONLY:-ingest latency rest ws rss}
+ONLY=${BENCH_ONLY:-ingest latency rest ws rss storage}
 DOC=${BENCH_DOC:-$root/docs/PERFORMANCE.md}
 OUT=${BENCH_OUT:-$root/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}
 export NODE_PATH=/usr/share/nodejs
 
 if [ "$QUICK" = 1 ]; then
-  D_INGEST=2; D_LAT=2; D_WRK=2; D_WS=2; WARM=0.5; WS_WARM=1
+  D_INGEST=2; D_LAT=2; D_WRK=2; D_WS=2; WARM=0.5; WS_WARM=1; N_STORAGE=100000
 else
-  D_INGEST=5; D_LAT=10; D_WRK=10; D_WS=10; WARM=1; WS_WARM=2
+  D_INGEST=5; D_LAT=10; D_WRK=10; D_WS=10; WARM=1; WS_WARM=2; N_STORAGE=1000000
 fi
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -65,8 +68,12 @@ install_tools() {
 # -- processes started here: stopped by the trap ----------------------------------
 pids=()
 nginx_dirs=()
+svc_env=""  # scripts/services.sh's env file while its servers run
 cleanup() {
   local d p
+  if [ -n "$svc_env" ] && [ -f "$svc_env" ]; then
+    "$root/scripts/services.sh" stop "$svc_env" || true
+  fi
   for d in "${nginx_dirs[@]}"; do
     [ -s "$d/nginx.pid" ] && kill -QUIT "$(cat "$d/nginx.pid")" 2>/dev/null || true
   done
@@ -160,6 +167,9 @@ log "results in $OUT"
 for b in "$TICKFLOW" "$INGEST" "$WSLOAD"; do
   [ -x "$b" ] || die "$b missing: run ./test.sh first (or set BUILD_DIR)"
 done
+if want storage; then
+  [ -x "$SBENCH" ] || die "$SBENCH missing: run ./test.sh first (or set BUILD_DIR)"
+fi
 build_type=$(sed -nE 's/^CMAKE_BUILD_TYPE:STRING=//p' "$BUILD_DIR/CMakeCache.txt" 2>/dev/null || true)
 if [ "$build_type" = Debug ]; then
   log "warning: $BUILD_DIR is a Debug build: figures will be meaningless"
@@ -178,7 +188,7 @@ started=$(date +%s)
   printf '"git":"%s","ws_clients":%s,"note":"%s",' \
     "$(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown)$(cd "$root" && [ -n "$(git status --porcelain 2>/dev/null | head -1)" ] && echo '+dirty')" \
     "$WS_CLIENTS" "${BENCH_NOTE:-}"
-  printf '"durations":{"ingest":%s,"latency":%s,"wrk":%s,"ws":%s}}\n' "$D_INGEST" "$D_LAT" "$D_WRK" "$D_WS"
+  printf '"durations":{"ingest":%s,"latency":%s,"wrk":%s,"ws":%s},"storage_rows":%s}\n' "$D_INGEST" "$D_LAT" "$D_WRK" "$D_WS" "$N_STORAGE"
 } >"$OUT/meta.json"
 
 # -- 1. ingest (in-process pipeline) ------------------------------------------------
@@ -361,6 +371,64 @@ if want rss; then
   } >"$cfg"
   ws_tickflow rss-tickflow "$cfg" 1000 "$rss_channels" ws.jsonl
   ws_node rss-node "$rss_instruments" 10000 1000 "$rss_channels" ws.jsonl
+fi
+
+# -- 5. storage writers: Postgres vs psql \copy, Redis vs redis-benchmark -----------
+trade_cols=provider,instrument,trade_id,ts_event,ts_event_ns,price,size,side,provider_symbol,flags,ts_recv_ns
+if want storage; then
+  log "storage: starting private Redis + PostgreSQL (scripts/services.sh)"
+  svc_env=$(mktemp -u /tmp/tickflow-bench-services.XXXXXX.env)
+  "$root/scripts/services.sh" start "$svc_env" >"$OUT/services.log" 2>&1 \
+    || { cat "$OUT/services.log" >&2; die "scripts/services.sh start failed"; }
+  REDIS_PORT=$(sed -n 's/^REDIS_PORT=//p' "$svc_env")
+  PG_DSN=$(sed -n 's/^PG_DSN=//p' "$svc_env")
+  csv=$OUT/storage-trades.csv
+
+  log "storage: tickflow Postgres writer, $N_STORAGE trades"
+  timeout -k 5 900 "$SBENCH" --mode postgres --label pg-tickflow --dsn "$PG_DSN" \
+    --rows "$N_STORAGE" --csv "$csv" --journal-dir "$OUT/storage-journal" \
+    >>"$OUT/storage.jsonl" 2>>"$OUT/storage_bench.err" \
+    || log "storage_bench postgres failed (exit $?)"
+  rm -rf "$OUT/storage-journal"
+
+  if [ -s "$csv" ]; then
+    log "storage: psql \\copy reference, same rows"
+    psql "$PG_DSN" -v ON_ERROR_STOP=1 -qc \
+      "DROP TABLE IF EXISTS ref_trades; CREATE TABLE ref_trades (LIKE trades INCLUDING ALL)" \
+      >>"$OUT/psql.log" 2>&1 || log "psql: CREATE TABLE ref_trades failed"
+    t0=$(date +%s%N)
+    if psql "$PG_DSN" -v ON_ERROR_STOP=1 -qc \
+      "\\copy ref_trades($trade_cols) FROM '$csv' WITH (FORMAT csv)" >>"$OUT/psql.log" 2>&1; then
+      t1=$(date +%s%N)
+      n=$(psql "$PG_DSN" -Atqc "SELECT count(*) FROM ref_trades" 2>>"$OUT/psql.log" || echo 0)
+      python3 -c 'import sys; n,t0,t1=int(sys.argv[1]),int(sys.argv[2]),int(sys.argv[3]); s=(t1-t0)/1e9; print("{\"label\":\"pg-copy\",\"rows\":%d,\"seconds\":%.3f,\"rows_per_s\":%.1f}" % (n, s, n/s if s > 0 else 0))' \
+        "$n" "$t0" "$t1" >>"$OUT/storage.jsonl"
+    else
+      log "psql \\copy failed (see $OUT/psql.log)"
+    fi
+  fi
+  rm -f "$csv" # as large as the table: not kept with the results
+
+  log "storage: tickflow Redis cache writer, $N_STORAGE trades"
+  timeout -k 5 900 "$SBENCH" --mode redis --label redis-tickflow --redis-port "$REDIS_PORT" \
+    --rows "$N_STORAGE" --journal-dir "$OUT/redis-journal" \
+    >>"$OUT/storage.jsonl" 2>>"$OUT/storage_bench.err" \
+    || log "storage_bench redis failed (exit $?)"
+  rm -rf "$OUT/redis-journal"
+
+  log "storage: redis-benchmark SET -P 16, $N_STORAGE requests"
+  if timeout -k 5 300 redis-benchmark -h 127.0.0.1 -p "$REDIS_PORT" -t set -P 16 -n "$N_STORAGE" -q \
+    >"$OUT/redis-benchmark.txt" 2>&1; then
+    # "SET: 512345.67 requests per second, p50=1.2 msec" (progress lines end in \r)
+    rps=$(tr '\r' '\n' <"$OUT/redis-benchmark.txt" | sed -nE 's/^SET: ([0-9.]+) requests per second.*/\1/p' | tail -1)
+    [ -n "$rps" ] && printf '{"label":"redis-benchmark-set","requests":%s,"pipeline":16,"requests_per_s":%s}\n' \
+      "$N_STORAGE" "$rps" >>"$OUT/storage.jsonl"
+  else
+    log "redis-benchmark failed"
+  fi
+
+  "$root/scripts/services.sh" stop "$svc_env" >>"$OUT/services.log" 2>&1 || log "services.sh stop failed"
+  svc_env=""
 fi
 
 # ==================================================================================
