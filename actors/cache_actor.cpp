@@ -23,6 +23,7 @@ struct cache_state {
   held_acks upstream;
   stage_stats stats{"cache"};
   uint64_t over_capacity = 0;
+  cache_stats counters; ///< hits, misses, evictions
   log_throttle throttle;
   std::shared_ptr<spdlog::logger> log = logger("cache");
   static inline const char* name = "cache";
@@ -64,8 +65,10 @@ struct cache_state {
     auto& series = bars[{b.instrument, b.span}];
     if (series.empty() || series.back().open_time_ns < b.open_time_ns) {
       series.push_back(b);
-      if (series.size() > max_bars)
+      if (series.size() > max_bars) {
         series.pop_front();
+        ++counters.bars_evicted;
+      }
       return;
     }
     // Same or older open time: replace in place (updates of the open bar,
@@ -142,9 +145,28 @@ caf::behavior cache(caf::stateful_actor<cache_state>* self, topology topo,
       } else {
         r.status = lookup_status::no_data;
       }
+      ++(r.status == lookup_status::ok ? st.counters.price_hits
+                                       : st.counters.price_misses);
       return r;
     },
-    [=](get_bars_atom, const bars_query& q) { return self->state.query(q); },
+    [=](get_bars_atom, const bars_query& q) {
+      auto& st = self->state;
+      auto r = st.query(q);
+      ++(r.status == lookup_status::ok && !r.bars.empty() ? st.counters.bars_hits
+                                                          : st.counters.bars_misses);
+      return r;
+    },
+    [=](cache_stats_atom) {
+      auto& st = self->state;
+      auto c = st.counters;
+      c.instruments = st.known.size();
+      c.series = st.bars.size();
+      c.bars = 0;
+      for (auto& [key, series] : st.bars)
+        c.bars += series.size();
+      c.instruments_refused = st.over_capacity;
+      return c;
+    },
     [=](stats_atom) { return self->state.stats; },
   };
 }

@@ -13,6 +13,7 @@ namespace tickflow {
 ///   (get_price_atom, std::string instrument) -> price_reply
 ///   (get_bars_atom, bars_query) -> bars_reply
 ///   (stats_atom) -> stage_stats
+///   (cache_stats_atom) -> cache_stats (hits, misses, evictions, sizes)
 /// `known` lists the instruments configured up front (they are known before
 /// their first event).
 caf::actor spawn_cache(caf::actor_system& sys, const topology& topo,

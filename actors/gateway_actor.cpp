@@ -426,6 +426,34 @@ void handle_quarantine(gateway_ptr self, const http_call& call) {
     quarantine_atom::value, qq.instrument, static_cast<uint64_t>(qq.limit));
 }
 
+void handle_cache_stats(gateway_ptr self, const http_call& call) {
+  auto reply = call.reply;
+  self->request(self->state.cache, cache_timeout, cache_stats_atom::value)
+    .then(
+      [reply](const cache_stats& c) {
+        auto ratio = [](uint64_t hits, uint64_t misses) {
+          auto all = hits + misses;
+          return all == 0 ? std::string{"null"}
+                          : std::to_string(static_cast<double>(hits) / static_cast<double>(all));
+        };
+        auto n = [](uint64_t v) { return std::to_string(v); };
+        reply(json(200, "{\"l1\":{\"price\":{\"hits\":" + n(c.price_hits)
+                          + ",\"misses\":" + n(c.price_misses) + ",\"hit_rate\":"
+                          + ratio(c.price_hits, c.price_misses)
+                          + "},\"bars\":{\"hits\":" + n(c.bars_hits)
+                          + ",\"misses\":" + n(c.bars_misses) + ",\"hit_rate\":"
+                          + ratio(c.bars_hits, c.bars_misses)
+                          + "},\"instruments\":" + n(c.instruments)
+                          + ",\"series\":" + n(c.series) + ",\"bars\":" + n(c.bars)
+                          + ",\"bars_evicted\":" + n(c.bars_evicted)
+                          + ",\"instruments_refused\":" + n(c.instruments_refused)
+                          + "}}"));
+      },
+      [reply](caf::error&) {
+        reply(fail(503, "unavailable", "cache did not answer in time"));
+      });
+}
+
 void handle_ready(gateway_ptr self, const http_call& call) {
   auto reply = call.reply;
   // Without a streaming source there is nothing to wait for.
@@ -448,7 +476,8 @@ void route(gateway_ptr self, const http_call& call) {
   auto& path = req.path;
   static const std::vector<std::string> routes{
     "/health", "/live", "/ready", "/api/v1/data/price", "/api/v1/data/ohlcv",
-    "/api/v1/data/providers", "/api/v1/data/quality", "/api/v1/data/quarantine"};
+    "/api/v1/data/providers", "/api/v1/data/quality", "/api/v1/data/quarantine",
+    "/api/v1/cache/stats"};
   if (std::find(routes.begin(), routes.end(), path) == routes.end())
     return call.reply(fail(404, "not_found", "no route " + path));
   if (req.method != "GET" && req.method != "HEAD") {
@@ -472,6 +501,8 @@ void route(gateway_ptr self, const http_call& call) {
     return handle_providers(self, call);
   if (path == "/api/v1/data/quality")
     return handle_quality(self, call);
+  if (path == "/api/v1/cache/stats")
+    return handle_cache_stats(self, call);
   if (path == "/api/v1/data/quarantine")
     return handle_quarantine(self, call);
   handle_ohlcv(self, call);

@@ -37,6 +37,7 @@ using ws_close_atom = caf::atom_constant<caf::atom("wsclose")>;
 using fetch_atom = caf::atom_constant<caf::atom("fetch")>;
 using health_atom = caf::atom_constant<caf::atom("health")>;
 using quality_atom = caf::atom_constant<caf::atom("quality")>;
+using cache_stats_atom = caf::atom_constant<caf::atom("cachestats")>;
 using quarantine_atom = caf::atom_constant<caf::atom("quarantin")>;
 using writer_atom = caf::atom_constant<caf::atom("writer")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
@@ -160,6 +161,26 @@ struct price_reply {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, price_reply& x) {
   return f(caf::meta::type_name("price_reply"), x.status, x.value);
+}
+
+/// Counters of the in-process cache (L1), for GET /api/v1/cache/stats.
+struct cache_stats {
+  uint64_t price_hits = 0;
+  uint64_t price_misses = 0;
+  uint64_t bars_hits = 0;
+  uint64_t bars_misses = 0;
+  uint64_t instruments = 0;     ///< known now
+  uint64_t series = 0;          ///< (instrument, interval) bar series held
+  uint64_t bars = 0;            ///< bars held
+  uint64_t bars_evicted = 0;    ///< pushed out of a full series
+  uint64_t instruments_refused = 0; ///< new instruments refused: cache full
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, cache_stats& x) {
+  return f(caf::meta::type_name("cache_stats"), x.price_hits, x.price_misses,
+           x.bars_hits, x.bars_misses, x.instruments, x.series, x.bars,
+           x.bars_evicted, x.instruments_refused);
 }
 
 /// Argument of get_bars_atom: the newest `limit` bars in [start, end].

@@ -111,6 +111,19 @@ TEST_F(Actors, CacheServesLatestPriceAndBoundedBars) {
   EXPECT_EQ(ranged.bars.back().close.to_string(), "103");
   EXPECT_EQ(bars_of({"ETH-USDT", interval::m1, 10, 0, 0}).status,
             lookup_status::no_data);
+  // Hits, misses and evictions are counted for GET /api/v1/cache/stats.
+  cache_stats c;
+  self->request(cache, 2s, cache_stats_atom::value)
+    .receive([&](const cache_stats& x) { c = x; },
+             [&](caf::error& e) { FAIL() << sys->render(e); });
+  EXPECT_EQ(c.price_hits, 1u);   // BTC-USDT
+  EXPECT_EQ(c.price_misses, 2u); // ETH-USDT (no data), XRP-USDT (unknown)
+  EXPECT_EQ(c.bars_hits, 3u);
+  EXPECT_EQ(c.bars_misses, 1u);
+  EXPECT_EQ(c.bars_evicted, 2u); // five bars into a series of three
+  EXPECT_EQ(c.instruments, 2u);
+  EXPECT_EQ(c.series, 1u);
+  EXPECT_EQ(c.bars, 3u);
   self->send_exit(cache, caf::exit_reason::user_shutdown);
 }
 

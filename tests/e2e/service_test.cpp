@@ -246,6 +246,28 @@ TEST_F(Service, ManyClientsComeAndGo) {
   EXPECT_TRUE(next_of(last, "trade"));
 }
 
+TEST_F(Service, CacheStatsCountHitsAndMisses) {
+  // Wait until the simulator's first trade has reached the cache.
+  unsigned status = 0;
+  for (int i = 0; i < 100 && status != 200; ++i) {
+    auto r = http_get(rest_port_, "/api/v1/data/price?symbol=BTC-USDT");
+    ASSERT_TRUE(r);
+    status = r->status;
+    if (status != 200)
+      std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_EQ(status, 200u);
+  ASSERT_EQ(http_get(rest_port_, "/api/v1/data/price?symbol=NOPE-NOPE")->status, 404u);
+  auto r = http_get(rest_port_, "/api/v1/cache/stats");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200u) << r->body;
+  auto d = parse(r->body);
+  ASSERT_TRUE(d.IsObject() && d.HasMember("l1")) << r->body;
+  EXPECT_GE(d["l1"]["price"]["hits"].GetUint64(), 1u);
+  EXPECT_GE(d["l1"]["price"]["misses"].GetUint64(), 1u);
+  EXPECT_EQ(d["l1"]["instruments"].GetUint64(), 5u); // the configured symbols
+}
+
 TEST_F(Service, HealthLiveReady) {
   for (auto path : {"/health", "/live"}) {
     auto r = http_get(rest_port_, path);
