@@ -565,28 +565,28 @@ TEST(BinanceRequest, ExactPathsAndQueries) {
   };
   const row rows[] = {
     {"price", request(fetch_kind::price, "BTC-USDT"),
-     "http://h/api/v3/ticker/price?symbol=BTCUSDT"},
+     "http://127.0.0.1:9/api/v3/ticker/price?symbol=BTCUSDT"},
     {"quote", request(fetch_kind::quote, "ETH-BTC"),
-     "http://h/api/v3/ticker/24hr?symbol=ETHBTC"},
+     "http://127.0.0.1:9/api/v3/ticker/24hr?symbol=ETHBTC"},
     {"bars, defaults", bars(interval::m1, 0, 0, 0),
-     "http://h/api/v3/klines?symbol=BTCUSDT&interval=1m"},
+     "http://127.0.0.1:9/api/v3/klines?symbol=BTCUSDT&interval=1m"},
     {"bars, bounds floored to ms",
      bars(interval::h1, 1'499'040'000'000'999'999, 1'499'644'799'999'000'001,
           1000),
-     "http://h/api/v3/klines?symbol=BTCUSDT&interval=1h"
+     "http://127.0.0.1:9/api/v3/klines?symbol=BTCUSDT&interval=1h"
      "&startTime=1499040000000&endTime=1499644799999&limit=1000"},
     {"bars, start only", bars(interval::d1, 1'000'000, 0, 5),
-     "http://h/api/v3/klines?symbol=BTCUSDT&interval=1d&startTime=1"
+     "http://127.0.0.1:9/api/v3/klines?symbol=BTCUSDT&interval=1d&startTime=1"
      "&limit=5"},
     {"bars, end only", bars(interval::mo1, 0, 2'000'000, 0),
-     "http://h/api/v3/klines?symbol=BTCUSDT&interval=1M&endTime=2"},
+     "http://127.0.0.1:9/api/v3/klines?symbol=BTCUSDT&interval=1M&endTime=2"},
   };
   for (auto& r : rows) {
     SCOPED_TRACE(r.name);
     auto out = adapter->build(r.req, {});
     ASSERT_TRUE(out) << out.err().message();
     EXPECT_EQ(out->method, "GET");
-    EXPECT_EQ(out->url("http://h"), r.url);
+    EXPECT_EQ(out->url("http://127.0.0.1:9"), r.url);
     EXPECT_TRUE(out->headers.empty());
     EXPECT_TRUE(out->secrets.empty());
   }
@@ -670,10 +670,10 @@ TEST(BinanceRequest, SendsAConfiguredKeyAsAHeaderOnly) {
     EXPECT_EQ(out->headers[0].second, "k3y-Secret");
     ASSERT_EQ(out->secrets.size(), 1u);
     EXPECT_EQ(out->secrets[0], "k3y-Secret");
-    EXPECT_EQ(out->url("http://h").find("k3y"), std::string::npos);
+    EXPECT_EQ(out->url("http://127.0.0.1:9").find("k3y"), std::string::npos);
   }
   auto info = binance::build_exchange_info_request(cred);
-  EXPECT_EQ(info.url("http://h"), "http://h/api/v3/exchangeInfo");
+  EXPECT_EQ(info.url("http://127.0.0.1:9"), "http://127.0.0.1:9/api/v3/exchangeInfo");
   EXPECT_EQ(info.headers.size(), 1u);
   EXPECT_EQ(info.secrets.size(), 1u);
 }

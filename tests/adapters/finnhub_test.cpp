@@ -344,9 +344,9 @@ TEST(FinnhubRequest, BuildsEachKind) {
 TEST(FinnhubRequest, TokenNeverAppearsInTheUrl) {
   auto out = adapter()->build(request(fetch_kind::price, "AAPL"), key());
   ASSERT_TRUE(out);
-  auto url = out->url("https://finnhub.io");
+  auto url = out->url("http://127.0.0.1:9");
   EXPECT_EQ(url.find("TOK42"), std::string::npos) << url;
-  EXPECT_EQ(url, "https://finnhub.io/api/v1/quote?symbol=AAPL");
+  EXPECT_EQ(url, "http://127.0.0.1:9/api/v1/quote?symbol=AAPL");
 }
 
 TEST(FinnhubRequest, MapsResolutions) {

@@ -92,7 +92,7 @@ const std::string bad_targets[] = {
   "",
   "api/v1",             // relative
   "*",                  // asterisk-form
-  "http://host/x",      // absolute-form
+  "http://127.0.0.1/x", // absolute-form
   "?a=1",               // no path
   "/a%zz",
   "/a%4",
