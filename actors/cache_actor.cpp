@@ -50,13 +50,7 @@ struct cache_state {
     auto& p = latest[t.instrument];
     if (t.ts_event_ns < p.ts_event_ns)
       return; // an older trade never overwrites a newer price
-    p.instrument = t.instrument;
-    p.source = t.source;
-    p.value = t.price;
-    p.trade_id = t.trade_id;
-    p.ts_event_ns = t.ts_event_ns;
-    p.ts_recv_ns = t.ts_recv_ns;
-    p.flags = t.flags;
+    p = price_of(t);
   }
 
   void on_bar(const bar& b) {

@@ -34,14 +34,7 @@ std::vector<redis::cache_entry> entries_of(const event_batch& b) {
   std::vector<redis::cache_entry> out;
   out.reserve(2 * b.trades.size() + b.quotes.size() + b.bars.size());
   for (auto& t : b.trades) {
-    price p;
-    p.instrument = t.instrument;
-    p.source = t.source;
-    p.value = t.price;
-    p.trade_id = t.trade_id;
-    p.ts_event_ns = t.ts_event_ns;
-    p.ts_recv_ns = t.ts_recv_ns;
-    p.flags = t.flags;
+    auto p = price_of(t);
     redis::cache_entry e;
     e.kind = redis::entry_kind::price;
     e.instrument = t.instrument;

@@ -3,6 +3,8 @@
 #include <array>
 #include <limits>
 
+#include "pipeline/model/text.hpp"
+
 #include "adapters/common/ascii.hpp"
 #include "pipeline/model/calendar.hpp"
 #include "pipeline/model/time.hpp"
@@ -28,14 +30,6 @@ void replace_all(std::string& text, std::string_view needle) {
     text.replace(pos, needle.size(), "***");
     pos += 3;
   }
-}
-
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
 }
 
 // -- HTTP-date (RFC 9110 section 5.6.7) ---------------------------------------
@@ -272,7 +266,7 @@ int64_t retry_after_of(const http_reply& reply, int64_t now_ns) {
 }
 
 int64_t parse_retry_after(std::string_view value, int64_t now_ns) {
-  value = trim(value);
+  value = trim_blanks(value);
   if (value.empty())
     return 0;
   // delta-seconds: 1*DIGIT, clamped instead of overflowing.

@@ -39,4 +39,16 @@ std::string_view to_string(side s) noexcept {
   return "unknown";
 }
 
+price price_of(const trade& t) {
+  price p;
+  p.instrument = t.instrument;
+  p.source = t.source;
+  p.value = t.price;
+  p.trade_id = t.trade_id;
+  p.ts_event_ns = t.ts_event_ns;
+  p.ts_recv_ns = t.ts_recv_ns;
+  p.flags = t.flags;
+  return p;
+}
+
 } // namespace tickflow

@@ -96,6 +96,9 @@ struct price {
   uint32_t flags = quality_none;
 };
 
+/// The price a trade sets (its price, id, times, source and flags).
+price price_of(const trade& t);
+
 /// What flows between pipeline stages: a batch of canonical events.
 struct event_batch {
   std::vector<trade> trades;

@@ -2,15 +2,13 @@
 
 #include <utility>
 
+#include "pipeline/model/text.hpp"
+
 namespace tickflow {
 
 namespace {
 
 constexpr size_t max_quoted_chars = 80;
-
-bool is_blank(char c) noexcept {
-  return c == ' ' || c == '\t';
-}
 
 bool is_comment_char(char c) noexcept {
   return c == '#' || c == ';';
@@ -30,17 +28,9 @@ bool is_name(std::string_view s) noexcept {
   return true;
 }
 
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && is_blank(s.front()))
-    s.remove_prefix(1);
-  while (!s.empty() && is_blank(s.back()))
-    s.remove_suffix(1);
-  return s;
-}
-
 /// True when what follows a value is nothing or a comment.
 bool is_rest_empty(std::string_view rest) noexcept {
-  rest = trim(rest);
+  rest = trim_blanks(rest);
   return rest.empty() || is_comment_char(rest.front());
 }
 
@@ -103,7 +93,7 @@ value_scan scan_quoted(std::string_view raw) {
   auto rest = raw.substr(i + 1);
   if (!is_rest_empty(rest))
     out.problem = "unexpected text after the closing quote: "
-                  + quote_for_error(trim(rest));
+                  + quote_for_error(trim_blanks(rest));
   return out;
 }
 
@@ -124,7 +114,7 @@ value_scan scan_value(std::string_view raw) {
     }
   }
   value_scan out;
-  out.value = std::string{trim(raw.substr(0, end))};
+  out.value = std::string{trim_blanks(raw.substr(0, end))};
   return out;
 }
 
@@ -187,7 +177,7 @@ result<ini_document> parse_ini(std::string_view text,
     ++line_no;
     if (!line.empty() && line.back() == '\r')
       line.remove_suffix(1);
-    line = trim(line);
+    line = trim_blanks(line);
     if (line.empty() || is_comment_char(line.front()))
       continue;
     // Section header.
@@ -196,7 +186,7 @@ result<ini_document> parse_ini(std::string_view text,
       if (close == std::string_view::npos)
         return err.at(line_no, "syntax error: expected \"[section]\", got "
                                  + quote_for_error(line));
-      auto name = trim(line.substr(1, close - 1));
+      auto name = trim_blanks(line.substr(1, close - 1));
       if (!is_name(name))
         return err.at(line_no, "syntax error: invalid section name "
                                  + quote_for_error(name)
@@ -205,7 +195,7 @@ result<ini_document> parse_ini(std::string_view text,
         return err.at(line_no, "syntax error: unexpected text after \"["
                                  + std::string{name} + "]\": "
                                  + quote_for_error(
-                                   trim(line.substr(close + 1))));
+                                   trim_blanks(line.substr(close + 1))));
       if (auto prev = doc.find(name))
         return err.at(line_no, "[" + std::string{name}
                                  + "]: duplicate section (first on line "
@@ -218,7 +208,7 @@ result<ini_document> parse_ini(std::string_view text,
     if (eq == std::string_view::npos)
       return err.at(line_no, "syntax error: expected \"key = value\", got "
                                + quote_for_error(line));
-    auto key = trim(line.substr(0, eq));
+    auto key = trim_blanks(line.substr(0, eq));
     if (key.empty())
       return err.at(line_no, "syntax error: missing key before '=' in "
                                + quote_for_error(line));

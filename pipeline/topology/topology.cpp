@@ -12,6 +12,7 @@
 
 #include "pipeline/model/events.hpp"
 #include "pipeline/model/provider.hpp"
+#include "pipeline/model/text.hpp"
 #include "pipeline/model/time.hpp"
 #include "pipeline/topology/ini.hpp"
 
@@ -43,24 +44,16 @@ std::string fmt_number(double x) {
   return text;
 }
 
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
-
 /// Splits "a, b ,c" into trimmed items; nullopt when an item is empty
 /// ("a,,b", "a,"). An empty or blank text gives an empty list.
 std::optional<std::vector<std::string_view>> split_list(std::string_view s) {
   std::vector<std::string_view> out;
-  if (trim(s).empty())
+  if (trim_blanks(s).empty())
     return out;
   size_t pos = 0;
   while (true) {
     auto comma = s.find(',', pos);
-    auto item = trim(s.substr(pos, comma == std::string_view::npos
+    auto item = trim_blanks(s.substr(pos, comma == std::string_view::npos
                                      ? std::string_view::npos
                                      : comma - pos));
     if (item.empty())
@@ -436,8 +429,8 @@ result<std::vector<simulated_symbol>> parse_symbols(std::string_view s) {
     if (colon == std::string_view::npos)
       return bad("entry " + quote_for_error(item)
                  + " must be INSTRUMENT:START_PRICE");
-    auto id = trim(item.substr(0, colon));
-    auto px = trim(item.substr(colon + 1));
+    auto id = trim_blanks(item.substr(0, colon));
+    auto px = trim_blanks(item.substr(colon + 1));
     if (!is_canonical_instrument(id))
       return bad(quote_for_error(id)
                  + " is not a canonical instrument id (1 to 32 of A-Z, 0-9,"
@@ -565,7 +558,7 @@ result<void> check_base_url(std::string_view s) {
 result<std::vector<std::pair<std::string, std::string>>>
 parse_overrides(std::string_view s) {
   std::vector<std::pair<std::string, std::string>> out;
-  if (trim(s).empty())
+  if (trim_blanks(s).empty())
     return out;
   auto items = split_list(s);
   if (!items)
@@ -574,8 +567,8 @@ parse_overrides(std::string_view s) {
     auto eq = item.find('=');
     if (eq == std::string_view::npos)
       return bad("expected CANONICAL=PROVIDER_SYMBOL, got " + quote_for_error(item));
-    auto canonical = trim(item.substr(0, eq));
-    auto theirs = trim(item.substr(eq + 1));
+    auto canonical = trim_blanks(item.substr(0, eq));
+    auto theirs = trim_blanks(item.substr(eq + 1));
     if (!is_canonical_instrument(canonical))
       return bad(quote_for_error(canonical) + " is not a canonical instrument id");
     if (theirs.empty())
@@ -662,7 +655,7 @@ std::string kebab(std::string_view snake) {
 result<std::map<std::string, int64_t, std::less<>>>
 parse_cadences(std::string_view s) {
   std::map<std::string, int64_t, std::less<>> out;
-  if (trim(s).empty())
+  if (trim_blanks(s).empty())
     return out;
   auto items = split_list(s);
   if (!items)
@@ -671,10 +664,10 @@ parse_cadences(std::string_view s) {
     auto colon = item.rfind(':');
     if (colon == std::string_view::npos)
       return bad("expected INSTRUMENT:DURATION, got " + quote_for_error(item));
-    auto id = trim(item.substr(0, colon));
+    auto id = trim_blanks(item.substr(0, colon));
     if (!is_canonical_instrument(id))
       return bad(quote_for_error(id) + " is not a canonical instrument id");
-    auto d = parse_duration(trim(item.substr(colon + 1)), 0, 24 * ns_per_h);
+    auto d = parse_duration(trim_blanks(item.substr(colon + 1)), 0, 24 * ns_per_h);
     if (!d)
       return std::move(d).err();
     out.emplace(std::string{id}, *d);
@@ -766,7 +759,7 @@ section_spec rule_section(rule r) {
 /// Comma-separated http(s) URLs.
 result<std::vector<std::string>> parse_urls(std::string_view s) {
   std::vector<std::string> out;
-  if (trim(s).empty())
+  if (trim_blanks(s).empty())
     return out;
   auto items = split_list(s);
   if (!items)
@@ -831,7 +824,7 @@ result<void> set_dir(std::string_view s, std::string& out) {
 
 /// "key=value ..." or a postgresql:// URI, never holding a password.
 result<void> set_dsn(std::string_view s, std::string& out) {
-  if (trim(s).empty())
+  if (trim_blanks(s).empty())
     return bad("must be a libpq connection string, got \"\"");
   std::string lower{s};
   for (auto& c : lower)

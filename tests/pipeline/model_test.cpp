@@ -333,3 +333,22 @@ TEST(EventBatch, SizeCountsEveryKind) {
 
 } // namespace
 } // namespace tickflow
+
+TEST(Events, PriceOfATradeCarriesItsFields) {
+  tickflow::trade t;
+  t.instrument = "BTC-USDT";
+  t.source = tickflow::provider::binance;
+  t.price = *tickflow::decimal::parse("65000.10");
+  t.trade_id = "42";
+  t.ts_event_ns = 7;
+  t.ts_recv_ns = 9;
+  t.flags = tickflow::quality_outlier;
+  auto p = tickflow::price_of(t);
+  EXPECT_EQ(p.instrument, "BTC-USDT");
+  EXPECT_EQ(p.source, tickflow::provider::binance);
+  EXPECT_EQ(p.value.to_string(), "65000.1");
+  EXPECT_EQ(p.trade_id, "42");
+  EXPECT_EQ(p.ts_event_ns, 7);
+  EXPECT_EQ(p.ts_recv_ns, 9);
+  EXPECT_EQ(p.flags, static_cast<uint32_t>(tickflow::quality_outlier));
+}
