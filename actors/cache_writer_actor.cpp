@@ -275,7 +275,7 @@ caf::behavior cache_writer(cache_writer_ptr self, topology topo) {
       st.stats.events_in += b.size();
       st.sstats.batches_in += 1;
       st.sstats.events_in += b.size();
-      if (!b.empty()) {
+      if (b.size() > 0) { // status-only batches have nothing to cache
         if (st.live && st.write(b)) {
           st.stats.written += 1;
           st.sstats.events_out += b.size();

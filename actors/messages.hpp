@@ -78,8 +78,15 @@ typename Inspector::result_type inspect(Inspector& f, price& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, feed_status& x) {
+  return f(caf::meta::type_name("feed_status"), x.source, x.connection, x.state,
+           x.gap_start_ns, x.gap_end_ns, x.reason, x.ts_ns);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, event_batch& x) {
-  return f(caf::meta::type_name("event_batch"), x.trades, x.quotes, x.bars);
+  return f(caf::meta::type_name("event_batch"), x.trades, x.quotes, x.bars,
+           x.statuses);
 }
 
 template <class Inspector>
@@ -262,6 +269,16 @@ struct quarantine_page {
 struct http_call {
   api::http_request request;
   api::responder reply;
+  /// Values of the route pattern's {name} segments ("/api/v1/jobs/{id}").
+  std::vector<std::pair<std::string, std::string>> path_params;
+
+  /// The value of path segment {name}, or "".
+  std::string path_param(const std::string& name) const {
+    for (auto& [k, v] : path_params)
+      if (k == name)
+        return v;
+    return {};
+  }
 };
 
 /// A WebSocket client that just connected (local only: holds a weak handle).

@@ -53,6 +53,9 @@ void distribute(event_batch& all, std::vector<event_batch>& shards) {
     shards[shard_of(x.instrument, n)].quotes.push_back(std::move(x));
   for (auto& x : all.bars)
     shards[shard_of(x.instrument, n)].bars.push_back(std::move(x));
+  // Statuses concern a whole feed, not one instrument: one shard carries them.
+  for (auto& x : all.statuses)
+    shards[0].statuses.push_back(std::move(x));
 }
 
 caf::behavior normalizer(caf::stateful_actor<normalizer_state>* self,

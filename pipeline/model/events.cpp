@@ -51,4 +51,15 @@ price price_of(const trade& t) {
   return p;
 }
 
+std::string_view to_string(feed_state s) noexcept {
+  switch (s) {
+    case feed_state::connected: return "connected";
+    case feed_state::disconnected: return "disconnected";
+    case feed_state::reconnected: return "reconnected";
+    case feed_state::degraded: return "degraded";
+    case feed_state::backfilled: return "backfilled";
+  }
+  return "unknown";
+}
+
 } // namespace tickflow

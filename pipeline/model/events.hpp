@@ -99,16 +99,44 @@ struct price {
 /// The price a trade sets (its price, id, times, source and flags).
 price price_of(const trade& t);
 
-/// What flows between pipeline stages: a batch of canonical events.
+/// What happened to a provider's live feed.
+enum class feed_state : uint8_t {
+  connected,    ///< first connection up, subscriptions sent
+  disconnected, ///< the connection dropped (gap_start_ns: last message seen)
+  reconnected,  ///< back, subscriptions restored (gap: [gap_start_ns, gap_end_ns])
+  degraded,     ///< subscribed but silent beyond the stale bound
+  backfilled,   ///< the gap [gap_start_ns, gap_end_ns] was recovered over REST
+};
+
+std::string_view to_string(feed_state s) noexcept;
+
+/// A status event: a feed's state change, so consumers know about gaps.
+/// It travels with the events (event_batch::statuses) to the cache and the
+/// WebSocket channel "status:<provider>".
+struct feed_status {
+  provider source = provider::simulator;
+  std::string connection;   ///< which connection of the provider ("binance#0")
+  feed_state state = feed_state::connected;
+  int64_t gap_start_ns = 0; ///< last message before the gap (0: none)
+  int64_t gap_end_ns = 0;   ///< first message after it (0: still open)
+  std::string reason;       ///< human-readable ("stale for 30s", "closed 1006")
+  int64_t ts_ns = 0;        ///< when tickflow saw the change
+};
+
+/// What flows between pipeline stages: a batch of canonical events, and the
+/// feed status changes that came with them.
 struct event_batch {
   std::vector<trade> trades;
   std::vector<quote> quotes;
   std::vector<bar> bars;
+  std::vector<feed_status> statuses;
 
+  /// Market events only (statuses are not events).
   size_t size() const noexcept {
     return trades.size() + quotes.size() + bars.size();
   }
-  bool empty() const noexcept { return size() == 0; }
+  /// Nothing to pass on: no events and no statuses.
+  bool empty() const noexcept { return size() == 0 && statuses.empty(); }
 };
 
 /// Wire payloads as received from a provider, before normalization.

@@ -15,16 +15,14 @@
 #include "pipeline/model/text.hpp"
 #include "pipeline/model/time.hpp"
 #include "pipeline/topology/ini.hpp"
+#include "pipeline/topology/schema.hpp"
 
 namespace tickflow {
 
-namespace {
+namespace topo {
 
 // -- constants ----------------------------------------------------------------
 
-constexpr int64_t ns_per_h = 3600 * ns_per_s;
-constexpr uint64_t kib = 1024;
-constexpr uint64_t mib = 1024 * kib;
 
 constexpr std::string_view implemented_providers[] = {
   "simulator", "binance", "polygon", "coingecko", "coinmarketcap",
@@ -197,21 +195,6 @@ result<int64_t> parse_duration(std::string_view s, int64_t lo_ns,
   return ns;
 }
 
-/// One of the names; returns its index.
-template <size_t N>
-result<size_t> parse_choice(std::string_view s,
-                            const std::array<std::string_view, N>& names) {
-  for (size_t i = 0; i < N; ++i)
-    if (s == names[i])
-      return i;
-  std::string all;
-  for (size_t i = 0; i < N; ++i) {
-    if (i > 0)
-      all += '|';
-    all.append(names[i]);
-  }
-  return bad("must be one of " + all + ", got " + quote_for_error(s));
-}
 
 /// A plain decimal > 0 (decimal::parse syntax).
 result<decimal> parse_positive_decimal(std::string_view s) {
@@ -489,14 +472,6 @@ result<double> parse_rate(std::string_view s) {
 
 // -- setters ------------------------------------------------------------------
 
-template <class T>
-result<void> set_uint(std::string_view s, uint64_t lo, uint64_t hi, T& out) {
-  auto v = parse_uint(s, lo, hi);
-  if (!v)
-    return std::move(v).err();
-  out = static_cast<T>(*v);
-  return {};
-}
 
 result<void> set_duration(std::string_view s, int64_t lo, int64_t hi,
                           int64_t& out) {
@@ -514,34 +489,9 @@ result<void> set_bind(std::string_view s, std::string& out) {
   return ok;
 }
 
-template <class T>
-result<void> set_parsed(result<T> v, T& out) {
-  if (!v)
-    return std::move(v).err();
-  out = std::move(*v);
-  return {};
-}
 
 // -- the schema ---------------------------------------------------------------
 
-using setter = std::function<result<void>(std::string_view value, topology& t)>;
-
-struct key_spec {
-  std::string_view name;
-  setter apply;
-};
-
-struct section_spec {
-  std::string_view name;
-  std::vector<key_spec> keys;
-
-  const key_spec* find(std::string_view key) const noexcept {
-    for (auto& k : keys)
-      if (k.name == key)
-        return &k;
-    return nullptr;
-  }
-};
 
 result<void> check_base_url(std::string_view s) {
   auto scheme_end = s.find("://");
@@ -861,6 +811,13 @@ constexpr std::array<std::string_view, 7> log_levels{
   "trace", "debug", "info", "warn", "error", "critical", "off"};
 constexpr std::array<std::string_view, 2> log_formats{"text", "json"};
 constexpr std::array<std::string_view, 2> overflow_names{"block", "drop"};
+
+/// Every area's additions, built once.
+const std::vector<schema_extension>& extensions() {
+  static const std::vector<schema_extension> xs{
+    streams_schema(), scheduler_schema(), access_schema(), jobs_schema()};
+  return xs;
+}
 
 // Setters are capture-less lambdas: one line per key, range in plain sight.
 const std::vector<section_spec>& schema() {
@@ -1253,6 +1210,8 @@ const std::vector<section_spec>& schema() {
     for (auto name : implemented_providers)
       if (is_rest_provider(name))
         xs.push_back(rest_provider_section(name));
+    for (auto& ext : extensions())
+      xs.insert(xs.end(), ext.sections.begin(), ext.sections.end());
     return xs;
   }();
   return all;
@@ -1274,9 +1233,6 @@ error config_error(std::string_view source, size_t line,
   ctx.append(problem);
   return error{errc::config_invalid, std::move(ctx)};
 }
-
-/// Where each "section.key" was set in the file.
-using entry_index = std::map<std::string, const ini_entry*, std::less<>>;
 
 const ini_entry* lookup(const entry_index& set, std::string_view key) {
   auto i = set.find(key);
@@ -1381,7 +1337,9 @@ result<void> check_journal_dirs(const topology& t, const entry_index& set,
                         + quote_for_error(e ? e->value : t.storage.journal_dir));
 }
 
-} // namespace
+} // namespace topo
+
+using namespace topo;
 
 bool is_rest_provider(std::string_view name) noexcept {
   return name != "simulator" && name != "replay"
@@ -1435,6 +1393,10 @@ result<topology> load_topology(std::string_view ini_text,
                      check_journal_dirs})
     if (auto ok = check(t, set, source); !ok)
       return ok.err();
+  for (auto& ext : extensions())
+    for (auto check : ext.checks)
+      if (auto ok = check(t, set, source); !ok)
+        return ok.err();
   return t;
 }
 

@@ -11,6 +11,10 @@
 #include "pipeline/model/decimal.hpp"
 #include "pipeline/model/error.hpp"
 #include "pipeline/model/interval.hpp"
+#include "pipeline/topology/access_settings.hpp"
+#include "pipeline/topology/jobs_settings.hpp"
+#include "pipeline/topology/scheduler_settings.hpp"
+#include "pipeline/topology/streams_settings.hpp"
 #include "pipeline/validate/validation_settings.hpp"
 
 namespace tickflow {
@@ -182,6 +186,10 @@ struct topology {
   std::map<std::string, rest_provider_settings> rest_providers;
   redis_settings redis;
   storage_settings storage;
+  streams_settings streams;     ///< live WebSocket feeds, capture, replay
+  scheduler_settings scheduler; ///< provider budgets, priorities, failover
+  access_settings access;       ///< API keys, admin token, webhooks, client limits
+  jobs_settings jobs;           ///< scheduled jobs and watchlists
 
   /// The enabled REST providers' settings, in [providers] enabled order.
   std::vector<rest_provider_settings> enabled_rest_providers() const;

@@ -1,0 +1,185 @@
+// Reports: the providers, data quality and the quarantine.
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <set>
+
+#include "actors/gateway_state.hpp"
+#include "adapters/registry.hpp"
+#include "api/data_queries.hpp"
+#include "api/quality_json.hpp"
+#include "api/responses.hpp"
+
+namespace tickflow {
+
+namespace {
+
+/// Asks every validator `msg...`, then calls done(replies) once all have
+/// answered or failed (a failed one is left out).
+template <class Reply, class Done, class... Ts>
+void ask_validators(gateway_ptr self, Done done, Ts... xs) {
+  auto& vs = self->state.validators;
+  auto replies = std::make_shared<std::vector<Reply>>();
+  auto pending = std::make_shared<size_t>(vs.size());
+  if (vs.empty())
+    return done(*replies);
+  for (auto& v : vs)
+    self->request(v, std::chrono::seconds{2}, xs...)
+      .then(
+        [=](const Reply& r) {
+          replies->push_back(r);
+          if (--*pending == 0)
+            done(*replies);
+        },
+        [=](caf::error&) {
+          if (--*pending == 0)
+            done(*replies);
+        });
+}
+
+/// Folds the validators' reports: the subject and each provider merged.
+validator_quality merge_quality(const std::vector<validator_quality>& xs) {
+  validator_quality out;
+  std::map<std::string, quality_report> providers;
+  std::set<std::string> stale;
+  for (auto& q : xs) {
+    out.subject = quality_report::merge(out.subject, q.subject);
+    for (auto& [name, r] : q.providers) {
+      auto& acc = providers[name];
+      acc = quality_report::merge(acc, r);
+    }
+    stale.insert(q.stale.begin(), q.stale.end());
+  }
+  out.providers.assign(providers.begin(), providers.end());
+  out.stale.assign(stale.begin(), stale.end());
+  return out;
+}
+
+template <class Enum>
+std::vector<std::string> names_of(const std::vector<Enum>& xs) {
+  std::vector<std::string> out;
+  for (auto x : xs)
+    out.emplace_back(to_string(x));
+  return out;
+}
+
+void handle_providers(gateway_ptr self, const http_call& call) {
+  auto& st = self->state;
+  auto listing = std::make_shared<std::vector<api::provider_listing>>();
+  // The simulator first, then every REST provider tickflow speaks.
+  api::provider_listing sim;
+  sim.name = "simulator";
+  sim.asset_classes = {"crypto", "equity"};
+  sim.data_types = {"trades", "bars", "price"};
+  sim.intervals = names_of(st.topo.simulator.bar_intervals);
+  sim.enabled = st.enabled("simulator");
+  listing->push_back(sim);
+  for (auto& a : st.catalog) {
+    auto& info = a->info();
+    api::provider_listing p;
+    p.name = std::string{to_string(info.id)};
+    p.asset_classes = names_of(info.asset_classes);
+    p.data_types = names_of(info.data_types);
+    p.intervals = names_of(info.intervals);
+    p.needs_key = info.needs_key;
+    p.enabled = st.enabled(p.name);
+    listing->push_back(std::move(p));
+  }
+  // Ask each live REST provider for its health and the validators for the
+  // providers' data quality, then answer.
+  auto xs = st.rest_chain({});
+  auto pending = std::make_shared<size_t>(xs.size() + 1);
+  auto reply = call.reply;
+  auto done = [listing, reply] { reply(json(200, api::providers_body(*listing))); };
+  ask_validators<validator_quality>(
+    self,
+    [=](const std::vector<validator_quality>& qs) {
+      for (auto& [name, r] : merge_quality(qs).providers)
+        for (auto& p : *listing)
+          if (p.name == name)
+            p.quality = r;
+      if (--*pending == 0)
+        done();
+    },
+    quality_atom::value, std::string{});
+  for (auto& [name, actor] : xs)
+    self->request(actor, std::chrono::seconds{2}, health_atom::value)
+      .then(
+        [=](const provider_health& h) {
+          for (auto& p : *listing)
+            if (p.name == h.provider) {
+              p.has_health = true;
+              p.key_configured = h.key_configured;
+              p.requests = h.requests;
+              p.successes = h.successes;
+              p.failures = h.failures;
+              p.last_success_ns = h.last_success_ns;
+              p.last_error_ns = h.last_error_ns;
+              p.last_error = h.last_error;
+              p.last_latency_ns = h.last_latency_ns;
+            }
+          if (--*pending == 0)
+            done();
+        },
+        [=](caf::error&) {
+          if (--*pending == 0)
+            done();
+        });
+}
+
+void handle_quality(gateway_ptr self, const http_call& call) {
+  auto q = api::parse_quality_query(call.request);
+  if (auto e = std::get_if<api::api_error>(&q))
+    return call.reply(api::error_response(*e));
+  auto instrument = std::get<api::quality_query>(q).instrument;
+  auto reply = call.reply;
+  ask_validators<validator_quality>(
+    self,
+    [reply, instrument](const std::vector<validator_quality>& xs) {
+      auto m = merge_quality(xs);
+      reply(json(200, api::quality_body(instrument.empty() ? "overall" : instrument,
+                                        m.subject, m.providers, m.stale)));
+    },
+    quality_atom::value, instrument);
+}
+
+void handle_quarantine(gateway_ptr self, const http_call& call) {
+  auto q = api::parse_quarantine_query(call.request);
+  if (auto e = std::get_if<api::api_error>(&q))
+    return call.reply(api::error_response(*e));
+  auto qq = std::get<api::quarantine_query>(q);
+  auto reply = call.reply;
+  ask_validators<quarantine_page>(
+    self,
+    [reply, qq](const std::vector<quarantine_page>& pages) {
+      std::vector<quarantined_event> all;
+      quarantine::counters totals;
+      for (auto& p : pages) {
+        all.insert(all.end(), p.events.begin(), p.events.end());
+        totals.added += p.totals.added;
+        totals.evicted += p.totals.evicted;
+        totals.dropped += p.totals.dropped;
+        totals.flagged += p.totals.flagged;
+      }
+      std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+        return a.seen_ns != b.seen_ns ? a.seen_ns > b.seen_ns : a.seq > b.seq;
+      });
+      if (all.size() > qq.limit)
+        all.resize(qq.limit);
+      reply(json(200, api::quarantine_body(all, totals)));
+    },
+    quarantine_atom::value, qq.instrument, static_cast<uint64_t>(qq.limit));
+}
+
+} // namespace
+
+std::vector<route> report_routes() {
+  return {
+    {"GET", "/api/v1/data/providers", handle_providers},
+    {"GET", "/api/v1/data/quality", handle_quality},
+    {"GET", "/api/v1/data/quarantine", handle_quarantine},
+  };
+}
+
+} // namespace tickflow

@@ -1,0 +1,119 @@
+#pragma once
+
+// The gateway actor's state and its route table, shared by the files that
+// hold the routes (one file per area):
+//   gateway_actor.cpp    dispatch: matching, methods, access, metrics
+//   gateway_data.cpp     /api/v1/data/price, /ohlcv, /historical (read path)
+//   gateway_fetch.cpp    fetching from providers (scheduler, failover)
+//   gateway_reports.cpp  /api/v1/data/providers, /quality, /quarantine, /api/v1/stats
+//   gateway_cache.cpp    /api/v1/cache/stats, /api/v1/cache/clear
+//   gateway_ops.cpp      /health, /live, /ready, /info, /status, /metrics, ...
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <caf/all.hpp>
+
+#include "actors/clock.hpp"
+#include "actors/logging.hpp"
+#include "actors/messages.hpp"
+#include "adapters/common/rest_adapter.hpp"
+#include "api/api_error.hpp"
+#include "api/http_server.hpp"
+#include "pipeline/schedule/priority.hpp"
+#include "pipeline/topology/topology.hpp"
+
+namespace tickflow {
+
+inline constexpr auto cache_timeout = std::chrono::seconds{2};
+
+struct gateway_state {
+  topology topo;
+  boost::asio::io_context* ioc = nullptr;
+  std::shared_ptr<api::http_server> server;
+  caf::actor cache;
+  caf::actor storage; ///< the storage writer, when [storage] is enabled
+  std::vector<caf::actor> validators;
+  provider_handles providers;
+  std::vector<std::unique_ptr<rest_adapter>> catalog; ///< static provider facts
+  std::chrono::nanoseconds fetch_timeout{std::chrono::seconds{15}};
+  int64_t started_ns = now_ns();
+  stage_stats stats{"gateway"};
+  std::shared_ptr<spdlog::logger> log = logger("gateway");
+  static inline const char* name = "gateway";
+
+  ~gateway_state();
+
+  /// True if `provider` is in [providers] enabled.
+  bool enabled(const std::string& provider) const;
+
+  /// The live REST provider actors to ask, in config order; only `only`
+  /// when it is set.
+  std::vector<std::pair<std::string, caf::actor>> rest_chain(const std::string& only) const;
+};
+
+using gateway_ptr = caf::stateful_actor<gateway_state>*;
+
+// -- responses ------------------------------------------------------------------
+
+/// A JSON response.
+api::http_response json(unsigned status, std::string body);
+
+/// The one error shape: {"error":{"code":..,"message":..,"field":..}}.
+api::http_response fail(unsigned status, std::string code, std::string message,
+                        std::string field = {});
+
+/// The reply for a lookup that found nothing.
+api::http_response not_found(lookup_status status, const std::string& instrument);
+
+// -- routes -----------------------------------------------------------------------
+
+/// Who may call a route.
+enum class route_access : uint8_t {
+  open,  ///< anyone who reaches the port (health, metrics, dashboard)
+  api,   ///< API clients (a key when [auth] keys are configured)
+  admin, ///< only with the admin token; off without one
+};
+
+using route_handler = std::function<void(gateway_ptr, const http_call&)>;
+
+struct route {
+  std::string method;  ///< "GET" (HEAD is served by GET routes) or "POST"
+  std::string pattern; ///< "/api/v1/data/price", "/api/v1/jobs/{id}"
+  route_handler handle;
+  route_access access = route_access::api;
+};
+
+std::vector<route> data_routes();    ///< gateway_data.cpp
+std::vector<route> report_routes();  ///< gateway_reports.cpp
+std::vector<route> cache_routes();   ///< gateway_cache.cpp
+std::vector<route> ops_routes();     ///< gateway_ops.cpp
+
+// -- fetching from providers (gateway_fetch.cpp) ----------------------------------
+
+/// How a fetch from the providers ended.
+struct chain_outcome {
+  bool ok = false;
+  fetch_reply reply; ///< ok: what the serving provider returned (reply.provider)
+  /// Providers tried before the one that served, with why they did not
+  /// ("binance: rate_limited"): say so when the first choice did not serve.
+  std::vector<std::string> passed;
+  api::http_response error; ///< !ok: the response to send
+};
+
+using fetch_done = std::function<void(chain_outcome)>;
+
+/// Fetches `req` from the providers: only `only` when it is set, else down
+/// the chain; calls done exactly once.
+void fetch_from_providers(gateway_ptr self, fetch_request req, std::string only,
+                          priority prio, fetch_done done);
+
+/// True if some REST provider could be asked for `instrument` at all.
+bool can_fetch(gateway_ptr self, const std::string& instrument);
+
+} // namespace tickflow
