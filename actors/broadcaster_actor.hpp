@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -10,15 +11,56 @@
 
 namespace tickflow {
 
+/// Asks the broadcaster for its broadcaster_stats.
+using ws_stats_atom = caf::atom_constant<caf::atom("wsstats")>;
+
+/// The broadcaster's own counters (cumulative unless said otherwise).
+struct broadcaster_stats {
+  uint64_t clients = 0;          ///< connected now
+  uint64_t behind = 0;           ///< clients whose updates are conflated now
+  uint64_t backlog_bytes = 0;    ///< all clients' backlogs now (last known)
+  uint64_t frames_sent = 0;      ///< frames handed to the WebSocket server
+  uint64_t conflated = 0;        ///< updates dropped by conflation
+  uint64_t snapshots = 0;        ///< snapshot messages sent
+  uint64_t heartbeats = 0;       ///< heartbeat messages sent
+  uint64_t statuses = 0;         ///< feed status events received
+  uint64_t bad_commands = 0;     ///< client messages answered with an error
+  uint64_t closed_slow = 0;      ///< closed 1008: over client-queue-bytes
+  uint64_t closed_overload = 0;  ///< closed 1008: over max-queued-bytes
+  uint64_t closed_idle = 0;      ///< closed 1001: idle timeout
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, broadcaster_stats& x) {
+  return f(caf::meta::type_name("broadcaster_stats"), x.clients, x.behind,
+           x.backlog_bytes, x.frames_sent, x.conflated, x.snapshots,
+           x.heartbeats, x.statuses, x.bad_commands, x.closed_slow,
+           x.closed_overload, x.closed_idle);
+}
+
 /// Spawns the broadcaster: it owns the WebSocket server ([broadcaster]) on
 /// `ioc`, the client subscriptions, and fans accepted event batches out to
-/// subscribers, one JSON frame per event, serialized once per channel.
-/// Clients whose unsent bytes exceed client-queue-bytes are closed (1008).
-/// Answers (start_atom) -> uint16_t bound port (or an error), stats_atom.
+/// subscribers, one JSON frame per event, serialized once per event and
+/// shared by every subscriber. docs/WEBSOCKET.md is the protocol.
+///
+/// - A subscription starts with a snapshot from `cache` (last price, last N
+///   bars) or, for status channels, from the statuses seen so far; no live
+///   event of that channel reaches the client before it.
+/// - Each client has a client_send_queue: a client that falls behind
+///   (conflate-bytes) gets the newest update per channel every
+///   conflate-interval; past client-queue-bytes it is closed (1008). Past
+///   max-queued-bytes over all clients, the largest backlogs are closed
+///   (1008) until the total fits.
+/// - Idle clients get a heartbeat message; the server pings quiet clients
+///   and closes idle ones (1001).
+/// Answers (start_atom) -> uint16_t bound port (or an error), stats_atom ->
+/// stage_stats, ws_stats_atom -> broadcaster_stats.
 /// `known` lists the instruments clients may subscribe to before their first
-/// event; instruments seen in events join it.
+/// event; instruments seen in events join it. Without a cache, snapshots of
+/// market channels are empty.
 caf::actor spawn_broadcaster(caf::actor_system& sys, const topology& topo,
                              boost::asio::io_context& ioc,
-                             std::vector<std::string> known);
+                             std::vector<std::string> known,
+                             caf::actor cache = {});
 
 } // namespace tickflow

@@ -6,16 +6,26 @@
 
 namespace tickflow {
 
-/// Spawns the cache actor: the in-process L1 (latest price per instrument)
-/// and the bounded in-memory bar store ([cache] max-bars-per-series per
-/// instrument and interval, at most max-instruments instruments).
-/// Receives accepted event batches (acks each); answers
+/// Spawns the cache actor: the in-process L1 of the read path, an LRU whose
+/// entries expire ([cache] max-entries, max-bytes, ttl-price, ttl-bars).
+/// Entries are named like the Redis keys without their prefix, so one glob
+/// pattern selects the same data in both:
+///   price:<instrument>            latest price (TTL ttl-price)
+///   bars:<interval>:<instrument>  bar series, at most max-bars-per-series
+///                                 bars, with what it covers (TTL ttl-bars)
+/// Every update refreshes an entry's TTL. Receives accepted event batches
+/// (acks each: trades set prices, bars feed live series) and read-through
+/// fills from the gateway; answers
 ///   (get_price_atom, std::string instrument) -> price_reply
-///   (get_bars_atom, bars_query) -> bars_reply
+///   (get_bars_atom, bars_query) -> bars_reply: ok only when the series is
+///       known to hold every bar of the answer (cache::bar_series::query);
+///       otherwise no_data (or unknown) without bars
+///   (fill_atom, price), (fill_atom, bars_fill): read-through fills
+///   (clear_atom, std::string glob) -> uint64_t entries removed
 ///   (stats_atom) -> stage_stats
 ///   (cache_stats_atom) -> cache_stats (hits, misses, evictions, sizes)
 /// `known` lists the instruments configured up front (they are known before
-/// their first event).
+/// their first event; at most max-instruments are known at once).
 caf::actor spawn_cache(caf::actor_system& sys, const topology& topo,
                        std::vector<std::string> known);
 

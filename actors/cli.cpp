@@ -37,6 +37,11 @@ Options:
   --version            show the version
 
 Exit codes: 0 success, 1 runtime failure, 2 invalid configuration or usage.
+
+Client commands (talk to a running tickflow; `tickflow price --help` for more):
+  tickflow price SYMBOL...       tickflow ohlcv SYMBOL [--interval 1m] [--csv]
+  tickflow providers | stats | jobs
+  tickflow subscribe CHANNEL...  (prints live events until Ctrl-C)
 )";
 }
 

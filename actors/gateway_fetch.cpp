@@ -1,7 +1,11 @@
+// Fetching from providers: the failover chain of the symbol's asset class,
+// each step asked through the rate-limit scheduler.
+
 #include <algorithm>
 #include <memory>
 
 #include "actors/gateway_state.hpp"
+#include "pipeline/schedule/failover.hpp"
 
 namespace tickflow {
 
@@ -39,54 +43,167 @@ api::http_response provider_failure(const std::string& name, const fetch_error& 
   }
 }
 
-using chain = std::vector<std::pair<std::string, caf::actor>>;
+/// A failure that says nothing about the provider's health: it just does
+/// not serve this instrument or request.
+bool is_no_service(errc code) {
+  return code == errc::unknown_symbol || code == errc::invalid_argument;
+}
 
-/// Asks the providers of `xs` in turn from `i`: the first that serves the
-/// instrument answers; one that does not know it passes to the next.
-void fetch_through(gateway_ptr self, std::shared_ptr<chain> xs, size_t i,
-                   fetch_request req, std::shared_ptr<chain_outcome> out,
-                   fetch_done done) {
-  if (i >= xs->size()) {
-    out->error = fail(404, "unknown_symbol", "no provider serves " + req.instrument,
-                      "symbol");
-    return done(std::move(*out));
+/// Why a reply was passed over, for chain_outcome::passed.
+std::string reason_of(const fetch_reply& r) {
+  auto msg = r.failure.message;
+  auto own = r.provider + ": ";
+  if (msg.rfind(own, 0) == 0)
+    msg.erase(0, own.size());
+  return std::string{to_string(r.failure.code)} + (msg.empty() ? "" : ": " + msg);
+}
+
+/// The newest price of a price reply is older than the class allows.
+bool is_stale(const gateway_state& st, const resolved_chain& chain,
+              const fetch_request& req, const fetch_reply& r, int64_t& age_ns) {
+  auto bound = stale_after_ns(st.topo.scheduler.failover, chain.symbol.cls);
+  if (bound <= 0 || req.kind != fetch_kind::price || r.data.prices.empty())
+    return false;
+  int64_t newest = 0;
+  for (auto& p : r.data.prices)
+    newest = std::max(newest, p.ts_event_ns);
+  age_ns = now_ns() - newest;
+  return age_ns > bound;
+}
+
+/// The walk down one chain.
+struct walk {
+  resolved_chain chain;
+  fetch_request req;
+  priority prio = priority::high;
+  chain_outcome out;
+  fetch_done done;
+  std::optional<fetch_reply> stale;      ///< a stale answer, served if no one has better
+  std::optional<fetch_reply> first_real; ///< the first failure that was not "unknown"
+};
+
+/// How long to wait for the scheduler: its longest wait plus every retry.
+std::chrono::nanoseconds scheduler_timeout(const gateway_state& st) {
+  auto& s = st.topo.scheduler;
+  auto tries = static_cast<int64_t>(s.retry.max_retries) + 1;
+  return std::chrono::nanoseconds{s.max_wait_ns + tries * st.fetch_timeout.count()
+                                  + (tries - 1) * s.retry.backoff_max_ns};
+}
+
+void step(gateway_ptr self, std::shared_ptr<walk> w, size_t i);
+
+/// Step `i` answered `r`.
+void on_answer(gateway_ptr self, std::shared_ptr<walk> w, size_t i, fetch_reply r) {
+  auto& st = self->state;
+  auto& name = w->chain.steps[i].provider;
+  bool last = i + 1 >= w->chain.steps.size();
+  int64_t age = 0;
+  if (r.ok && !is_stale(st, w->chain, w->req, r, age)) {
+    w->out.ok = true;
+    w->out.reply = std::move(r);
+    return w->done(std::move(w->out));
   }
-  auto name = (*xs)[i].first;
-  self->request((*xs)[i].second, self->state.fetch_timeout, fetch_atom::value, req)
-    .then(
-      [=](const fetch_reply& r) {
-        if (r.ok) {
-          out->ok = true;
-          out->reply = r;
-          return done(std::move(*out));
-        }
-        auto pass = r.failure.code == errc::unknown_symbol
-                    || r.failure.code == errc::invalid_argument;
-        if (pass && i + 1 < xs->size()) {
-          out->passed.push_back(name + ": " + std::string{to_string(r.failure.code)});
-          return fetch_through(self, xs, i + 1, req, out, done);
-        }
-        out->error = provider_failure(r.provider, r.failure, req.instrument);
-        done(std::move(*out));
-      },
-      [=](caf::error& e) {
-        out->error = fail(504, "provider_timeout",
-                          name + " did not answer: " + self->system().render(e));
-        done(std::move(*out));
-      });
+  if (r.ok) { // stale: keep it in case no one has better
+    if (!w->stale)
+      w->stale = r;
+    if (!last) {
+      w->out.passed.push_back(name + ": stale (newest price " + std::to_string(age / 1'000'000'000)
+                              + " s old)");
+      if (st.scheduler)
+        self->send(st.scheduler, failover_atom::value, name);
+      return step(self, w, i + 1);
+    }
+  } else {
+    if (!is_no_service(r.failure.code) && !w->first_real)
+      w->first_real = r;
+    if (!last) {
+      w->out.passed.push_back(name + ": " + reason_of(r));
+      if (st.scheduler && !is_no_service(r.failure.code))
+        self->send(st.scheduler, failover_atom::value, name);
+      return step(self, w, i + 1);
+    }
+  }
+  // The end of the chain.
+  if (w->stale) {
+    w->out.ok = true;
+    w->out.reply = *w->stale;
+    return w->done(std::move(w->out));
+  }
+  if (w->chain.steps.size() == 1)
+    w->out.error = provider_failure(r.provider, r.failure, w->req.instrument);
+  else if (w->first_real)
+    w->out.error = provider_failure(w->first_real->provider, w->first_real->failure,
+                                    w->req.instrument);
+  else
+    w->out.error = fail(404, "unknown_symbol", "no provider serves " + w->req.instrument,
+                        "symbol");
+  w->done(std::move(w->out));
+}
+
+void step(gateway_ptr self, std::shared_ptr<walk> w, size_t i) {
+  auto& st = self->state;
+  auto& s = w->chain.steps[i];
+  auto req = w->req;
+  req.instrument = s.instrument;
+  auto answer = [self, w, i](fetch_reply r) { on_answer(self, w, i, std::move(r)); };
+  auto lost = [self, w, i](caf::error& e) {
+    fetch_reply r;
+    r.provider = w->chain.steps[i].provider;
+    r.failure = fetch_error{errc::unavailable,
+                            "did not answer: " + self->system().render(e), 0};
+    on_answer(self, w, i, std::move(r));
+  };
+  if (st.scheduler) {
+    sched_fetch f{s.provider, req, w->prio, i + 1 >= w->chain.steps.size()};
+    self->request(st.scheduler, scheduler_timeout(st), fetch_atom::value, std::move(f))
+      .then(answer, lost);
+    return;
+  }
+  // No scheduler (a gateway spawned alone, in tests): ask the provider.
+  for (auto& [name, actor] : st.rest_chain(s.provider))
+    if (name == s.provider) {
+      self->request(actor, st.fetch_timeout, fetch_atom::value, req).then(answer, lost);
+      return;
+    }
+  fetch_reply gone;
+  gone.provider = s.provider;
+  gone.failure = fetch_error{errc::unavailable, "provider is restarting", 0};
+  on_answer(self, w, i, std::move(gone));
+}
+
+/// The enabled REST providers, in config order.
+std::vector<std::string> enabled_rest(const gateway_state& st) {
+  std::vector<std::string> out;
+  for (auto& p : st.topo.providers)
+    if (is_rest_provider(p))
+      out.push_back(p);
+  return out;
 }
 
 } // namespace
 
 void fetch_from_providers(gateway_ptr self, fetch_request req, std::string only,
-                          priority, fetch_done done) {
-  auto xs = std::make_shared<chain>(self->state.rest_chain(only));
-  fetch_through(self, xs, 0, std::move(req), std::make_shared<chain_outcome>(),
-                std::move(done));
+                          priority prio, fetch_done done) {
+  auto& st = self->state;
+  auto w = std::make_shared<walk>();
+  w->chain = resolve_chain(st.topo.scheduler.failover, req.instrument, enabled_rest(st), only);
+  w->req = std::move(req);
+  w->prio = prio;
+  w->done = std::move(done);
+  if (w->chain.steps.empty()) {
+    w->out.error = only.empty()
+                     ? fail(404, "unknown_symbol", "no provider serves " + w->req.instrument,
+                            "symbol")
+                     : fail(400, "invalid_parameter", "provider " + only + " is not enabled",
+                            "provider");
+    return w->done(std::move(w->out));
+  }
+  step(self, w, 0);
 }
 
-bool can_fetch(gateway_ptr self, const std::string&) {
-  return !self->state.rest_chain({}).empty();
+bool can_fetch(gateway_ptr self, const std::string& instrument) {
+  auto& st = self->state;
+  return !resolve_chain(st.topo.scheduler.failover, instrument, enabled_rest(st)).steps.empty();
 }
 
 } // namespace tickflow

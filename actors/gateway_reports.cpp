@@ -5,6 +5,9 @@
 #include <memory>
 #include <set>
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include "actors/gateway_state.hpp"
 #include "adapters/registry.hpp"
 #include "api/data_queries.hpp"
@@ -172,6 +175,119 @@ void handle_quarantine(gateway_ptr self, const http_call& call) {
     quarantine_atom::value, qq.instrument, static_cast<uint64_t>(qq.limit));
 }
 
+/// GET /api/v1/stats body: the scheduler's counters per provider, their
+/// totals, queue depth per priority, and the L1 cache's hits (calls the
+/// read path saved before any provider was considered).
+std::string stats_body(const scheduler_stats& s, const cache_stats* l1) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w{buf};
+  provider_schedule_stats total;
+  w.StartObject();
+  w.Key("providers");
+  w.StartArray();
+  for (auto& p : s.providers) {
+    w.StartObject();
+    w.Key("provider");
+    w.String(p.provider.c_str());
+    auto count = [&](const char* key, uint64_t n) {
+      w.Key(key);
+      w.Uint64(n);
+    };
+    count("calls", p.calls);
+    count("saved_by_cache", p.saved_cache);
+    count("saved_by_coalescing", p.saved_coalesced);
+    count("saved_by_merging", p.saved_merged);
+    count("denied", p.denied);
+    count("retried", p.retried);
+    count("failed_over", p.failed_over);
+    count("failures", p.failures);
+    count("in_flight", p.in_flight);
+    count("queued", p.queued);
+    w.Key("circuit");
+    w.String(p.circuit.c_str());
+    count("circuit_opened", p.circuit_opened);
+    w.Key("paused_for_ms");
+    w.Int64(p.paused_for_ms);
+    w.Key("banned");
+    w.Bool(p.banned);
+    w.Key("windows");
+    w.StartArray();
+    for (auto& [name, used_limit] : p.windows) {
+      w.StartObject();
+      w.Key("window");
+      w.String(name.c_str());
+      count("used", used_limit.first);
+      count("limit", used_limit.second);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+    total.calls += p.calls;
+    total.saved_cache += p.saved_cache;
+    total.saved_coalesced += p.saved_coalesced;
+    total.saved_merged += p.saved_merged;
+    total.denied += p.denied;
+    total.retried += p.retried;
+    total.failed_over += p.failed_over;
+    total.failures += p.failures;
+  }
+  w.EndArray();
+  w.Key("totals");
+  w.StartObject();
+  for (auto [key, n] : {std::pair<const char*, uint64_t>{"calls", total.calls},
+                        {"saved_by_cache", total.saved_cache},
+                        {"saved_by_coalescing", total.saved_coalesced},
+                        {"saved_by_merging", total.saved_merged},
+                        {"denied", total.denied},
+                        {"retried", total.retried},
+                        {"failed_over", total.failed_over},
+                        {"failures", total.failures}}) {
+    w.Key(key);
+    w.Uint64(n);
+  }
+  w.EndObject();
+  w.Key("queue_depth");
+  w.StartObject();
+  for (size_t i = 0; i < priority_count; ++i) {
+    auto name = to_string(static_cast<priority>(i));
+    w.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+    w.Uint64(s.queue_depth[i]);
+  }
+  w.EndObject();
+  w.Key("shared");
+  w.Bool(s.shared);
+  w.Key("shared_errors");
+  w.Uint64(s.shared_errors);
+  if (l1 != nullptr) {
+    w.Key("l1");
+    w.StartObject();
+    w.Key("price_hits");
+    w.Uint64(l1->price_hits);
+    w.Key("bars_hits");
+    w.Uint64(l1->bars_hits);
+    w.EndObject();
+  }
+  w.EndObject();
+  return buf.GetString();
+}
+
+void handle_stats(gateway_ptr self, const http_call& call) {
+  auto& st = self->state;
+  auto reply = call.reply;
+  if (!st.scheduler)
+    return reply(fail(503, "unavailable", "no scheduler"));
+  self->request(st.scheduler, std::chrono::seconds{2}, sched_stats_atom::value)
+    .then(
+      [self, reply](const scheduler_stats& s) {
+        self->request(self->state.cache, cache_timeout, cache_stats_atom::value)
+          .then([reply, s](const cache_stats& c) { reply(json(200, stats_body(s, &c))); },
+                [reply, s](caf::error&) { reply(json(200, stats_body(s, nullptr))); });
+      },
+      [reply](caf::error&) {
+        reply(fail(503, "unavailable", "scheduler did not answer in time"));
+      });
+}
+
 } // namespace
 
 std::vector<route> report_routes() {
@@ -179,6 +295,7 @@ std::vector<route> report_routes() {
     {"GET", "/api/v1/data/providers", handle_providers},
     {"GET", "/api/v1/data/quality", handle_quality},
     {"GET", "/api/v1/data/quarantine", handle_quarantine},
+    {"GET", "/api/v1/stats", handle_stats},
   };
 }
 

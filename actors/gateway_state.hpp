@@ -8,10 +8,15 @@
 //   gateway_reports.cpp  /api/v1/data/providers, /quality, /quarantine, /api/v1/stats
 //   gateway_cache.cpp    /api/v1/cache/stats, /api/v1/cache/clear
 //   gateway_ops.cpp      /health, /live, /ready, /info, /status, /metrics, ...
+//   gateway_batch.cpp    /api/v1/data/batch, /api/v1/prefetch
+//   gateway_webhooks.cpp /webhooks/{binance,polygon,test}
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,9 +27,15 @@
 #include "actors/clock.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
+#include "actors/scheduler_actor.hpp"
 #include "adapters/common/rest_adapter.hpp"
+#include "adapters/streams/stream_protocol.hpp"
 #include "api/api_error.hpp"
+#include "api/api_keys.hpp"
+#include "api/client_limiter.hpp"
 #include "api/http_server.hpp"
+#include "api/metrics.hpp"
+#include "api/webhook_auth.hpp"
 #include "pipeline/schedule/priority.hpp"
 #include "pipeline/topology/topology.hpp"
 
@@ -32,12 +43,20 @@ namespace tickflow {
 
 inline constexpr auto cache_timeout = std::chrono::seconds{2};
 
+/// Request metrics shared with the responders, which may run on any thread.
+struct request_log {
+  std::mutex mutex;
+  api::request_metrics metrics;
+};
+
 struct gateway_state {
   topology topo;
   boost::asio::io_context* ioc = nullptr;
   std::shared_ptr<api::http_server> server;
   caf::actor cache;
   caf::actor storage; ///< the storage writer, when [storage] is enabled
+  // -- read path --
+  caf::actor redis; ///< the Redis reader, when [redis] is enabled (gateway_data.cpp)
   std::vector<caf::actor> validators;
   provider_handles providers;
   std::vector<std::unique_ptr<rest_adapter>> catalog; ///< static provider facts
@@ -46,6 +65,31 @@ struct gateway_state {
   stage_stats stats{"gateway"};
   std::shared_ptr<spdlog::logger> log = logger("gateway");
   static inline const char* name = "gateway";
+
+  // -- access and ops --
+  api::api_key_set keys;          ///< [auth] keys-file (hashes only)
+  std::string admin_token;        ///< from [auth] admin-token-env; never logged
+  std::string start_error;        ///< why the gateway cannot start (bad key file)
+  api::client_limiter limiter;    ///< [limits], per client
+  uint64_t rate_limited = 0;      ///< requests answered 429 by the limiter
+  std::shared_ptr<request_log> requests = std::make_shared<request_log>();
+  stage_handles stages;           ///< from the supervisor: what /status reports
+  /// Webhooks: the secret of each provider that has one (never logged), the
+  /// verifier (replay memory) and the stream parsers of binance/polygon.
+  std::map<std::string, std::string> webhook_secrets;
+  std::optional<api::webhook_verifier> webhooks;
+  std::map<std::string, std::unique_ptr<stream_protocol>> webhook_parsers;
+  std::map<std::pair<std::string, std::string>, uint64_t> webhook_results; ///< (provider, result)
+  std::map<std::string, uint64_t> webhook_events; ///< events accepted, by provider
+  log_throttle webhook_log;       ///< bad webhook bodies are logged rate-limited
+  uint64_t prefetch_queued = 0;
+  uint64_t prefetch_done = 0;
+  uint64_t prefetch_failed = 0;
+
+  // -- scheduler --
+  /// The rate-limit scheduler every provider fetch goes through (from the
+  /// supervisor: (scheduler_atom, actor)); null: providers are asked directly.
+  caf::actor scheduler;
 
   ~gateway_state();
 
@@ -93,6 +137,20 @@ std::vector<route> data_routes();    ///< gateway_data.cpp
 std::vector<route> report_routes();  ///< gateway_reports.cpp
 std::vector<route> cache_routes();   ///< gateway_cache.cpp
 std::vector<route> ops_routes();     ///< gateway_ops.cpp
+std::vector<route> batch_routes();   ///< gateway_batch.cpp: batch, prefetch
+std::vector<route> webhook_routes(); ///< gateway_webhooks.cpp
+std::vector<route> dashboard_routes(); ///< gateway_dashboard.cpp: /, /dashboard/*
+
+// -- access and ops --
+
+/// Every route of every area, in dispatch order (the OpenAPI document lists
+/// exactly these; tests/gateway checks it).
+const std::vector<route>& all_gateway_routes();
+
+/// Loads what [auth] and [webhooks] point at (the key file, the admin token
+/// and the webhook secrets from the environment); sets start_error when the
+/// key file cannot be read or parsed. gateway_ops.cpp.
+void load_access(gateway_ptr self);
 
 // -- fetching from providers (gateway_fetch.cpp) ----------------------------------
 
@@ -100,8 +158,10 @@ std::vector<route> ops_routes();     ///< gateway_ops.cpp
 struct chain_outcome {
   bool ok = false;
   fetch_reply reply; ///< ok: what the serving provider returned (reply.provider)
-  /// Providers tried before the one that served, with why they did not
-  /// ("binance: rate_limited"): say so when the first choice did not serve.
+  /// Providers tried before the one that served, with why they did not,
+  /// as "<provider>: <reason>" ("binance: provider_error: HTTP 500",
+  /// "binance: unavailable: circuit open", "binance: stale (...)"): say so
+  /// when the first choice did not serve.
   std::vector<std::string> passed;
   api::http_response error; ///< !ok: the response to send
 };

@@ -14,6 +14,7 @@
 #include <caf/all.hpp>
 
 #include "actors/cli.hpp"
+#include "actors/client_main.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
 #include "actors/supervisor.hpp"
@@ -117,6 +118,21 @@ int run(const topology& topo) {
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
+  // `tickflow price BTC-USDT`, `tickflow subscribe trades:BTC-USDT`, ...: the
+  // operator client, talking to a running tickflow.
+  if (argc > 1 && client::is_command(argv[1])) {
+    for (int i = 2; i < argc; ++i)
+      if (std::string{argv[i]} == "--help") {
+        std::cout << client::client_usage();
+        return exit_ok;
+      }
+    auto cmd = client::parse_command(argv[1], std::vector<std::string>(argv + 2, argv + argc));
+    if (!cmd) {
+      std::cerr << "tickflow: " << cmd.err().context << "\n\n" << client::client_usage();
+      return exit_usage;
+    }
+    return run_client(*cmd);
+  }
   auto opts = parse_cli(std::vector<std::string>(argv + 1, argv + argc));
   if (!opts) {
     std::cerr << "tickflow: " << opts.err().context << '\n';

@@ -42,6 +42,12 @@ using quarantine_atom = caf::atom_constant<caf::atom("quarantin")>;
 using writer_atom = caf::atom_constant<caf::atom("writer")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
 using retry_atom = caf::atom_constant<caf::atom("retry")>;
+using fill_atom = caf::atom_constant<caf::atom("fill")>;
+using clear_atom = caf::atom_constant<caf::atom("clear")>;
+using redis_atom = caf::atom_constant<caf::atom("redis")>;
+using capture_atom = caf::atom_constant<caf::atom("capture")>;
+using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
+using unsubscribe_atom = caf::atom_constant<caf::atom("unsubscr")>;
 
 // -- inspect() for the canonical model ------------------------------------------
 
@@ -174,20 +180,50 @@ typename Inspector::result_type inspect(Inspector& f, price_reply& x) {
 struct cache_stats {
   uint64_t price_hits = 0;
   uint64_t price_misses = 0;
-  uint64_t bars_hits = 0;
-  uint64_t bars_misses = 0;
+  uint64_t bars_hits = 0;       ///< complete answers
+  uint64_t bars_misses = 0;     ///< nothing, or not known to be complete
   uint64_t instruments = 0;     ///< known now
   uint64_t series = 0;          ///< (instrument, interval) bar series held
   uint64_t bars = 0;            ///< bars held
   uint64_t bars_evicted = 0;    ///< pushed out of a full series
   uint64_t instruments_refused = 0; ///< new instruments refused: cache full
+  uint64_t entries = 0;         ///< L1 entries (prices + series)
+  uint64_t bytes = 0;           ///< L1 bytes (estimated)
+  uint64_t max_entries = 0;
+  uint64_t max_bytes = 0;
+  uint64_t evicted_capacity = 0; ///< entries pushed out by max-entries
+  uint64_t evicted_bytes = 0;    ///< entries pushed out by max-bytes
+  uint64_t expired = 0;          ///< entries dropped past their TTL
+  uint64_t cleared = 0;          ///< entries removed by a cache clear
+  uint64_t fills = 0;            ///< read-through fills received
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, cache_stats& x) {
   return f(caf::meta::type_name("cache_stats"), x.price_hits, x.price_misses,
            x.bars_hits, x.bars_misses, x.instruments, x.series, x.bars,
-           x.bars_evicted, x.instruments_refused);
+           x.bars_evicted, x.instruments_refused, x.entries, x.bytes,
+           x.max_entries, x.max_bytes, x.evicted_capacity, x.evicted_bytes,
+           x.expired, x.cleared, x.fills);
+}
+
+/// A read-through fill of the L1, sent as (fill_atom, bars_fill): `bars` are
+/// every bar of the series with open times in [from_ns, to_ns] (from_ns
+/// INT64_MIN: none before), up to now when `open_ended` (an answer for the
+/// newest bars).
+struct bars_fill {
+  std::string instrument;
+  interval span = interval::m1;
+  std::vector<bar> bars;
+  int64_t from_ns = 0;
+  int64_t to_ns = 0;
+  bool open_ended = false;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, bars_fill& x) {
+  return f(caf::meta::type_name("bars_fill"), x.instrument, x.span, x.bars,
+           x.from_ns, x.to_ns, x.open_ended);
 }
 
 /// Argument of get_bars_atom: the newest `limit` bars in [start, end].
@@ -223,6 +259,8 @@ struct fetch_reply {
   fetch_result data;    ///< when ok
   fetch_error failure;  ///< when not ok
   int64_t latency_ns = 0;
+  long http_status = 0;      ///< status of the upstream answer (0: none came)
+  int64_t used_weight = -1;  ///< X-MBX-USED-WEIGHT-1M when the provider sent it
 };
 
 /// Health of one provider, for /api/v1/data/providers.
@@ -248,6 +286,22 @@ struct provider_handles {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, provider_handles& x) {
   return f(caf::meta::type_name("provider_handles"), x.names, x.actors);
+}
+
+/// The pipeline stages the gateway reports on (/status, /metrics, /ready)
+/// and feeds (webhooks); the supervisor sends it once it built them.
+struct stage_handles {
+  caf::actor normalizer;
+  std::vector<std::string> names; ///< a name per actor, same order
+  std::vector<caf::actor> actors; ///< every stage but the providers and the gateway
+  caf::actor cache_writer;        ///< null unless [redis] is enabled
+  caf::actor storage_writer;      ///< null unless [storage] is enabled
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, stage_handles& x) {
+  return f(caf::meta::type_name("stage_handles"), x.normalizer, x.names,
+           x.actors, x.cache_writer, x.storage_writer);
 }
 
 /// A validator's rolling quality, answered to (quality_atom, instrument):
@@ -290,12 +344,13 @@ struct ws_opened {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fetch_request& x) {
   return f(caf::meta::type_name("fetch_request"), x.kind, x.instrument, x.span,
-           x.start_ns, x.end_ns, x.limit);
+           x.start_ns, x.end_ns, x.limit, x.aggregated);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fetch_result& x) {
-  return f(caf::meta::type_name("fetch_result"), x.prices, x.bars, x.quotes);
+  return f(caf::meta::type_name("fetch_result"), x.prices, x.bars, x.quotes,
+           x.trades);
 }
 
 template <class Inspector>
@@ -307,7 +362,12 @@ typename Inspector::result_type inspect(Inspector& f, fetch_error& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fetch_reply& x) {
   return f(caf::meta::type_name("fetch_reply"), x.provider, x.ok, x.data,
-           x.failure, x.latency_ns);
+           x.failure, x.latency_ns, x.http_status, x.used_weight);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, fetch_batch& x) {
+  return f(caf::meta::type_name("fetch_batch"), x.kind, x.instruments);
 }
 
 template <class Inspector>
@@ -315,6 +375,40 @@ typename Inspector::result_type inspect(Inspector& f, provider_health& x) {
   return f(caf::meta::type_name("provider_health"), x.provider,
            x.key_configured, x.requests, x.successes, x.failures,
            x.last_success_ns, x.last_error_ns, x.last_error, x.last_latency_ns);
+}
+
+/// One live stream connection (actors/stream_provider_actor), answered to
+/// health_atom: its state and counters since it started.
+struct stream_health {
+  std::string provider;   ///< "binance"
+  std::string connection; ///< "binance#0"
+  std::string state;      ///< connecting | up | degraded | down | auth_failed
+  uint64_t subscriptions = 0;
+  uint64_t frames = 0;      ///< text frames received
+  uint64_t events = 0;      ///< live events passed downstream
+  uint64_t malformed = 0;   ///< frames the parser refused (skipped)
+  uint64_t binary = 0;      ///< binary frames (skipped)
+  uint64_t oversize = 0;    ///< frames over max-frame-bytes (skipped)
+  uint64_t duplicates = 0;  ///< events dropped as already passed on
+  uint64_t gaps = 0;        ///< holes found (id/open-time skips, disconnects)
+  uint64_t backfill_requests = 0;
+  uint64_t backfilled = 0;  ///< events recovered over REST
+  uint64_t backfill_failures = 0;
+  uint64_t reconnects = 0;  ///< connections reopened after a loss
+  uint64_t dropped = 0;     ///< events dropped: the pipeline was too far behind
+  uint64_t sent = 0;        ///< frames sent (auth, subscribe)
+  int64_t connected_since_ns = 0; ///< 0 while down
+  int64_t last_message_ns = 0;    ///< last sign of life
+  std::string last_error;         ///< last close or failure reason (no secret)
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, stream_health& x) {
+  return f(caf::meta::type_name("stream_health"), x.provider, x.connection,
+           x.state, x.subscriptions, x.frames, x.events, x.malformed, x.binary,
+           x.oversize, x.duplicates, x.gaps, x.backfill_requests, x.backfilled,
+           x.backfill_failures, x.reconnects, x.dropped, x.sent,
+           x.connected_since_ns, x.last_message_ns, x.last_error);
 }
 
 } // namespace tickflow

@@ -13,6 +13,14 @@ namespace tickflow {
 
 namespace {
 
+/// A header's decimal count, -1 when it is not one.
+int64_t parse_used_weight(const std::string& text) {
+  if (text.empty() || text.size() > 12
+      || text.find_first_not_of("0123456789") != std::string::npos)
+    return -1;
+  return std::stoll(text);
+}
+
 struct rest_provider_state {
   rest_provider_settings settings;
   std::unique_ptr<rest_adapter> adapter;
@@ -24,6 +32,24 @@ struct rest_provider_state {
   static inline const char* name = "provider.rest";
 
   fetch_reply fetch(const fetch_request& req) {
+    return run(to_string(req.kind), req.instrument,
+               [&] { return adapter->build(req, cred); },
+               [&](const http_reply& h) { return adapter->parse(req, h, now_ns()); });
+  }
+
+  /// One merged request for several instruments (the scheduler's BATCH).
+  fetch_reply fetch(const fetch_batch& b) {
+    auto what = std::to_string(b.instruments.size()) + " instruments";
+    return run(to_string(b.kind), what,
+               [&] { return adapter->build_batch(b.kind, b.instruments, cred); },
+               [&](const http_reply& h) {
+                 return adapter->parse_batch(b.kind, b.instruments, h, now_ns());
+               });
+  }
+
+  template <class Build, class Parse>
+  fetch_reply run(std::string_view kind, const std::string& instrument,
+                  Build build, Parse parse) {
     fetch_reply r;
     r.provider = settings.name;
     health.requests += 1;
@@ -35,11 +61,11 @@ struct rest_provider_state {
       health.last_error_ns = now_ns();
       health.last_error = std::string{to_string(r.failure.code)} + ": "
                           + r.failure.message;
-      log->warn("{}: {} {} failed: {}", settings.name, to_string(req.kind),
-                req.instrument, health.last_error);
+      log->warn("{}: {} {} failed: {}", settings.name, kind, instrument,
+                health.last_error);
       return r;
     };
-    auto out = adapter->build(req, cred);
+    auto out = build();
     if (!out)
       return fail(fetch_error{out.err().code, out.err().context, 0});
     auto reply = http->perform(*out, settings.base_url);
@@ -47,7 +73,13 @@ struct rest_provider_state {
     health.last_latency_ns = r.latency_ns;
     if (auto e = std::get_if<fetch_error>(&reply))
       return fail(std::move(*e));
-    auto parsed = adapter->parse(req, std::get<http_reply>(reply), now_ns());
+    // What the scheduler learns from the answer itself: bans (418) and the
+    // weight the provider has counted (Binance).
+    auto& answer = std::get<http_reply>(reply);
+    r.http_status = answer.status;
+    if (auto w = answer.header("x-mbx-used-weight-1m"))
+      r.used_weight = parse_used_weight(*w);
+    auto parsed = parse(answer);
     if (auto e = std::get_if<fetch_error>(&parsed))
       return fail(std::move(*e));
     r.ok = true;
@@ -55,7 +87,7 @@ struct rest_provider_state {
     health.successes += 1;
     health.last_success_ns = now_ns();
     log->debug("{}: {} {} ok in {} ms ({} bars, {} prices)", settings.name,
-               to_string(req.kind), req.instrument, r.latency_ns / 1'000'000,
+               kind, instrument, r.latency_ns / 1'000'000,
                r.data.bars.size(), r.data.prices.size());
     return r;
   }
@@ -99,6 +131,7 @@ caf::behavior rest_provider(caf::stateful_actor<rest_provider_state>* self,
       }
       return r;
     },
+    [=](fetch_atom, const fetch_batch& b) { return self->state.fetch(b); },
     [=](health_atom) { return self->state.health; },
     [=](ack_atom) {}, // acks of forwarded batches: fetches are not flow-controlled
   };

@@ -1,6 +1,7 @@
 #include "actors/supervisor.hpp"
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -14,8 +15,12 @@
 #include "actors/messages.hpp"
 #include "actors/pipeline_actors.hpp"
 #include "actors/provider_actor.hpp"
+#include "actors/redis_reader_actor.hpp"
+#include "actors/replay_provider_actor.hpp"
 #include "actors/rest_provider_actor.hpp"
+#include "actors/scheduler_actor.hpp"
 #include "actors/storage_writer_actor.hpp"
+#include "actors/stream_provider_actor.hpp"
 #include "pipeline/flow/restart_backoff.hpp"
 
 namespace tickflow {
@@ -28,6 +33,7 @@ struct provider_slot {
   caf::actor actor;
   int64_t started_ns = 0;
   restart_backoff backoff;
+  int stream = -1; ///< index in supervisor_state::streams: a live stream connection
 };
 
 struct supervisor_state {
@@ -35,8 +41,12 @@ struct supervisor_state {
   boost::asio::io_context* ioc = nullptr;
   caf::actor cache, broadcaster, router, normalizer, gateway, alerter;
   caf::actor cache_writer, storage_writer; ///< null unless enabled
+  caf::actor redis_reader; ///< the read path's Redis step; null unless [redis] enabled
+  caf::actor scheduler;    ///< rate limits and failover of every REST fetch
   std::vector<caf::actor> validators;
   std::vector<provider_slot> providers;
+  std::vector<stream_connection_spec> streams; ///< live stream connections
+  std::map<std::string, caf::actor> stream_rest, captures; ///< per stream provider
   bool stopping = false;
   std::shared_ptr<spdlog::logger> log = logger("supervisor");
   static inline const char* name = "supervisor";
@@ -46,10 +56,36 @@ struct supervisor_state {
     std::vector<caf::actor> xs{normalizer};
     xs.insert(xs.end(), validators.begin(), validators.end());
     xs.insert(xs.end(), {router, cache, broadcaster, gateway, alerter});
-    for (auto& w : {cache_writer, storage_writer})
+    for (auto& w : {cache_writer, storage_writer, redis_reader})
       if (w)
         xs.push_back(w);
+    if (scheduler)
+      xs.push_back(scheduler);
     return xs;
+  }
+
+  /// The stages the gateway reports on, named (the gateway left out).
+  stage_handles gateway_view() const {
+    stage_handles h;
+    h.normalizer = normalizer;
+    h.cache_writer = cache_writer;
+    h.storage_writer = storage_writer;
+    auto add = [&](std::string name, const caf::actor& a) {
+      if (a) {
+        h.names.push_back(std::move(name));
+        h.actors.push_back(a);
+      }
+    };
+    add("normalizer", normalizer);
+    for (size_t i = 0; i < validators.size(); ++i)
+      add("validator." + std::to_string(i), validators[i]);
+    add("router", router);
+    add("cache", cache);
+    add("broadcaster", broadcaster);
+    add("alerter", alerter);
+    add("cache_writer", cache_writer);
+    add("storage_writer", storage_writer);
+    return h;
   }
 };
 
@@ -70,15 +106,31 @@ void publish_providers(supervisor_ptr self) {
   auto& st = self->state;
   provider_handles h;
   for (auto& p : st.providers) {
+    if (p.stream >= 0 || p.name == "replay")
+      continue; // not REST providers: the gateway cannot fetch from them
     h.names.push_back(p.name);
     h.actors.push_back(p.actor);
   }
+  if (st.scheduler) // it calls them; the gateway reports their health
+    self->send(st.scheduler, h);
   self->send(st.gateway, std::move(h));
 }
 
 void spawn_provider(supervisor_ptr self, provider_slot& slot) {
   auto& st = self->state;
-  if (slot.name == "simulator") {
+  auto helper = [](const std::map<std::string, caf::actor>& m, const std::string& k) {
+    auto i = m.find(k);
+    return i == m.end() ? caf::actor{} : i->second;
+  };
+  if (slot.stream >= 0) {
+    auto& spec = st.streams[static_cast<size_t>(slot.stream)];
+    auto& name = spec.settings.name;
+    slot.actor = spawn_stream_provider(self->system(), st.topo, spec, st.normalizer,
+                                       helper(st.stream_rest, name),
+                                       helper(st.captures, name));
+  } else if (slot.name == "replay") {
+    slot.actor = spawn_replay_provider(self->system(), st.topo, st.normalizer);
+  } else if (slot.name == "simulator") {
     slot.actor = spawn_simulator_provider(self->system(), st.topo, st.normalizer);
   } else {
     auto& cfg = st.topo.rest_providers.at(slot.name); // checked by load_topology
@@ -88,13 +140,45 @@ void spawn_provider(supervisor_ptr self, provider_slot& slot) {
   self->monitor(slot.actor);
 }
 
+/// Live stream connections ([streams]) and the replay provider ([replay]),
+/// supervised like providers. Each stream provider with backfill on and a
+/// REST section gets a REST actor of its own for backfills (no intake:
+/// recovered events reach the pipeline through the stream actor, deduplicated
+/// and marked), and one capture writer when capture-dir is set.
+void add_stream_slots(supervisor_ptr self) {
+  auto& st = self->state;
+  auto& sys = self->system();
+  auto& topo = st.topo;
+  auto& sup = topo.supervisor;
+  auto add = [&](std::string name, int stream) {
+    st.providers.push_back(provider_slot{
+      std::move(name), {}, 0,
+      restart_backoff{sup.restart_backoff_min_ns, sup.restart_backoff_max_ns,
+                      sup.restart_reset_after_ns},
+      stream});
+    spawn_provider(self, st.providers.back());
+  };
+  for (auto& feed : topo.streams.enabled_feeds()) {
+    auto rest = topo.rest_providers.find(feed.name);
+    if (feed.backfill && rest != topo.rest_providers.end() && !rest->second.base_url.empty())
+      st.stream_rest[feed.name] = spawn_rest_provider(sys, rest->second, caf::actor{});
+    if (!feed.capture_dir.empty())
+      st.captures[feed.name] = spawn_capture_writer(sys, feed.capture_dir, feed.name);
+  }
+  st.streams = plan_stream_connections(topo);
+  for (size_t i = 0; i < st.streams.size(); ++i)
+    add("stream." + st.streams[i].connection, static_cast<int>(i));
+  if (topo.streams.replay.enabled)
+    add("replay", -1);
+}
+
 void build(supervisor_ptr self) {
   auto& st = self->state;
   auto& sys = self->system();
   auto& topo = st.topo;
   auto known = configured_instruments(topo);
   st.cache = spawn_cache(sys, topo, known);
-  st.broadcaster = spawn_broadcaster(sys, topo, *st.ioc, known);
+  st.broadcaster = spawn_broadcaster(sys, topo, *st.ioc, known, st.cache);
   std::vector<caf::actor> sinks{st.cache, st.broadcaster};
   if (topo.redis.enabled) {
     st.cache_writer = spawn_cache_writer(sys, topo);
@@ -116,7 +200,14 @@ void build(supervisor_ptr self) {
   }
   st.normalizer = spawn_normalizer(sys, topo, st.validators);
   st.gateway = spawn_gateway(sys, topo, *st.ioc, st.cache, st.validators);
-  if (st.storage_writer) { // the read path's second step; quarantine history
+  st.scheduler = spawn_scheduler(sys, topo);
+  self->send(st.gateway, scheduler_atom::value, st.scheduler);
+  self->send(st.gateway, st.gateway_view()); // reports, webhooks
+  if (topo.redis.enabled) { // the read path's Redis step
+    st.redis_reader = spawn_redis_reader(sys, topo);
+    self->send(st.gateway, redis_atom::value, st.redis_reader);
+  }
+  if (st.storage_writer) { // the read path's Postgres step; quarantine history
     self->send(st.gateway, writer_atom::value, st.storage_writer);
     for (auto& v : st.validators)
       self->send(v, writer_atom::value, st.storage_writer);
@@ -131,6 +222,7 @@ void build(supervisor_ptr self) {
                       sup.restart_reset_after_ns}});
     spawn_provider(self, st.providers.back());
   }
+  add_stream_slots(self);
   publish_providers(self);
   st.log->info("topology: {} provider(s) [{}], {} validator(s), queue bound "
                "{}, redis writer {}, storage writer {}",
@@ -149,6 +241,9 @@ void stop_all(supervisor_ptr self, const caf::error& reason) {
       self->send_exit(p.actor, reason);
   for (auto& a : st.stages())
     if (a)
+      self->send_exit(a, reason);
+  for (auto* helpers : {&st.stream_rest, &st.captures})
+    for (auto& [name, a] : *helpers)
       self->send_exit(a, reason);
 }
 

@@ -9,7 +9,12 @@
 
 namespace tickflow::api {
 
-std::string_view freshness_class(int64_t age_ns) noexcept {
+std::string_view freshness_class(int64_t age_ns, int64_t span_ns) noexcept {
+  constexpr int64_t day = 86'400 * ns_per_s;
+  if (span_ns >= day)
+    return "end-of-day";
+  if (span_ns > 0) // a bar stays current for its span
+    age_ns = age_ns > span_ns ? age_ns - span_ns : 0;
   if (age_ns < 5 * ns_per_s)
     return "realtime";
   if (age_ns < 60 * ns_per_s)
@@ -28,7 +33,8 @@ void append_int(std::string& out, int64_t v) {
 }
 
 /// Appends ,"source":..,"cached":..,"as_of":..,"age_ms":..,"freshness":..
-void append_provenance(std::string& out, const provenance& from) {
+/// (span_ns: the bars' interval, 0 for a price).
+void append_provenance(std::string& out, const provenance& from, int64_t span_ns = 0) {
   out += ",\"source\":";
   append_json_string(out, from.source);
   out += from.cached ? ",\"cached\":true" : ",\"cached\":false";
@@ -39,7 +45,7 @@ void append_provenance(std::string& out, const provenance& from) {
     out += ",\"age_ms\":";
     append_int(out, age / ns_per_ms);
     out += ",\"freshness\":";
-    append_json_string(out, freshness_class(age));
+    append_json_string(out, freshness_class(age, span_ns));
   } else {
     out += ",\"as_of\":null,\"age_ms\":null,\"freshness\":null";
   }
@@ -92,7 +98,7 @@ std::string ohlcv_body(std::string_view instrument, interval span,
     }
   }
   out += ']';
-  append_provenance(out, from);
+  append_provenance(out, from, interval_ns(span));
   out += '}';
   return out;
 }

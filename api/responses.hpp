@@ -11,9 +11,12 @@
 
 namespace tickflow::api {
 
-/// How fresh a value is, from its age: realtime (< 5 s), near-realtime
-/// (< 60 s), delayed (< 1 day), end-of-day (older).
-std::string_view freshness_class(int64_t age_ns) noexcept;
+/// How fresh a value is, from its age and the interval it covers:
+/// end-of-day for bars of a day or longer; else by the age past the
+/// interval (a bar is as of its start and current for its whole span):
+/// realtime (< 5 s), near-realtime (< 60 s), delayed (< 1 day), end-of-day
+/// (older). span_ns is 0 for prices.
+std::string_view freshness_class(int64_t age_ns, int64_t span_ns = 0) noexcept;
 
 /// Where an answer came from and how fresh it is; on every data response.
 struct provenance {
@@ -30,6 +33,7 @@ std::string price_body(const price& p, const provenance& from);
 /// Body of GET /api/v1/data/ohlcv:
 ///   {"instrument":..,"interval":..,"count":n,"bars":[...],
 ///    "source":..,"cached":..,"as_of":..,"age_ms":..,"freshness":..}
+/// (freshness from the age and the interval).
 /// With `validate`, every bar also carries "findings": the sanity rules it
 /// breaks ([{"rule":..,"reason":..}], empty when sane), beside its "flags".
 std::string ohlcv_body(std::string_view instrument, interval span,

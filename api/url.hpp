@@ -15,6 +15,9 @@ struct parsed_target {
   std::vector<std::pair<std::string, std::string>> query; ///< decoded, in order
 };
 
+/// Percent-encodes a query component (RFC 3986 unreserved characters kept).
+std::string percent_encode(std::string_view text);
+
 /// Percent-decodes `text`. With `plus_is_space` (query components) '+' means
 /// a space; in paths it stays a '+'. errc::malformed for an escape that is
 /// not '%' plus two hex digits ("%zz", "%4") and for a NUL byte, escaped

@@ -6,6 +6,7 @@
 #include <rapidjson/error/en.h>
 
 #include "api/event_json.hpp"
+#include "pipeline/model/time.hpp"
 
 namespace tickflow::api {
 
@@ -28,8 +29,29 @@ std::string_view kind_name(channel_kind kind) noexcept {
       return "quotes";
     case channel_kind::bars:
       return "bars";
+    case channel_kind::status:
+      return "status";
   }
   return "trades";
+}
+
+/// `,"<key>":<ns>`, or `,"<key>":null` when ns is 0 (not known).
+void append_optional_time(std::string& out, std::string_view key,
+                          int64_t ts_ns) {
+  out += ",\"";
+  out.append(key.data(), key.size());
+  out += "\":";
+  if (ts_ns == 0) {
+    out += "null";
+    return;
+  }
+  out += std::to_string(ts_ns);
+}
+
+std::string snapshot_head(std::string_view channel) {
+  std::string out{"{\"type\":\"snapshot\",\"channel\":"};
+  append_json_string(out, channel);
+  return out;
 }
 
 /// Client input quoted in an error context: at most max_echo_bytes, ASCII
@@ -114,6 +136,12 @@ result<channel> parse_channel(std::string_view name) {
     out.kind = channel_kind::trades;
   } else if (kind == "quotes") {
     out.kind = channel_kind::quotes;
+  } else if (kind == "status") {
+    out.kind = channel_kind::status;
+    if (rest != "*" && !provider_from_string(rest))
+      return error{errc::invalid_argument, "unknown provider: " + echo(rest)};
+    out.instrument = std::string{rest};
+    return out;
   } else if (kind == "bars") {
     out.kind = channel_kind::bars;
     auto next = rest.find(':');
@@ -144,6 +172,10 @@ std::string channel_of(const trade& x) {
 
 std::string channel_of(const quote& x) {
   return join_channel("quotes", x.instrument);
+}
+
+std::string channel_of(const feed_status& x) {
+  return join_channel("status", to_string(x.source));
 }
 
 std::string channel_of(const bar& x) {
@@ -216,6 +248,103 @@ std::string event_message(const quote& x) {
 
 std::string event_message(const bar& x) {
   return make_event_message("bar", x);
+}
+
+void append_json(std::string& out, const feed_status& x) {
+  out += "{\"provider\":";
+  append_json_string(out, to_string(x.source));
+  out += ",\"connection\":";
+  append_json_string(out, x.connection);
+  out += ",\"state\":";
+  append_json_string(out, to_string(x.state));
+  append_optional_time(out, "gap_start", x.gap_start_ns);
+  append_optional_time(out, "gap_end", x.gap_end_ns);
+  out += ",\"reason\":";
+  append_json_string(out, x.reason);
+  out += ",\"ts\":";
+  out += std::to_string(x.ts_ns);
+  out += ",\"time\":\"";
+  out += format_iso8601(x.ts_ns);
+  out += "\"}";
+}
+
+std::string event_message(const feed_status& x) {
+  std::string out;
+  out.reserve(256);
+  out += "{\"type\":\"status\",\"channel\":";
+  append_json_string(out, channel_of(x));
+  out += ",\"data\":";
+  append_json(out, x);
+  out += '}';
+  return out;
+}
+
+std::string price_snapshot_message(std::string_view channel,
+                                   const price* last) {
+  auto out = snapshot_head(channel);
+  out += ",\"price\":";
+  if (last)
+    append_json(out, *last);
+  else
+    out += "null";
+  out += '}';
+  return out;
+}
+
+std::string bars_snapshot_message(std::string_view channel,
+                                  const std::vector<bar>& bars) {
+  auto out = snapshot_head(channel);
+  out.reserve(out.size() + 32 + bars.size() * 320);
+  out += ",\"bars\":[";
+  for (size_t i = 0; i < bars.size(); ++i) {
+    if (i > 0)
+      out += ',';
+    append_json(out, bars[i]);
+  }
+  out += "]}";
+  return out;
+}
+
+std::string status_snapshot_message(std::string_view channel,
+                                    const std::vector<feed_status>& last) {
+  auto out = snapshot_head(channel);
+  out += ",\"statuses\":[";
+  for (size_t i = 0; i < last.size(); ++i) {
+    if (i > 0)
+      out += ',';
+    append_json(out, last[i]);
+  }
+  out += "]}";
+  return out;
+}
+
+std::string hello_message(const hello_info& x) {
+  std::string out{"{\"type\":\"hello\",\"server\":\"tickflow\",\"version\":"};
+  append_json_string(out, x.version);
+  out += ",\"heartbeat_ms\":";
+  out += std::to_string(x.heartbeat_ms);
+  out += ",\"max_channels\":";
+  out += std::to_string(x.max_channels);
+  out += ",\"snapshot_bars\":";
+  out += std::to_string(x.snapshot_bars);
+  out += '}';
+  return out;
+}
+
+std::string heartbeat_message(int64_t now_ns) {
+  std::string out{"{\"type\":\"heartbeat\",\"ts\":"};
+  out += std::to_string(now_ns);
+  out += ",\"time\":\"";
+  out += format_iso8601(now_ns);
+  out += "\"}";
+  return out;
+}
+
+std::string conflation_message(bool active, uint64_t dropped) {
+  if (active)
+    return "{\"type\":\"conflation\",\"active\":true}";
+  return "{\"type\":\"conflation\",\"active\":false,\"dropped\":"
+         + std::to_string(dropped) + "}";
 }
 
 std::string subscribed_message(const std::vector<std::string>& channels) {

@@ -10,26 +10,33 @@
 namespace tickflow::api {
 
 /// Kinds of live channel a WebSocket client can subscribe to.
-enum class channel_kind : uint8_t { trades, quotes, bars };
+enum class channel_kind : uint8_t { trades, quotes, bars, status };
 
-/// A parsed channel name: "trades:BTC-USDT", "quotes:AAPL", "bars:1m:BTC-USDT".
+/// A parsed channel name: "trades:BTC-USDT", "quotes:AAPL",
+/// "bars:1m:BTC-USDT", "status:binance" (one provider's feed status) or
+/// "status:*" (every provider's).
 struct channel {
   channel_kind kind = channel_kind::trades;
   interval span = interval::m1; ///< bars only
-  std::string instrument;
+  std::string instrument;       ///< status: the provider name, or "*"
 
   /// The canonical name, as a client writes it.
   std::string name() const;
 };
 
 /// Parses a channel name. errc::invalid_argument (context says why) for an
-/// unknown kind, a bad interval or a non-canonical instrument id.
+/// unknown kind, a bad interval, a non-canonical instrument id or an unknown
+/// provider.
 result<channel> parse_channel(std::string_view name);
 
 /// Channel names an event belongs to.
 std::string channel_of(const trade& x);  ///< "trades:<instrument>"
 std::string channel_of(const quote& x);  ///< "quotes:<instrument>"
 std::string channel_of(const bar& x);    ///< "bars:<interval>:<instrument>"
+std::string channel_of(const feed_status& x); ///< "status:<provider>"
+
+/// The channel every provider's status goes to as well.
+inline constexpr std::string_view all_status_channel = "status:*";
 
 /// A message from a client:
 ///   {"op":"subscribe","channels":["trades:BTC-USDT","bars:1m:BTC-USDT"]}
@@ -50,6 +57,47 @@ result<client_command> parse_client_command(std::string_view text);
 std::string event_message(const trade& x);
 std::string event_message(const quote& x);
 std::string event_message(const bar& x);
+/// {"type":"status","channel":"status:binance","data":{"provider":"binance",
+///  "connection":"binance#0","state":"reconnected","gap_start":..,
+///  "gap_end":..,"reason":"..","ts":..,"time":".."}} (gap_* null when 0)
+std::string event_message(const feed_status& x);
+
+/// The JSON object of a feed status (the "data" of a status message).
+void append_json(std::string& out, const feed_status& x);
+
+/// {"type":"snapshot","channel":"trades:BTC-USDT","price":{...}|null}: the
+/// last price, for a trades or quotes channel (null: none yet).
+std::string price_snapshot_message(std::string_view channel, const price* last);
+
+/// {"type":"snapshot","channel":"bars:1m:BTC-USDT","bars":[...]}: the newest
+/// bars, oldest first.
+std::string bars_snapshot_message(std::string_view channel,
+                                  const std::vector<bar>& bars);
+
+/// {"type":"snapshot","channel":"status:*","statuses":[...]}: the last status
+/// of each provider's connections the channel covers.
+std::string status_snapshot_message(std::string_view channel,
+                                    const std::vector<feed_status>& last);
+
+/// Sent once when a client connects:
+/// {"type":"hello","server":"tickflow","version":"..","heartbeat_ms":15000,
+///  "max_channels":256,"snapshot_bars":100}
+struct hello_info {
+  std::string version;
+  int64_t heartbeat_ms = 0;
+  size_t max_channels = 0;
+  size_t snapshot_bars = 0;
+};
+std::string hello_message(const hello_info& x);
+
+/// {"type":"heartbeat","ts":..,"time":".."}: sent to a client that was sent
+/// nothing for a heartbeat interval.
+std::string heartbeat_message(int64_t now_ns);
+
+/// {"type":"conflation","active":true} when a client falls behind (from now
+/// on it gets the newest update per channel), {"type":"conflation",
+/// "active":false,"dropped":N} when it caught up (N updates were dropped).
+std::string conflation_message(bool active, uint64_t dropped);
 
 /// {"type":"subscribed","channels":[...]} / {"type":"unsubscribed",...}
 std::string subscribed_message(const std::vector<std::string>& channels);

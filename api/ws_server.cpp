@@ -1,6 +1,8 @@
 #include "api/ws_server.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <set>
 #include <string_view>
@@ -9,6 +11,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <websocketpp/config/asio_no_tls.hpp>
 #include <websocketpp/server.hpp>
 
@@ -23,6 +26,9 @@ namespace {
 /// Data websocketpp keeps inside every connection (it derives from this).
 struct ws_connection_data {
   uint64_t id = 0; ///< 0 until the connection opens; then unique per server
+  /// When the client was last heard from (any frame, ping or pong), steady
+  /// clock ns. Atomic in case several threads run the io_context.
+  std::atomic<int64_t> heard_ns{0};
 };
 
 /// config::asio (Boost.Asio, no TLS) plus our per-connection data.
@@ -39,6 +45,15 @@ using hdl_set = std::set<websocketpp::connection_hdl,
 
 /// Largest HTTP body accepted on this port (only GETs are served).
 constexpr size_t max_http_body_bytes = 16 * 1024;
+
+/// How often idle clients are looked for when no ping interval is set.
+constexpr int64_t default_sweep_ns = 1'000'000'000;
+
+int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+           std::chrono::steady_clock::now().time_since_epoch())
+    .count();
+}
 
 /// The path of a request target, without the query string.
 std::string_view path_of(const std::string& resource) {
@@ -73,7 +88,8 @@ void set_json_response(const connection_ptr& con,
 struct ws_server_core : std::enable_shared_from_this<ws_server_core> {
   ws_server_core(boost::asio::io_context& ctx, ws_server_options options,
                  ws_callbacks cbs)
-      : ioc(ctx), opts(std::move(options)), callbacks(std::move(cbs)) {
+      : ioc(ctx), opts(std::move(options)), callbacks(std::move(cbs)),
+        sweep_timer(ctx) {
     // nop
   }
 
@@ -85,6 +101,10 @@ struct ws_server_core : std::enable_shared_from_this<ws_server_core> {
   std::atomic<uint16_t> bound_port{0};
   /// Set by ~ws_server: no user callback runs after the server is gone.
   std::atomic<bool> detached{false};
+  /// Pings quiet clients and closes idle ones (I/O thread only).
+  boost::asio::steady_timer sweep_timer;
+  bool sweeping = false; ///< I/O thread only
+  std::atomic<uint64_t> idle_closed{0};
 
   // Guarded by mtx: validated or open connections, id counter, stop flag.
   // Held only briefly and never across a call into websocketpp or user code.
@@ -108,6 +128,11 @@ struct ws_server_core : std::enable_shared_from_this<ws_server_core> {
   void close_all();
   /// Closes the acceptor (I/O thread, or while the io_context is not running).
   void stop_listening();
+  /// Arms the next idle sweep (I/O thread, or before the io_context runs).
+  void arm_sweep();
+  /// Pings clients quiet for ping_interval, closes those idle for
+  /// idle_timeout (I/O thread).
+  void sweep();
 
   template <class F>
   void notify(F&& f) {
@@ -174,6 +199,19 @@ void ws_server_core::init() {
     if (auto self = weak.lock())
       self->on_http(hdl);
   });
+  // Control frames count as signs of life (idle detection).
+  auto heard = [weak](const websocketpp::connection_hdl& hdl) {
+    if (auto self = weak.lock())
+      if (auto con = self->con_of(hdl))
+        con->heard_ns.store(steady_ns(), std::memory_order_relaxed);
+  };
+  endpoint.set_pong_handler(
+    [heard](websocketpp::connection_hdl hdl, std::string) { heard(hdl); });
+  endpoint.set_ping_handler(
+    [heard](websocketpp::connection_hdl hdl, std::string) {
+      heard(hdl);
+      return true; // answer it with a pong
+    });
 }
 
 connection_ptr
@@ -219,6 +257,7 @@ void ws_server_core::on_open(const websocketpp::connection_hdl& hdl) {
     else
       con->id = ++next_id;
   }
+  con->heard_ns.store(steady_ns(), std::memory_order_relaxed);
   if (stopped_meanwhile) {
     // Validated before stop() and opened after it: never reported.
     websocketpp::lib::error_code ec;
@@ -258,6 +297,7 @@ void ws_server_core::on_message(const websocketpp::connection_hdl& hdl,
   auto con = con_of(hdl);
   if (!con || !msg)
     return;
+  con->heard_ns.store(steady_ns(), std::memory_order_relaxed);
   if (msg->get_opcode() != websocketpp::frame::opcode::text) {
     websocketpp::lib::error_code ec;
     con->close(websocketpp::close::status::unsupported_data,
@@ -304,10 +344,58 @@ void ws_server_core::close_all() {
 }
 
 void ws_server_core::stop_listening() {
+  if (sweeping) {
+    sweeping = false;
+    boost::system::error_code ignored;
+    sweep_timer.cancel(ignored);
+  }
   if (!endpoint.is_listening())
     return;
   websocketpp::lib::error_code ec;
   endpoint.stop_listening(ec);
+}
+
+void ws_server_core::arm_sweep() {
+  auto period = opts.ping_interval_ns > 0 ? opts.ping_interval_ns
+                                          : default_sweep_ns;
+  if (opts.ping_interval_ns > 0 && opts.idle_timeout_ns > 0)
+    period = std::min(period, opts.idle_timeout_ns);
+  sweeping = true;
+  sweep_timer.expires_after(std::chrono::nanoseconds{period});
+  std::weak_ptr<ws_server_core> weak = shared_from_this();
+  sweep_timer.async_wait([weak](const boost::system::error_code& ec) {
+    if (ec)
+      return; // cancelled: stopping
+    if (auto self = weak.lock(); self && self->sweeping) {
+      self->sweep();
+      self->arm_sweep();
+    }
+  });
+}
+
+void ws_server_core::sweep() {
+  std::vector<websocketpp::connection_hdl> targets;
+  {
+    std::lock_guard<std::mutex> guard{mtx};
+    if (stopping)
+      return;
+    targets.assign(live.begin(), live.end());
+  }
+  auto now = steady_ns();
+  for (auto& hdl : targets) {
+    auto con = con_of(hdl);
+    if (!con || con->id == 0
+        || con->get_state() != websocketpp::session::state::open)
+      continue;
+    auto quiet = now - con->heard_ns.load(std::memory_order_relaxed);
+    websocketpp::lib::error_code ec;
+    if (opts.idle_timeout_ns > 0 && quiet >= opts.idle_timeout_ns) {
+      idle_closed.fetch_add(1, std::memory_order_relaxed);
+      con->close(websocketpp::close::status::going_away, "idle timeout", ec);
+    } else if (opts.ping_interval_ns > 0 && quiet >= opts.ping_interval_ns) {
+      con->ping("", ec);
+    }
+  }
 }
 
 } // namespace
@@ -373,6 +461,17 @@ result<void> ws_server::listen(const std::string& address, uint16_t port) {
     return fail(aec.message());
   }
   core.bound_port.store(local.port(), std::memory_order_release);
+  if (core.opts.ping_interval_ns > 0 || core.opts.idle_timeout_ns > 0) {
+    // The timer belongs to the I/O thread: arm it there.
+    auto& ioc = core.ioc;
+    if (ioc.get_executor().running_in_this_thread() || ioc.stopped())
+      core.arm_sweep();
+    else
+      boost::asio::post(ioc, [c = impl_->core] {
+        if (c->endpoint.is_listening())
+          c->arm_sweep();
+      });
+  }
   return {};
 }
 
@@ -392,14 +491,14 @@ bool ws_server::send(const ws_client& client, const std::string& text) {
   }
 }
 
-ws_frame::ws_frame(const std::string& text) : size_(text.size()) {
+ws_frame::ws_frame(std::string text) : size_(text.size()) {
   using message = ws_config::message_type;
   namespace frame = websocketpp::frame;
   auto msg = std::make_shared<message>(message::con_msg_man_ptr{},
-                                       frame::opcode::text, text.size());
-  msg->set_payload(text);
-  frame::basic_header head(frame::opcode::text, text.size(), true, false);
-  frame::extended_header ext(text.size());
+                                       frame::opcode::text, 0);
+  msg->get_raw_payload() = std::move(text); // the frame's bytes, not copied
+  frame::basic_header head(frame::opcode::text, size_, true, false);
+  frame::extended_header ext(size_);
   msg->set_header(frame::prepare_header(head, ext));
   msg->set_prepared(true); // connection::send queues it as is
   msg_ = std::move(msg);
@@ -415,6 +514,25 @@ bool ws_server::send(const ws_client& client, const ws_frame& frame) {
   } catch (...) {
     return false;
   }
+}
+
+std::optional<size_t> ws_server::enqueue(const ws_client& client,
+                                         const ws_frame& frame) {
+  try {
+    auto con = impl_->core->con_of(client);
+    if (!con || !frame.msg_)
+      return std::nullopt;
+    auto msg = std::static_pointer_cast<ws_config::message_type>(frame.msg_);
+    if (con->send(msg))
+      return std::nullopt; // closing or closed
+    return con->get_buffered_amount();
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+uint64_t ws_server::idle_closed() const {
+  return impl_->core->idle_closed.load(std::memory_order_relaxed);
 }
 
 size_t ws_server::buffered_bytes(const ws_client& client) {

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
@@ -20,7 +21,10 @@ using ws_client = std::weak_ptr<void>;
 /// connections without a per-client copy. Immutable; cheap to copy.
 class ws_frame {
  public:
-  explicit ws_frame(const std::string& text);
+  /// An empty placeholder: sending it does nothing.
+  ws_frame() = default;
+  /// Takes the text (no copy when it is moved in).
+  explicit ws_frame(std::string text);
 
   /// Payload size in bytes.
   size_t size() const noexcept { return size_; }
@@ -36,6 +40,13 @@ struct ws_server_options {
   std::string path = "/api/v1/stream"; ///< the only path that upgrades
   size_t max_clients = 1000;
   size_t max_message_bytes = 65536;    ///< bigger client frames close the client (1009)
+  /// A client heard nothing from (no frame, ping or pong) for this long gets
+  /// a WebSocket ping; 0: no pings.
+  int64_t ping_interval_ns = 0;
+  /// A client heard nothing from for this long is closed with 1001 ("idle
+  /// timeout"); 0: never. Checked every ping_interval (or every second
+  /// without pings).
+  int64_t idle_timeout_ns = 0;
 };
 
 /// Callbacks, all on the I/O thread; they must not block (hand off instead).
@@ -67,6 +78,11 @@ class ws_server {
   /// client is gone.
   bool send(const ws_client& client, const ws_frame& frame);
 
+  /// Sends a prepared frame and returns the bytes queued for the client but
+  /// not yet written, this frame included; nullopt when the client is gone
+  /// or closing. Thread-safe.
+  std::optional<size_t> enqueue(const ws_client& client, const ws_frame& frame);
+
   /// Bytes queued for the client but not yet written (0 when gone). Thread-safe.
   size_t buffered_bytes(const ws_client& client);
 
@@ -75,6 +91,9 @@ class ws_server {
 
   /// Stops accepting and closes every client with 1001 (going away).
   void stop();
+
+  /// Clients closed for idleness so far. Thread-safe.
+  uint64_t idle_closed() const;
 
  private:
   struct impl;

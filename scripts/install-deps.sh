@@ -10,6 +10,7 @@ packages=(
   rapidjson-dev libhiredis-dev libpq-dev libspdlog-dev libfmt-dev
   libcurl4-openssl-dev libgtest-dev libgmock-dev libbenchmark-dev
   redis-server redis-tools postgresql-15 postgresql-client-15
+  chromium  # headless, for the dashboard test (tests/broadcast/dashboard_test.cpp)
 )
 
 missing=()

@@ -105,6 +105,15 @@ class binance_adapter final : public rest_adapter {
         out.bars = std::move(*xs);
         break;
       }
+      case fetch_kind::trades: {
+        auto xs = binance::parse_trades(doc, req.aggregated, req.instrument,
+                                        symbol, req.start_ns, req.end_ns,
+                                        recv_ns);
+        if (!xs)
+          return to_fetch_error(xs.err(), endpoint(req));
+        out.trades = std::move(*xs);
+        break;
+      }
       default:
         return fetch_error{errc::invalid_argument,
                            "unsupported kind "
@@ -118,11 +127,44 @@ class binance_adapter final : public rest_adapter {
     return symbols_.to_provider(canonical);
   }
 
+  size_t max_batch(fetch_kind kind) const noexcept override {
+    return kind == fetch_kind::price ? binance::max_batch_symbols : 1;
+  }
+
+  result<outbound_request>
+  build_batch(fetch_kind kind, const std::vector<std::string>& instruments,
+              const credentials& cred) const override {
+    std::vector<std::string> symbols;
+    for (auto& id : instruments)
+      if (auto s = symbols_.to_provider(id); !s.empty())
+        symbols.push_back(std::move(s));
+    return binance::build_batch_request(kind, symbols, cred);
+  }
+
+  fetch_outcome parse_batch(fetch_kind kind,
+                            const std::vector<std::string>& instruments,
+                            const http_reply& reply,
+                            int64_t recv_ns) const override {
+    if (kind != fetch_kind::price || instruments.empty())
+      return fetch_error{errc::invalid_argument, "binance merges price requests only", 0};
+    // The answer is the list form parse() already reads.
+    fetch_request req;
+    req.kind = kind;
+    req.instrument = instruments.front();
+    return parse(req, reply, recv_ns);
+  }
+
   std::string to_canonical(std::string_view provider_symbol) const override {
     return symbols_.to_canonical(provider_symbol);
   }
 
  private:
+  static std::string_view endpoint(const fetch_request& req) noexcept {
+    if (req.kind == fetch_kind::trades && req.aggregated)
+      return binance::agg_trades_path;
+    return endpoint(req.kind);
+  }
+
   static std::string_view endpoint(fetch_kind k) noexcept {
     switch (k) {
       case fetch_kind::price:
@@ -131,6 +173,8 @@ class binance_adapter final : public rest_adapter {
         return binance::ticker_24hr_path;
       case fetch_kind::bars:
         return binance::klines_path;
+      case fetch_kind::trades:
+        return binance::trades_path;
     }
     return "?";
   }

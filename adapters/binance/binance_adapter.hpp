@@ -14,8 +14,9 @@ namespace tickflow {
 /// One row of Binance's exchangeInfo symbol table.
 using binance_symbol_info = binance::symbol_info;
 
-/// Binance spot: price (ticker/price), quote (ticker/24hr bid/ask) and bars
-/// (klines, every tickflow interval) for crypto pairs; no key needed (a
+/// Binance spot: price (ticker/price), quote (ticker/24hr bid/ask), bars
+/// (klines, every tickflow interval) and trades (aggTrades / trades, for
+/// stream backfill) for crypto pairs; no key needed (a
 /// configured one is sent as X-MBX-APIKEY). Symbols map by shape
 /// ("BTC-USDT" <-> "BTCUSDT") after `opts.symbol_overrides`.
 std::unique_ptr<rest_adapter> make_binance_adapter(const adapter_options& opts);

@@ -284,4 +284,81 @@ result<quote> parse_ticker_24hr_quote(const rapidjson::Value& obj,
   return x;
 }
 
+namespace {
+
+// The fields of one trade, by the names the endpoint uses.
+struct trade_fields {
+  const char* id;
+  const char* price;
+  const char* size;
+  const char* time;
+  const char* buyer_maker;
+  const char* id_prefix;
+};
+
+constexpr trade_fields agg_fields{"a", "p", "q", "T", "m", "a"};
+constexpr trade_fields raw_fields{"id", "price", "qty", "time",
+                                  "isBuyerMaker", ""};
+
+result<trade> read_trade(const rapidjson::Value& obj, const trade_fields& f,
+                         std::string_view instrument, std::string_view symbol,
+                         int64_t recv_ns) {
+  if (!obj.IsObject())
+    return error{errc::malformed, "not an object"};
+  json::reader in{obj};
+  trade x;
+  x.instrument = instrument;
+  x.provider_symbol = symbol;
+  x.source = provider::binance;
+  auto id = in.int64(f.id);
+  x.price = in.decimal_from_string(f.price);
+  x.size = in.decimal_from_string(f.size);
+  auto ms = in.int64(f.time);
+  x.aggressor = in.boolean(f.buyer_maker) ? side::sell : side::buy;
+  if (!in)
+    return in.err();
+  auto ts = ms_to_ns(ms);
+  if (!ts)
+    return error{errc::bad_number, std::string{f.time} + ": out of range: "
+                                     + std::to_string(ms)};
+  x.trade_id = f.id_prefix + std::to_string(id);
+  x.ts_event_ns = *ts;
+  x.ts_recv_ns = recv_ns;
+  return x;
+}
+
+} // namespace
+
+result<trade> parse_agg_trade(const rapidjson::Value& obj,
+                              std::string_view instrument,
+                              std::string_view symbol, int64_t recv_ns) {
+  return read_trade(obj, agg_fields, instrument, symbol, recv_ns);
+}
+
+result<std::vector<trade>> parse_trades(const rapidjson::Value& rows,
+                                        bool aggregated,
+                                        std::string_view instrument,
+                                        std::string_view symbol,
+                                        int64_t start_ns, int64_t end_ns,
+                                        int64_t recv_ns) {
+  if (!rows.IsArray())
+    return error{errc::malformed, "trades: expected an array"};
+  const auto& fields = aggregated ? agg_fields : raw_fields;
+  std::vector<trade> out;
+  out.reserve(rows.Size());
+  size_t i = 0;
+  for (const auto& row : rows.GetArray()) {
+    auto x = read_trade(row, fields, instrument, symbol, recv_ns);
+    if (!x)
+      return error{x.err().code,
+                   "[" + std::to_string(i) + "]." + x.err().context};
+    ++i;
+    if ((start_ns > 0 && x->ts_event_ns < start_ns)
+        || (end_ns > 0 && x->ts_event_ns > end_ns))
+      continue;
+    out.push_back(std::move(*x));
+  }
+  return out;
+}
+
 } // namespace tickflow::binance

@@ -83,4 +83,31 @@ result<quote> parse_ticker_24hr_quote(const rapidjson::Value& obj,
                                       std::string_view symbol,
                                       int64_t recv_ns);
 
+/// One aggregate trade: a GET /api/v3/aggTrades row or the payload of an
+/// aggTrade stream (which adds "e", "E", "s"), times ms, decimal strings:
+///   {"a":26129,"p":"0.01633102","q":"4.70443515","f":27781,"l":27781,
+///    "T":1498793709153,"m":true,"M":true}
+/// trade_id is "a" + the aggregate id (its own id space, apart from raw
+/// trade ids); m (buyer is maker) makes the aggressor a seller.
+/// Errors: errc::malformed (not an object), errc::missing_field,
+/// errc::bad_number (context "<field>...").
+result<trade> parse_agg_trade(const rapidjson::Value& obj,
+                              std::string_view instrument,
+                              std::string_view symbol, int64_t recv_ns);
+
+/// GET /api/v3/aggTrades (aggregated) or GET /api/v3/trades (raw) rows.
+/// Raw rows (times ms, decimal strings; trade_id = id):
+///   [{"id":28457,"price":"4.00000100","qty":"12.00000000",
+///     "quoteQty":"48.000012","time":1499865549590,"isBuyerMaker":true,
+///     "isBestMatch":true}]
+/// Rows outside [start_ns, end_ns] are dropped (0 = unbounded): the raw
+/// endpoint has no time bounds. Errors as parse_agg_trade, context
+/// "[i].<field>".
+result<std::vector<trade>> parse_trades(const rapidjson::Value& rows,
+                                        bool aggregated,
+                                        std::string_view instrument,
+                                        std::string_view symbol,
+                                        int64_t start_ns, int64_t end_ns,
+                                        int64_t recv_ns);
+
 } // namespace tickflow::binance

@@ -54,6 +54,35 @@ result<outbound_request> build_request(const fetch_request& req,
         out.query.emplace_back("limit", std::to_string(req.limit));
       break;
     }
+    case fetch_kind::trades: {
+      if (req.start_ns < 0 || req.end_ns < 0)
+        return error{errc::invalid_argument, "negative time bound"};
+      if (req.start_ns > 0 && req.end_ns > 0 && req.start_ns > req.end_ns)
+        return error{errc::invalid_argument, "start after end"};
+      if (req.limit > max_trades_limit)
+        return error{errc::invalid_argument,
+                     "limit " + std::to_string(req.limit) + " above "
+                       + std::to_string(max_trades_limit)};
+      auto limit = std::to_string(req.limit > 0 ? req.limit
+                                                : max_trades_limit);
+      if (!req.aggregated) {
+        out.path = trades_path;
+        out.query.emplace_back("limit", std::move(limit));
+        break;
+      }
+      out.path = agg_trades_path;
+      auto start_ms = req.start_ns / ns_per_ms;
+      auto end_ms = req.end_ns / ns_per_ms;
+      if (req.start_ns > 0 && req.end_ns > 0
+          && end_ms - start_ms > max_agg_trades_window_ms)
+        end_ms = start_ms + max_agg_trades_window_ms;
+      if (req.start_ns > 0)
+        out.query.emplace_back("startTime", std::to_string(start_ms));
+      if (req.end_ns > 0)
+        out.query.emplace_back("endTime", std::to_string(end_ms));
+      out.query.emplace_back("limit", std::move(limit));
+      break;
+    }
     default:
       return error{errc::invalid_argument,
                    "unsupported kind " + std::string{to_string(req.kind)}};
@@ -66,6 +95,33 @@ outbound_request build_exchange_info_request(const credentials& cred) {
   outbound_request out;
   out.method = "GET";
   out.path = exchange_info_path;
+  add_key(out, cred);
+  return out;
+}
+
+result<outbound_request> build_batch_request(fetch_kind kind,
+                                             const std::vector<std::string>& symbols,
+                                             const credentials& cred) {
+  if (kind != fetch_kind::price)
+    return error{errc::invalid_argument,
+                 "cannot merge " + std::string{to_string(kind)} + " requests"};
+  if (symbols.empty())
+    return error{errc::unknown_symbol, "no symbol to ask for"};
+  if (symbols.size() > max_batch_symbols)
+    return error{errc::invalid_argument,
+                 std::to_string(symbols.size()) + " symbols, at most "
+                   + std::to_string(max_batch_symbols)};
+  std::string list = "[";
+  for (auto& s : symbols) {
+    if (list.size() > 1)
+      list += ',';
+    list += '"' + s + '"';
+  }
+  list += ']';
+  outbound_request out;
+  out.method = "GET";
+  out.path = ticker_price_path;
+  out.query.emplace_back("symbols", std::move(list));
   add_key(out, cred);
   return out;
 }

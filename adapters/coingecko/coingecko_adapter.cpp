@@ -1,6 +1,9 @@
 #include "adapters/coingecko/coingecko_adapter.hpp"
 
+#include <algorithm>
+#include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 #include <utility>
 
@@ -15,6 +18,9 @@ namespace tickflow {
 namespace {
 
 constexpr int64_t day_ns = 86'400 * ns_per_s;
+
+// Ids one merged simple/price request carries at most (the URL stays short).
+constexpr size_t max_batch_ids = 50;
 
 // Base symbol -> CoinGecko coin id, for large coins.
 constexpr std::pair<std::string_view, std::string_view> coin_ids[] = {
@@ -152,6 +158,81 @@ class coingecko_adapter final : public rest_adapter {
                            + std::string{to_string(req.kind)},
                          0};
     }
+    return out;
+  }
+
+  size_t max_batch(fetch_kind kind) const noexcept override {
+    return kind == fetch_kind::price ? max_batch_ids : 1;
+  }
+
+  // GET /api/v3/simple/price?ids=bitcoin,ethereum&vs_currencies=usd,eur
+  // &include_last_updated_at=true: every id in every vs currency asked.
+  result<outbound_request>
+  build_batch(fetch_kind kind, const std::vector<std::string>& instruments,
+              const credentials& cred) const override {
+    if (kind != fetch_kind::price)
+      return error{errc::invalid_argument, "coingecko merges price requests only"};
+    if (instruments.size() > max_batch_ids)
+      return error{errc::invalid_argument,
+                   std::to_string(instruments.size()) + " ids, at most "
+                     + std::to_string(max_batch_ids)};
+    std::vector<std::string> ids, vss;
+    for (auto& x : instruments) {
+      std::string id, vs;
+      if (!map(x, id, vs))
+        continue;
+      if (std::find(ids.begin(), ids.end(), id) == ids.end())
+        ids.push_back(id);
+      if (std::find(vss.begin(), vss.end(), vs) == vss.end())
+        vss.push_back(vs);
+    }
+    if (ids.empty())
+      return error{errc::unknown_symbol, "no instrument coingecko knows"};
+    auto join = [](const std::vector<std::string>& xs) {
+      std::string out;
+      for (auto& x : xs)
+        out += (out.empty() ? "" : ",") + x;
+      return out;
+    };
+    fetch_request one;
+    one.kind = fetch_kind::price;
+    one.instrument = instruments.front();
+    auto out = build(one, cred); // same path, headers and key handling
+    if (!out)
+      return out;
+    out->query = {{"ids", join(ids)},
+                  {"vs_currencies", join(vss)},
+                  {"include_last_updated_at", "true"}};
+    return out;
+  }
+
+  fetch_outcome parse_batch(fetch_kind kind,
+                            const std::vector<std::string>& instruments,
+                            const http_reply& reply,
+                            int64_t recv_ns) const override {
+    if (kind != fetch_kind::price)
+      return fetch_error{errc::invalid_argument, "coingecko merges price requests only", 0};
+    rapidjson::Document doc;
+    auto body_error = [&](const rapidjson::Value& body) {
+      return coingecko::parse_error_body(body, reply, recv_ns);
+    };
+    if (auto e = read_number_text_reply(reply, recv_ns, body_error, doc))
+      return *e;
+    fetch_result out;
+    std::optional<error> first;
+    for (auto& x : instruments) {
+      std::string id, vs;
+      if (!map(x, id, vs))
+        continue;
+      auto p = coingecko::parse_simple_price(doc, id, vs, x, recv_ns);
+      if (p)
+        out.prices.push_back(std::move(*p));
+      else if (p.err().code != errc::unknown_symbol && !first)
+        first = p.err();
+    }
+    if (out.prices.empty())
+      return first ? to_fetch_error(*first)
+                   : fetch_error{errc::unknown_symbol, "no instrument coingecko knows", 0};
     return out;
   }
 

@@ -154,6 +154,8 @@ std::string_view to_string(fetch_kind k) noexcept {
       return "bars";
     case fetch_kind::quote:
       return "quote";
+    case fetch_kind::trades:
+      return "trades";
   }
   return "unknown";
 }

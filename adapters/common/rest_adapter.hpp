@@ -23,6 +23,7 @@ enum class fetch_kind : uint8_t {
   price, ///< latest price (ticker / quote / last trade / simple price)
   bars,  ///< OHLCV bars of `span` in [start_ns, end_ns]
   quote, ///< top of book (where the provider has it)
+  trades, ///< individual trades in [start_ns, end_ns] (stream backfill)
 };
 
 std::string_view to_string(fetch_kind k) noexcept;
@@ -35,6 +36,9 @@ struct fetch_request {
   int64_t start_ns = 0;          ///< bars: 0 = provider default
   int64_t end_ns = 0;            ///< bars: 0 = now / provider default
   size_t limit = 0;              ///< bars: 0 = provider default
+  /// trades: Binance aggregate trades (/api/v3/aggTrades, time-bounded)
+  /// instead of raw trades (/api/v3/trades, the newest ones); others ignore it.
+  bool aggregated = false;
 };
 
 /// Key/value pairs, in order (query parameters, headers).
@@ -73,6 +77,7 @@ struct fetch_result {
   std::vector<price> prices;
   std::vector<bar> bars;
   std::vector<quote> quotes;
+  std::vector<trade> trades;
 };
 
 /// A typed provider failure.
@@ -128,6 +133,42 @@ class rest_adapter {
 
   /// Canonical id of a provider symbol ("" if it cannot be mapped).
   virtual std::string to_canonical(std::string_view provider_symbol) const = 0;
+
+  // -- merged requests (the scheduler merges queued BATCH calls) -------------
+
+  /// Instruments one request of `kind` may carry; 1: no merging.
+  virtual size_t max_batch(fetch_kind) const noexcept { return 1; }
+
+  /// One request for `kind` of every instrument of `instruments` (used only
+  /// when max_batch(kind) > 1). Errors as build().
+  virtual result<outbound_request>
+  build_batch(fetch_kind kind, const std::vector<std::string>& instruments,
+              const credentials& cred) const {
+    (void) instruments;
+    (void) cred;
+    return error{errc::invalid_argument,
+                 "cannot merge " + std::string{to_string(kind)} + " requests"};
+  }
+
+  /// Parses the reply to build_batch: the events of every instrument found
+  /// (those it lacks are simply absent). Errors as parse().
+  virtual fetch_outcome parse_batch(fetch_kind kind,
+                                    const std::vector<std::string>& instruments,
+                                    const http_reply& reply,
+                                    int64_t recv_ns) const {
+    (void) instruments;
+    (void) reply;
+    (void) recv_ns;
+    return fetch_error{errc::invalid_argument,
+                       "cannot merge " + std::string{to_string(kind)} + " requests", 0};
+  }
+};
+
+/// Several instruments in one upstream request (merged BATCH calls):
+/// (fetch_atom, fetch_batch) -> fetch_reply with the events of each.
+struct fetch_batch {
+  fetch_kind kind = fetch_kind::price;
+  std::vector<std::string> instruments;
 };
 
 /// Options every adapter factory takes

@@ -48,6 +48,8 @@ class finnhub_adapter final : public rest_adapter {
       case fetch_kind::quote:
         return error{errc::invalid_argument,
                      "finnhub: no quotes (bid/ask is a premium endpoint)"};
+      case fetch_kind::trades:
+        return error{errc::invalid_argument, "finnhub: no trades over REST"};
     }
     if (!out)
       return out;
@@ -85,6 +87,9 @@ class finnhub_adapter final : public rest_adapter {
       }
       case fetch_kind::quote:
         return fetch_error{errc::invalid_argument, "finnhub: no quotes", 0};
+      case fetch_kind::trades:
+        return fetch_error{errc::invalid_argument,
+                           "finnhub: no trades over REST", 0};
     }
     return out;
   }

@@ -54,6 +54,8 @@ class massive_futures_adapter final : public rest_adapter {
         out = mf::quotes_request(prefix_, sym, mf::quote_lookback,
                                  cred.api_key);
         break;
+      case fetch_kind::trades:
+        return error{errc::invalid_argument, "massive_futures: no trades over REST"};
     }
     if (!out)
       return out;
@@ -98,6 +100,9 @@ class massive_futures_adapter final : public rest_adapter {
         out.quotes.push_back(std::move(*q));
         break;
       }
+      case fetch_kind::trades:
+        return fetch_error{errc::invalid_argument,
+                           "massive_futures: no trades over REST", 0};
     }
     return out;
   }

@@ -57,6 +57,10 @@ class polygon_adapter final : public rest_adapter {
                        "polygon: quotes are for stocks only (/v2/last/nbbo)"};
         out = polygon::last_nbbo_request(sym, cred.api_key);
         break;
+      case fetch_kind::trades:
+        out = polygon::trades_request(sym, req.start_ns, req.end_ns,
+                                      req.limit, cred.api_key);
+        break;
     }
     if (!out)
       return out;
@@ -107,6 +111,13 @@ class polygon_adapter final : public rest_adapter {
         if (!q)
           return fold_parse_error(q.err());
         out.quotes.push_back(std::move(*q));
+        break;
+      }
+      case fetch_kind::trades: {
+        auto xs = polygon::parse_trades(doc, ctx);
+        if (!xs)
+          return fold_parse_error(xs.err());
+        out.trades = std::move(*xs);
         break;
       }
     }

@@ -9,6 +9,8 @@
 //          GET /v2/aggs/ticker/{ticker}/prev (its close; the reply's bar is
 //          returned too)
 //   quote  stocks only: GET /v2/last/nbbo/{ticker}
+//   trades GET /v3/trades/{ticker}?timestamp.gte=&timestamp.lte= (stream
+//          backfill; first page only)
 // Symbols: AAPL <-> AAPL, BTC-USD <-> X:BTCUSD, EUR-USD <-> C:EURUSD, with
 // adapter_options::symbol_overrides checked first (both ways). Bars: every
 // interval but 1s. The key goes in the query (`apiKey`, a secret).

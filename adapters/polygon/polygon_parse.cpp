@@ -168,6 +168,38 @@ result<price> parse_last_trade(std::string_view body,
   });
 }
 
+result<std::vector<trade>> parse_trades(const json::exact_document& doc,
+                                        const parse_context& ctx) {
+  json::exact_reader top{doc, doc.root()};
+  if (!top)
+    return top.err();
+  std::vector<trade> out;
+  if (!top.has_value("results"))
+    return out;
+  auto results = top.array("results");
+  if (!top)
+    return top.err();
+  out.reserve(results->Size());
+  for (rapidjson::SizeType i = 0; i < results->Size(); ++i) {
+    json::exact_reader in{doc, (*results)[i], where(i)};
+    trade x;
+    x.instrument = ctx.instrument;
+    x.provider_symbol = ctx.provider_symbol;
+    x.source = provider::polygon;
+    x.price = in.number("price");
+    x.size = in.number("size");
+    x.trade_id = in.string("id");
+    x.ts_event_ns = read_ns(in, in.has_value("sip_timestamp")
+                                  ? "sip_timestamp"
+                                  : "participant_timestamp");
+    x.ts_recv_ns = ctx.recv_ns;
+    if (!in)
+      return in.err();
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
 result<quote> parse_last_nbbo(const json::exact_document& doc,
                               const parse_context& ctx) {
   json::exact_reader top{doc, doc.root()};

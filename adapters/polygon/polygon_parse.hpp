@@ -67,6 +67,19 @@ result<price> parse_last_trade(const json::exact_document& doc,
 result<price> parse_last_trade(std::string_view body,
                                const parse_context& ctx);
 
+/// GET /v3/trades/{ticker}: results[] of trades, price and size numbers
+/// (size fractional for crypto), id the trade id (string, the "i" of the
+/// live stream), sip_timestamp Unix ns (crypto trades have only
+/// participant_timestamp, used then):
+///   {"results":[{"conditions":[12,41],"exchange":11,"id":"1",
+///    "participant_timestamp":1517562000015577000,"price":171.55,
+///    "sequence_number":1063,"sip_timestamp":1517562000016036600,
+///    "size":100,"tape":3}],"status":"OK","request_id":"...",
+///    "next_url":"..."}
+/// No "results" or an empty array is an empty list (a quiet stretch).
+result<std::vector<trade>> parse_trades(const json::exact_document& doc,
+                                        const parse_context& ctx);
+
 /// GET /v2/last/nbbo/{ticker}: p/s bid price/size, P/S ask price/size (sizes
 /// as published: round lots per the docs), t SIP timestamp in Unix ns:
 ///   {"status":"OK","results":{"T":"AAPL","p":127.96,"s":1,"P":127.98,

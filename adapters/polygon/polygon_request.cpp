@@ -215,4 +215,26 @@ outbound_request last_nbbo_request(std::string_view ticker,
   return out;
 }
 
+result<outbound_request> trades_request(std::string_view ticker,
+                                        int64_t start_ns, int64_t end_ns,
+                                        size_t limit,
+                                        std::string_view api_key) {
+  if (auto ok = check_time_bounds("polygon", start_ns, end_ns); !ok)
+    return ok.err();
+  if (limit > max_trades_limit)
+    return error{errc::invalid_argument,
+                 "polygon: limit above " + std::to_string(max_trades_limit)};
+  auto out = get("/v3/trades/" + escape_path_segment(ticker));
+  if (start_ns > 0)
+    out.query.emplace_back("timestamp.gte", std::to_string(start_ns));
+  if (end_ns > 0)
+    out.query.emplace_back("timestamp.lte", std::to_string(end_ns));
+  out.query.emplace_back("order", "asc");
+  out.query.emplace_back("sort", "timestamp");
+  out.query.emplace_back("limit",
+                         std::to_string(limit > 0 ? limit : max_trades_limit));
+  add_api_key(out, api_key);
+  return out;
+}
+
 } // namespace tickflow::polygon

@@ -88,4 +88,18 @@ outbound_request last_trade_request(std::string_view ticker,
 outbound_request last_nbbo_request(std::string_view ticker,
                                    std::string_view api_key);
 
+/// Most trades one /v3/trades request may ask for (the API maximum).
+constexpr size_t max_trades_limit = 50'000;
+
+/// GET /v3/trades/{ticker}?timestamp.gte=<ns>&timestamp.lte=<ns>
+///   &order=asc&sort=timestamp&limit=N&apiKey=KEY
+/// Bounds are Unix ns (0 leaves that side open); limit 0 asks for
+/// max_trades_limit. Only the first page is fetched (next_url is not
+/// followed). errc::invalid_argument for negative bounds, start > end or a
+/// limit above max_trades_limit.
+result<outbound_request> trades_request(std::string_view ticker,
+                                        int64_t start_ns, int64_t end_ns,
+                                        size_t limit,
+                                        std::string_view api_key);
+
 } // namespace tickflow::polygon

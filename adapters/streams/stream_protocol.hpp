@@ -5,6 +5,7 @@
 // websocketpp connection, the reconnects and the watchdog; this says what to
 // send and what a received frame means.
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -62,7 +63,8 @@ class stream_protocol {
   virtual std::string path(const credentials& cred,
                            std::vector<std::string>& secrets) const = 0;
 
-  /// Frames to send as soon as the connection is open (Polygon auth), in order.
+  /// Frames to send as soon as the connection is open (Polygon auth), in
+  /// order. They may carry the key: never log them.
   virtual std::vector<std::string> on_open(const credentials& cred) const = 0;
 
   /// Frames that subscribe to / unsubscribe from `subs`, in order (Binance
@@ -80,7 +82,10 @@ class stream_protocol {
   virtual double max_outgoing_per_second() const noexcept = 0;
 
   /// Parses one text frame received at `recv_ns`. Never throws; garbage is
-  /// errc::malformed (the caller counts it and goes on).
+  /// errc::malformed (the caller counts it and goes on). Frames above
+  /// max_stream_frame_bytes are malformed unread. Polygon and Finnhub send
+  /// several events per frame: when some are bad, the result is the first
+  /// error and `out` still holds the good ones (pass them on).
   virtual result<void> parse(std::string_view frame, int64_t recv_ns,
                              stream_frame& out) const = 0;
 
@@ -89,6 +94,15 @@ class stream_protocol {
   virtual std::optional<fetch_request>
   backfill(const stream_subscription& sub, int64_t from_ns, int64_t to_ns) const = 0;
 };
+
+/// Largest text frame a parser reads (larger ones are errc::malformed).
+inline constexpr size_t max_stream_frame_bytes = size_t{4} << 20;
+
+/// `subs` without repeats (first kept, order kept), cut into groups of at
+/// most `per_connection` (0: one group): one group per connection.
+std::vector<std::vector<stream_subscription>>
+spread_subscriptions(const std::vector<stream_subscription>& subs,
+                     size_t per_connection);
 
 /// The stream dialect of a provider, or nullptr for one without (binance,
 /// polygon and finnhub have one).

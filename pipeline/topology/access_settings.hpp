@@ -8,7 +8,50 @@
 
 namespace tickflow {
 
+/// [auth]: who may call the REST API.
+struct auth_settings {
+  /// File of SHA-256-hashed client keys (format in docs/API.md); "" = no
+  /// keys: the /api routes are open (to loopback clients only unless
+  /// allow_remote_without_keys).
+  std::string keys_file;
+  /// Environment variable holding the admin token; "" or unset: admin
+  /// routes are off.
+  std::string admin_token_env = "TICKFLOW_ADMIN_TOKEN";
+  /// Without keys, serve /api routes to non-loopback clients too.
+  bool allow_remote_without_keys = false;
+};
+
+/// [limits]: per-client request limits on the REST API.
+struct client_limit_settings {
+  /// Sustained requests per second per client (API key, or remote address
+  /// when no key is used); 0 = no limit. A key may set its own limit.
+  double requests_per_second = 0;
+  /// Requests a client may send at once before the rate applies.
+  uint32_t burst = 100;
+  /// Clients tracked at once; the longest idle is forgotten beyond it.
+  size_t max_clients = 10000;
+  /// Items in one POST /api/v1/data/batch or /api/v1/prefetch.
+  size_t max_batch_items = 100;
+};
+
+/// [webhooks]: signed pushes from providers.
+struct webhook_settings {
+  bool enabled = true;
+  /// Environment variables holding each provider's HMAC-SHA256 secret; a
+  /// webhook whose variable is empty or unset is off.
+  std::string binance_secret_env = "TICKFLOW_WEBHOOK_BINANCE_SECRET";
+  std::string polygon_secret_env = "TICKFLOW_WEBHOOK_POLYGON_SECRET";
+  std::string test_secret_env = "TICKFLOW_WEBHOOK_TEST_SECRET";
+  size_t max_body_bytes = 65536;
+  /// A signed timestamp further than this from our clock is refused, and a
+  /// signature seen within it is a replay.
+  int64_t timestamp_window_ns = 300'000'000'000;
+};
+
 struct access_settings {
+  auth_settings auth;
+  client_limit_settings limits;
+  webhook_settings webhooks;
 };
 
 } // namespace tickflow

@@ -916,6 +916,34 @@ const std::vector<section_spec>& schema() {
           return set_uint(v, 1, 65536,
                           t.broadcaster.max_channels_per_client);
         }},
+       {"conflate-bytes",
+        [](std::string_view v, topology& t) {
+          return set_uint(v, kib, 1024 * mib, t.broadcaster.conflate_bytes);
+        }},
+       {"conflate-interval",
+        [](std::string_view v, topology& t) {
+          return set_duration(v, ns_per_ms, 10 * ns_per_s,
+                              t.broadcaster.conflate_interval_ns);
+        }},
+       {"max-queued-bytes",
+        [](std::string_view v, topology& t) {
+          return set_uint(v, kib, 64 * 1024 * mib,
+                          t.broadcaster.max_queued_bytes);
+        }},
+       {"heartbeat-interval",
+        [](std::string_view v, topology& t) {
+          return set_duration(v, 10 * ns_per_ms, ns_per_h,
+                              t.broadcaster.heartbeat_interval_ns);
+        }},
+       {"idle-timeout",
+        [](std::string_view v, topology& t) {
+          return set_duration(v, 10 * ns_per_ms, 24 * ns_per_h,
+                              t.broadcaster.idle_timeout_ns);
+        }},
+       {"snapshot-bars",
+        [](std::string_view v, topology& t) {
+          return set_uint(v, 0, 5000, t.broadcaster.snapshot_bars);
+        }},
      }},
     {"pipeline",
      {
@@ -986,6 +1014,26 @@ const std::vector<section_spec>& schema() {
        {"max-bars-per-series",
         [](std::string_view v, topology& t) {
           return set_uint(v, 1, 1'000'000, t.cache.max_bars_per_series);
+        }},
+       {"max-entries",
+        [](std::string_view v, topology& t) {
+          return set_uint(v, 1, 100'000'000, t.cache.max_entries);
+        }},
+       {"max-bytes",
+        [](std::string_view v, topology& t) {
+          return set_uint(v, mib, 1024 * 1024 * mib, t.cache.max_bytes);
+        }},
+       {"ttl-price",
+        [](std::string_view v, topology& t) {
+          return set_duration(v, 0, 24 * ns_per_h, t.cache.ttl_price_ns);
+        }},
+       {"ttl-bars",
+        [](std::string_view v, topology& t) {
+          return set_duration(v, 0, 24 * ns_per_h, t.cache.ttl_bars_ns);
+        }},
+       {"redis-timeout",
+        [](std::string_view v, topology& t) {
+          return set_duration(v, ns_per_ms, 10 * ns_per_s, t.cache.redis_timeout_ns);
         }},
      }},
     {"supervisor",
@@ -1282,6 +1330,35 @@ result<void> check_ports(const topology& t, const entry_index& set,
                         " (bind " + gw.bind + ")");
 }
 
+/// [broadcaster]: conflate-bytes < client-queue-bytes <= max-queued-bytes,
+/// and idle-timeout > heartbeat-interval (pings go out at that interval).
+result<void> check_broadcaster(const topology& t, const entry_index& set,
+                               std::string_view source) {
+  auto& b = t.broadcaster;
+  auto fail = [&](std::string_view key, std::string problem) {
+    std::string what{"broadcaster."};
+    what += key;
+    auto e = lookup(set, what);
+    return config_error(source, e ? e->line : 0, what, problem);
+  };
+  if (b.conflate_bytes >= b.client_queue_bytes)
+    return fail("conflate-bytes",
+                "must be < client-queue-bytes ("
+                  + std::to_string(b.client_queue_bytes) + "), got "
+                  + std::to_string(b.conflate_bytes));
+  if (b.client_queue_bytes > b.max_queued_bytes)
+    return fail("client-queue-bytes",
+                "must be <= max-queued-bytes ("
+                  + std::to_string(b.max_queued_bytes) + "), got "
+                  + std::to_string(b.client_queue_bytes));
+  if (b.idle_timeout_ns <= b.heartbeat_interval_ns)
+    return fail("idle-timeout",
+                "must be > heartbeat-interval ("
+                  + format_duration(b.heartbeat_interval_ns) + "), got "
+                  + format_duration(b.idle_timeout_ns));
+  return {};
+}
+
 result<void> check_simulator(const topology& t, const entry_index& set,
                              std::string_view source) {
   auto on = std::find(t.providers.begin(), t.providers.end(), "simulator");
@@ -1388,7 +1465,7 @@ result<topology> load_topology(std::string_view ini_text,
     }
   }
   // Then the checks that span keys.
-  for (auto check : {check_backoff, check_ports, check_simulator,
+  for (auto check : {check_backoff, check_ports, check_broadcaster, check_simulator,
                      check_rest_providers, check_validation,
                      check_journal_dirs})
     if (auto ok = check(t, set, source); !ok)

@@ -54,8 +54,14 @@ struct broadcaster_settings {
   std::string path = "/api/v1/stream";
   size_t max_clients = 1000;
   size_t max_message_bytes = 65536;     ///< biggest client frame accepted
-  size_t client_queue_bytes = 4 << 20;  ///< unsent bytes before a slow client is dropped
+  size_t client_queue_bytes = 4 << 20;  ///< a client's backlog before it is closed (1008)
   size_t max_channels_per_client = 256;
+  size_t conflate_bytes = 256 << 10;    ///< unsent bytes before a client's updates are conflated
+  int64_t conflate_interval_ns = 100'000'000;    ///< how often conflated updates go out
+  size_t max_queued_bytes = 256 << 20;  ///< all clients' backlogs together
+  int64_t heartbeat_interval_ns = 15'000'000'000; ///< heartbeat to idle clients, WebSocket ping
+  int64_t idle_timeout_ns = 60'000'000'000;       ///< nothing heard (not even a pong): closed
+  size_t snapshot_bars = 100;           ///< bars in the snapshot of a bars channel
 };
 
 /// [pipeline]: links between stages.
@@ -77,10 +83,17 @@ struct alert_sink_settings {
   int64_t timeout_ns = 5'000'000'000;
 };
 
-/// [cache]: the in-process L1 and the bounded in-memory bar store.
+/// [cache]: the in-process L1 (an LRU with a TTL per entry) of the read
+/// path: latest prices and bar series, from the live pipeline and from
+/// read-through fills (Redis, Postgres, providers).
 struct cache_settings {
-  size_t max_instruments = 10000;
+  size_t max_instruments = 10000;    ///< instruments known at once
   size_t max_bars_per_series = 1000; ///< per (instrument, interval)
+  size_t max_entries = 100000;       ///< L1 entries (prices + bar series)
+  uint64_t max_bytes = 256ull << 20; ///< L1 bytes (estimated)
+  int64_t ttl_price_ns = 60'000'000'000;  ///< a price entry after its last update
+  int64_t ttl_bars_ns = 300'000'000'000;  ///< a bar series after its last update
+  int64_t redis_timeout_ns = 250'000'000; ///< Redis reads: connect and I/O timeout
 };
 
 /// [supervisor]

@@ -295,3 +295,57 @@ TEST_F(Service, SigtermStopsCleanly) {
   ASSERT_TRUE(code);
   EXPECT_EQ(*code, 1001); // going away
 }
+
+// -- the operator client (`tickflow price ...`) against the running service --
+
+TEST_F(Service, ClientPrintsPricesAndBars) {
+  auto url = "http://127.0.0.1:" + std::to_string(rest_port_);
+  // Right after start a symbol may have no trade yet: wait for both.
+  for (auto symbol : {"BTC-USDT", "AAPL"})
+    for (int i = 0; i < 250; ++i) {
+      auto r = http_get(rest_port_, std::string{"/api/v1/data/price?symbol="} + symbol);
+      if (r && r->status == 200)
+        break;
+      std::this_thread::sleep_for(20ms);
+    }
+  std::string out;
+  ASSERT_EQ(run_command(TICKFLOW_BINARY, {"price", "BTC-USDT", "AAPL", "--url", url}, out), 0)
+    << out;
+  EXPECT_NE(out.find("SYMBOL"), std::string::npos) << out;
+  EXPECT_NE(out.find("BTC-USDT"), std::string::npos) << out;
+  EXPECT_NE(out.find("AAPL"), std::string::npos) << out;
+  ASSERT_EQ(run_command(TICKFLOW_BINARY,
+                        {"ohlcv", "BTC-USDT", "--interval", "1s", "--limit", "2", "--csv",
+                         "--url", url},
+                        out),
+            0)
+    << out;
+  EXPECT_EQ(out.rfind("TIME,OPEN,HIGH,LOW,CLOSE,VOLUME,TRADES,CLOSED\r\n", 0), 0u) << out;
+  EXPECT_EQ(run_command(TICKFLOW_BINARY, {"providers", "--url", url}, out), 0) << out;
+  EXPECT_NE(out.find("simulator"), std::string::npos) << out;
+}
+
+TEST_F(Service, ClientReportsErrorsWithExitCodes) {
+  auto url = "http://127.0.0.1:" + std::to_string(rest_port_);
+  std::string out;
+  EXPECT_EQ(run_command(TICKFLOW_BINARY, {"price", "NOPE-X", "--url", url}, out), 1) << out;
+  EXPECT_NE(out.find("unknown symbol"), std::string::npos) << out;
+  EXPECT_EQ(run_command(TICKFLOW_BINARY, {"price", "--url", url}, out), 2) << out;
+  // Nothing listens on port 1.
+  EXPECT_EQ(run_command(TICKFLOW_BINARY, {"stats", "--url", "http://127.0.0.1:1"}, out), 1)
+    << out;
+}
+
+TEST_F(Service, ClientSubscribePrintsLiveEvents) {
+  std::string out;
+  ASSERT_EQ(run_command(TICKFLOW_BINARY,
+                        {"subscribe", "trades:BTC-USDT", "--count", "3", "--ws-url", ws_url()},
+                        out),
+            0)
+    << out;
+  size_t trades = 0;
+  for (size_t pos = 0; (pos = out.find("\"channel\":\"trades:BTC-USDT\"", pos)) != std::string::npos;
+       ++pos)
+    ++trades;
+  EXPECT_GE(trades, 3u) << out;
+}

@@ -303,6 +303,7 @@ struct fixture_server::impl::session
     std::string_view head{in.data(), n - 4};
     recorded_request req;
     req.connection = id;
+    req.at = std::chrono::steady_clock::now();
     // Request line.
     auto eol = head.find("\r\n");
     auto line = head.substr(0, eol);

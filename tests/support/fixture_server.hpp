@@ -62,6 +62,8 @@ struct recorded_request {
   header_list headers; ///< lowercase names, in order
   std::string body;
   size_t connection = 0; ///< 1-based number of the connection it came on
+  /// When its head was read (rate tests count requests per time window).
+  std::chrono::steady_clock::time_point at;
 
   /// First header named `name` (lowercase), or nullptr.
   const std::string* header(std::string_view name) const;

@@ -1,0 +1,49 @@
+#pragma once
+
+// What one provider (its key) allows: rolling windows, burst, weights,
+// concurrency, its circuit breaker. Built-in defaults follow each
+// provider's published free-tier limits, so a provider enabled without a
+// [limits.<provider>] section is still never overrun.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "pipeline/schedule/circuit_breaker.hpp"
+#include "pipeline/schedule/rate_limiter.hpp"
+
+namespace tickflow {
+
+/// [limits.<provider>]
+struct provider_limits {
+  uint64_t per_second = 0; ///< weight per rolling second; 0: no limit
+  uint64_t per_minute = 0; ///< ... per rolling minute
+  uint64_t per_day = 0;    ///< ... per rolling day (daily quotas)
+  uint64_t burst = 0;      ///< calls back to back (GCRA shaping); 0: off
+  uint32_t concurrency = 1; ///< calls in flight at once
+  /// Weight of a call per fetch kind ("price" -> 2); absent kinds weigh 1.
+  std::vector<std::pair<std::string, uint64_t>> weights;
+  /// Weight of one merged (multi-symbol) request; 0: the kind's weight.
+  uint64_t batch_weight = 0;
+  /// Instruments one merged request may carry (1: no merging).
+  size_t max_batch = 1;
+  breaker_settings breaker;
+
+  /// The limiter for these limits.
+  limiter_settings limiter() const;
+
+  /// Weight of a call of `kind` ("price", "bars", ...).
+  uint64_t weight_of(std::string_view kind) const;
+};
+
+/// The built-in limits of `provider` (published free tiers; a generous
+/// 10/s for an unknown one).
+provider_limits default_limits(std::string_view provider);
+
+/// default_limits() of every REST provider tickflow speaks, by name.
+std::map<std::string, provider_limits> default_limit_table();
+
+} // namespace tickflow

@@ -1,0 +1,123 @@
+#include "pipeline/cache/range_gaps.hpp"
+
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "pipeline/model/time.hpp"
+
+using namespace tickflow;
+using namespace tickflow::cache;
+
+namespace {
+
+constexpr int64_t minute = 60 * ns_per_s;
+constexpr int64_t day = 86'400 * ns_per_s;
+constexpr int64_t t0 = 1'700'000'040 * ns_per_s; // 2023-11-14T22:14:00Z, a minute start
+
+/// Open times of minutes t0 + i for each i.
+std::vector<int64_t> minutes(std::initializer_list<int> xs) {
+  std::vector<int64_t> out;
+  for (int i : xs)
+    out.push_back(t0 + i * minute);
+  return out;
+}
+
+slot_range range(int first, int last) {
+  return {t0 + first * minute, t0 + last * minute,
+          static_cast<size_t>(last - first + 1)};
+}
+
+/// Midnight UTC of a civil date (days since 1970 computed by hand).
+int64_t utc_day(int days_since_epoch) { return days_since_epoch * day; }
+
+} // namespace
+
+TEST(RangeGaps, NothingHeldIsOneRange) {
+  auto gaps = missing_ranges(interval::m1, t0, t0 + 9 * minute, {}, 4);
+  EXPECT_EQ(gaps, (std::vector<slot_range>{range(0, 9)}));
+}
+
+TEST(RangeGaps, EverythingHeldIsNoRange) {
+  auto gaps = missing_ranges(interval::m1, t0, t0 + 4 * minute,
+                             minutes({4, 3, 2, 1, 0, 2}), 4); // any order, dups
+  EXPECT_TRUE(gaps.empty());
+}
+
+TEST(RangeGaps, AdjacentMissingSlotsMergeIntoOneRange) {
+  auto gaps = missing_ranges(interval::m1, t0, t0 + 9 * minute,
+                             minutes({0, 1, 2, 3, 4, 7}), 4);
+  EXPECT_EQ(gaps, (std::vector<slot_range>{range(5, 6), range(8, 9)}));
+}
+
+TEST(RangeGaps, LeadingAndTrailingGaps) {
+  auto gaps = missing_ranges(interval::m1, t0, t0 + 9 * minute,
+                             minutes({3, 4, 5}), 4);
+  EXPECT_EQ(gaps, (std::vector<slot_range>{range(0, 2), range(6, 9)}));
+}
+
+TEST(RangeGaps, BoundsAreRoundedToSlots) {
+  // Start inside minute 0 begins at minute 1; end inside minute 5 ends there.
+  auto gaps = missing_ranges(interval::m1, t0 + 30 * ns_per_s,
+                             t0 + 5 * minute + 59 * ns_per_s, minutes({1, 2}), 4);
+  EXPECT_EQ(gaps, (std::vector<slot_range>{range(3, 5)}));
+  // A range without any slot start.
+  EXPECT_TRUE(missing_ranges(interval::m1, t0 + 1, t0 + 59 * ns_per_s, {}, 4).empty());
+}
+
+TEST(RangeGaps, HeldTimesOutsideTheRangeOrUnalignedAreHandled) {
+  std::vector<int64_t> held = minutes({-5, 20});
+  held.push_back(t0 + 2 * minute + 17 * ns_per_s); // counts for minute 2
+  auto gaps = missing_ranges(interval::m1, t0, t0 + 4 * minute, held, 4);
+  EXPECT_EQ(gaps, (std::vector<slot_range>{range(0, 1), range(3, 4)}));
+}
+
+TEST(RangeGaps, TooManyRangesMergeAcrossTheNarrowestHeldRuns) {
+  // Missing: 1, 3, 5-6, 10, 12; held runs between them: 2 (1), 4 (1),
+  // 7-9 (3), 11 (1). With two ranges the widest run (7-9) splits.
+  auto gaps = missing_ranges(interval::m1, t0, t0 + 12 * minute,
+                             minutes({0, 2, 4, 7, 8, 9, 11}), 2);
+  EXPECT_EQ(gaps, (std::vector<slot_range>{range(1, 6), range(10, 12)}));
+  auto one = missing_ranges(interval::m1, t0, t0 + 12 * minute,
+                            minutes({0, 2, 4, 7, 8, 9, 11}), 1);
+  EXPECT_EQ(one, (std::vector<slot_range>{range(1, 12)}));
+  auto zero_is_one = missing_ranges(interval::m1, t0, t0 + 12 * minute,
+                                    minutes({0, 2, 4, 7, 8, 9, 11}), 0);
+  EXPECT_EQ(zero_is_one, one);
+}
+
+TEST(RangeGaps, CalendarMonthsAreSlots) {
+  // 2024-01-01 is day 19723; months Jan..May 2024, February and April held.
+  int64_t jan = utc_day(19723), feb = utc_day(19754), mar = utc_day(19783),
+          apr = utc_day(19814), may = utc_day(19844);
+  EXPECT_EQ(next_slot(interval::mo1, jan), feb);
+  EXPECT_EQ(next_slot(interval::mo1, feb), mar); // 29 days (leap year)
+  EXPECT_EQ(previous_slot(interval::mo1, mar), feb);
+  EXPECT_EQ(count_slots(interval::mo1, jan, may), 5u);
+  auto gaps = missing_ranges(interval::mo1, jan, may, {feb, apr}, 4);
+  EXPECT_EQ(gaps, (std::vector<slot_range>{{jan, jan, 1}, {mar, mar, 1}, {may, may, 1}}));
+}
+
+TEST(RangeGaps, WeeksStartOnMonday) {
+  int64_t monday = utc_day(19723); // 2024-01-01 was a Monday
+  auto gaps = missing_ranges(interval::w1, monday - day, monday + 14 * day, {}, 4);
+  EXPECT_EQ(gaps, (std::vector<slot_range>{{monday, monday + 14 * day, 3}}));
+}
+
+TEST(RangeGaps, NewestSlotsStart) {
+  // The newest 3 minutes of [0, 9] begin at minute 7.
+  EXPECT_EQ(newest_slots_start(interval::m1, t0, t0 + 9 * minute, 3), t0 + 7 * minute);
+  // Fewer slots than asked: the range start.
+  EXPECT_EQ(newest_slots_start(interval::m1, t0, t0 + 2 * minute, 50), t0);
+  EXPECT_EQ(newest_slots_start(interval::m1, t0, t0 + 9 * minute, 1), t0 + 9 * minute);
+  int64_t jan = utc_day(19723), mar = utc_day(19783), may = utc_day(19844);
+  EXPECT_EQ(newest_slots_start(interval::mo1, jan, may, 3), mar);
+}
+
+TEST(RangeGaps, CountSlots) {
+  EXPECT_EQ(count_slots(interval::m1, t0, t0), 1u);
+  EXPECT_EQ(count_slots(interval::m1, t0, t0 + 59 * minute), 60u);
+  EXPECT_EQ(count_slots(interval::m1, t0 + minute, t0), 0u);
+  EXPECT_EQ(first_slot_at_or_after(interval::m1, t0 + 1), t0 + minute);
+  EXPECT_EQ(first_slot_at_or_after(interval::m1, t0), t0);
+}
