@@ -75,7 +75,7 @@ void handle_price(gateway_ptr self, const http_call& call) {
                         "symbol"));
     p->instrument = instrument; // the L1 key is the asked instrument
     self->send(self->state.cache, fill_atom::value, *p);
-    api::provenance from{o.reply.provider, false, p->ts_event_ns, now_ns()};
+    api::provenance from{o.reply.provider, false, p->ts_event_ns, now_ns(), o.passed};
     reply(json(200, api::price_body(*p, from)));
   };
   if (!pq.provider.empty() && pq.provider != "simulator")
@@ -90,7 +90,7 @@ void handle_price(gateway_ptr self, const http_call& call) {
     .then(
       [=](const price_reply& r) {
         if (r.status == lookup_status::ok) {
-          api::provenance from{"l1", true, r.value.ts_event_ns, now_ns()};
+          api::provenance from{"l1", true, r.value.ts_event_ns, now_ns(), {}};
           return reply(json(200, api::price_body(r.value, from)));
         }
         auto& redis = self->state.redis;
@@ -103,7 +103,7 @@ void handle_price(gateway_ptr self, const http_call& call) {
               if (rr.status != lookup_status::ok)
                 return after_redis(r.status);
               self->send(self->state.cache, fill_atom::value, rr.value);
-              api::provenance from{"redis", true, rr.value.ts_event_ns, now_ns()};
+              api::provenance from{"redis", true, rr.value.ts_event_ns, now_ns(), {}};
               reply(json(200, api::price_body(rr.value, from)));
             },
             [=](caf::error&) { after_redis(r.status); });
@@ -170,7 +170,7 @@ bars_query step_query(const bars_read& r) {
 /// `limit` bars) up to end= (or up to now).
 void answer(gateway_ptr self, const read_ptr& r, const std::string& source,
             bool cached, std::vector<bar> bars, int64_t known_from,
-            bool fill = true) {
+            bool fill = true, std::vector<std::string> failover = {}) {
   bars = newest(std::move(bars), r->q.limit);
   if (fill && source != "l1" && !bars.empty()) {
     bars_fill f;
@@ -183,7 +183,7 @@ void answer(gateway_ptr self, const read_ptr& r, const std::string& source,
     self->send(self->state.cache, fill_atom::value, std::move(f));
   }
   api::provenance from{source, cached, bars.empty() ? 0 : bars.back().open_time_ns,
-                       now_ns()};
+                       now_ns(), std::move(failover)};
   r->reply(json(200, api::ohlcv_body(r->q.instrument, r->q.span, bars, from,
                                      r->q.validate)));
 }
@@ -208,7 +208,8 @@ void fetch_whole(gateway_ptr self, read_ptr r, std::string only) {
                          if (!o.ok)
                            return r->reply(std::move(o.error));
                          answer(self, r, o.reply.provider, false,
-                                std::move(o.reply.data.bars), known_from);
+                                std::move(o.reply.data.bars), known_from, true,
+                                std::move(o.passed));
                        });
 }
 

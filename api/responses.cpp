@@ -49,6 +49,19 @@ void append_provenance(std::string& out, const provenance& from, int64_t span_ns
   } else {
     out += ",\"as_of\":null,\"age_ms\":null,\"freshness\":null";
   }
+  if (from.failover.empty())
+    return;
+  out += ",\"failover\":[";
+  for (size_t i = 0; i < from.failover.size(); ++i) {
+    auto& x = from.failover[i];
+    auto colon = x.find(": ");
+    out += i ? ",{\"provider\":" : "{\"provider\":";
+    append_json_string(out, x.substr(0, colon));
+    out += ",\"reason\":";
+    append_json_string(out, colon == std::string::npos ? std::string{} : x.substr(colon + 2));
+    out += '}';
+  }
+  out += ']';
 }
 
 } // namespace

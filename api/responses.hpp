@@ -24,6 +24,9 @@ struct provenance {
   bool cached = true;
   int64_t as_of_ns = 0;      ///< event time of the newest value in the answer
   int64_t now_ns = 0;        ///< when the answer was made
+  /// Providers tried before the one that served, "name: reason" each:
+  /// rendered as "failover":[{"provider":..,"reason":..}] when not empty.
+  std::vector<std::string> failover;
 };
 
 /// Body of GET /api/v1/data/price: the price object (event_json) plus

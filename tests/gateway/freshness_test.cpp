@@ -41,7 +41,7 @@ TEST(Provenance, PriceAndOhlcvBodiesCarrySourceCachedAsOfAndFreshness) {
   p.value = *decimal::parse("65000.5");
   p.ts_event_ns = t0;
   rapidjson::Document d;
-  auto body = price_body(p, provenance{"binance", false, t0, t0 + 2 * s});
+  auto body = price_body(p, provenance{"binance", false, t0, t0 + 2 * s, {}});
   d.Parse(body.c_str());
   ASSERT_TRUE(d.IsObject()) << body;
   EXPECT_STREQ(d["source"].GetString(), "binance");
@@ -53,11 +53,11 @@ TEST(Provenance, PriceAndOhlcvBodiesCarrySourceCachedAsOfAndFreshness) {
   b.instrument = "AAPL";
   b.span = interval::d1;
   b.open_time_ns = t0;
-  body = ohlcv_body("AAPL", interval::d1, {b}, provenance{"l1", true, t0, t0 + s});
+  body = ohlcv_body("AAPL", interval::d1, {b}, provenance{"l1", true, t0, t0 + s, {}});
   d.Parse(body.c_str());
   ASSERT_TRUE(d.IsObject()) << body;
   EXPECT_STREQ(d["freshness"].GetString(), "end-of-day");
-  body = ohlcv_body("AAPL", interval::m1, {}, provenance{"l1", true, 0, t0});
+  body = ohlcv_body("AAPL", interval::m1, {}, provenance{"l1", true, 0, t0, {}});
   d.Parse(body.c_str());
   EXPECT_TRUE(d["as_of"].IsNull());
   EXPECT_TRUE(d["freshness"].IsNull());

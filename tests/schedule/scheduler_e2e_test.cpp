@@ -167,7 +167,15 @@ TEST_F(Failover, A500GoesToTheNextProvider) {
   serve_binance(upstream_bn, "BTCUSDT", fixture_response::json(R"({"msg":"oops"})", 500));
   start("");
   // "BTC" alone is crypto: binance is asked for BTC-USDT, coingecko for BTC-USD.
-  EXPECT_EQ(source_of("BTC"), "coingecko");
+  auto [status, d] = tf->get("/api/v1/data/price?symbol=BTC");
+  ASSERT_EQ(status, 200u);
+  EXPECT_EQ(str_of(d, "source"), "coingecko");
+  // The reply says why the first choice did not serve.
+  ASSERT_TRUE(d.HasMember("failover") && d["failover"].IsArray()) << "no failover field";
+  ASSERT_EQ(d["failover"].Size(), 1u);
+  EXPECT_EQ(str_of(d["failover"][0], "provider"), "binance");
+  EXPECT_NE(str_of(d["failover"][0], "reason").find("500"), std::string::npos)
+    << str_of(d["failover"][0], "reason");
   EXPECT_EQ(upstream_bn.request_count(), 1u); // no retry: the next provider is the retry
   EXPECT_EQ(upstream_cg.request_count(), 1u);
   auto st = tf->provider_stats("binance");
