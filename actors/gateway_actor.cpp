@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 
 #include "actors/gateway_state.hpp"
+#include "actors/jobs_actor.hpp"
 #include "adapters/registry.hpp"
 #include "api/access_policy.hpp"
 
@@ -60,7 +61,8 @@ const std::vector<route>& all_gateway_routes() {
   static const std::vector<route> xs = [] {
     std::vector<route> out;
     for (auto part : {ops_routes(), data_routes(), batch_routes(), report_routes(),
-                      cache_routes(), webhook_routes(), dashboard_routes()})
+                      cache_routes(), webhook_routes(), dashboard_routes(),
+                      jobs_routes()})
       out.insert(out.end(), part.begin(), part.end());
     return out;
   }();
@@ -231,7 +233,7 @@ caf::behavior gateway(caf::stateful_actor<gateway_state>* self, topology topo,
   st.server = std::make_shared<api::http_server>(
     *ioc, opts, [me](api::http_request req, api::responder reply) {
       if (auto a = caf::actor_cast<caf::actor>(me))
-        caf::anon_send(a, http_call{std::move(req), std::move(reply), {}});
+        caf::anon_send(a, http_call{std::move(req), std::move(reply), {}, priority::urgent});
       // else: the responder is dropped and the server answers 500
     });
   st.topo = std::move(topo);
@@ -253,6 +255,16 @@ caf::behavior gateway(caf::stateful_actor<gateway_state>* self, topology topo,
     [=](scheduler_atom, caf::actor s) { self->state.scheduler = std::move(s); },
     [=](redis_atom, caf::actor reader) { self->state.redis = std::move(reader); },
     [=](stage_handles& h) { self->state.stages = std::move(h); },
+    [=](jobs_atom, caf::actor j) { self->state.jobs = std::move(j); },
+    [=](internal_atom, http_call& call) {
+      // The jobs actor's own calls: the route's handler directly, without
+      // client limits, access checks or request metrics.
+      auto method = call.request.method;
+      for (auto& r : all_gateway_routes())
+        if (r.method == method && match(r.pattern, call.request.path, call.path_params))
+          return r.handle(self, call);
+      call.reply(fail(404, "not_found", "no route " + call.request.path));
+    },
     [=](http_call& call) {
       self->state.stats.events_in += 1;
       dispatch(self, std::move(call));

@@ -196,7 +196,7 @@ void handle_batch(gateway_ptr self, const http_call& call) {
       respond(fail(501, "not_implemented", "no route " + req.path));
       continue;
     }
-    (*handler)(self, http_call{std::move(req), std::move(respond), {}});
+    (*handler)(self, http_call{std::move(req), std::move(respond), {}, call.prio});
   }
 }
 

@@ -79,12 +79,13 @@ void handle_price(gateway_ptr self, const http_call& call) {
     reply(json(200, api::price_body(*p, from)));
   };
   if (!pq.provider.empty() && pq.provider != "simulator")
-    return fetch_from_providers(self, req, pq.provider, priority::urgent, fetched);
+    return fetch_from_providers(self, req, pq.provider, call.prio, fetched);
   bool may_fetch = pq.provider.empty(); // provider=simulator: the live data only
+  auto prio = call.prio;
   auto after_redis = [=](lookup_status l1) {
     if (!may_fetch || !can_fetch(self, req.instrument))
       return reply(not_found(l1, req.instrument));
-    fetch_from_providers(self, req, {}, priority::urgent, fetched);
+    fetch_from_providers(self, req, {}, prio, fetched);
   };
   self->request(st.cache, cache_timeout, get_price_atom::value, pq.instrument)
     .then(
@@ -128,6 +129,7 @@ struct bars_read {
   /// ranged: where the newest `limit` slots up to end_ns begin.
   int64_t window_start_ns = 0;
   lookup_status l1 = lookup_status::no_data; ///< what the L1 said
+  priority prio = priority::urgent;          ///< of the upstream calls
 };
 
 using read_ptr = std::shared_ptr<bars_read>;
@@ -203,7 +205,7 @@ fetch_request whole_request(const bars_read& r) {
 /// Asks the providers for the whole query; `only` = provider= when given.
 void fetch_whole(gateway_ptr self, read_ptr r, std::string only) {
   auto known_from = r->q.start_ns != 0 ? r->q.start_ns : none_before;
-  fetch_from_providers(self, whole_request(*r), std::move(only), priority::urgent,
+  fetch_from_providers(self, whole_request(*r), std::move(only), r->prio,
                        [self, r, known_from](chain_outcome o) {
                          if (!o.ok)
                            return r->reply(std::move(o.error));
@@ -253,7 +255,7 @@ void fill_gaps(gateway_ptr self, read_ptr r, std::vector<bar> stored,
     req.end_ns = g.last_ns; // inclusive: the open time of the last missing bar
     req.limit = std::min(g.slots, r->q.limit);
     fetch_from_providers(
-      self, req, {}, priority::urgent, [self, r, m, g, finish](chain_outcome o) {
+      self, req, {}, r->prio, [self, r, m, g, finish](chain_outcome o) {
         if (o.ok) {
           bool any = false;
           for (auto& b : o.reply.data.bars) {
@@ -347,6 +349,7 @@ void handle_bars(gateway_ptr self, const http_call& call, bool historical) {
   auto r = std::make_shared<bars_read>();
   r->q = std::get<api::ohlcv_query>(q);
   r->reply = call.reply;
+  r->prio = call.prio;
   auto& st = self->state;
   auto& oq = r->q;
   if (historical && oq.start_ns == 0)

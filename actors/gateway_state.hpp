@@ -86,6 +86,8 @@ struct gateway_state {
   uint64_t prefetch_done = 0;
   uint64_t prefetch_failed = 0;
 
+  // -- jobs --
+  caf::actor jobs; ///< the jobs actor (GET /api/v1/jobs, async fetches)
   // -- scheduler --
   /// The rate-limit scheduler every provider fetch goes through (from the
   /// supervisor: (scheduler_atom, actor)); null: providers are asked directly.
@@ -140,6 +142,7 @@ std::vector<route> ops_routes();     ///< gateway_ops.cpp
 std::vector<route> batch_routes();   ///< gateway_batch.cpp: batch, prefetch
 std::vector<route> webhook_routes(); ///< gateway_webhooks.cpp
 std::vector<route> dashboard_routes(); ///< gateway_dashboard.cpp: /, /dashboard/*
+std::vector<route> jobs_routes();      ///< gateway_jobs.cpp: /api/v1/jobs*, fetch/async
 
 // -- access and ops --
 

@@ -13,6 +13,7 @@
 #include "api/ws_server.hpp"
 #include "adapters/common/rest_adapter.hpp"
 #include "pipeline/model/events.hpp"
+#include "pipeline/schedule/priority.hpp"
 #include "pipeline/validate/alert_limiter.hpp"
 #include "pipeline/validate/quality_report.hpp"
 #include "pipeline/validate/quarantine.hpp"
@@ -325,6 +326,9 @@ struct http_call {
   api::responder reply;
   /// Values of the route pattern's {name} segments ("/api/v1/jobs/{id}").
   std::vector<std::pair<std::string, std::string>> path_params;
+  /// Priority of the upstream calls it may cause: consumers are urgent;
+  /// the jobs actor's internal calls are low (refresh) or batch (backfill).
+  priority prio = priority::urgent;
 
   /// The value of path segment {name}, or "".
   std::string path_param(const std::string& name) const {

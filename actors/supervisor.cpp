@@ -11,6 +11,7 @@
 #include "actors/cache_writer_actor.hpp"
 #include "actors/clock.hpp"
 #include "actors/gateway_actor.hpp"
+#include "actors/jobs_actor.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
 #include "actors/pipeline_actors.hpp"
@@ -43,6 +44,7 @@ struct supervisor_state {
   caf::actor cache_writer, storage_writer; ///< null unless enabled
   caf::actor redis_reader; ///< the read path's Redis step; null unless [redis] enabled
   caf::actor scheduler;    ///< rate limits and failover of every REST fetch
+  caf::actor jobs;         ///< scheduled refresh/backfill and async fetch jobs
   std::vector<caf::actor> validators;
   std::vector<provider_slot> providers;
   std::vector<stream_connection_spec> streams; ///< live stream connections
@@ -61,6 +63,8 @@ struct supervisor_state {
         xs.push_back(w);
     if (scheduler)
       xs.push_back(scheduler);
+    if (jobs)
+      xs.push_back(jobs);
     return xs;
   }
 
@@ -203,6 +207,9 @@ void build(supervisor_ptr self) {
   st.scheduler = spawn_scheduler(sys, topo);
   self->send(st.gateway, scheduler_atom::value, st.scheduler);
   self->send(st.gateway, st.gateway_view()); // reports, webhooks
+  st.jobs = spawn_jobs(sys, topo);
+  self->send(st.gateway, jobs_atom::value, st.jobs);
+  self->send(st.jobs, internal_atom::value, st.gateway);
   if (topo.redis.enabled) { // the read path's Redis step
     st.redis_reader = spawn_redis_reader(sys, topo);
     self->send(st.gateway, redis_atom::value, st.redis_reader);
