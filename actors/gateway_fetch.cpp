@@ -154,7 +154,7 @@ void step(gateway_ptr self, std::shared_ptr<walk> w, size_t i) {
     on_answer(self, w, i, std::move(r));
   };
   if (st.scheduler) {
-    sched_fetch f{s.provider, req, w->prio, i + 1 >= w->chain.steps.size()};
+    sched_fetch f{s.provider, req, w->prio, i + 1 >= w->chain.steps.size(), {}};
     self->request(st.scheduler, scheduler_timeout(st), fetch_atom::value, std::move(f))
       .then(answer, lost);
     return;

@@ -124,6 +124,7 @@ struct call {
   std::string key;
   fetch_request request;
   priority prio = priority::high;
+  caf::actor via; ///< asked instead of the provider's actor, when set
   std::vector<waiter> waiters;
   uint32_t attempt = 0;   ///< retries done
   bool in_flight = false;
@@ -357,7 +358,8 @@ void dispatch(sched_ptr self, lane& l, std::vector<uint64_t> ids, uint64_t weigh
   };
   auto& first = st.calls.at(live.front());
   if (live.size() == 1) {
-    self->request(l.actor, l.call_timeout, fetch_atom::value, first.request)
+    self->request(first.via ? first.via : l.actor, l.call_timeout, fetch_atom::value,
+                  first.request)
       .then(handle, lost);
     return;
   }
@@ -489,7 +491,8 @@ void pump(sched_ptr self, lane& l) {
       continue;
     }
     auto& head = hi->second;
-    auto group = prio == priority::batch ? merge_group(l, head.request) : std::string{};
+    auto group = prio == priority::batch && !head.via ? merge_group(l, head.request)
+                                                      : std::string{};
     auto weight = l.limits.weight_of(to_string(head.request.kind));
     auto batch_weight = l.limits.batch_weight > 0 ? l.limits.batch_weight : weight;
     // A merged request may weigh more: wait for its weight when there is
@@ -504,7 +507,7 @@ void pump(sched_ptr self, lane& l) {
       l.queue.take_if(
         [&](uint64_t other) {
           auto c = st.calls.find(other);
-          if (other == id || c == st.calls.end())
+          if (other == id || c == st.calls.end() || c->second.via)
             return false;
           return b.offer(c->second.prio, merge_group(l, c->second.request),
                          c->second.request.instrument);
@@ -539,6 +542,8 @@ caf::result<fetch_reply> submit(sched_ptr self, const sched_fetch& f) {
   auto& l = li->second;
   auto now = mono_ns();
   auto key = key_of(f.provider, f.request);
+  if (f.via) // its answer goes elsewhere: never shared with the provider's own calls
+    key += "|via";
   if (auto hit = st.fresh.get(key, now)) {
     l.stats.saved_cache += 1;
     st.stats.events_out += 1;
@@ -589,6 +594,7 @@ caf::result<fetch_reply> submit(sched_ptr self, const sched_fetch& f) {
   c.key = key;
   c.request = f.request;
   c.prio = f.prio;
+  c.via = f.via;
   c.waiters.push_back(later());
   auto promise = c.waiters.back().promise;
   st.by_key[key] = id;

@@ -37,12 +37,16 @@ struct sched_fetch {
   /// grant and retry failures; otherwise wait at most failover-wait and
   /// never retry (the next provider is the better retry).
   bool last_choice = true;
+  /// When set, the call goes to this actor (answering fetch_atom like a REST
+  /// provider actor) instead of the provider's own, on the same budget: the
+  /// stream backfills, whose REST actor does not forward into the pipeline.
+  caf::actor via;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, sched_fetch& x) {
   return f(caf::meta::type_name("sched_fetch"), x.provider, x.request, x.prio,
-           x.last_choice);
+           x.last_choice, x.via);
 }
 
 /// One provider's counters and state, for /api/v1/stats.

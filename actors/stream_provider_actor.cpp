@@ -1,4 +1,5 @@
 #include "actors/stream_provider_actor.hpp"
+#include "actors/scheduler_actor.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -146,6 +147,9 @@ struct stream_state {
   std::vector<stream_subscription> subs;
   caf::actor rest;
   caf::actor capture;
+  /// When set, backfills ask it for a permit ((fetch_atom, sched_fetch) with
+  /// via = rest), so they draw on the provider's budget like every REST call.
+  caf::actor scheduler;
 
   // The connection.
   std::unique_ptr<ws_transport> ws;
@@ -273,8 +277,12 @@ void request_backfill(stream_ptr self, feed_gap gap, int attempt) {
                          gap.why, attempt + 1);
     }
   };
-  self->request(st.rest, backfill_timeout, fetch_atom::value, *req)
-    .then(
+  auto asked = st.scheduler
+                 ? self->request(st.scheduler, backfill_timeout, fetch_atom::value,
+                                 sched_fetch{std::string{to_string(st.id)}, *req,
+                                             priority::high, true, st.rest})
+                 : self->request(st.rest, backfill_timeout, fetch_atom::value, *req);
+  asked.then(
       [=](fetch_reply& r) {
         auto& st = self->state;
         if (!r.ok)
@@ -691,6 +699,7 @@ caf::behavior stream_provider(stream_ptr self, topology topo,
       self->state.out.acked();
       flush(self);
     },
+    [=](scheduler_atom, caf::actor s) { self->state.scheduler = std::move(s); },
     [=](stats_atom) { return self->state.stats; },
     [=](health_atom) {
       auto& st = self->state;

@@ -1,5 +1,6 @@
 #include "actors/supervisor.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <string>
@@ -132,6 +133,10 @@ void spawn_provider(supervisor_ptr self, provider_slot& slot) {
     slot.actor = spawn_stream_provider(self->system(), st.topo, spec, st.normalizer,
                                        helper(st.stream_rest, name),
                                        helper(st.captures, name));
+    // Backfills draw on the provider's budget when the scheduler has one for it.
+    auto& enabled = st.topo.providers;
+    if (st.scheduler && std::find(enabled.begin(), enabled.end(), name) != enabled.end())
+      self->send(slot.actor, scheduler_atom::value, st.scheduler);
   } else if (slot.name == "replay") {
     slot.actor = spawn_replay_provider(self->system(), st.topo, st.normalizer);
   } else if (slot.name == "simulator") {

@@ -64,7 +64,9 @@ TEST(StreamEndToEnd, LiveTradesReachRestAndGapsAreReported) {
   auto config = dir + "/streams.ini";
   {
     std::ofstream out{config};
+    // Binance REST enabled too: the backfill then draws on its scheduler budget.
     out << "[simulator]\nsymbols = AAPL:190.00\n"
+           "[providers]\nenabled = simulator, binance\n"
            "[streams]\nenabled = binance\n"
            "[stream.binance]\nurl = " << feed.url() << "\n"
            "subscriptions = BTC-USDT:trades\nreconnect-min = 10ms\nreconnect-max = 100ms\n"
@@ -105,6 +107,21 @@ TEST(StreamEndToEnd, LiveTradesReachRestAndGapsAreReported) {
   ASSERT_TRUE(eventually([&] { return served_price(rest_port) == "65010.55"; }))
     << proc.output();
   ASSERT_GE(rest.request_count(), 1u);
-  EXPECT_EQ(rest.requests().front().path, "/api/v3/trades");
+  size_t trade_calls = 0;
+  for (auto& r : rest.requests())
+    trade_calls += r.path == "/api/v3/trades";
+  EXPECT_GE(trade_calls, 1u);
+  // Every upstream call, the backfill's included, asked the scheduler for a
+  // permit: binance's calls are exactly what the REST server received.
+  auto stats = http_get(rest_port, "/api/v1/stats");
+  ASSERT_TRUE(stats && stats->status == 200);
+  rapidjson::Document d;
+  d.Parse(stats->body.c_str());
+  uint64_t calls = 0;
+  if (d.IsObject() && d.HasMember("providers") && d["providers"].IsArray())
+    for (auto& p : d["providers"].GetArray())
+      if (p.HasMember("provider") && std::string{p["provider"].GetString()} == "binance")
+        calls = p["calls"].GetUint64();
+  EXPECT_EQ(calls, rest.request_count()) << stats->body;
   EXPECT_EQ(proc.stop(), 0) << proc.output();
 }
