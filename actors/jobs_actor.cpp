@@ -262,6 +262,18 @@ caf::behavior jobs(jobs_ptr self, topology topo) {
     },
     [=](job_item_atom, const std::string& key, uint64_t index, uint32_t status,
         std::string& body) { on_item(self, key, index, status, std::move(body)); },
+    [=](reload_atom, jobs_settings& cfg) {
+      // New schedules and watchlists; history and running jobs are kept.
+      auto& st = self->state;
+      st.cfg = std::move(cfg);
+      auto now = now_ns();
+      for (auto& [name, s] : {std::pair{"refresh-crypto", st.cfg.refresh_crypto},
+                              std::pair{"refresh-stocks", st.cfg.refresh_stocks},
+                              std::pair{"health-probe", st.cfg.health_probe}})
+        st.board.put(name, st.cfg.enabled ? s : job_schedule{}, now);
+      st.log->info("jobs reloaded: {} crypto and {} stock symbols on the watchlist",
+                   st.cfg.crypto.size(), st.cfg.stocks.size());
+    },
     [=](jobs_atom) { return api::jobs_body(self->state.board.all()); },
     [=](run_atom, const std::string& name) -> int32_t {
       auto& st = self->state;

@@ -3,6 +3,7 @@
 
 #include <csignal>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
 #include <thread>
@@ -50,7 +51,7 @@ bool valid_log_level(const std::string& level) {
 }
 
 /// Runs the service until a signal or a fatal stage failure.
-int run(const topology& topo) {
+int run(const topology& topo, const std::string& config_path) {
   auto log = logger("tickflow");
   boost::asio::io_context ioc{1};
   auto work = boost::asio::make_work_guard(ioc);
@@ -79,22 +80,52 @@ int run(const topology& topo) {
     bool supervisor_alive = true;
     if (started) {
       boost::asio::signal_set signals{ioc, SIGINT, SIGTERM};
+      boost::asio::signal_set hangups{ioc, SIGHUP};
       caf::actor me = caf::actor_cast<caf::actor>(self);
       signals.async_wait([me](const boost::system::error_code& ec, int sig) {
         if (!ec)
           caf::anon_send(me, shutdown_atom::value, static_cast<int32_t>(sig));
       });
-      self->receive(
-        [&](shutdown_atom, int32_t sig) {
-          log->info("signal {} received: shutting down", sig);
-        },
-        [&](caf::down_msg& dm) {
-          supervisor_alive = false;
-          log->critical("supervisor stopped: {}", sys.render(dm.reason));
-          code = exit_failure;
+      // SIGHUP: re-read the config; each one re-arms the handler.
+      std::function<void()> arm_hangup = [&] {
+        hangups.async_wait([&, me](const boost::system::error_code& ec, int) {
+          if (ec)
+            return;
+          caf::anon_send(me, reload_atom::value);
+          arm_hangup();
         });
+      };
+      arm_hangup();
+      for (bool running = true; running;)
+        self->receive(
+          [&](shutdown_atom, int32_t sig) {
+            log->info("signal {} received: shutting down", sig);
+            running = false;
+          },
+          [&](reload_atom) {
+            if (config_path.empty()) {
+              log->info("SIGHUP: running on the embedded default, nothing to reload");
+              return;
+            }
+            auto next = load_config(config_path);
+            if (!next) {
+              log->error("SIGHUP: new config refused, the old one stays: {}",
+                         next.err().context);
+              return;
+            }
+            self->request(sup, std::chrono::seconds{5}, reload_atom::value, *next)
+              .receive([&](const std::string& summary) { log->info("SIGHUP: {}", summary); },
+                       [&](caf::error& e) { log->error("SIGHUP: reload failed: {}", sys.render(e)); });
+          },
+          [&](caf::down_msg& dm) {
+            supervisor_alive = false;
+            log->critical("supervisor stopped: {}", sys.render(dm.reason));
+            code = exit_failure;
+            running = false;
+          });
       boost::system::error_code ignored;
       signals.cancel(ignored);
+      hangups.cancel(ignored);
     }
     if (supervisor_alive) {
       self->send_exit(sup, caf::exit_reason::user_shutdown);
@@ -180,5 +211,5 @@ int main(int argc, char** argv) {
     return exit_usage;
   }
   setup_logging(topo->log);
-  return run(*topo);
+  return run(*topo, opts->config_path);
 }

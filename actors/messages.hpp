@@ -13,6 +13,7 @@
 #include "api/ws_server.hpp"
 #include "adapters/common/rest_adapter.hpp"
 #include "pipeline/model/events.hpp"
+#include "pipeline/topology/topology.hpp"
 #include "pipeline/schedule/priority.hpp"
 #include "pipeline/validate/alert_limiter.hpp"
 #include "pipeline/validate/quality_report.hpp"
@@ -43,6 +44,7 @@ using quarantine_atom = caf::atom_constant<caf::atom("quarantin")>;
 using writer_atom = caf::atom_constant<caf::atom("writer")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
 using retry_atom = caf::atom_constant<caf::atom("retry")>;
+using reload_atom = caf::atom_constant<caf::atom("reload")>;
 using fill_atom = caf::atom_constant<caf::atom("fill")>;
 using clear_atom = caf::atom_constant<caf::atom("clear")>;
 using redis_atom = caf::atom_constant<caf::atom("redis")>;
@@ -424,3 +426,6 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tickflow::validator_quality)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tickflow::quarantine_page)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<tickflow::quarantined_event>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tickflow::alert)
+// A reloaded configuration, handed from main to the supervisor and on (local only).
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tickflow::topology)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tickflow::jobs_settings)

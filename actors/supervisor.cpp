@@ -293,6 +293,23 @@ caf::behavior supervisor(supervisor_ptr self, topology topo,
     self->quit(em.reason);
   });
   return {
+    [=](reload_atom, topology& next) -> std::string {
+      // What can change without a restart changes now; the rest is named.
+      auto& st = self->state;
+      std::vector<std::string> applied{"log"};
+      setup_logging(next.log);
+      if (st.jobs) {
+        self->send(st.jobs, reload_atom::value, next.jobs);
+        applied.push_back("jobs");
+        applied.push_back("watchlist");
+      }
+      st.topo.log = next.log;
+      st.topo.jobs = next.jobs;
+      auto summary = "applied: " + fmt::format("{}", fmt::join(applied, ", "))
+                     + "; every other change takes effect at the next restart";
+      st.log->info("config reloaded ({})", summary);
+      return summary;
+    },
     [=](start_atom) -> caf::result<listen_ports> {
       auto rp = self->make_response_promise<listen_ports>();
       auto& st = self->state;
