@@ -284,6 +284,10 @@ TEST(Dashboard, LoadsAndShowsLivePricesInHeadlessChromium) {
          .value_or("?");
   const std::string updates = "document.getElementById('price-updates').textContent";
   auto updates_before = std::stoul(page.eval(updates).value_or("0"));
+  // Read the cell again after the count: an update that landed between the
+  // two reads above must not count as "the change" below.
+  first = page.eval(cell);
+  ASSERT_TRUE(first && is_price(*first));
   // ...and changes within 5 s.
   auto changed = poll([&] { return page.eval(cell); },
                       [&](const std::string& v) { return is_price(v) && v != *first; }, 5s);
