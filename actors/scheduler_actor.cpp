@@ -51,6 +51,9 @@ using ban_atom = caf::atom_constant<caf::atom("ban")>;
 using weight_atom = caf::atom_constant<caf::atom("weight")>;
 
 constexpr int64_t ms_ns = 1'000'000;
+/// How long shared mode waits out failing Redis calls before it falls back
+/// to the local limits alone.
+constexpr int64_t shared_fallback_after_ns = 2'000 * ms_ns;
 constexpr int64_t minute_window_ns = 60'000'000'000;
 
 /// Monotonic ns: budgets must not jump with the wall clock.
@@ -134,6 +137,7 @@ struct call {
 struct lane {
   std::string name;
   caf::actor actor;
+  int64_t shared_failing_since = 0; ///< first of the current run of shared-budget failures
   provider_limits limits;
   rate_limiter limiter;
   circuit_breaker breaker;
@@ -301,8 +305,24 @@ void grant(sched_ptr self, lane& l, std::vector<uint64_t> ids, uint64_t weight) 
       [=](const budget_answer& a) mutable {
         auto& l = self->state.lanes.at(name);
         l.asking_budget = false;
-        if (a.failed)
+        auto now = mono_ns();
+        if (a.failed) {
           self->state.shared_errors += 1;
+          // Fail closed while Redis hiccups (a call on the local budget alone
+          // could overrun the shared window); fall back to local limits only
+          // once it has failed for shared_fallback_after.
+          if (l.shared_failing_since == 0)
+            l.shared_failing_since = now;
+          if (now - l.shared_failing_since < shared_fallback_after_ns) {
+            l.limiter.cancel(ticket);
+            for (auto id = ids.rbegin(); id != ids.rend(); ++id)
+              if (auto c = self->state.calls.find(*id); c != self->state.calls.end())
+                l.queue.push_front(c->second.prio, *id);
+            return arm(self, l, now + 50 * ms_ns);
+          }
+        } else {
+          l.shared_failing_since = 0;
+        }
         if (a.failed || a.grant.granted)
           return dispatch(self, l, ids, weight, ticket, a.grant.id);
         // Refused: the calls go back to the front and wait.
