@@ -158,18 +158,10 @@ class binance_stream final : public stream_protocol {
   result<std::vector<std::string>>
   requests(const char* method, const std::vector<stream_subscription>& subs,
            uint64_t& next_id) const {
-    std::vector<std::string> names;
-    names.reserve(subs.size());
-    for (const auto& s : subs) {
-      auto n = stream_name(s);
-      if (!n)
-        return n.err();
-      bool dup = false;
-      for (const auto& m : names)
-        dup = dup || m == *n;
-      if (!dup)
-        names.push_back(std::move(*n));
-    }
+    auto unique = stream_detail::unique_names(subs, [this](const stream_subscription& s) { return stream_name(s); });
+    if (!unique)
+      return unique.err();
+    auto& names = *unique;
     std::vector<std::string> out;
     for (size_t i = 0; i < names.size(); i += binance::max_params_per_request) {
       rapidjson::StringBuffer buf;

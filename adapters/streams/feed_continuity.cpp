@@ -119,6 +119,15 @@ void feed_continuity::remember_closed_bar(bar_series& s, int64_t open_ns) {
   }
 }
 
+feed_continuity::trade_series& feed_continuity::series_of(const trade& x, bool& integer,
+                                                          int64_t& n, bool& agg) {
+  agg = false;
+  integer = integer_id(x, n, agg);
+  if (!integer)
+    agg = is_agg_id(x);
+  return trades_[{x.instrument, agg}];
+}
+
 std::vector<feed_gap>
 feed_continuity::on_live(const std::vector<stream_subscription>& subs,
                          event_batch& b) {
@@ -129,11 +138,8 @@ feed_continuity::on_live(const std::vector<stream_subscription>& subs,
     kept.reserve(b.trades.size());
     for (auto& x : b.trades) {
       int64_t n = 0;
-      bool agg = false;
-      bool integer = integer_id(x, n, agg);
-      if (!integer)
-        agg = is_agg_id(x);
-      auto& s = trades_[{x.instrument, agg}];
+      bool integer = false, agg = false;
+      auto& s = series_of(x, integer, n, agg);
       if (!x.trade_id.empty() && trade_passed(s, x.trade_id, integer, n)) {
         ++dropped_;
         continue;
@@ -218,11 +224,8 @@ void feed_continuity::on_backfill(event_batch& b) {
     kept.reserve(b.trades.size());
     for (auto& x : b.trades) {
       int64_t n = 0;
-      bool agg = false;
-      bool integer = integer_id(x, n, agg);
-      if (!integer)
-        agg = is_agg_id(x);
-      auto& s = trades_[{x.instrument, agg}];
+      bool integer = false, agg = false;
+      auto& s = series_of(x, integer, n, agg);
       if (!x.trade_id.empty() && trade_passed(s, x.trade_id, integer, n)) {
         ++dropped_;
         continue;

@@ -101,6 +101,10 @@ class feed_continuity {
 
   size_t memory_;
   std::map<trade_key, trade_series> trades_;
+
+  /// The series of `x` (raw and aggregate ids kept apart: `agg`); `integer`
+  /// and `n` say whether its id is an integer and which.
+  trade_series& series_of(const trade& x, bool& integer, int64_t& n, bool& agg);
   std::map<bar_key, bar_series> bars_;
   std::map<std::string, quote_series> quotes_;
   uint64_t dropped_ = 0;

@@ -124,24 +124,20 @@ class finnhub_stream final : public stream_protocol {
  private:
   result<std::vector<std::string>>
   requests(const char* type, const std::vector<stream_subscription>& subs) const {
-    std::vector<std::string> symbols;
-    for (const auto& s : subs) {
+    auto symbols = stream_detail::unique_names(subs, [this](const stream_subscription& s) -> result<std::string> {
       if (s.kind != stream_kind::trades)
         return error{errc::invalid_argument,
-                     "finnhub: only trades stream, not "
-                       + std::string{to_string(s.kind)}};
+                     "finnhub: only trades stream, not " + std::string{to_string(s.kind)}};
       auto symbol = symbols_->to_provider_symbol(s.instrument);
       if (symbol.empty())
         return error{errc::unknown_symbol, s.instrument};
-      bool dup = false;
-      for (const auto& m : symbols)
-        dup = dup || m == symbol;
-      if (!dup)
-        symbols.push_back(std::move(symbol));
-    }
+      return symbol;
+    });
+    if (!symbols)
+      return symbols.err();
     std::vector<std::string> out;
-    out.reserve(symbols.size());
-    for (const auto& s : symbols)
+    out.reserve(symbols->size());
+    for (const auto& s : *symbols)
       out.push_back(std::string{R"({"type":)"} + json_string(type)
                     + R"(,"symbol":)" + json_string(s) + "}");
     return out;

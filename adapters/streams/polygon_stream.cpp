@@ -168,17 +168,10 @@ class polygon_stream final : public stream_protocol {
 
   result<std::vector<std::string>>
   requests(const char* action, const std::vector<stream_subscription>& subs) const {
-    std::vector<std::string> names;
-    for (const auto& s : subs) {
-      auto n = channel(s);
-      if (!n)
-        return n.err();
-      bool dup = false;
-      for (const auto& m : names)
-        dup = dup || m == *n;
-      if (!dup)
-        names.push_back(std::move(*n));
-    }
+    auto unique = stream_detail::unique_names(subs, [this](const stream_subscription& s) { return channel(s); });
+    if (!unique)
+      return unique.err();
+    auto& names = *unique;
     std::vector<std::string> out;
     for (size_t i = 0; i < names.size(); i += polygon::max_params_per_request) {
       std::string params;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "adapters/streams/stream_protocol.hpp"
 #include "pipeline/model/error.hpp"
@@ -30,5 +31,25 @@ bool ms_to_ns(int64_t ms, int64_t& ns) noexcept;
 
 /// `e` with `where` in front of its context.
 error at(std::string_view where, const error& e);
+
+/// The provider's name of every subscription (`name_of(sub)` ->
+/// result<std::string>), in order, each once; the first error stops it.
+template <class NameOf>
+result<std::vector<std::string>>
+unique_names(const std::vector<stream_subscription>& subs, NameOf name_of) {
+  std::vector<std::string> names;
+  names.reserve(subs.size());
+  for (const auto& s : subs) {
+    result<std::string> n = name_of(s);
+    if (!n)
+      return n.err();
+    bool seen = false;
+    for (const auto& m : names)
+      seen = seen || m == *n;
+    if (!seen)
+      names.push_back(std::move(*n));
+  }
+  return names;
+}
 
 } // namespace tickflow::stream_detail
