@@ -62,7 +62,7 @@ const std::vector<route>& all_gateway_routes() {
     std::vector<route> out;
     for (auto part : {ops_routes(), data_routes(), batch_routes(), report_routes(),
                       cache_routes(), webhook_routes(), dashboard_routes(),
-                      jobs_routes()})
+                      jobs_routes(), technical_routes(), reference_routes()})
       out.insert(out.end(), part.begin(), part.end());
     return out;
   }();

@@ -143,6 +143,8 @@ std::vector<route> batch_routes();   ///< gateway_batch.cpp: batch, prefetch
 std::vector<route> webhook_routes(); ///< gateway_webhooks.cpp
 std::vector<route> dashboard_routes(); ///< gateway_dashboard.cpp: /, /dashboard/*
 std::vector<route> jobs_routes();      ///< gateway_jobs.cpp: /api/v1/jobs*, fetch/async
+std::vector<route> technical_routes(); ///< gateway_technical.cpp: /api/v1/technical/{symbol}
+std::vector<route> reference_routes(); ///< gateway_reference.cpp: fundamentals, news
 
 // -- access and ops --
 

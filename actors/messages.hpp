@@ -348,15 +348,32 @@ struct ws_opened {
 };
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, asset_profile& x) {
+  return f(caf::meta::type_name("asset_profile"), x.instrument,
+           x.provider_symbol, x.source, x.name, x.asset_type, x.description,
+           x.exchange, x.currency, x.country, x.sector, x.industry, x.homepage,
+           x.logo, x.ipo_date, x.market_cap, x.shares_outstanding, x.pe_ratio,
+           x.eps, x.dividend_yield, x.beta, x.week52_high, x.week52_low,
+           x.ts_recv_ns);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, news_item& x) {
+  return f(caf::meta::type_name("news_item"), x.id, x.title, x.url, x.summary,
+           x.publisher, x.image, x.instruments, x.source, x.published_ns,
+           x.ts_recv_ns);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fetch_request& x) {
   return f(caf::meta::type_name("fetch_request"), x.kind, x.instrument, x.span,
-           x.start_ns, x.end_ns, x.limit, x.aggregated);
+           x.start_ns, x.end_ns, x.limit, x.aggregated, x.query);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fetch_result& x) {
   return f(caf::meta::type_name("fetch_result"), x.prices, x.bars, x.quotes,
-           x.trades);
+           x.trades, x.profiles, x.news);
 }
 
 template <class Inspector>

@@ -175,6 +175,9 @@ class binance_adapter final : public rest_adapter {
         return binance::klines_path;
       case fetch_kind::trades:
         return binance::trades_path;
+      case fetch_kind::profile:
+      case fetch_kind::news:
+        break; // not offered by Binance (build() refuses them first)
     }
     return "?";
   }

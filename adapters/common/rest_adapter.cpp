@@ -156,6 +156,10 @@ std::string_view to_string(fetch_kind k) noexcept {
       return "quote";
     case fetch_kind::trades:
       return "trades";
+    case fetch_kind::profile:
+      return "profile";
+    case fetch_kind::news:
+      return "news";
   }
   return "unknown";
 }

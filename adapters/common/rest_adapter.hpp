@@ -14,6 +14,7 @@
 
 #include "pipeline/model/error.hpp"
 #include "pipeline/model/events.hpp"
+#include "pipeline/model/reference.hpp"
 #include "pipeline/normalize/asset_class.hpp"
 
 namespace tickflow {
@@ -24,6 +25,8 @@ enum class fetch_kind : uint8_t {
   bars,  ///< OHLCV bars of `span` in [start_ns, end_ns]
   quote, ///< top of book (where the provider has it)
   trades, ///< individual trades in [start_ns, end_ns] (stream backfill)
+  profile, ///< company / asset profile (fundamentals) of `instrument`
+  news,    ///< news about `instrument` ("" = market news), or `query`
 };
 
 std::string_view to_string(fetch_kind k) noexcept;
@@ -39,6 +42,8 @@ struct fetch_request {
   /// trades: Binance aggregate trades (/api/v3/aggTrades, time-bounded)
   /// instead of raw trades (/api/v3/trades, the newest ones); others ignore it.
   bool aggregated = false;
+  /// news: free-text query (NewsAPI-style sources); "" = none.
+  std::string query;
 };
 
 /// Key/value pairs, in order (query parameters, headers).
@@ -78,6 +83,8 @@ struct fetch_result {
   std::vector<bar> bars;
   std::vector<quote> quotes;
   std::vector<trade> trades;
+  std::vector<asset_profile> profiles; ///< fetch_kind::profile
+  std::vector<news_item> news;         ///< fetch_kind::news
 };
 
 /// A typed provider failure.

@@ -48,6 +48,8 @@ class finnhub_adapter final : public rest_adapter {
       case fetch_kind::quote:
         return error{errc::invalid_argument,
                      "finnhub: no quotes (bid/ask is a premium endpoint)"};
+      case fetch_kind::profile: // reference data: see issue 12 wiring
+      case fetch_kind::news:
       case fetch_kind::trades:
         return error{errc::invalid_argument, "finnhub: no trades over REST"};
     }
@@ -87,6 +89,8 @@ class finnhub_adapter final : public rest_adapter {
       }
       case fetch_kind::quote:
         return fetch_error{errc::invalid_argument, "finnhub: no quotes", 0};
+      case fetch_kind::profile: // reference data: see issue 12 wiring
+      case fetch_kind::news:
       case fetch_kind::trades:
         return fetch_error{errc::invalid_argument,
                            "finnhub: no trades over REST", 0};

@@ -54,8 +54,12 @@ class massive_futures_adapter final : public rest_adapter {
         out = mf::quotes_request(prefix_, sym, mf::quote_lookback,
                                  cred.api_key);
         break;
+      case fetch_kind::profile:
+      case fetch_kind::news:
       case fetch_kind::trades:
-        return error{errc::invalid_argument, "massive_futures: no trades over REST"};
+        return error{errc::invalid_argument,
+                     "massive_futures: no " + std::string{to_string(req.kind)}
+                       + " over REST"};
     }
     if (!out)
       return out;
@@ -100,9 +104,14 @@ class massive_futures_adapter final : public rest_adapter {
         out.quotes.push_back(std::move(*q));
         break;
       }
+      case fetch_kind::profile:
+      case fetch_kind::news:
       case fetch_kind::trades:
         return fetch_error{errc::invalid_argument,
-                           "massive_futures: no trades over REST", 0};
+                           "massive_futures: no "
+                             + std::string{to_string(req.kind)}
+                             + " over REST",
+                           0};
     }
     return out;
   }

@@ -57,6 +57,9 @@ class polygon_adapter final : public rest_adapter {
                        "polygon: quotes are for stocks only (/v2/last/nbbo)"};
         out = polygon::last_nbbo_request(sym, cred.api_key);
         break;
+      case fetch_kind::profile: // reference data: see issue 12 wiring
+      case fetch_kind::news:
+        return error{errc::invalid_argument, "polygon: not wired yet"};
       case fetch_kind::trades:
         out = polygon::trades_request(sym, req.start_ns, req.end_ns,
                                       req.limit, cred.api_key);
@@ -113,6 +116,9 @@ class polygon_adapter final : public rest_adapter {
         out.quotes.push_back(std::move(*q));
         break;
       }
+      case fetch_kind::profile: // reference data: see issue 12 wiring
+      case fetch_kind::news:
+        return fetch_error{errc::invalid_argument, "polygon: not wired yet", 0};
       case fetch_kind::trades: {
         auto xs = polygon::parse_trades(doc, ctx);
         if (!xs)

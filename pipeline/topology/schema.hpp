@@ -151,5 +151,7 @@ schema_extension streams_schema();   ///< [stream.*], [capture], [replay]
 schema_extension scheduler_schema(); ///< [scheduler], [limits.*], [failover]
 schema_extension access_schema();    ///< [auth], [webhooks], [limits]
 schema_extension jobs_schema();      ///< [jobs], [watchlist]
+schema_extension reference_schema(); ///< [reference]: fundamentals and news
+schema_extension indicators_schema(); ///< [indicators]: technical indicators
 
 } // namespace tickflow::topo

@@ -815,7 +815,8 @@ constexpr std::array<std::string_view, 2> overflow_names{"block", "drop"};
 /// Every area's additions, built once.
 const std::vector<schema_extension>& extensions() {
   static const std::vector<schema_extension> xs{
-    streams_schema(), scheduler_schema(), access_schema(), jobs_schema()};
+    streams_schema(), scheduler_schema(), access_schema(), jobs_schema(),
+    reference_schema(), indicators_schema()};
   return xs;
 }
 

@@ -13,6 +13,8 @@
 #include "pipeline/model/interval.hpp"
 #include "pipeline/topology/access_settings.hpp"
 #include "pipeline/topology/jobs_settings.hpp"
+#include "pipeline/topology/reference_settings.hpp"
+#include "pipeline/topology/indicators_settings.hpp"
 #include "pipeline/topology/scheduler_settings.hpp"
 #include "pipeline/topology/streams_settings.hpp"
 #include "pipeline/validate/validation_settings.hpp"
@@ -203,6 +205,8 @@ struct topology {
   scheduler_settings scheduler; ///< provider budgets, priorities, failover
   access_settings access;       ///< API keys, admin token, webhooks, client limits
   jobs_settings jobs;           ///< scheduled jobs and watchlists
+  reference_settings reference; ///< fundamentals and news
+  indicators_settings indicators; ///< technical indicators
 
   /// The enabled REST providers' settings, in [providers] enabled order.
   std::vector<rest_provider_settings> enabled_rest_providers() const;
