@@ -19,6 +19,7 @@
 #include "api/ws_protocol.hpp"
 #include "api/ws_server.hpp"
 #include "pipeline/flow/client_send_queue.hpp"
+#include "pipeline/indicators/live_series.hpp"
 
 namespace tickflow {
 
@@ -62,10 +63,19 @@ frame_key bar_key(const channel_slot& slot, const bar& b) noexcept {
   return slot.key() | (secs & 0xffffffffu);
 }
 
+/// A live indicator channel ("ind:rsi14:1m:BTC-USDT"): its subscribers and
+/// the indicator fed with the closed bars of its interval.
+struct indicator_slot {
+  channel_slot slot;
+  interval span = interval::m1;
+  std::optional<indicators::live_series> series;
+};
+
 struct instrument_subs {
   channel_slot trades;
   channel_slot quotes;
   std::map<interval, channel_slot> bars;
+  std::map<std::string, indicator_slot> indicators; ///< by channel name
 };
 
 /// Live events of a channel that arrived while its snapshot was on its way.
@@ -95,6 +105,7 @@ struct client_state {
 struct broadcaster_state {
   caf::stateful_actor<broadcaster_state>* self = nullptr;
   broadcaster_settings settings;
+  indicators_settings indicator_cfg; ///< [indicators]: live, max-period, seed-bars
   send_queue_limits limits;
   boost::asio::io_context* ioc = nullptr;
   std::shared_ptr<api::ws_server> server;
@@ -145,10 +156,83 @@ struct broadcaster_state {
       case api::channel_kind::status:
         s = c.instrument == "*" ? &status_all : &status_subs[c.instrument];
         break;
+      case api::channel_kind::indicator:
+        s = &indicator_of(c).slot;
+        break;
     }
     if (s->id == 0)
       s->id = ++next_channel_id;
     return *s;
+  }
+
+  /// The indicator channel's slot; its live series is made on first use.
+  indicator_slot& indicator_of(const api::channel& c) {
+    auto& x = subs[c.instrument].indicators[c.name()];
+    if (!x.series) {
+      // Checked by parse_channel and refuse_indicator: the spec is valid.
+      auto spec = indicators::live_spec(c.indicator, c.span, indicators::period_ceiling);
+      x.span = c.span;
+      x.series.emplace(spec ? *spec : indicators::indicator_spec{indicators::indicator_kind::sma, 1},
+                       std::max<size_t>(indicator_cfg.seed_bars, 1000));
+    }
+    return x;
+  }
+
+  /// Why an indicator channel cannot be served, if it cannot.
+  std::optional<std::string> refuse_indicator(const api::channel& c) const {
+    if (!indicator_cfg.live)
+      return "live indicators are off ([indicators] live = false)";
+    auto spec = indicators::live_spec(c.indicator, c.span, indicator_cfg.max_period);
+    if (!spec)
+      return spec.err().context;
+    return std::nullopt;
+  }
+
+  /// Feeds closed bars to the indicator channels of their series and sends
+  /// the new values; a channel nobody listens to any more starts afresh.
+  void on_closed_bars(const std::vector<bar>& bars) {
+    for (auto& b : bars) {
+      if (!b.closed)
+        continue;
+      auto i = subs.find(b.instrument);
+      if (i == subs.end())
+        continue;
+      for (auto& [name, x] : i->second.indicators) {
+        if (x.span != b.span || !x.series)
+          continue;
+        if (x.slot.subscribers.empty()) {
+          x.series->reset();
+          continue;
+        }
+        auto p = x.series->on_closed_bar(indicators::to_ohlcv(b));
+        if (!p)
+          continue;
+        auto kind = x.series->spec().kind;
+        fan_out(x.slot, x.slot.key(),
+                [&] { return api::indicator_message(name, kind, *p); });
+      }
+    }
+  }
+
+  /// The snapshot of an indicator channel: its newest value.
+  std::string indicator_snapshot(const std::string& channel) {
+    auto ch = api::parse_channel(channel);
+    auto& x = indicator_of(*ch);
+    return api::indicator_snapshot_message(channel, x.series->spec().kind,
+                                           x.series->last(),
+                                           x.series->spec().warmup(),
+                                           x.series->bars_fed());
+  }
+
+  /// Seeds an indicator channel with stored bars (closed ones only).
+  void seed_indicator(const std::string& channel, const std::vector<bar>& stored) {
+    auto ch = api::parse_channel(channel);
+    auto& x = indicator_of(*ch);
+    std::vector<indicators::ohlcv> closed;
+    for (auto& b : stored)
+      if (b.closed)
+        closed.push_back(indicators::to_ohlcv(b));
+    x.series->seed(std::move(closed));
   }
 
   // -- sending -----------------------------------------------------------------------
@@ -323,6 +407,7 @@ struct broadcaster_state {
         if (auto j = i->second.bars.find(b.span); j != i->second.bars.end())
           fan_out(j->second, bar_key(j->second, b),
                   [&] { return api::event_message(b); });
+    on_closed_bars(batch.bars);
     for (auto& s : batch.statuses)
       on_status(s);
     if (backlog_total > settings.max_queued_bytes)
@@ -366,6 +451,10 @@ struct broadcaster_state {
       reply(c, api::status_snapshot_message(name, statuses_for(ch.instrument)));
       return;
     }
+    if (ch.kind == api::channel_kind::indicator) {
+      start_indicator(c, ch, slot_id);
+      return;
+    }
     if (ch.kind == api::channel_kind::bars && settings.snapshot_bars == 0) {
       ++counters.snapshots;
       reply(c, api::bars_snapshot_message(name, {}));
@@ -405,6 +494,39 @@ struct broadcaster_state {
                             api::price_snapshot_message(name, p));
         },
         failed);
+  }
+
+  /// An indicator channel starts: a seeded one answers at once; else the
+  /// newest seed-bars stored bars come from the cache first (closed bars
+  /// arriving meanwhile are held by the series, then fed after them).
+  void start_indicator(client_state& c, const api::channel& ch, uint32_t slot_id) {
+    auto name = ch.name();
+    auto& x = indicator_of(ch);
+    if (!x.series->seeded() && (!cache || indicator_cfg.seed_bars == 0))
+      x.series->seed({});
+    if (x.series->seeded()) {
+      ++counters.snapshots;
+      reply(c, indicator_snapshot(name));
+      return;
+    }
+    auto ticket = ++next_ticket;
+    c.pending.push_back(pending_snapshot{ticket, slot_id, {}, 0});
+    bars_query q;
+    q.instrument = ch.instrument;
+    q.span = ch.span;
+    q.limit = std::max(indicator_cfg.seed_bars, x.series->spec().warmup() + 1);
+    auto id = c.id;
+    auto me = self;
+    self->request(cache, snapshot_timeout, get_bars_atom::value, q)
+      .then(
+        [me, id, ticket, name](const bars_reply& r) {
+          me->state.seed_indicator(name, r.bars);
+          me->state.resolve(id, ticket, name, me->state.indicator_snapshot(name));
+        },
+        [me, id, ticket, name](caf::error&) {
+          me->state.seed_indicator(name, {}); // live bars from now on
+          me->state.resolve(id, ticket, name, std::nullopt);
+        });
   }
 
   /// Sends a snapshot (or, when it failed, an error) and then the events
@@ -491,6 +613,12 @@ struct broadcaster_state {
         continue;
       }
       auto canonical = ch->name();
+      if (ch->kind == api::channel_kind::indicator && cmd->op == op::subscribe) {
+        if (auto why = refuse_indicator(*ch)) {
+          error_to(c, "invalid_channel", *why, name);
+          continue;
+        }
+      }
       if (cmd->op == op::unsubscribe) {
         if (c.channels.erase(canonical) > 0)
           unsubscribe(c, *ch);
@@ -617,6 +745,7 @@ caf::behavior broadcaster(caf::stateful_actor<broadcaster_state>* self,
   auto& st = self->state;
   st.self = self;
   st.settings = topo.broadcaster;
+  st.indicator_cfg = topo.indicators;
   st.limits.conflate_bytes = topo.broadcaster.conflate_bytes;
   st.limits.close_bytes = topo.broadcaster.client_queue_bytes;
   st.ioc = ioc;
@@ -682,6 +811,10 @@ caf::behavior broadcaster(caf::stateful_actor<broadcaster_state>* self,
       st.upstream.ack_or_hold(self, true);
     },
     [=](flush_atom) { self->state.on_flush(); },
+    [=](drain_atom) {
+      self->state.on_flush(); // what waits for a flush tick goes out now
+      return true;
+    },
     [=](tick_atom) {
       self->state.on_tick();
       self->delayed_send(self, tick_every, tick_atom::value);

@@ -229,6 +229,7 @@ caf::behavior cache_actor(caf::stateful_actor<cache_state>* self, topology topo,
       return static_cast<uint64_t>(n);
     },
     [=](cache_stats_atom) { return self->state.snapshot(); },
+    [=](drain_atom) { return true; }, // batches before it are applied
     [=](stats_atom) { return self->state.stats; },
   };
 }

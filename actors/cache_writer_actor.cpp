@@ -224,6 +224,7 @@ caf::behavior cache_writer(cache_writer_ptr self, topology topo) {
   st.keys.ticker_ttl_s = ttl_s(st.cfg.ttl_price_ns);
   st.keys.bars_ttl_s = ttl_s(st.cfg.ttl_bars_ns);
   st.keys.max_bars = st.cfg.max_bars;
+  st.keys.origin = topo.cluster.node_id; // subscribers skip their own events
   st.stats.name = "cache-writer";
   if (auto ok = redis::validate(st.keys); !ok) {
     st.log->error("invalid [redis] settings: {}", ok.err().context);
@@ -302,6 +303,14 @@ caf::behavior cache_writer(cache_writer_ptr self, topology topo) {
       auto& st = self->state;
       st.refresh();
       return st.sstats;
+    },
+    [=](drain_atom) {
+      // Batches are written as they come; while Redis is away they are in
+      // the journal, synced here (replayed at the next start).
+      auto& st = self->state;
+      if (auto s = st.jr->sync(); !s)
+        st.log->error("journal: sync failed: {}", s.err().context);
+      return true;
     },
     [=](stats_atom, writer_atom) {
       auto& st = self->state;

@@ -8,7 +8,9 @@
 // the way to the provider, whose overflow policy then decides (block or drop).
 // Queues stay bounded without any lock shared between actors.
 
+#include <chrono>
 #include <cstddef>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -85,6 +87,46 @@ class held_acks {
  private:
   std::vector<caf::strong_actor_ptr> held_;
 };
+
+/// How long one stage waits for the stages after it to drain (the whole stop
+/// is bounded by [supervisor] stop-timeout in main).
+inline constexpr auto drain_timeout = std::chrono::minutes{10};
+
+/// Answers a drain marker once every actor of `next` has answered its own:
+/// a stage's marker follows everything it sent before, so `true` means all
+/// of that has passed the rest of the pipeline. `false` if one failed.
+template <class Self>
+caf::result<bool> drain_through(Self* self, const std::vector<caf::actor>& next) {
+  auto rp = self->template make_response_promise<bool>();
+  auto pending = std::make_shared<size_t>(0);
+  auto ok = std::make_shared<bool>(true);
+  for (auto& a : next)
+    if (a)
+      *pending += 1;
+  if (*pending == 0) {
+    rp.deliver(true);
+    return rp;
+  }
+  auto done = [=](bool fine) mutable {
+    *ok = *ok && fine;
+    if (--*pending == 0)
+      rp.deliver(*ok);
+  };
+  for (auto& a : next)
+    if (a)
+      self->request(a, drain_timeout, drain_atom::value)
+        .then([=](bool fine) mutable { done(fine); },
+              [=](caf::error&) mutable { done(false); });
+  return rp;
+}
+
+/// The receivers of `links`.
+inline std::vector<caf::actor> receivers(const std::vector<flow_link>& links) {
+  std::vector<caf::actor> xs;
+  for (auto& l : links)
+    xs.push_back(l.dest());
+  return xs;
+}
 
 /// True when every link has credit.
 inline bool all_have_credit(const std::vector<flow_link>& links) noexcept {

@@ -251,6 +251,15 @@ caf::behavior gateway(caf::stateful_actor<gateway_state>* self, topology topo,
       return st.server->port();
     },
     [=](provider_handles& h) { self->state.providers = std::move(h); },
+    [=](reload_atom, const topology& next) {
+      // SIGHUP changed [providers]: which ones may be asked, and their sections.
+      auto& st = self->state;
+      st.topo.providers = next.providers;
+      st.topo.rest_providers = next.rest_providers;
+    },
+    [=](reload_atom, std::vector<caf::actor>& validators) {
+      self->state.validators = std::move(validators); // a resized pool
+    },
     [=](writer_atom, caf::actor storage) { self->state.storage = std::move(storage); },
     [=](scheduler_atom, caf::actor s) { self->state.scheduler = std::move(s); },
     [=](redis_atom, caf::actor reader) { self->state.redis = std::move(reader); },

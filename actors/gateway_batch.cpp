@@ -164,7 +164,8 @@ item_request(const rapidjson::Value& v, const http_call& call, std::string& symb
 /// Each item is answered by the GET route of its type, with its errors.
 void handle_batch(gateway_ptr self, const http_call& call) {
   rapidjson::Document doc;
-  doc.Parse(call.request.body.data(), call.request.body.size());
+  // Iterative: a body of nested brackets must not exhaust the stack.
+  doc.Parse<rapidjson::kParseIterativeFlag>(call.request.body.data(), call.request.body.size());
   if (doc.HasParseError() || !doc.IsObject())
     return call.reply(bad_body("expected a JSON object {\"items\":[...]}"));
   auto items = doc.FindMember("items");
@@ -208,7 +209,8 @@ void handle_batch(gateway_ptr self, const http_call& call) {
 /// the cache; instruments the simulator streams are live already.
 void handle_prefetch(gateway_ptr self, const http_call& call) {
   rapidjson::Document doc;
-  doc.Parse(call.request.body.data(), call.request.body.size());
+  // Iterative: a body of nested brackets must not exhaust the stack.
+  doc.Parse<rapidjson::kParseIterativeFlag>(call.request.body.data(), call.request.body.size());
   if (doc.HasParseError() || !doc.IsObject())
     return call.reply(bad_body("expected a JSON object {\"symbols\":[...]}"));
   auto symbols = doc.FindMember("symbols");

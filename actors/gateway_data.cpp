@@ -130,6 +130,7 @@ struct bars_read {
   int64_t window_start_ns = 0;
   lookup_status l1 = lookup_status::no_data; ///< what the L1 said
   priority prio = priority::urgent;          ///< of the upstream calls
+  bars_delivery deliver; ///< set: the bars go here instead of a JSON reply
 };
 
 using read_ptr = std::shared_ptr<bars_read>;
@@ -173,6 +174,15 @@ bars_query step_query(const bars_read& r) {
 void answer(gateway_ptr self, const read_ptr& r, const std::string& source,
             bool cached, std::vector<bar> bars, int64_t known_from,
             bool fill = true, std::vector<std::string> failover = {}) {
+  // Out-of-range bars (a provider that ignores the bounds) go before the
+  // newest `limit` are kept, so they cannot push in-range bars out.
+  auto lo = r->q.start_ns != 0 ? bar_open_time(r->q.span, r->q.start_ns) : none_before;
+  auto hi = r->end_given ? r->end_ns : std::numeric_limits<int64_t>::max();
+  bars.erase(std::remove_if(bars.begin(), bars.end(),
+                            [&](const bar& b) {
+                              return b.open_time_ns < lo || b.open_time_ns > hi;
+                            }),
+             bars.end());
   bars = newest(std::move(bars), r->q.limit);
   if (fill && source != "l1" && !bars.empty()) {
     bars_fill f;
@@ -184,6 +194,8 @@ void answer(gateway_ptr self, const read_ptr& r, const std::string& source,
     f.open_ended = !r->end_given;
     self->send(self->state.cache, fill_atom::value, std::move(f));
   }
+  if (r->deliver)
+    return r->deliver(source, std::move(bars));
   api::provenance from{source, cached, bars.empty() ? 0 : bars.back().open_time_ns,
                        now_ns(), std::move(failover)};
   r->reply(json(200, api::ohlcv_body(r->q.instrument, r->q.span, bars, from,
@@ -249,7 +261,10 @@ void fill_gaps(gateway_ptr self, read_ptr r, std::vector<bar> stored,
     answer(self, r, source, false, std::move(m->bars), r->window_start_ns,
            m->failed == 0);
   };
-  for (auto& g : gaps) {
+  // Newest first: the recent past matters most, and at BATCH priority the
+  // scheduler serves a provider's queue in order.
+  for (auto it = gaps.rbegin(); it != gaps.rend(); ++it) {
+    auto& g = *it;
     fetch_request req = whole_request(*r);
     req.start_ns = g.first_ns;
     req.end_ns = g.last_ns; // inclusive: the open time of the last missing bar
@@ -341,23 +356,10 @@ void read_redis(gateway_ptr self, read_ptr r) {
       [self, r](caf::error&) { read_postgres(self, r); });
 }
 
-/// GET /api/v1/data/ohlcv and /api/v1/data/historical (start required).
-void handle_bars(gateway_ptr self, const http_call& call, bool historical) {
-  auto q = api::parse_ohlcv_query(call.request);
-  if (auto e = std::get_if<api::api_error>(&q))
-    return call.reply(api::error_response(*e));
-  auto r = std::make_shared<bars_read>();
-  r->q = std::get<api::ohlcv_query>(q);
-  r->reply = call.reply;
-  r->prio = call.prio;
+/// Starts a parsed bars request down the read path.
+void read_path(gateway_ptr self, const read_ptr& r) {
   auto& st = self->state;
   auto& oq = r->q;
-  if (historical && oq.start_ns == 0)
-    return call.reply(fail(400, "missing_parameter",
-                           "historical bars need a start", "start"));
-  if (!oq.provider.empty() && !st.enabled(oq.provider))
-    return call.reply(fail(400, "invalid_parameter",
-                           "provider " + oq.provider + " is not enabled", "provider"));
   r->end_given = oq.end_ns != 0;
   r->end_ns = r->end_given ? oq.end_ns : now_ns();
   if (!oq.provider.empty() && oq.provider != "simulator")
@@ -387,6 +389,26 @@ void handle_bars(gateway_ptr self, const http_call& call, bool historical) {
       });
 }
 
+/// GET /api/v1/data/ohlcv and /api/v1/data/historical (start required).
+void handle_bars(gateway_ptr self, const http_call& call, bool historical) {
+  auto q = api::parse_ohlcv_query(call.request);
+  if (auto e = std::get_if<api::api_error>(&q))
+    return call.reply(api::error_response(*e));
+  auto r = std::make_shared<bars_read>();
+  r->q = std::get<api::ohlcv_query>(q);
+  r->reply = call.reply;
+  r->prio = call.prio;
+  auto& st = self->state;
+  auto& oq = r->q;
+  if (historical && oq.start_ns == 0)
+    return call.reply(fail(400, "missing_parameter",
+                           "historical bars need a start", "start"));
+  if (!oq.provider.empty() && !st.enabled(oq.provider))
+    return call.reply(fail(400, "invalid_parameter",
+                           "provider " + oq.provider + " is not enabled", "provider"));
+  read_path(self, r);
+}
+
 void handle_ohlcv(gateway_ptr self, const http_call& call) {
   handle_bars(self, call, false);
 }
@@ -396,6 +418,16 @@ void handle_historical(gateway_ptr self, const http_call& call) {
 }
 
 } // namespace
+
+void read_bars(gateway_ptr self, api::ohlcv_query q, priority prio,
+               api::responder fail_reply, bars_delivery deliver) {
+  auto r = std::make_shared<bars_read>();
+  r->q = std::move(q);
+  r->reply = std::move(fail_reply);
+  r->prio = prio;
+  r->deliver = std::move(deliver);
+  read_path(self, r);
+}
 
 std::vector<route> data_routes() {
   return {

@@ -2,6 +2,7 @@
 // each step asked through the rate-limit scheduler.
 
 #include <algorithm>
+#include <initializer_list>
 #include <memory>
 
 #include "actors/gateway_state.hpp"
@@ -171,11 +172,31 @@ void step(gateway_ptr self, std::shared_ptr<walk> w, size_t i) {
   on_answer(self, w, i, std::move(gone));
 }
 
-/// The enabled REST providers, in config order.
-std::vector<std::string> enabled_rest(const gateway_state& st) {
+/// True if `name`'s adapter lists one of `kinds` in its data types (any
+/// provider when `kinds` is empty).
+bool serves(const gateway_state& st, const std::string& name,
+            std::initializer_list<fetch_kind> kinds) {
+  if (kinds.size() == 0)
+    return true;
+  for (auto& a : st.catalog)
+    if (to_string(a->info().id) == name) {
+      auto& types = a->info().data_types;
+      for (auto k : kinds)
+        if (std::find(types.begin(), types.end(), k) != types.end())
+          return true;
+      return false;
+    }
+  return false;
+}
+
+/// The enabled REST providers that serve one of `kinds`, in config order
+/// (a chain never asks a provider for what it does not serve, e.g. news
+/// sources for prices).
+std::vector<std::string> enabled_rest(const gateway_state& st,
+                                      std::initializer_list<fetch_kind> kinds = {}) {
   std::vector<std::string> out;
   for (auto& p : st.topo.providers)
-    if (is_rest_provider(p))
+    if (is_rest_provider(p) && serves(st, p, kinds))
       out.push_back(p);
   return out;
 }
@@ -186,7 +207,20 @@ void fetch_from_providers(gateway_ptr self, fetch_request req, std::string only,
                           priority prio, fetch_done done) {
   auto& st = self->state;
   auto w = std::make_shared<walk>();
-  w->chain = resolve_chain(st.topo.scheduler.failover, req.instrument, enabled_rest(st), only);
+  // A provider named by the caller answers for itself (its adapter refuses
+  // what it does not serve); the failover chain holds only those that serve.
+  if (req.instrument.empty()) {
+    // About no instrument (market news): no symbol to detect, the named
+    // provider is asked as is.
+    auto all = enabled_rest(st);
+    if (!only.empty() && std::find(all.begin(), all.end(), only) != all.end())
+      w->chain.steps.push_back(chain_step{only, {}});
+  } else {
+    w->chain = only.empty() ? resolve_chain(st.topo.scheduler.failover, req.instrument,
+                                             enabled_rest(st, {req.kind}))
+                            : resolve_chain(st.topo.scheduler.failover, req.instrument,
+                                            enabled_rest(st), only);
+  }
   w->req = std::move(req);
   w->prio = prio;
   w->done = std::move(done);
@@ -203,7 +237,9 @@ void fetch_from_providers(gateway_ptr self, fetch_request req, std::string only,
 
 bool can_fetch(gateway_ptr self, const std::string& instrument) {
   auto& st = self->state;
-  return !resolve_chain(st.topo.scheduler.failover, instrument, enabled_rest(st)).steps.empty();
+  return !resolve_chain(st.topo.scheduler.failover, instrument,
+                        enabled_rest(st, {fetch_kind::price, fetch_kind::bars}))
+            .steps.empty();
 }
 
 } // namespace tickflow

@@ -68,7 +68,7 @@ void handle_job(gateway_ptr self, const http_call& call) {
 void handle_fetch_async(gateway_ptr self, const http_call& call) {
   rapidjson::Document d;
   auto& body = call.request.body;
-  d.Parse(body.data(), body.size());
+  d.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size()); // nesting costs no stack
   if (d.HasParseError() || !d.IsObject())
     return call.reply(fail(400, "invalid_body", "expected a JSON object {\"symbols\":[...]}"));
   auto symbols = d.FindMember("symbols");

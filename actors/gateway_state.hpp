@@ -33,9 +33,11 @@
 #include "api/api_error.hpp"
 #include "api/api_keys.hpp"
 #include "api/client_limiter.hpp"
+#include "api/data_queries.hpp"
 #include "api/http_server.hpp"
 #include "api/metrics.hpp"
 #include "api/webhook_auth.hpp"
+#include "pipeline/reference/reference_cache.hpp"
 #include "pipeline/schedule/priority.hpp"
 #include "pipeline/topology/topology.hpp"
 
@@ -92,6 +94,8 @@ struct gateway_state {
   /// The rate-limit scheduler every provider fetch goes through (from the
   /// supervisor: (scheduler_atom, actor)); null: providers are asked directly.
   caf::actor scheduler;
+  /// Fundamentals and news answers, [reference] TTLs (gateway_reference.cpp).
+  reference::reference_cache reference_answers;
 
   ~gateway_state();
 
@@ -180,5 +184,19 @@ void fetch_from_providers(gateway_ptr self, fetch_request req, std::string only,
 
 /// True if some REST provider could be asked for `instrument` at all.
 bool can_fetch(gateway_ptr self, const std::string& instrument);
+
+// -- the read path (gateway_data.cpp) ---------------------------------------------
+
+/// Bars read down the read path: which step answered ("l1", "redis",
+/// "postgres", a provider, "postgres+<provider>") and the bars, oldest
+/// first, one per open time, at most the query's limit.
+using bars_delivery = std::function<void(const std::string& source, std::vector<bar> bars)>;
+
+/// Reads the bars of `q` as /ohlcv does (L1, Redis, Postgres, then the
+/// providers; fills the L1) and hands them to `deliver`; what fails (unknown
+/// instrument, providers failing) is answered through `fail_reply` in the
+/// one error shape. Used by gateway_technical.cpp.
+void read_bars(gateway_ptr self, api::ohlcv_query q, priority prio,
+               api::responder fail_reply, bars_delivery deliver);
 
 } // namespace tickflow

@@ -45,6 +45,9 @@ using writer_atom = caf::atom_constant<caf::atom("writer")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
 using retry_atom = caf::atom_constant<caf::atom("retry")>;
 using reload_atom = caf::atom_constant<caf::atom("reload")>;
+/// A drain marker: a stage answers it once everything it received before
+/// has passed it and every stage after it (writers: flushed).
+using drain_atom = caf::atom_constant<caf::atom("drain")>;
 using fill_atom = caf::atom_constant<caf::atom("fill")>;
 using clear_atom = caf::atom_constant<caf::atom("clear")>;
 using redis_atom = caf::atom_constant<caf::atom("redis")>;

@@ -35,6 +35,7 @@ namespace {
 
 struct normalizer_state {
   std::vector<flow_link> validators;
+  size_t bound = 1; ///< [pipeline] queue-bound of each link
   held_acks upstream;
   symbol_map simulator_symbols;
   std::map<errc, uint64_t> parse_errors;
@@ -61,8 +62,9 @@ void distribute(event_batch& all, std::vector<event_batch>& shards) {
 caf::behavior normalizer(caf::stateful_actor<normalizer_state>* self,
                          topology topo, std::vector<caf::actor> validators) {
   auto& st = self->state;
+  st.bound = topo.pipeline.queue_bound;
   for (auto& v : validators)
-    st.validators.emplace_back(std::move(v), topo.pipeline.queue_bound);
+    st.validators.emplace_back(std::move(v), st.bound);
   st.simulator_symbols = simulator::feed{topo.simulator}.symbols();
   return {
     [=](raw_batch& in) {
@@ -120,6 +122,21 @@ caf::behavior normalizer(caf::stateful_actor<normalizer_state>* self,
       if (all_have_credit(st.validators))
         st.upstream.release(self);
       st.stats.held = st.upstream.size();
+    },
+    [=](drain_atom) { return drain_through(self, receivers(self->state.validators)); },
+    [=](reload_atom, std::vector<caf::actor>& next) -> caf::result<bool> {
+      // A resized validator pool: batches go to the new shards from now on;
+      // the answer comes once the old ones have handled what they were sent
+      // (their marker follows it), so the supervisor can stop them.
+      auto& st = self->state;
+      auto old = receivers(st.validators);
+      st.validators.clear();
+      for (auto& v : next)
+        st.validators.emplace_back(std::move(v), st.bound);
+      if (all_have_credit(st.validators))
+        st.upstream.release(self);
+      st.stats.held = st.upstream.size();
+      return drain_through(self, old);
     },
     [=](stats_atom) { return self->state.stats; },
   };
@@ -223,6 +240,11 @@ caf::behavior validator(caf::stateful_actor<validator_state>* self,
         st.upstream.release(self);
       st.stats.held = st.upstream.size();
     },
+    [=](drain_atom) {
+      auto& st = self->state;
+      st.persist_quarantine();
+      return drain_through(self, {st.router.dest()});
+    },
     [=](writer_atom, caf::actor storage) {
       auto& st = self->state;
       st.storage = std::move(storage);
@@ -283,6 +305,7 @@ caf::behavior router(caf::stateful_actor<router_state>* self, topology topo,
         st.upstream.release(self);
       st.stats.held = st.upstream.size();
     },
+    [=](drain_atom) { return drain_through(self, receivers(self->state.sinks)); },
     [=](stats_atom) { return self->state.stats; },
   };
 }

@@ -656,28 +656,32 @@ scheduler_stats report(sched_ptr self) {
   return out;
 }
 
+/// The budget lane of one REST provider, from its [provider.x] and [limits.x].
+void add_lane(scheduler_state& st, const std::string& name,
+              const rest_provider_settings& cfg) {
+  auto& l = st.lanes[name];
+  l.name = name;
+  auto lim = st.settings.limits.find(name);
+  l.limits = lim != st.settings.limits.end() ? lim->second : default_limits(name);
+  l.limiter = rate_limiter{l.limits.limiter()};
+  l.breaker = circuit_breaker{l.limits.breaker};
+  l.queue = wait_queue<uint64_t>{st.settings.queue_bound};
+  if (auto id = provider_from_string(name))
+    l.adapter = make_rest_adapter(*id, {});
+  // The provider actor is serial: a call may wait behind the others.
+  l.call_timeout = std::chrono::nanoseconds{
+    (cfg.timeout_ns + 2'000'000'000) * std::max<int64_t>(1, l.limits.concurrency)};
+  l.owner = redis::budget_owner{name, cfg.api_key_env.empty() ? "public" : cfg.api_key_env};
+  l.stats.provider = name;
+}
+
 caf::behavior scheduler(sched_ptr self, topology topo) {
   auto& st = self->state;
   st.settings = topo.scheduler;
   st.fresh = fresh_answers<fetch_reply>{st.settings.fresh_for_ns, st.settings.fresh_entries};
-  for (auto& [name, cfg] : topo.rest_providers) {
-    if (!is_rest_provider(name))
-      continue;
-    auto& l = st.lanes[name];
-    l.name = name;
-    auto lim = st.settings.limits.find(name);
-    l.limits = lim != st.settings.limits.end() ? lim->second : default_limits(name);
-    l.limiter = rate_limiter{l.limits.limiter()};
-    l.breaker = circuit_breaker{l.limits.breaker};
-    l.queue = wait_queue<uint64_t>{st.settings.queue_bound};
-    if (auto id = provider_from_string(name))
-      l.adapter = make_rest_adapter(*id, {});
-    // The provider actor is serial: a call may wait behind the others.
-    l.call_timeout = std::chrono::nanoseconds{
-      (cfg.timeout_ns + 2'000'000'000) * std::max<int64_t>(1, l.limits.concurrency)};
-    l.owner = redis::budget_owner{name, cfg.api_key_env.empty() ? "public" : cfg.api_key_env};
-    l.stats.provider = name;
-  }
+  for (auto& [name, cfg] : topo.rest_providers)
+    if (is_rest_provider(name))
+      add_lane(st, name, cfg);
   if (st.settings.shared) {
     redis::client_options opts;
     opts.host = topo.redis.host;
@@ -724,6 +728,18 @@ caf::behavior scheduler(sched_ptr self, topology topo) {
     [=](failover_atom, const std::string& provider) {
       if (auto l = self->state.lanes.find(provider); l != self->state.lanes.end())
         l->second.stats.failed_over += 1;
+    },
+    [=](reload_atom, const topology& next) {
+      // SIGHUP: providers configured since the start get a lane. Existing
+      // lanes keep their windows and circuits (a new [limits.x] waits for a
+      // restart: resetting a window could overrun the provider's).
+      auto& st = self->state;
+      for (auto& [name, cfg] : next.rest_providers)
+        if (is_rest_provider(name) && st.lanes.count(name) == 0) {
+          st.settings.limits = next.scheduler.limits;
+          add_lane(st, name, cfg);
+          st.log->info("scheduler: budget added for {}", name);
+        }
     },
     [=](sched_stats_atom) { return report(self); },
     [=](stats_atom) { return self->state.stats; },

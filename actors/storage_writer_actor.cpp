@@ -29,6 +29,12 @@ constexpr int64_t backoff_max_ns = 2'000'000'000; // doubling up to 2 s
 constexpr int64_t retention_every_ns = 600'000'000'000; // 10 min
 constexpr int connect_timeout_s = 3;
 constexpr int statement_timeout_ms = 10'000;
+/// Events written per step of a journal replay (at least batch-size): after
+/// an outage the backlog must drain while new batches keep coming, and one
+/// transaction per batch-size events is the slowest way (tests/chaos). Short
+/// enough that the pipeline is not held up long: batches that arrive during
+/// a step wait for it, and a longer stall piles events up upstream.
+constexpr size_t replay_step_events = 5'000;
 
 /// What the writer stores of a batch: trades and closed bars.
 event_batch storable(const event_batch& b) {
@@ -191,7 +197,7 @@ void replay_step(storage_writer_ptr self) {
         chunk_records += 1;
       }
       last_seq = seq;
-      return chunk.size() < st.cfg.batch_size;
+      return chunk.size() < std::max<size_t>(st.cfg.batch_size, replay_step_events);
     });
     if (!r) {
       st.log->error("journal: replay failed: {}", r.err().context);
@@ -349,6 +355,16 @@ caf::behavior storage_writer(storage_writer_ptr self, topology topo) {
       auto& st = self->state;
       st.refresh();
       return st.sstats;
+    },
+    [=](drain_atom) {
+      // Everything received before the marker is in Postgres or, while it
+      // is away, in the synced journal (replayed at the next start).
+      auto& st = self->state;
+      if (st.live)
+        flush_live(self);
+      if (auto s = st.jr->sync(); !s)
+        st.log->error("journal: sync failed: {}", s.err().context);
+      return true;
     },
     [=](stats_atom, writer_atom) {
       auto& st = self->state;

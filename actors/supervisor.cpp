@@ -11,6 +11,7 @@
 #include "actors/cache_actor.hpp"
 #include "actors/cache_writer_actor.hpp"
 #include "actors/clock.hpp"
+#include "actors/flow.hpp"
 #include "actors/gateway_actor.hpp"
 #include "actors/jobs_actor.hpp"
 #include "actors/logging.hpp"
@@ -18,6 +19,7 @@
 #include "actors/pipeline_actors.hpp"
 #include "actors/provider_actor.hpp"
 #include "actors/redis_reader_actor.hpp"
+#include "actors/redis_subscriber_actor.hpp"
 #include "actors/replay_provider_actor.hpp"
 #include "actors/rest_provider_actor.hpp"
 #include "actors/scheduler_actor.hpp"
@@ -36,6 +38,7 @@ struct provider_slot {
   int64_t started_ns = 0;
   restart_backoff backoff;
   int stream = -1; ///< index in supervisor_state::streams: a live stream connection
+  std::string key_fingerprint; ///< REST: hash of its credentials when spawned
 };
 
 struct supervisor_state {
@@ -44,6 +47,7 @@ struct supervisor_state {
   caf::actor cache, broadcaster, router, normalizer, gateway, alerter;
   caf::actor cache_writer, storage_writer; ///< null unless enabled
   caf::actor redis_reader; ///< the read path's Redis step; null unless [redis] enabled
+  caf::actor redis_subscriber; ///< other nodes' events; null unless [cluster] subscribe
   caf::actor scheduler;    ///< rate limits and failover of every REST fetch
   caf::actor jobs;         ///< scheduled refresh/backfill and async fetch jobs
   std::vector<caf::actor> validators;
@@ -51,6 +55,9 @@ struct supervisor_state {
   std::vector<stream_connection_spec> streams; ///< live stream connections
   std::map<std::string, caf::actor> stream_rest, captures; ///< per stream provider
   bool stopping = false;
+  bool draining = false;         ///< the drain marker is on its way
+  size_t providers_stopping = 0; ///< providers not yet down during a stop
+  caf::error stop_reason;
   std::shared_ptr<spdlog::logger> log = logger("supervisor");
   static inline const char* name = "supervisor";
 
@@ -59,7 +66,7 @@ struct supervisor_state {
     std::vector<caf::actor> xs{normalizer};
     xs.insert(xs.end(), validators.begin(), validators.end());
     xs.insert(xs.end(), {router, cache, broadcaster, gateway, alerter});
-    for (auto& w : {cache_writer, storage_writer, redis_reader})
+    for (auto& w : {cache_writer, storage_writer, redis_reader, redis_subscriber})
       if (w)
         xs.push_back(w);
     if (scheduler)
@@ -90,6 +97,7 @@ struct supervisor_state {
     add("alerter", alerter);
     add("cache_writer", cache_writer);
     add("storage_writer", storage_writer);
+    add("redis_subscriber", redis_subscriber);
     return h;
   }
 };
@@ -121,6 +129,37 @@ void publish_providers(supervisor_ptr self) {
   self->send(st.gateway, std::move(h));
 }
 
+/// What the credentials of a REST provider are now: the variable's name and a
+/// hash of its value (never the value: this string may be logged).
+std::string key_fingerprint(const rest_provider_settings& cfg) {
+  if (cfg.api_key_env.empty())
+    return {};
+  auto* v = std::getenv(cfg.api_key_env.c_str());
+  return cfg.api_key_env + "#"
+         + std::to_string(std::hash<std::string_view>{}(v ? v : ""));
+}
+
+/// True if a REST provider must be restarted to take `next`.
+bool rest_changed(const rest_provider_settings& a, const rest_provider_settings& b) {
+  return a.base_url != b.base_url || a.api_key_env != b.api_key_env
+         || a.timeout_ns != b.timeout_ns || a.connect_timeout_ns != b.connect_timeout_ns
+         || a.max_body_bytes != b.max_body_bytes || a.symbol_overrides != b.symbol_overrides;
+}
+
+provider_slot make_slot(std::string name, const supervisor_settings& sup, int stream = -1) {
+  return provider_slot{std::move(name), {}, 0,
+                       restart_backoff{sup.restart_backoff_min_ns, sup.restart_backoff_max_ns,
+                                       sup.restart_reset_after_ns},
+                       stream, {}};
+}
+
+provider_slot* find_slot(supervisor_state& st, const std::string& name) {
+  for (auto& p : st.providers)
+    if (p.name == name)
+      return &p;
+  return nullptr;
+}
+
 void spawn_provider(supervisor_ptr self, provider_slot& slot) {
   auto& st = self->state;
   auto helper = [](const std::map<std::string, caf::actor>& m, const std::string& k) {
@@ -144,6 +183,7 @@ void spawn_provider(supervisor_ptr self, provider_slot& slot) {
   } else {
     auto& cfg = st.topo.rest_providers.at(slot.name); // checked by load_topology
     slot.actor = spawn_rest_provider(self->system(), cfg, st.normalizer);
+    slot.key_fingerprint = key_fingerprint(cfg);
   }
   slot.started_ns = now_ns();
   self->monitor(slot.actor);
@@ -160,11 +200,7 @@ void add_stream_slots(supervisor_ptr self) {
   auto& topo = st.topo;
   auto& sup = topo.supervisor;
   auto add = [&](std::string name, int stream) {
-    st.providers.push_back(provider_slot{
-      std::move(name), {}, 0,
-      restart_backoff{sup.restart_backoff_min_ns, sup.restart_backoff_max_ns,
-                      sup.restart_reset_after_ns},
-      stream});
+    st.providers.push_back(make_slot(std::move(name), sup, stream));
     spawn_provider(self, st.providers.back());
   };
   for (auto& feed : topo.streams.enabled_feeds()) {
@@ -179,6 +215,121 @@ void add_stream_slots(supervisor_ptr self) {
     add("stream." + st.streams[i].connection, static_cast<int>(i));
   if (topo.streams.replay.enabled)
     add("replay", -1);
+}
+
+/// Spawns validator `i` of `count`, watching the configured instruments of its shard.
+caf::actor spawn_validator_shard(supervisor_ptr self, size_t i, size_t count) {
+  auto& st = self->state;
+  std::vector<std::string> watched;
+  for (auto& id : configured_instruments(st.topo))
+    if (shard_of(id, count) == i)
+      watched.push_back(id);
+  auto v = spawn_validator(self->system(), st.topo, i, st.router, st.alerter,
+                           std::move(watched));
+  if (st.storage_writer)
+    self->send(v, writer_atom::value, st.storage_writer);
+  return v;
+}
+
+/// SIGHUP with another validator count: a new pool takes the shards; the old
+/// one stops once the normalizer says it handled what it was sent. Rolling
+/// statistics start again in the new shards (they warm up within a window).
+void resize_validators(supervisor_ptr self, size_t count) {
+  auto& st = self->state;
+  auto old = st.validators;
+  std::vector<caf::actor> next;
+  for (size_t i = 0; i < count; ++i) {
+    next.push_back(spawn_validator_shard(self, i, count));
+    self->monitor(next.back());
+  }
+  st.validators = next;
+  st.topo.validator.count = count;
+  self->send(st.gateway, reload_atom::value, next);
+  self->send(st.gateway, st.gateway_view());
+  self->request(st.normalizer, drain_timeout, reload_atom::value, next)
+    .then([=](bool) {
+      for (auto& v : old) {
+        self->demonitor(v);
+        self->send_exit(v, caf::exit_reason::user_shutdown);
+      }
+      self->state.log->info("validator pool resized: {} -> {}", old.size(), count);
+    });
+}
+
+/// SIGHUP: providers added to [providers] enabled start, removed ones stop,
+/// REST providers whose section or key changed restart with it; the slots
+/// follow the new order (the failover order).
+std::string reload_providers(supervisor_ptr self, const topology& next) {
+  auto& st = self->state;
+  std::vector<std::string> added, removed, restarted;
+  auto listed = [&](const std::string& name) {
+    return std::find(next.providers.begin(), next.providers.end(), name)
+           != next.providers.end();
+  };
+  auto retire = [&](provider_slot& p) {
+    if (p.actor) {
+      self->demonitor(p.actor);
+      self->send_exit(p.actor, caf::exit_reason::user_shutdown);
+      p.actor = nullptr;
+    }
+  };
+  auto old_rest = st.topo.rest_providers;
+  st.topo.providers = next.providers;
+  st.topo.rest_providers = next.rest_providers;
+  if (std::find(next.providers.begin(), next.providers.end(), "simulator")
+        != next.providers.end()
+      && !find_slot(st, "simulator"))
+    st.topo.simulator = next.simulator; // a newly added simulator takes the new section
+  std::vector<provider_slot> slots, streams;
+  for (auto& p : st.providers) {
+    if (p.stream >= 0 || p.name == "replay")
+      streams.push_back(std::move(p));
+    else if (!listed(p.name)) {
+      retire(p);
+      removed.push_back(p.name);
+    } else
+      slots.push_back(std::move(p));
+  }
+  std::vector<provider_slot> ordered;
+  auto& sup = st.topo.supervisor;
+  for (auto& name : next.providers) {
+    auto have = std::find_if(slots.begin(), slots.end(),
+                             [&](const provider_slot& s) { return s.name == name; });
+    if (have == slots.end()) {
+      ordered.push_back(make_slot(name, sup));
+      added.push_back(name);
+      continue;
+    }
+    ordered.push_back(std::move(*have));
+    auto& slot = ordered.back();
+    auto now_cfg = next.rest_providers.find(name);
+    auto was_cfg = old_rest.find(name);
+    if (now_cfg != next.rest_providers.end() && was_cfg != old_rest.end()
+        && (rest_changed(was_cfg->second, now_cfg->second)
+            || key_fingerprint(now_cfg->second) != slot.key_fingerprint)) {
+      retire(slot);
+      restarted.push_back(name);
+    }
+  }
+  for (auto& s : streams)
+    ordered.push_back(std::move(s));
+  st.providers = std::move(ordered);
+  if (added.empty() && removed.empty() && restarted.empty())
+    return {};
+  self->send(st.scheduler, reload_atom::value, next); // budgets of new providers
+  self->send(st.gateway, reload_atom::value, next);
+  for (auto& p : st.providers)
+    if (!p.actor && (p.stream >= 0 || p.name == "replay" || listed(p.name)))
+      if (std::find(removed.begin(), removed.end(), p.name) == removed.end())
+        spawn_provider(self, p);
+  publish_providers(self);
+  auto list = [](const std::vector<std::string>& xs) {
+    return xs.empty() ? std::string{"none"} : fmt::format("{}", fmt::join(xs, " "));
+  };
+  auto what = "providers (added " + list(added) + ", removed " + list(removed)
+              + ", restarted " + list(restarted) + ")";
+  st.log->info("reload: {}", what);
+  return what;
 }
 
 void build(supervisor_ptr self) {
@@ -198,15 +349,11 @@ void build(supervisor_ptr self) {
     sinks.push_back(st.storage_writer);
   }
   st.router = spawn_router(sys, topo, std::move(sinks));
+  if (topo.cluster.subscribe) // other nodes' events, to this node's clients and L1
+    st.redis_subscriber = spawn_redis_subscriber(sys, topo, {st.cache, st.broadcaster});
   st.alerter = spawn_alerter(sys, topo);
-  for (size_t i = 0; i < topo.validator.count; ++i) {
-    std::vector<std::string> watched;
-    for (auto& id : known)
-      if (shard_of(id, topo.validator.count) == i)
-        watched.push_back(id);
-    st.validators.push_back(
-      spawn_validator(sys, topo, i, st.router, st.alerter, std::move(watched)));
-  }
+  for (size_t i = 0; i < topo.validator.count; ++i)
+    st.validators.push_back(spawn_validator_shard(self, i, topo.validator.count));
   st.normalizer = spawn_normalizer(sys, topo, st.validators);
   st.gateway = spawn_gateway(sys, topo, *st.ioc, st.cache, st.validators);
   st.scheduler = spawn_scheduler(sys, topo);
@@ -219,19 +366,13 @@ void build(supervisor_ptr self) {
     st.redis_reader = spawn_redis_reader(sys, topo);
     self->send(st.gateway, redis_atom::value, st.redis_reader);
   }
-  if (st.storage_writer) { // the read path's Postgres step; quarantine history
+  if (st.storage_writer) // the read path's Postgres step
     self->send(st.gateway, writer_atom::value, st.storage_writer);
-    for (auto& v : st.validators)
-      self->send(v, writer_atom::value, st.storage_writer);
-  }
   for (auto& a : st.stages())
     self->monitor(a);
   auto& sup = topo.supervisor;
   for (auto& name : topo.providers) {
-    st.providers.push_back(provider_slot{
-      name, {}, 0,
-      restart_backoff{sup.restart_backoff_min_ns, sup.restart_backoff_max_ns,
-                      sup.restart_reset_after_ns}});
+    st.providers.push_back(make_slot(name, sup));
     spawn_provider(self, st.providers.back());
   }
   add_stream_slots(self);
@@ -259,6 +400,47 @@ void stop_all(supervisor_ptr self, const caf::error& reason) {
       self->send_exit(a, reason);
 }
 
+/// The second half of a stop: a drain marker through the stages (each
+/// answers once what it got before has passed everything after it, the
+/// writers flushed), then every stage exits.
+void drain(supervisor_ptr self) {
+  auto& st = self->state;
+  if (st.draining)
+    return;
+  st.draining = true;
+  auto t0 = now_ns();
+  auto finish = [=](bool ok) {
+    auto& st = self->state;
+    st.log->info("drained{} in {} ms", ok ? "" : " (a stage did not answer)",
+                 (now_ns() - t0) / 1'000'000);
+    stop_all(self, st.stop_reason);
+    self->quit(st.stop_reason);
+  };
+  self->request(st.normalizer, drain_timeout, drain_atom::value)
+    .then([=](bool ok) { finish(ok); }, [=](caf::error&) { finish(false); });
+}
+
+/// A stop (SIGTERM/SIGINT via main): intake first (providers exit), then,
+/// once they are down, the drain. main bounds the whole of it.
+void graceful_stop(supervisor_ptr self, const caf::error& reason) {
+  auto& st = self->state;
+  if (st.stopping)
+    return;
+  st.stopping = true;
+  st.stop_reason = reason;
+  for (auto& p : st.providers)
+    if (p.actor) {
+      st.providers_stopping += 1;
+      self->send_exit(p.actor, reason);
+    }
+  st.log->info("stopping: {} provider(s) first, then a drain through every stage",
+               st.providers_stopping);
+  if (st.providers_stopping == 0)
+    drain(self);
+  else // a provider stuck in I/O does not hold the drain back for long
+    self->delayed_send(self, std::chrono::seconds{3}, drain_atom::value);
+}
+
 caf::behavior supervisor(supervisor_ptr self, topology topo,
                          boost::asio::io_context* ioc) {
   self->state.topo = std::move(topo);
@@ -266,8 +448,15 @@ caf::behavior supervisor(supervisor_ptr self, topology topo,
   build(self);
   self->set_down_handler([=](caf::down_msg& dm) {
     auto& st = self->state;
-    if (st.stopping)
+    if (st.stopping) {
+      for (auto& p : st.providers)
+        if (p.actor && p.actor.address() == dm.source) {
+          p.actor = nullptr;
+          if (--st.providers_stopping == 0)
+            drain(self);
+        }
       return;
+    }
     for (size_t i = 0; i < st.providers.size(); ++i) {
       auto& p = st.providers[i];
       if (p.actor && p.actor.address() == dm.source) {
@@ -278,7 +467,7 @@ caf::behavior supervisor(supervisor_ptr self, topology topo,
         p.actor = nullptr;
         publish_providers(self);
         self->delayed_send(self, std::chrono::nanoseconds{delay},
-                           restart_atom::value, static_cast<uint64_t>(i));
+                           restart_atom::value, p.name);
         return;
       }
     }
@@ -288,10 +477,7 @@ caf::behavior supervisor(supervisor_ptr self, topology topo,
     stop_all(self, reason);
     self->quit(reason);
   });
-  self->set_exit_handler([=](caf::exit_msg& em) {
-    stop_all(self, em.reason);
-    self->quit(em.reason);
-  });
+  self->set_exit_handler([=](caf::exit_msg& em) { graceful_stop(self, em.reason); });
   return {
     [=](reload_atom, topology& next) -> std::string {
       // What can change without a restart changes now; the rest is named.
@@ -305,10 +491,21 @@ caf::behavior supervisor(supervisor_ptr self, topology topo,
       }
       st.topo.log = next.log;
       st.topo.jobs = next.jobs;
+      if (auto what = reload_providers(self, next); !what.empty())
+        applied.push_back(what);
+      if (next.validator.count != st.validators.size()) {
+        applied.push_back("validators " + std::to_string(st.validators.size()) + " -> "
+                          + std::to_string(next.validator.count));
+        resize_validators(self, next.validator.count);
+      }
       auto summary = "applied: " + fmt::format("{}", fmt::join(applied, ", "))
                      + "; every other change takes effect at the next restart";
       st.log->info("config reloaded ({})", summary);
       return summary;
+    },
+    [=](drain_atom) { // a provider did not stop in time: drain anyway
+      if (self->state.stopping)
+        drain(self);
     },
     [=](start_atom) -> caf::result<listen_ports> {
       auto rp = self->make_response_promise<listen_ports>();
@@ -326,13 +523,14 @@ caf::behavior supervisor(supervisor_ptr self, topology topo,
           [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
       return rp;
     },
-    [=](restart_atom, uint64_t index) {
+    [=](restart_atom, const std::string& name) {
       auto& st = self->state;
-      if (st.stopping || index >= st.providers.size())
+      auto* slot = find_slot(st, name);
+      if (st.stopping || !slot || slot->actor) // removed or re-spawned by a reload
         return;
-      spawn_provider(self, st.providers[index]);
+      spawn_provider(self, *slot);
       publish_providers(self);
-      st.log->info("provider {} restarted", st.providers[index].name);
+      st.log->info("provider {} restarted", name);
     },
     [=](providers_atom) {
       std::vector<caf::actor> xs;

@@ -7,6 +7,7 @@
 #include "adapters/eodhd/eodhd_adapter.hpp"
 #include "adapters/finnhub/finnhub_adapter.hpp"
 #include "adapters/massive_futures/massive_futures_adapter.hpp"
+#include "adapters/newsapi/newsapi_adapter.hpp"
 #include "adapters/polygon/polygon_adapter.hpp"
 #include "adapters/yahoo/yahoo_adapter.hpp"
 
@@ -24,6 +25,7 @@ std::unique_ptr<rest_adapter> make_rest_adapter(provider p,
     case provider::finnhub: return make_finnhub_adapter(opts);
     case provider::yahoo: return make_yahoo_adapter(opts);
     case provider::massive_futures: return make_massive_futures_adapter(opts);
+    case provider::newsapi: return make_newsapi_adapter(opts);
     case provider::simulator:
     case provider::replay: return nullptr;
   }
@@ -33,7 +35,8 @@ std::unique_ptr<rest_adapter> make_rest_adapter(provider p,
 std::vector<provider> rest_providers() noexcept {
   return {provider::binance,       provider::polygon, provider::coingecko,
           provider::coinmarketcap, provider::alpha_vantage, provider::eodhd,
-          provider::finnhub,       provider::yahoo,   provider::massive_futures};
+          provider::finnhub,       provider::yahoo,   provider::massive_futures,
+          provider::newsapi};
 }
 
 } // namespace tickflow

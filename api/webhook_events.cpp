@@ -130,7 +130,7 @@ bool read_origin(event_fields& in, std::string& instrument, provider& source) {
 result<event_batch> parse_canonical_events(std::string_view body, int64_t recv_ns,
                                            size_t max_events) {
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size()); // nesting costs no stack
   if (doc.HasParseError() || !doc.IsObject())
     return error{errc::malformed, "body: expected a JSON object {\"events\":[...]}"};
   auto events = doc.FindMember("events");

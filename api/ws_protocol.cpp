@@ -6,6 +6,7 @@
 #include <rapidjson/error/en.h>
 
 #include "api/event_json.hpp"
+#include "pipeline/indicators/indicator_json.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow::api {
@@ -31,6 +32,8 @@ std::string_view kind_name(channel_kind kind) noexcept {
       return "bars";
     case channel_kind::status:
       return "status";
+    case channel_kind::indicator:
+      return "ind";
   }
   return "trades";
 }
@@ -112,6 +115,15 @@ std::string make_channels_message(std::string_view type,
 // -- channels -----------------------------------------------------------------
 
 std::string channel::name() const {
+  if (kind == channel_kind::indicator) {
+    std::string out{"ind:"};
+    out += indicator;
+    out += ':';
+    out += to_string(span);
+    out += ':';
+    out += instrument;
+    return out;
+  }
   if (kind == channel_kind::bars) {
     std::string out{"bars:"};
     out += to_string(span);
@@ -142,13 +154,28 @@ result<channel> parse_channel(std::string_view name) {
       return error{errc::invalid_argument, "unknown provider: " + echo(rest)};
     out.instrument = std::string{rest};
     return out;
-  } else if (kind == "bars") {
-    out.kind = channel_kind::bars;
+  } else if (kind == "bars" || kind == "ind") {
+    out.kind = kind == "bars" ? channel_kind::bars : channel_kind::indicator;
+    if (out.kind == channel_kind::indicator) {
+      // ind:<name>:<interval>:<instrument>; the name's period is bounded by
+      // [indicators] max-period where the channel is served.
+      auto end = rest.find(':');
+      auto spec = indicators::parse_indicator(
+        rest.substr(0, end), 0, indicators::period_ceiling);
+      if (end == std::string_view::npos || !spec)
+        return error{errc::invalid_argument,
+                     spec ? "ind channel needs ind:name:interval:instrument: "
+                              + echo(name)
+                          : spec.err().context};
+      out.indicator = spec->name();
+      rest = rest.substr(end + 1);
+    }
     auto next = rest.find(':');
     if (next == std::string_view::npos)
       return error{errc::invalid_argument,
-                   "bars channel needs bars:interval:instrument: "
-                     + echo(name)};
+                   std::string{kind} + " channel needs " + std::string{kind}
+                     + (kind == "ind" ? ":name" : "")
+                     + ":interval:instrument: " + echo(name)};
     auto span = parse_interval(rest.substr(0, next));
     if (!span)
       return error{errc::invalid_argument,
@@ -219,6 +246,9 @@ result<client_command> parse_client_command(std::string_view text) {
   if (ch_it == doc.MemberEnd() || !ch_it->value.IsArray())
     return error{errc::malformed, "channels"};
   const auto& arr = ch_it->value;
+  // An empty list would otherwise get no answer at all.
+  if (arr.Empty())
+    return error{errc::malformed, "channels: empty"};
   if (arr.Size() > max_channels_per_command)
     return error{errc::malformed,
                  "channels: more than "
@@ -353,6 +383,32 @@ std::string subscribed_message(const std::vector<std::string>& channels) {
 
 std::string unsubscribed_message(const std::vector<std::string>& channels) {
   return make_channels_message("unsubscribed", channels);
+}
+
+std::string indicator_message(std::string_view channel,
+                              indicators::indicator_kind kind,
+                              const indicators::point& p) {
+  std::string out{"{\"type\":\"indicator\",\"channel\":"};
+  append_json_string(out, channel);
+  out += ",\"data\":";
+  indicators::append_point(out, kind, p);
+  out += '}';
+  return out;
+}
+
+std::string indicator_snapshot_message(std::string_view channel,
+                                       indicators::indicator_kind kind,
+                                       const std::optional<indicators::point>& last,
+                                       size_t warmup, size_t bars) {
+  auto out = snapshot_head(channel);
+  out += ",\"data\":";
+  if (last)
+    indicators::append_point(out, kind, *last);
+  else
+    out += "null";
+  out += ",\"warmup\":" + std::to_string(warmup);
+  out += ",\"bars\":" + std::to_string(bars) + "}";
+  return out;
 }
 
 std::string pong_message() {

@@ -1,24 +1,28 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "pipeline/indicators/indicator_spec.hpp"
 #include "pipeline/model/error.hpp"
 #include "pipeline/model/events.hpp"
 
 namespace tickflow::api {
 
 /// Kinds of live channel a WebSocket client can subscribe to.
-enum class channel_kind : uint8_t { trades, quotes, bars, status };
+enum class channel_kind : uint8_t { trades, quotes, bars, status, indicator };
 
 /// A parsed channel name: "trades:BTC-USDT", "quotes:AAPL",
-/// "bars:1m:BTC-USDT", "status:binance" (one provider's feed status) or
-/// "status:*" (every provider's).
+/// "bars:1m:BTC-USDT", "status:binance" (one provider's feed status),
+/// "status:*" (every provider's) or "ind:rsi14:1m:BTC-USDT" (an indicator
+/// of the closed bars of an interval).
 struct channel {
   channel_kind kind = channel_kind::trades;
-  interval span = interval::m1; ///< bars only
+  interval span = interval::m1; ///< bars and indicator only
   std::string instrument;       ///< status: the provider name, or "*"
+  std::string indicator;        ///< indicator only: its name ("rsi14")
 
   /// The canonical name, as a client writes it.
   std::string name() const;
@@ -102,6 +106,21 @@ std::string conflation_message(bool active, uint64_t dropped);
 /// {"type":"subscribed","channels":[...]} / {"type":"unsubscribed",...}
 std::string subscribed_message(const std::vector<std::string>& channels);
 std::string unsubscribed_message(const std::vector<std::string>& channels);
+
+/// {"type":"indicator","channel":"ind:rsi14:1m:BTC-USDT","data":{"t":"..",
+///  "ts":..,"value":..}}: a value of a closed bar (fields by
+/// indicators::value_names).
+std::string indicator_message(std::string_view channel,
+                              indicators::indicator_kind kind,
+                              const indicators::point& p);
+
+/// {"type":"snapshot","channel":"ind:..","data":{..}|null,"warmup":N,
+///  "bars":M}: the newest value (null while warming up), the bars the
+/// indicator needs before its first value and the bars it was fed.
+std::string indicator_snapshot_message(std::string_view channel,
+                                       indicators::indicator_kind kind,
+                                       const std::optional<indicators::point>& last,
+                                       size_t warmup, size_t bars);
 
 /// {"type":"pong"}
 std::string pong_message();

@@ -214,6 +214,11 @@ if want latency; then
   for r in 1000 10000 100000; do
     ingest "rate-$r" --rate "$r" --seconds "$D_LAT" --warmup "$WARM"
   done
+  # Per stage at 10,000 events/s: the latency sink in place of the validators,
+  # then of the router (the full pipeline is rate-10000 above).
+  for stage in normalize validate; do
+    ingest "stage-$stage" --rate 10000 --stop-after "$stage" --seconds "$D_LAT" --warmup "$WARM"
+  done
 fi
 
 # -- WebSocket runs: one server (tickflow or the Node reference), one ws_load ------

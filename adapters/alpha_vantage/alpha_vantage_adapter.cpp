@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "adapters/alpha_vantage/alpha_vantage_parse.hpp"
+#include "adapters/alpha_vantage/alpha_vantage_reference.hpp"
 #include "adapters/common/bar_window.hpp"
 #include "adapters/common/provider_errors.hpp"
 
@@ -22,7 +23,7 @@ class alpha_vantage_adapter final : public rest_adapter {
       : overrides_(options.symbol_overrides) {
     info_.id = provider::alpha_vantage;
     info_.asset_classes = {asset_class::equity};
-    info_.data_types = {fetch_kind::price, fetch_kind::bars};
+    info_.data_types = {fetch_kind::price, fetch_kind::bars, fetch_kind::profile};
     info_.intervals = {interval::m1,  interval::m5, interval::m15,
                        interval::m30, interval::h1, interval::d1};
     info_.needs_key = true;
@@ -39,6 +40,8 @@ class alpha_vantage_adapter final : public rest_adapter {
     out.path = "/query";
     if (req.kind == fetch_kind::price) {
       out.query = {{"function", "GLOBAL_QUOTE"}, {"symbol", symbol}};
+    } else if (req.kind == fetch_kind::profile) {
+      out.query = {{"function", "OVERVIEW"}, {"symbol", symbol}};
     } else if (req.kind == fetch_kind::bars) {
       std::string outputsize = req.start_ns > 0 || req.limit > compact_rows
                                  ? "full"
@@ -89,6 +92,13 @@ class alpha_vantage_adapter final : public rest_adapter {
       if (!x)
         return to_fetch_error(x.err());
       out.prices.push_back(std::move(*x));
+      return out;
+    }
+    if (req.kind == fetch_kind::profile) {
+      auto x = alpha_vantage::parse_overview(doc, req.instrument, symbol, recv_ns);
+      if (!x)
+        return fold_parse_error(x.err());
+      out.profiles.push_back(std::move(*x));
       return out;
     }
     if (req.kind != fetch_kind::bars)

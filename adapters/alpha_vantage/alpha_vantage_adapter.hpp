@@ -8,6 +8,7 @@
 //   bars 1d          function=TIME_SERIES_DAILY&symbol=IBM&outputsize=compact
 //   bars 1m 5m 15m   function=TIME_SERIES_INTRADAY&symbol=IBM&interval=5min
 //   30m 1h                &outputsize=compact   (1h is "60min")
+//   profile          function=OVERVIEW&symbol=IBM (alpha_vantage_reference.hpp)
 // outputsize is "compact" (the newest 100 rows) unless the request has a
 // start_ns or a limit above 100, then "full" (a premium feature for some
 // keys: the "premium" Information reply is errc::unauthorized). Bars are

@@ -108,7 +108,8 @@ result<void> check_symbol(json::reader& in, std::string_view symbol) {
 } // namespace
 
 result<void> parse_json(std::string_view body, rapidjson::Document& doc) {
-  doc.Parse(body.data(), body.size());
+  // Iterative: deeply nested garbage ("[[[[...") cannot exhaust the stack.
+  doc.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());
   if (!doc.HasParseError())
     return {};
   return error{errc::malformed,

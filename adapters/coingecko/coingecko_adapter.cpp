@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "adapters/coingecko/coingecko_parse.hpp"
+#include "adapters/coingecko/coingecko_reference.hpp"
 #include "adapters/common/ascii.hpp"
 #include "adapters/common/bar_window.hpp"
 #include "adapters/common/provider_errors.hpp"
@@ -65,7 +66,7 @@ class coingecko_adapter final : public rest_adapter {
       : overrides_(options.symbol_overrides), plan_(key_plan) {
     info_.id = provider::coingecko;
     info_.asset_classes = {asset_class::crypto};
-    info_.data_types = {fetch_kind::price, fetch_kind::bars};
+    info_.data_types = {fetch_kind::price, fetch_kind::bars, fetch_kind::profile};
     info_.intervals = {interval::m30, interval::h4};
     info_.needs_key = false;
   }
@@ -105,6 +106,9 @@ class coingecko_adapter final : public rest_adapter {
         out.query = {{"vs_currency", vs}, {"days", std::to_string(days)}};
         break;
       }
+      case fetch_kind::profile:
+        out = coingecko::coin_request(id);
+        break;
       default:
         return error{errc::invalid_argument,
                      "coingecko does not serve "
@@ -152,6 +156,11 @@ class coingecko_adapter final : public rest_adapter {
         return to_fetch_error(bars.err());
       out.bars = std::move(*bars);
       trim_to_request(out.bars, req);
+    } else if (req.kind == fetch_kind::profile) {
+      auto p = coingecko::parse_coin(doc, id, vs, req.instrument, recv_ns);
+      if (!p)
+        return fold_parse_error(p.err());
+      out.profiles.push_back(std::move(*p));
     } else {
       return fetch_error{errc::invalid_argument,
                          "coingecko does not serve "

@@ -22,6 +22,8 @@
 //                          no tickflow interval and is not served. Candles
 //                          have no volume: bars carry volume 0.
 //   quote                  not served (errc::invalid_argument).
+//   profile                GET /api/v3/coins/bitcoin?localization=false&...
+//                          (coingecko_reference.hpp)
 // Bars and series are trimmed to [start_ns, end_ns] and the newest `limit`.
 //
 // Symbols: canonical "BASE-QUOTE" <-> provider symbol "<id>/<vs>", e.g.

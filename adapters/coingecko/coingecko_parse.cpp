@@ -1,5 +1,6 @@
 #include "adapters/coingecko/coingecko_parse.hpp"
 
+#include <limits>
 #include <string>
 
 #include "adapters/common/json_number.hpp"
@@ -8,6 +9,11 @@
 namespace tickflow::coingecko {
 
 namespace {
+
+// Largest Unix s / ms whose ns value fits in int64 (year 2262): wire times
+// beyond are out_of_range, not an overflow.
+constexpr int64_t max_s = std::numeric_limits<int64_t>::max() / ns_per_s;
+constexpr int64_t max_ms = std::numeric_limits<int64_t>::max() / ns_per_ms;
 
 // The error a {"error_code":..,"error_message":..} object reports.
 fetch_error from_status(const rapidjson::Value& status,
@@ -40,6 +46,8 @@ result<std::pair<int64_t, decimal>> ms_value(const rapidjson::Value& point) {
   auto ms = json::to_int64(point[0]);
   if (!ms)
     return std::move(ms).err();
+  if (*ms < 0 || *ms > max_ms)
+    return error{errc::out_of_range, "timestamp out of range"};
   auto v = json::to_decimal(point[1]);
   if (!v)
     return std::move(v).err();
@@ -116,10 +124,14 @@ result<price> parse_simple_price(const rapidjson::Value& doc,
   x.instrument = std::string{instrument};
   x.source = provider::coingecko;
   x.value = in.decimal(vs_name.c_str());
-  x.ts_event_ns = in.int64("last_updated_at") * ns_per_s; // s -> ns
+  auto updated_s = in.int64("last_updated_at");
   x.ts_recv_ns = recv_ns;
   if (!in)
     return in.err();
+  if (updated_s < 0 || updated_s > max_s)
+    return error{errc::out_of_range,
+                 std::string{id} + ".last_updated_at: timestamp out of range"};
+  x.ts_event_ns = updated_s * ns_per_s;
   return x;
 }
 
@@ -168,6 +180,8 @@ result<std::vector<bar>> parse_ohlc(const rapidjson::Value& doc,
     auto close_ms = json::to_int64(row[0]);
     if (!close_ms)
       return error{errc::bad_number, where + ": " + close_ms.err().context};
+    if (*close_ms < 0 || *close_ms > max_ms)
+      return error{errc::out_of_range, where + ": timestamp out of range"};
     decimal values[4];
     for (rapidjson::SizeType k = 0; k < 4; ++k) {
       auto v = json::to_decimal(row[k + 1]);

@@ -5,6 +5,7 @@
 #include "adapters/common/exact_json.hpp"
 #include "adapters/common/provider_errors.hpp"
 #include "adapters/finnhub/finnhub_parse.hpp"
+#include "adapters/finnhub/finnhub_reference.hpp"
 #include "adapters/finnhub/finnhub_request.hpp"
 
 namespace tickflow {
@@ -15,7 +16,8 @@ provider_info make_info() {
   provider_info x;
   x.id = provider::finnhub;
   x.asset_classes = {asset_class::equity};
-  x.data_types = {fetch_kind::price, fetch_kind::bars};
+  x.data_types = {fetch_kind::price, fetch_kind::bars, fetch_kind::profile,
+                  fetch_kind::news};
   x.intervals = {interval::m1, interval::m5, interval::m15, interval::m30,
                  interval::h1, interval::d1, interval::w1,  interval::mo1};
   x.needs_key = true;
@@ -33,6 +35,10 @@ class finnhub_adapter final : public rest_adapter {
 
   result<outbound_request> build(const fetch_request& req,
                                  const credentials& cred) const override {
+    if (req.kind == fetch_kind::news && !req.query.empty())
+      return error{errc::invalid_argument, "finnhub: no news search by text"};
+    if (req.kind == fetch_kind::news && req.instrument.empty())
+      return keyed(finnhub::market_news_request(cred.api_key), cred);
     auto sym = to_provider_symbol(req.instrument);
     if (sym.empty())
       return error{errc::unknown_symbol, req.instrument};
@@ -48,22 +54,23 @@ class finnhub_adapter final : public rest_adapter {
       case fetch_kind::quote:
         return error{errc::invalid_argument,
                      "finnhub: no quotes (bid/ask is a premium endpoint)"};
-      case fetch_kind::profile: // reference data: see issue 12 wiring
+      case fetch_kind::profile:
+        out = finnhub::profile_request(sym, cred.api_key);
+        break;
       case fetch_kind::news:
+        out = finnhub::company_news_request(sym, req.start_ns, req.end_ns,
+                                            cred.api_key);
+        break;
       case fetch_kind::trades:
         return error{errc::invalid_argument, "finnhub: no trades over REST"};
     }
-    if (!out)
-      return out;
-    if (cred.api_key.empty())
-      return error{errc::unauthorized, "finnhub: no API key configured"};
-    return out;
+    return keyed(std::move(out), cred);
   }
 
   fetch_outcome parse(const fetch_request& req, const http_reply& reply,
                       int64_t recv_ns) const override {
     auto sym = to_provider_symbol(req.instrument);
-    if (sym.empty())
+    if (sym.empty() && !(req.kind == fetch_kind::news && req.instrument.empty()))
       return fetch_error{errc::unknown_symbol, req.instrument, 0};
     json::exact_document doc;
     if (auto e = read_exact_reply(reply, recv_ns, finnhub::classify_error,
@@ -89,8 +96,20 @@ class finnhub_adapter final : public rest_adapter {
       }
       case fetch_kind::quote:
         return fetch_error{errc::invalid_argument, "finnhub: no quotes", 0};
-      case fetch_kind::profile: // reference data: see issue 12 wiring
-      case fetch_kind::news:
+      case fetch_kind::profile: {
+        auto p = finnhub::parse_profile(doc, req.instrument, sym, recv_ns);
+        if (!p)
+          return fold_parse_error(p.err());
+        out.profiles.push_back(std::move(*p));
+        break;
+      }
+      case fetch_kind::news: {
+        auto xs = finnhub::parse_news(doc, req.instrument, req.limit, recv_ns);
+        if (!xs)
+          return fold_parse_error(xs.err());
+        out.news = std::move(*xs);
+        break;
+      }
       case fetch_kind::trades:
         return fetch_error{errc::invalid_argument,
                            "finnhub: no trades over REST", 0};
@@ -111,6 +130,17 @@ class finnhub_adapter final : public rest_adapter {
   }
 
  private:
+  // A built request, refused when no key is configured (every endpoint
+  // needs one).
+  static result<outbound_request> keyed(result<outbound_request> out,
+                                        const credentials& cred) {
+    if (!out)
+      return out;
+    if (cred.api_key.empty())
+      return error{errc::unauthorized, "finnhub: no API key configured"};
+    return out;
+  }
+
   provider_info info_;
   kv_list overrides_;
 };

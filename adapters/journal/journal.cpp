@@ -86,15 +86,21 @@ bool write_all(int fd, const char* data, size_t n) noexcept {
 // Reads up to `limit` bytes of a file (all of it when limit is max).
 result<std::string>
 read_file(const std::string& path,
-          uint64_t limit = std::numeric_limits<uint64_t>::max()) {
+          uint64_t limit = std::numeric_limits<uint64_t>::max(),
+          uint64_t offset = 0) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return io_error("cannot open", path);
   std::string out;
   struct stat st;
-  if (fstat(fd, &st) == 0 && st.st_size > 0)
+  if (fstat(fd, &st) == 0 && static_cast<uint64_t>(st.st_size) > offset)
     out.reserve(static_cast<size_t>(
-      std::min<uint64_t>(static_cast<uint64_t>(st.st_size), limit)));
+      std::min<uint64_t>(static_cast<uint64_t>(st.st_size) - offset, limit)));
+  if (offset > 0 && ::lseek(fd, static_cast<off_t>(offset), SEEK_SET) < 0) {
+    auto err = errno;
+    ::close(fd);
+    return io_error("cannot seek in", path, err);
+  }
   char buf[1 << 16];
   while (out.size() < limit) {
     auto want = std::min<uint64_t>(sizeof buf, limit - out.size());
@@ -553,13 +559,18 @@ result<size_t> disk_journal::replay(const replay_fn& fn) {
   for (auto& seg : segments_) {
     if (pending_in(seg) == 0)
       continue;
-    auto data = read_file(seg.path, seg.bytes);
+    // Skip what an earlier replay already read and the caller acked since.
+    uint64_t begin = segment_header_size;
+    if (seg.resume_pos > begin && seg.resume_pos <= seg.bytes
+        && seg.resume_after <= stats_.acked_seq)
+      begin = seg.resume_pos;
+    auto data = read_file(seg.path, seg.bytes - begin, begin);
     if (!data)
       return data.err();
     auto& s = *data;
-    if (s.size() < seg.bytes)
+    if (s.size() < seg.bytes - begin)
       return {errc::malformed, "journal: " + seg.path + " got shorter"};
-    size_t pos = segment_header_size;
+    size_t pos = 0;
     while (pos + record_header_size <= s.size()) {
       auto len = get_u32(s.data() + pos);
       auto crc = get_u32(s.data() + pos + 4);
@@ -572,6 +583,8 @@ result<size_t> disk_journal::replay(const replay_fn& fn) {
         return {errc::malformed, "journal: " + seg.path + ": record "
                                    + std::to_string(seq) + " fails its CRC"};
       pos += record_header_size + len;
+      seg.resume_pos = begin + pos;
+      seg.resume_after = seq;
       if (seq <= stats_.acked_seq)
         continue;
       ++delivered;

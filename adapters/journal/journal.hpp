@@ -133,6 +133,11 @@ class disk_journal {
     uint64_t last_seq = 0;  ///< 0 while empty
     uint64_t records = 0;
     uint64_t bytes = 0;     ///< file size
+    // Where the last replay left off: every record before resume_pos has
+    // a seq <= resume_after, so once those are acked a replay starts there
+    // instead of reading and checking the acked records again.
+    uint64_t resume_pos = 0;
+    uint64_t resume_after = 0;
   };
 
   disk_journal() = default;

@@ -6,6 +6,7 @@
 #include "adapters/common/exact_json.hpp"
 #include "adapters/common/provider_errors.hpp"
 #include "adapters/polygon/polygon_parse.hpp"
+#include "adapters/polygon/polygon_reference.hpp"
 #include "adapters/polygon/polygon_request.hpp"
 
 namespace tickflow {
@@ -17,7 +18,8 @@ provider_info make_info() {
   x.id = provider::polygon;
   x.asset_classes = {asset_class::equity, asset_class::crypto,
                      asset_class::forex};
-  x.data_types = {fetch_kind::price, fetch_kind::bars, fetch_kind::quote};
+  x.data_types = {fetch_kind::price, fetch_kind::bars, fetch_kind::quote,
+                  fetch_kind::profile, fetch_kind::news};
   x.intervals = {interval::m1,  interval::m3, interval::m5,  interval::m15,
                  interval::m30, interval::h1, interval::h2,  interval::h4,
                  interval::h6,  interval::h8, interval::h12, interval::d1,
@@ -37,8 +39,11 @@ class polygon_adapter final : public rest_adapter {
 
   result<outbound_request> build(const fetch_request& req,
                                  const credentials& cred) const override {
+    if (req.kind == fetch_kind::news && !req.query.empty())
+      return error{errc::invalid_argument, "polygon: no news search by text"};
     auto sym = to_provider_symbol(req.instrument);
-    if (sym.empty())
+    bool market_news = req.kind == fetch_kind::news && req.instrument.empty();
+    if (sym.empty() && !market_news)
       return error{errc::unknown_symbol, req.instrument};
     result<outbound_request> out = error{errc::invalid_argument, {}};
     switch (req.kind) {
@@ -57,9 +62,12 @@ class polygon_adapter final : public rest_adapter {
                        "polygon: quotes are for stocks only (/v2/last/nbbo)"};
         out = polygon::last_nbbo_request(sym, cred.api_key);
         break;
-      case fetch_kind::profile: // reference data: see issue 12 wiring
+      case fetch_kind::profile:
+        out = polygon::ticker_details_request(sym, cred.api_key);
+        break;
       case fetch_kind::news:
-        return error{errc::invalid_argument, "polygon: not wired yet"};
+        out = polygon::news_request(sym, req.limit, cred.api_key);
+        break;
       case fetch_kind::trades:
         out = polygon::trades_request(sym, req.start_ns, req.end_ns,
                                       req.limit, cred.api_key);
@@ -75,7 +83,7 @@ class polygon_adapter final : public rest_adapter {
   fetch_outcome parse(const fetch_request& req, const http_reply& reply,
                       int64_t recv_ns) const override {
     auto sym = to_provider_symbol(req.instrument);
-    if (sym.empty())
+    if (sym.empty() && !(req.kind == fetch_kind::news && req.instrument.empty()))
       return fetch_error{errc::unknown_symbol, req.instrument, 0};
     json::exact_document doc;
     if (auto e = read_exact_reply(reply, recv_ns, polygon::classify_error,
@@ -116,9 +124,20 @@ class polygon_adapter final : public rest_adapter {
         out.quotes.push_back(std::move(*q));
         break;
       }
-      case fetch_kind::profile: // reference data: see issue 12 wiring
-      case fetch_kind::news:
-        return fetch_error{errc::invalid_argument, "polygon: not wired yet", 0};
+      case fetch_kind::profile: {
+        auto p = polygon::parse_ticker_details(doc, req.instrument, sym, recv_ns);
+        if (!p)
+          return fold_parse_error(p.err());
+        out.profiles.push_back(std::move(*p));
+        break;
+      }
+      case fetch_kind::news: {
+        auto xs = polygon::parse_news(doc, req.instrument, req.limit, recv_ns);
+        if (!xs)
+          return fold_parse_error(xs.err());
+        out.news = std::move(*xs);
+        break;
+      }
       case fetch_kind::trades: {
         auto xs = polygon::parse_trades(doc, ctx);
         if (!xs)

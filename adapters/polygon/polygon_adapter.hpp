@@ -11,6 +11,10 @@
 //   quote  stocks only: GET /v2/last/nbbo/{ticker}
 //   trades GET /v3/trades/{ticker}?timestamp.gte=&timestamp.lte= (stream
 //          backfill; first page only)
+//   profile GET /v3/reference/tickers/{ticker}
+//   news   GET /v2/reference/news?ticker=T&limit=N (no instrument: the
+//          newest news); a text query is not offered (invalid_argument)
+// (polygon_reference.hpp)
 // Symbols: AAPL <-> AAPL, BTC-USD <-> X:BTCUSD, EUR-USD <-> C:EURUSD, with
 // adapter_options::symbol_overrides checked first (both ways). Bars: every
 // interval but 1s. The key goes in the query (`apiKey`, a secret).

@@ -1,5 +1,6 @@
 #include "adapters/redis/redis_schema.hpp"
 
+#include <cctype>
 #include <map>
 #include <utility>
 
@@ -75,6 +76,13 @@ result<void> validate(const cache_settings& s) {
     return {errc::config_invalid, "bars_ttl_s: must be >= 0"};
   if (s.max_bars == 0)
     return {errc::config_invalid, "max_bars: must be >= 1"};
+  if (s.origin.size() > 64)
+    return {errc::config_invalid, "origin: at most 64 characters"};
+  for (char c : s.origin)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'
+          || c == '.'))
+      return {errc::config_invalid,
+              "origin: only A-Z, a-z, 0-9, '_', '-', '.' allowed"};
   return {};
 }
 
@@ -107,12 +115,17 @@ int64_t score_ms(int64_t ts_ns) noexcept {
   return floor_div(ts_ns, ms_ns);
 }
 
-std::string publish_payload(entry_kind kind, std::string_view json) {
+std::string publish_payload(entry_kind kind, std::string_view json,
+                            std::string_view origin) {
   std::string out;
   auto type = to_string(kind);
-  out.reserve(json.size() + type.size() + 20);
+  out.reserve(json.size() + type.size() + origin.size() + 32);
   out.append(R"({"type":")");
   out.append(type);
+  if (!origin.empty()) { // validate() keeps it free of JSON escapes
+    out.append(R"(","origin":")");
+    out.append(origin);
+  }
   out.append(R"(","data":)");
   out.append(json);
   out.push_back('}');
@@ -212,7 +225,7 @@ result<command_batch> build_commands(const std::vector<cache_entry>& entries,
         continue;
       const auto& e = entries[i];
       cmds.push_back({"PUBLISH", events_channel(s, e.instrument),
-                      publish_payload(e.kind, e.json)});
+                      publish_payload(e.kind, e.json, s.origin)});
     }
   }
   if (s.atomic)

@@ -13,6 +13,8 @@
 //                                         score = last update ts in ms
 //   <prefix>:events:<instrument>          PUBLISH channel,
 //                                         {"type":"<kind>","data":<json>}
+//                                         ("origin":"<node id>" before data
+//                                         when cache_settings::origin is set)
 
 #include <cstddef>
 #include <cstdint>
@@ -64,6 +66,10 @@ struct cache_settings {
   size_t max_bars = 1000;
   /// PUBLISH every entry on <prefix>:events:<instrument>.
   bool publish = true;
+  /// This node's id ([cluster] node-id), tagged on every PUBLISH payload so
+  /// a subscribing node skips what it published itself; "" = untagged.
+  /// 1 to 64 of A-Z, a-z, 0-9, '_', '-', '.'.
+  std::string origin;
   /// Wrap the batch in MULTI/EXEC, so readers never see a bar series between
   /// the removal of a replaced member and the ZADD of its successor.
   bool atomic = true;
@@ -96,8 +102,11 @@ std::string events_channel(const cache_settings& s,
 /// double holds exactly (ns would not: 2^53 ns is only 104 days).
 int64_t score_ms(int64_t ts_ns) noexcept;
 
-/// The PUBLISH payload of an entry: {"type":"<kind>","data":<json>}.
-std::string publish_payload(entry_kind kind, std::string_view json);
+/// The PUBLISH payload of an entry: {"type":"<kind>","data":<json>}, or
+/// {"type":"<kind>","origin":"<origin>","data":<json>} with an origin
+/// (decoded by redis_events_decode.hpp).
+std::string publish_payload(entry_kind kind, std::string_view json,
+                            std::string_view origin = {});
 
 // -- write path ---------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 #include "adapters/yahoo/yahoo_parse.hpp"
 
+#include <limits>
 #include <string>
 
 #include "adapters/common/json_number.hpp"
@@ -10,6 +11,9 @@ namespace tickflow::yahoo {
 namespace {
 
 constexpr int64_t day_ns = 86'400 * ns_per_s;
+// Largest |Unix s| read from the wire: its ns value, a day of UTC offset and
+// a month-long bar still fit in int64 (year 2262); beyond is out_of_range.
+constexpr int64_t max_s = std::numeric_limits<int64_t>::max() / ns_per_s - 64 * 86'400;
 
 bool is_daily_or_longer(interval span) noexcept {
   return span == interval::d1 || span == interval::w1
@@ -109,6 +113,8 @@ result<chart_bars> parse_chart_bars(const rapidjson::Value& doc,
     gmtoffset_s = m.int64("gmtoffset");
     if (!m)
       return m.err();
+    if (gmtoffset_s < -86'400 || gmtoffset_s > 86'400)
+      return error{errc::out_of_range, "chart.result[0].meta.gmtoffset: more than a day"};
   }
   json::number_reader ind{*indicators, "indicators"};
   auto quotes = ind.array("quote");
@@ -140,6 +146,9 @@ result<chart_bars> parse_chart_bars(const rapidjson::Value& doc,
     if (!ts)
       return error{errc::bad_number, "chart.result[0].timestamp" + index
                                        + ": " + ts.err().context};
+    if (*ts < -max_s || *ts > max_s)
+      return error{errc::out_of_range,
+                   "chart.result[0].timestamp" + index + ": out of range"};
     if (*ts < last_ts)
       return error{errc::malformed,
                    "chart.result[0].timestamp" + index + ": goes back in time"};
@@ -200,10 +209,13 @@ result<price> parse_chart_price(const rapidjson::Value& doc,
   x.instrument = std::string{instrument};
   x.source = provider::yahoo;
   x.value = m.decimal("regularMarketPrice");
-  x.ts_event_ns = m.int64("regularMarketTime") * ns_per_s; // s -> ns
+  auto time_s = m.int64("regularMarketTime");
   x.ts_recv_ns = recv_ns;
   if (!m)
     return m.err();
+  if (time_s < -max_s || time_s > max_s)
+    return error{errc::out_of_range, "chart.result[0].meta.regularMarketTime: out of range"};
+  x.ts_event_ns = time_s * ns_per_s;
   return x;
 }
 

@@ -10,14 +10,14 @@ namespace {
 constexpr std::string_view provider_names[] = {
   "simulator", "replay",        "binance",      "polygon",
   "coingecko", "coinmarketcap", "alpha_vantage", "eodhd",
-  "finnhub",   "yahoo",         "massive_futures",
+  "finnhub",   "yahoo",         "massive_futures", "newsapi",
 };
 
 constexpr size_t provider_count =
   sizeof(provider_names) / sizeof(provider_names[0]);
 
 static_assert(provider_count
-              == static_cast<size_t>(provider::massive_futures) + 1);
+              == static_cast<size_t>(provider::newsapi) + 1);
 
 } // namespace
 

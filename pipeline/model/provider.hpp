@@ -19,6 +19,7 @@ enum class provider : uint8_t {
   finnhub,
   yahoo,
   massive_futures,
+  newsapi, ///< news only (NewsAPI-style /v2/everything)
 };
 
 /// Stable snake_case name ("simulator", "alpha_vantage").

@@ -142,7 +142,7 @@ detected_symbol by_shape(std::string_view s) {
     return out;
   }
   // "BTCUSDT", "ETHBTC": the longest known quote that leaves a base.
-  for (size_t len = std::min<size_t>(5, s.size() - 1); len >= 3; --len) {
+  for (size_t len = std::min<size_t>(5, s.empty() ? 0 : s.size() - 1); len >= 3; --len) {
     auto base = s.substr(0, s.size() - len);
     auto quote = s.substr(s.size() - len);
     if (base.size() < 2 || !is_crypto_quote(quote))

@@ -153,5 +153,6 @@ schema_extension access_schema();    ///< [auth], [webhooks], [limits]
 schema_extension jobs_schema();      ///< [jobs], [watchlist]
 schema_extension reference_schema(); ///< [reference]: fundamentals and news
 schema_extension indicators_schema(); ///< [indicators]: technical indicators
+schema_extension cluster_schema();    ///< [cluster]: node id, pub/sub between nodes
 
 } // namespace tickflow::topo

@@ -26,7 +26,7 @@ namespace topo {
 
 constexpr std::string_view implemented_providers[] = {
   "simulator", "binance", "polygon", "coingecko", "coinmarketcap",
-  "alpha_vantage", "eodhd", "finnhub", "yahoo", "massive_futures"};
+  "alpha_vantage", "eodhd", "finnhub", "yahoo", "massive_futures", "newsapi"};
 
 // -- small helpers ------------------------------------------------------------
 
@@ -368,7 +368,7 @@ result<void> check_url_path(std::string_view s) {
 std::string known_providers() {
   std::string out;
   for (auto i = static_cast<int>(provider::simulator);
-       i <= static_cast<int>(provider::massive_futures); ++i) {
+       i <= static_cast<int>(provider::newsapi); ++i) {
     if (!out.empty())
       out += ", ";
     out.append(to_string(static_cast<provider>(i)));
@@ -816,7 +816,7 @@ constexpr std::array<std::string_view, 2> overflow_names{"block", "drop"};
 const std::vector<schema_extension>& extensions() {
   static const std::vector<schema_extension> xs{
     streams_schema(), scheduler_schema(), access_schema(), jobs_schema(),
-    reference_schema(), indicators_schema()};
+    reference_schema(), indicators_schema(), cluster_schema()};
   return xs;
 }
 
@@ -1053,6 +1053,11 @@ const std::vector<section_spec>& schema() {
         [](std::string_view v, topology& t) {
           return set_duration(v, ns_per_s, 24 * ns_per_h,
                               t.supervisor.restart_reset_after_ns);
+        }},
+       {"stop-timeout",
+        [](std::string_view v, topology& t) {
+          return set_duration(v, ns_per_s, 10 * 60 * ns_per_s,
+                              t.supervisor.stop_timeout_ns);
         }},
      }},
     {"alerts",

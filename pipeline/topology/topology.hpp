@@ -12,6 +12,7 @@
 #include "pipeline/model/error.hpp"
 #include "pipeline/model/interval.hpp"
 #include "pipeline/topology/access_settings.hpp"
+#include "pipeline/topology/cluster_settings.hpp"
 #include "pipeline/topology/jobs_settings.hpp"
 #include "pipeline/topology/reference_settings.hpp"
 #include "pipeline/topology/indicators_settings.hpp"
@@ -103,6 +104,9 @@ struct supervisor_settings {
   int64_t restart_backoff_min_ns = 100'000'000;   ///< first restart delay
   int64_t restart_backoff_max_ns = 30'000'000'000; ///< cap on the delay
   int64_t restart_reset_after_ns = 60'000'000'000; ///< healthy this long: delay resets
+  /// Bound on a graceful stop (SIGTERM/SIGINT): providers stop, a drain
+  /// marker passes every stage, the writers flush, then everything exits.
+  int64_t stop_timeout_ns = 20'000'000'000;
 };
 
 /// One simulated instrument.
@@ -207,6 +211,7 @@ struct topology {
   jobs_settings jobs;           ///< scheduled jobs and watchlists
   reference_settings reference; ///< fundamentals and news
   indicators_settings indicators; ///< technical indicators
+  cluster_settings cluster;     ///< node id, Redis pub/sub between nodes
 
   /// The enabled REST providers' settings, in [providers] enabled order.
   std::vector<rest_provider_settings> enabled_rest_providers() const;

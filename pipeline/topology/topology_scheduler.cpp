@@ -19,7 +19,7 @@ constexpr uint64_t max_limit = 1'000'000'000;
 std::vector<std::string> rest_provider_names() {
   std::vector<std::string> out;
   for (auto i = static_cast<int>(provider::simulator);
-       i <= static_cast<int>(provider::massive_futures); ++i) {
+       i <= static_cast<int>(provider::newsapi); ++i) {
     auto name = std::string{to_string(static_cast<provider>(i))};
     if (is_rest_provider(name))
       out.push_back(name);

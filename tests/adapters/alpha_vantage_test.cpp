@@ -535,7 +535,8 @@ TEST(AlphaVantage, DescribesItself) {
   EXPECT_EQ(info.id, provider::alpha_vantage);
   EXPECT_EQ(info.asset_classes, std::vector<asset_class>{asset_class::equity});
   EXPECT_EQ(info.data_types,
-            (std::vector<fetch_kind>{fetch_kind::price, fetch_kind::bars}));
+            (std::vector<fetch_kind>{fetch_kind::price, fetch_kind::bars,
+                                     fetch_kind::profile}));
   EXPECT_EQ(info.intervals,
             (std::vector<interval>{interval::m1, interval::m5, interval::m15,
                                    interval::m30, interval::h1,

@@ -432,7 +432,8 @@ TEST(Coingecko, DescribesItself) {
   EXPECT_EQ(info.id, provider::coingecko);
   EXPECT_EQ(info.asset_classes, std::vector<asset_class>{asset_class::crypto});
   EXPECT_EQ(info.data_types,
-            (std::vector<fetch_kind>{fetch_kind::price, fetch_kind::bars}));
+            (std::vector<fetch_kind>{fetch_kind::price, fetch_kind::bars,
+                                     fetch_kind::profile}));
   EXPECT_EQ(info.intervals,
             (std::vector<interval>{interval::m30, interval::h4}));
   EXPECT_FALSE(info.needs_key);

@@ -461,7 +461,8 @@ TEST(FinnhubAdapter, Info) {
   EXPECT_TRUE(i.needs_key);
   EXPECT_EQ(i.asset_classes, std::vector<asset_class>{asset_class::equity});
   EXPECT_EQ(i.data_types,
-            (std::vector<fetch_kind>{fetch_kind::price, fetch_kind::bars}));
+            (std::vector<fetch_kind>{fetch_kind::price, fetch_kind::bars,
+                                     fetch_kind::profile, fetch_kind::news}));
 }
 
 } // namespace

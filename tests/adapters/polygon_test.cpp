@@ -675,7 +675,8 @@ TEST(PolygonAdapter, Info) {
                                       asset_class::forex}));
   EXPECT_EQ(i.data_types,
             (std::vector<fetch_kind>{fetch_kind::price, fetch_kind::bars,
-                                     fetch_kind::quote}));
+                                     fetch_kind::quote, fetch_kind::profile,
+                                     fetch_kind::news}));
   for (auto iv : i.intervals)
     EXPECT_NE(iv, interval::s1);
 }

@@ -267,7 +267,7 @@ TEST_F(RestProviders, ProvidersListsEveryProviderWithHealth) {
   get("/api/v1/data/price?symbol=LTC-BTC&provider=binance");
   auto d = get("/api/v1/data/providers");
   ASSERT_TRUE(d.HasMember("providers") && d["providers"].IsArray());
-  EXPECT_EQ(d["providers"].Size(), 10u); // the simulator and nine REST providers
+  EXPECT_EQ(d["providers"].Size(), 11u); // the simulator and ten REST providers
   bool saw_binance = false, saw_polygon = false;
   for (auto& p : d["providers"].GetArray()) {
     auto name = str(p, "name");

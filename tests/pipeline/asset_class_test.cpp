@@ -83,3 +83,12 @@ TEST(AssetClass, ClassifiesByShape) {
 
 } // namespace
 } // namespace tickflow
+
+// Found by the reference routes: detect_symbol("") threw out_of_range, which
+// took the gateway actor down with it.
+TEST(AssetClass, DetectingShortOrEmptySymbolsNeverThrows) {
+  for (std::string_view s : {"", "A", "AB", "ABC", "-", "=X", "=F", "/"}) {
+    auto d = tickflow::detect_symbol(s, {});
+    EXPECT_EQ(d.canonical, std::string{s});
+  }
+}

@@ -562,7 +562,7 @@ TEST(TopologyKeys, TradesPerSecond) {
 TEST(TopologyKeys, Providers) {
   const std::string known =
     " (known: simulator, replay, binance, polygon, coingecko, coinmarketcap,"
-    " alpha_vantage, eodhd, finnhub, yahoo, massive_futures)";
+    " alpha_vantage, eodhd, finnhub, yahoo, massive_futures, newsapi)";
   run_table(
     {
       {"providers", "enabled", "simulator", "simulator", true},

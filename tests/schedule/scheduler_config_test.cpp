@@ -138,7 +138,8 @@ TEST(SchedulerConfig, BadValuesAreNamed) {
      "t.ini:4: limits.binance.weights: entry \"price\" must be KIND=WEIGHT"},
     {"[failover]\ncrypto = binance, kraken\n",
      "t.ini:4: failover.crypto: unknown REST provider \"kraken\" (known: binance, polygon,"
-     " coingecko, coinmarketcap, alpha_vantage, eodhd, finnhub, yahoo, massive_futures)"},
+     " coingecko, coinmarketcap, alpha_vantage, eodhd, finnhub, yahoo, massive_futures,"
+     " newsapi)"},
     {"[failover]\ncrypto = binance, binance\n",
      "t.ini:4: failover.crypto: provider \"binance\" is listed twice"},
     {"[failover]\noverrides = BTC=coin\n",

@@ -64,7 +64,13 @@ TEST(SharedBudget, TwoProcessesStayUnderOneLimitTogether) {
   for (auto& t : clients)
     t.join();
   auto seen = upstream.requests();
-  EXPECT_LE(max_in_any_window(arrival_ns(seen), 1'000'000'000), 5u)
+  // Arrival times are stamped when the server's one I/O thread gets to the
+  // request: on this loaded 2-core machine that can lag the real arrival by
+  // a few hundred ms, which can squeeze six real arrivals from two adjacent
+  // seconds into one stamped second. Any 750 ms of stamps lies within one
+  // real second when the lag is under 250 ms, so 5 must hold there; without
+  // the shared budget (10 a second) it fails by far.
+  EXPECT_LE(max_in_any_window(arrival_ns(seen), 750'000'000), 5u)
     << seen.size() << " upstream requests";
   auto calls_a = uint_of(a.provider_stats("binance"), "calls");
   auto calls_b = uint_of(b.provider_stats("binance"), "calls");
@@ -76,6 +82,9 @@ TEST(SharedBudget, TwoProcessesStayUnderOneLimitTogether) {
   ASSERT_EQ(status, 200u);
   EXPECT_TRUE(stats["shared"].GetBool());
   EXPECT_EQ(uint_of(stats, "shared_errors"), 0u);
+  auto [status_b, stats_b] = b.get("/api/v1/stats");
+  ASSERT_EQ(status_b, 200u);
+  EXPECT_EQ(uint_of(stats_b, "shared_errors"), 0u);
 }
 
 } // namespace

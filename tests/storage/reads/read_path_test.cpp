@@ -153,6 +153,24 @@ TEST_F(ReadSteps, APartlyStoredRangeAsksTheProviderOnlyForTheMissingSlots) {
   EXPECT_EQ(svc.stop(), 0);
 }
 
+// A provider that ignores endTime sends bars past the range; they must not
+// push the in-range ones out of the newest-`limit` answer.
+TEST_F(ReadSteps, BarsOutsideTheRangeNeverDisplaceBarsInside) {
+  auto w = short_id("RW");
+  provider.add("GET", "/api/v3/klines", fixture_response::json(binance_klines(0, 9)),
+               {{"symbol", w}});
+  service svc{config({w})};
+  ASSERT_TRUE(svc.live()) << svc.output();
+  rapidjson::Document d;
+  auto target = "/api/v1/data/ohlcv?symbol=" + w + "&interval=1m&limit=5&start="
+                + format_iso8601(slot(0)) + "&end=" + format_iso8601(slot(4));
+  ASSERT_EQ(svc.get(target, d), 200u);
+  ASSERT_EQ(d["bars"].Size(), 5u);
+  EXPECT_EQ(std::string{d["bars"][0]["close"].GetString()}, "200.1");
+  EXPECT_EQ(std::string{d["bars"][4]["close"].GetString()}, "200.14");
+  EXPECT_EQ(svc.stop(), 0);
+}
+
 TEST_F(ReadSteps, CacheClearNeedsTheAdminToken) {
   auto x = short_id("RC");
   write_redis(rc, prefix, minute_bars(x, 0, 2));

@@ -1,0 +1,54 @@
+#pragma once
+
+// The inverse of the cache writer's PUBLISH payload (redis_schema.hpp
+// publish_payload, events rendered by api/event_json): what a gateway node
+// receives on <prefix>:events:<instrument> back into canonical events.
+//
+//   {"type":"trade","origin":"ingest-1","data":{"instrument":"BTC-USDT",
+//    "provider":"simulator","provider_symbol":"BTCUSDT","price":"65000.12",
+//    "size":"0.015","side":"buy","trade_id":"17","ts":1700000000123000000,
+//    "time":"2023-11-14T22:13:20.123Z","ts_recv":1700000000123400000,
+//    "flags":[]}}
+//
+// "origin" (the publishing node's [cluster] node-id) is optional. Decimals
+// are exact strings, times integer ns; the ISO "time" twins are ignored.
+// Pure: no I/O, never throws; bad input is a typed error.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "adapters/redis/redis_schema.hpp"
+#include "pipeline/model/error.hpp"
+#include "pipeline/model/events.hpp"
+
+namespace tickflow::redis {
+
+/// One decoded PUBLISH payload. `event` holds the alternative of `kind`
+/// (price, quote for ticker, bar, trade: the index is the entry_kind).
+struct published_event {
+  entry_kind kind = entry_kind::trade;
+  std::string origin; ///< the publisher's node id; "" when untagged
+  std::variant<price, quote, bar, trade> event;
+};
+
+/// Inverse of to_string(entry_kind); nullopt for an unknown name.
+std::optional<entry_kind> entry_kind_from_string(std::string_view name) noexcept;
+
+/// Decodes one PUBLISH payload. Errors (context names the field):
+/// - errc::malformed: not JSON, not an object, "type" unknown, "data" not an
+///   object, a string field of another type, an unknown provider, side,
+///   interval or flag, an instrument that is not canonical;
+/// - errc::missing_field: "type", "data" or a field of the event is absent;
+/// - errc::bad_number: a decimal or integer field does not parse exactly.
+/// A bar's ts_recv_ns is not published: it decodes as 0.
+result<published_event> decode_published(std::string_view payload);
+
+/// Adds a decoded event to `batch`: trades, quotes (tickers) and bars go in;
+/// a price is left out (false), as the trade that set it is published too
+/// and carries the same values.
+bool add_to_batch(published_event&& e, event_batch& batch);
+
+} // namespace tickflow::redis

@@ -1,4 +1,0 @@
-// Replaced by the real tests of tests/indicators.
-#include <gtest/gtest.h>
-
-TEST(PlaceholderIndicators, Builds) { SUCCEED(); }

@@ -1,0 +1,154 @@
+// pipeline/reference/news_merge: keys, dedupe, order and limit.
+
+#include "pipeline/reference/news_merge.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace tickflow::reference {
+namespace {
+
+news_item item(std::string title, std::string url, int64_t published_ns, provider from,
+               std::vector<std::string> instruments = {}) {
+  news_item x;
+  x.title = std::move(title);
+  x.url = std::move(url);
+  x.published_ns = published_ns;
+  x.source = from;
+  x.instruments = std::move(instruments);
+  return x;
+}
+
+std::vector<std::string> titles(const merged_news& m) {
+  std::vector<std::string> out;
+  for (auto& x : m.items)
+    out.push_back(x.title);
+  return out;
+}
+
+TEST(NewsMerge, UrlKeys) {
+  struct row {
+    const char* url;
+    const char* key;
+  } rows[] = {
+    {"https://www.CNBC.com/2020/08/04/a.html", "cnbc.com/2020/08/04/a.html"},
+    {"http://cnbc.com/2020/08/04/a.html", "cnbc.com/2020/08/04/a.html"},
+    {"https://cnbc.com/a/b/#comments", "cnbc.com/a/b"},
+    {"  https://x.io/a/?id=7  ", "x.io/a?id=7"},
+    {"https://x.io/A?ID=7", "x.io/A?ID=7"}, // path and query keep their case
+    {"https://x.io", "x.io"},
+    {"", ""},
+  };
+  for (auto& r : rows)
+    EXPECT_EQ(url_key(r.url), r.key) << r.url;
+}
+
+TEST(NewsMerge, TitleKeys) {
+  struct row {
+    const char* title;
+    const char* key;
+  } rows[] = {
+    {"Apple's iPhone 15 -- Review!", "apple s iphone 15 review"},
+    {"  APPLE'S iPhone 15: review ", "apple s iphone 15 review"},
+    {"Café au lait", "caf\xc3\xa9 au lait"}, // UTF-8 kept as is
+    {"...", ""},
+    {"", ""},
+  };
+  for (auto& r : rows)
+    EXPECT_EQ(title_key(r.title), r.key) << r.title;
+}
+
+TEST(NewsMerge, NewestFirstAcrossProviders) {
+  std::vector<std::vector<news_item>> lists = {
+    {item("f2", "https://f/2", 200, provider::finnhub), item("f1", "https://f/1", 100, provider::finnhub)},
+    {item("p3", "https://p/3", 300, provider::polygon), item("p0", "https://p/0", 50, provider::polygon)},
+  };
+  auto m = merge_news(lists, 10);
+  EXPECT_EQ(titles(m), (std::vector<std::string>{"p3", "f2", "f1", "p0"}));
+  EXPECT_EQ(m.duplicates, 0u);
+}
+
+TEST(NewsMerge, EqualTimesKeepProviderOrder) {
+  std::vector<std::vector<news_item>> lists = {
+    {item("a", "https://a/1", 100, provider::finnhub), item("b", "https://a/2", 100, provider::finnhub)},
+    {item("c", "https://c/1", 100, provider::polygon)},
+  };
+  EXPECT_EQ(titles(merge_news(lists, 10)), (std::vector<std::string>{"a", "b", "c"}));
+}
+
+TEST(NewsMerge, SameUrlIsOneStory) {
+  auto f = item("Apple beats estimates", "https://www.reuters.com/apple-q3/", 200, provider::finnhub,
+                {"AAPL"});
+  f.summary = "Apple reported...";
+  auto p = item("Apple Q3: beats estimates (Reuters)", "http://reuters.com/apple-q3", 190,
+                provider::polygon, {"AAPL", "MSFT"});
+  p.image = "https://img/1.jpg";
+  p.publisher = "Reuters";
+  f.publisher = "";
+  auto m = merge_news({{f}, {p}}, 10);
+  ASSERT_EQ(m.items.size(), 1u);
+  EXPECT_EQ(m.duplicates, 1u);
+  auto& kept = m.items[0];
+  EXPECT_EQ(kept.source, provider::finnhub); // the newer one
+  EXPECT_EQ(kept.summary, "Apple reported...");
+  EXPECT_EQ(kept.image, "https://img/1.jpg"); // lent by the duplicate
+  EXPECT_EQ(kept.publisher, "Reuters");
+  EXPECT_EQ(kept.instruments, (std::vector<std::string>{"AAPL", "MSFT"}));
+}
+
+TEST(NewsMerge, SameTitleUnderAnotherUrlIsOneStory) {
+  auto m = merge_news({{item("Fed holds rates steady", "https://a.com/1", 100, provider::finnhub)},
+                       {item("FED holds rates steady!", "https://b.com/x", 150, provider::newsapi)}},
+                      10);
+  ASSERT_EQ(m.items.size(), 1u);
+  EXPECT_EQ(m.items[0].source, provider::newsapi); // the newest copy is kept
+  EXPECT_EQ(m.duplicates, 1u);
+}
+
+TEST(NewsMerge, KeysChainThroughAKeptStory) {
+  // b matches a by URL, c matches b by title only: all three are one story.
+  auto m = merge_news({{item("First title", "https://x.com/s", 300, provider::finnhub),
+                        item("Second title", "https://x.com/s/", 200, provider::finnhub),
+                        item("second TITLE", "https://y.com/other", 100, provider::polygon)}},
+                      10);
+  EXPECT_EQ(titles(m), std::vector<std::string>{"First title"});
+  EXPECT_EQ(m.duplicates, 2u);
+}
+
+TEST(NewsMerge, LimitAppliesAfterDedupe) {
+  std::vector<news_item> xs;
+  for (int i = 0; i < 5; ++i) {
+    xs.push_back(item("story " + std::to_string(i), "https://s/" + std::to_string(i), 100 - i,
+                      provider::polygon));
+    xs.push_back(item("story " + std::to_string(i), "https://t/" + std::to_string(i), 100 - i,
+                      provider::finnhub));
+  }
+  auto m = merge_news({xs}, 3);
+  EXPECT_EQ(titles(m), (std::vector<std::string>{"story 0", "story 1", "story 2"}));
+  EXPECT_EQ(m.duplicates, 5u);
+  EXPECT_TRUE(merge_news({xs}, 0).items.empty());
+}
+
+TEST(NewsMerge, ItemsWithNothingToTellThemApartAreDropped) {
+  auto m = merge_news({{item("", "", 100, provider::finnhub), item("!!!", " ", 90, provider::finnhub),
+                        item("real", "", 80, provider::finnhub)}},
+                      10);
+  EXPECT_EQ(titles(m), std::vector<std::string>{"real"});
+  EXPECT_EQ(m.duplicates, 2u);
+}
+
+TEST(NewsMerge, KeepNewestSortsAndCuts) {
+  std::vector<news_item> xs = {item("a", "1", 1, provider::finnhub), item("c", "3", 3, provider::finnhub),
+                               item("b", "2", 2, provider::finnhub)};
+  keep_newest(xs, 0);
+  ASSERT_EQ(xs.size(), 3u);
+  EXPECT_EQ(xs[0].title, "c");
+  EXPECT_EQ(xs[2].title, "a");
+  keep_newest(xs, 2);
+  EXPECT_EQ(xs.size(), 2u);
+}
+
+} // namespace
+} // namespace tickflow::reference
