@@ -2,6 +2,8 @@
 # Installs what is missing, builds everything and runs every test with ctest.
 #   ./test.sh              the whole suite (RelWithDebInfo, warnings as errors)
 #   ./test.sh --sanitize   the same under AddressSanitizer + UBSan (build-asan/)
+#   ./test.sh --fuzz SECONDS   builds the libFuzzer targets (clang, build-fuzz/)
+#                          and runs each for SECONDS (scripts/fuzz.sh)
 # Extra arguments after -- go to ctest (e.g. ./test.sh -- -R Decimal).
 set -euo pipefail
 root=$(cd "$(dirname "$0")" && pwd)
@@ -10,6 +12,9 @@ ctest_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --sanitize) sanitize=1 ;;
+    --fuzz)
+      "$root/scripts/install-deps.sh"
+      exec "$root/scripts/fuzz.sh" "${2:?--fuzz needs SECONDS}" ;;
     --) shift; ctest_args=("$@"); break ;;
     *) echo "test.sh: unknown option $1" >&2; exit 2 ;;
   esac

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 
 #include "api/digest.hpp"
 
@@ -62,9 +63,9 @@ webhook_verdict webhook_verifier::verify(std::string_view secret,
   int64_t ts_s = 0;
   auto& ts = *timestamp;
   auto r = std::from_chars(ts.data(), ts.data() + ts.size(), ts_s);
-  // Seconds since 1970 up to the year ~2286: more would overflow in ns.
+  // Seconds since 1970 up to the year 2262: more would overflow in ns.
   if (ts.empty() || r.ec != std::errc{} || r.ptr != ts.data() + ts.size()
-      || ts_s < 0 || ts_s > 9'999'999'999)
+      || ts_s < 0 || ts_s > std::numeric_limits<int64_t>::max() / ns_per_second)
     return webhook_verdict::bad_timestamp;
   auto sent_ns = ts_s * ns_per_second;
   auto skew = sent_ns > now_ns ? sent_ns - now_ns : now_ns - sent_ns;

@@ -11,6 +11,7 @@ packages=(
   libcurl4-openssl-dev libgtest-dev libgmock-dev libbenchmark-dev
   redis-server redis-tools postgresql-15 postgresql-client-15
   chromium  # headless, for the dashboard test (tests/broadcast/dashboard_test.cpp)
+  clang libclang-rt-14-dev  # libFuzzer + sanitizer runtimes for ./test.sh --fuzz (scripts/fuzz.sh)
 )
 
 missing=()
