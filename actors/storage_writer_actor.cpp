@@ -404,6 +404,11 @@ caf::behavior storage_writer(storage_writer_ptr self, topology topo) {
       auto& st = self->state;
       bars_reply r;
       r.status = lookup_status::no_data;
+      // A read can arrive before the first connect (spawning is asynchronous
+      // and jobs read at start): connect now rather than answer "nothing
+      // stored", which would send the whole range to the providers.
+      if (!st.stats.connected && !st.migrated)
+        replay_step(self);
       if (!st.stats.connected)
         return r;
       auto end = q.end_ns > 0 ? q.end_ns + 1 : std::numeric_limits<int64_t>::max();
