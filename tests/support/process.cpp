@@ -7,9 +7,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -135,10 +140,50 @@ uint16_t free_port() {
   return ntohs(addr.sin_port);
 }
 
+namespace {
+
+// Every directory temp_dir() made, removed when the test binary exits. A
+// failed run keeps them (their logs are the evidence), and so does
+// TICKFLOW_KEEP_TEST_DIRS=1.
+class temp_dirs {
+public:
+  void add(const std::string& dir) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    dirs_.push_back(dir);
+  }
+
+  ~temp_dirs() {
+    auto* unit = ::testing::UnitTest::GetInstance();
+    bool keep = std::getenv("TICKFLOW_KEEP_TEST_DIRS") != nullptr
+                || (unit != nullptr && unit->Failed());
+    for (auto& dir : dirs_) {
+      if (keep) {
+        std::cerr << "test files kept in " << dir << '\n';
+        continue;
+      }
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+    }
+  }
+
+private:
+  std::mutex mtx_;
+  std::vector<std::string> dirs_;
+};
+
+temp_dirs& made_dirs() {
+  static temp_dirs dirs;
+  return dirs;
+}
+
+} // namespace
+
 std::string temp_dir() {
+  auto& registry = made_dirs(); // constructed before first use, destroyed after
   std::string tmpl = "/tmp/tickflow-test.XXXXXX";
   if (!mkdtemp(tmpl.data()))
     throw std::runtime_error("mkdtemp failed");
+  registry.add(tmpl);
   return tmpl;
 }
 

@@ -47,7 +47,8 @@ int run_command(const std::string& program, const std::vector<std::string>& args
 /// A TCP port on 127.0.0.1 that was free a moment ago.
 uint16_t free_port();
 
-/// A fresh temporary directory.
+/// A fresh temporary directory under /tmp, removed when the test binary exits
+/// (kept when a test failed, or with TICKFLOW_KEEP_TEST_DIRS=1).
 std::string temp_dir();
 
 } // namespace tickflow::test
