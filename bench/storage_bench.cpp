@@ -171,9 +171,9 @@ class trade_source {
   int64_t ts0_ = 0;
 };
 
-/// COPY text rows (seq first, tab-separated) -> CSV rows in the trades
-/// table's column layout. The generated fields hold no comma, quote, tab or
-/// backslash, so the conversion is a plain substitution.
+/// COPY text rows (tab-separated, the trades table's columns) -> CSV rows.
+/// The generated fields hold no comma, quote, tab or backslash, so the
+/// conversion is a plain substitution.
 void append_csv(std::ofstream& out, const std::vector<trade>& rows) {
   auto text = pg::copy_rows(rows);
   size_t pos = 0;
@@ -181,8 +181,7 @@ void append_csv(std::ofstream& out, const std::vector<trade>& rows) {
     auto eol = text.find('\n', pos);
     if (eol == std::string::npos)
       eol = text.size();
-    auto first_tab = text.find('\t', pos);
-    std::string line = text.substr(first_tab + 1, eol - first_tab - 1);
+    std::string line = text.substr(pos, eol - pos);
     for (auto& c : line)
       if (c == '\t')
         c = ',';

@@ -6,6 +6,8 @@
 #include <charconv>
 #include <cstring>
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <utility>
 
 #include "adapters/postgres/pg_copy.hpp"
@@ -22,6 +24,9 @@ using result_ptr = std::unique_ptr<PGresult, result_deleter>;
 
 // Largest piece handed to PQputCopyData (its length is an int).
 constexpr size_t copy_chunk = 1 << 20;
+
+// Batches that skip the direct COPY after one hit a stored key.
+constexpr size_t merge_after_conflict = 16;
 
 void silent_notice(void*, const char*) {
   // nop: notices ("relation already exists, skipping") are not errors
@@ -162,24 +167,21 @@ struct pg_client::ops {
     return r;
   }
 
-  // BEGIN; staging table; COPY rows; merge; COMMIT. Rows written.
-  static result<size_t> write_batch(pg_client& self, table t,
-                                    const std::string& rows) {
-    if (auto ok = self.ensure_connected(); !ok)
-      return ok.err();
-    std::string what = "write ";
-    what.append(to_string(t));
-    if (auto r = exec(self, what + " (BEGIN)", "BEGIN"); !r)
-      return std::move(r).err();
-    auto idx = static_cast<size_t>(t);
-    if (!self.staged_[idx])
-      if (auto r = exec(self, what + " (staging table)", staging_ddl(t)); !r)
-        return std::move(r).err();
-    // COPY
+  static bool unique_violation(const PGresult* r) noexcept {
+    auto* state = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE)
+                               : nullptr;
+    return state != nullptr && std::string_view{state} == "23505";
+  }
+
+  // Runs `sql` (a COPY ... FROM STDIN) with `rows` as its data. Returns the
+  // COPY's result, or the one that refused it, or null when the connection
+  // broke on the way.
+  static result_ptr copy_in(pg_client& self, const std::string& sql,
+                            const std::string& rows) {
     {
-      result_ptr r{PQexec(self.conn_, copy_sql(t).c_str())};
+      result_ptr r{PQexec(self.conn_, sql.c_str())};
       if (!r || PQresultStatus(r.get()) != PGRES_COPY_IN)
-        return failure(self, what + " (COPY)", r.get());
+        return r;
     }
     bool sent = true;
     for (size_t pos = 0; pos < rows.size() && sent; pos += copy_chunk) {
@@ -189,16 +191,65 @@ struct pg_client::ops {
              == 1;
     }
     if (PQputCopyEnd(self.conn_, sent ? nullptr : "client aborted") != 1)
-      return failure(self, what + " (COPY end)", nullptr);
-    // Drain: the COPY's own result, then NULL.
+      return nullptr;
+    // Drain: the COPY's own result (the first failure if any), then NULL.
     result_ptr copy_result;
     while (auto* raw = PQgetResult(self.conn_)) {
       result_ptr r{raw};
       if (!copy_result || succeeded(copy_result.get()))
         copy_result = std::move(r);
     }
-    if (!copy_result || !succeeded(copy_result.get()))
-      return failure(self, what + " (COPY)", copy_result.get());
+    return copy_result;
+  }
+
+  // Tables with a direct COPY (trades) try it first: one round trip, and
+  // Postgres does what a plain COPY does. A key already stored (a replayed
+  // journal, a provider sending a trade again, another node) fails it as a
+  // whole with unique_violation; that batch and the next
+  // merge_after_conflict ones take the merge way, since replays come in runs.
+  // Returns nullopt when the batch still has to be merged.
+  static std::optional<result<size_t>>
+  try_direct(pg_client& self, table t, const std::string& rows,
+             const std::string& what) {
+    auto sql = direct_copy_sql(t);
+    if (sql.empty())
+      return std::nullopt;
+    if (self.merge_only_left_ > 0) {
+      --self.merge_only_left_;
+      return std::nullopt;
+    }
+    auto r = copy_in(self, sql, rows);
+    if (r && succeeded(r.get())) {
+      ++self.copies_.direct;
+      return result<size_t>{to_size(PQcmdTuples(r.get()))};
+    }
+    if (r && unique_violation(r.get())) {
+      ++self.copies_.conflicts;
+      self.merge_only_left_ = merge_after_conflict;
+      return std::nullopt;
+    }
+    return result<size_t>{failure(self, what + " (COPY)", r.get())};
+  }
+
+  // [direct COPY, or] BEGIN; staging table; COPY rows; merge; COMMIT.
+  // Rows written.
+  static result<size_t> write_batch(pg_client& self, table t,
+                                    const std::string& rows) {
+    if (auto ok = self.ensure_connected(); !ok)
+      return ok.err();
+    std::string what = "write ";
+    what.append(to_string(t));
+    if (auto direct = try_direct(self, t, rows, what))
+      return std::move(*direct);
+    if (auto r = exec(self, what + " (BEGIN)", "BEGIN"); !r)
+      return std::move(r).err();
+    auto idx = static_cast<size_t>(t);
+    if (!self.staged_[idx])
+      if (auto r = exec(self, what + " (staging table)", staging_ddl(t)); !r)
+        return std::move(r).err();
+    auto copied = copy_in(self, copy_sql(t), rows);
+    if (!copied || !succeeded(copied.get()))
+      return failure(self, what + " (COPY)", copied.get());
     auto merged = exec(self, what + " (merge)", merge_sql(t));
     if (!merged)
       return std::move(merged).err();
@@ -206,6 +257,8 @@ struct pg_client::ops {
     if (auto r = exec(self, what + " (COMMIT)", "COMMIT"); !r)
       return std::move(r).err();
     self.staged_[idx] = true;
+    if (!direct_copy_sql(t).empty())
+      ++self.copies_.merged;
     return written;
   }
 
@@ -237,7 +290,9 @@ pg_client::pg_client(pg_client&& other) noexcept
   : opts_(std::move(other.opts_)),
     have_address_(other.have_address_),
     conn_(std::exchange(other.conn_, nullptr)),
-    flavor_(other.flavor_) {
+    flavor_(other.flavor_),
+    copies_(other.copies_),
+    merge_only_left_(other.merge_only_left_) {
   std::copy(std::begin(other.staged_), std::end(other.staged_), staged_);
 }
 
@@ -248,6 +303,8 @@ pg_client& pg_client::operator=(pg_client&& other) noexcept {
     have_address_ = other.have_address_;
     conn_ = std::exchange(other.conn_, nullptr);
     flavor_ = other.flavor_;
+    copies_ = other.copies_;
+    merge_only_left_ = other.merge_only_left_;
     std::copy(std::begin(other.staged_), std::end(other.staged_), staged_);
   }
   return *this;

@@ -90,8 +90,19 @@ class pg_client {
   result<size_t> write_bars(const std::vector<bar>& rows);
 
   /// Writes trades (insert; a known (provider, instrument, trade id) is
-  /// skipped). Returns the rows inserted.
+  /// skipped). Returns the rows inserted. A batch of new trades goes in with
+  /// one COPY straight into the table; one holding a stored key is merged
+  /// through the staging table (see copies()).
   result<size_t> write_trades(const std::vector<trade>& rows);
+
+  /// How trade batches went in: by direct COPY, through the merge, and how
+  /// many direct COPYs met a stored key (and were merged instead).
+  struct copy_counts {
+    uint64_t direct = 0;
+    uint64_t merged = 0;
+    uint64_t conflicts = 0;
+  };
+  const copy_counts& copies() const noexcept { return copies_; }
 
   /// Writes quarantine records (insert; a record equal to a stored one in
   /// provider, instrument, rule, event time and payload is skipped).
@@ -138,6 +149,8 @@ class pg_client {
   pg_conn* conn_ = nullptr;
   bool staged_[3] = {false, false, false};
   std::optional<storage_flavor> flavor_;
+  copy_counts copies_;
+  size_t merge_only_left_ = 0;
 };
 
 } // namespace tickflow::pg

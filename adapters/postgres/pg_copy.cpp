@@ -254,10 +254,7 @@ std::string storage_trade_id(const trade& x) {
 std::string copy_rows(const std::vector<bar>& rows) {
   std::string out;
   out.reserve(rows.size() * 200);
-  int64_t seq = 0;
   for (auto& x : rows) {
-    append_int(out, seq++);
-    tab(out);
     append_copy_field(out, to_string(x.source));
     tab(out);
     append_copy_field(out, x.instrument);
@@ -295,10 +292,7 @@ std::string copy_rows(const std::vector<bar>& rows) {
 std::string copy_rows(const std::vector<trade>& rows) {
   std::string out;
   out.reserve(rows.size() * 160);
-  int64_t seq = 0;
   for (auto& x : rows) {
-    append_int(out, seq++);
-    tab(out);
     append_copy_field(out, to_string(x.source));
     tab(out);
     append_copy_field(out, x.instrument);
@@ -327,10 +321,7 @@ std::string copy_rows(const std::vector<trade>& rows) {
 
 std::string copy_rows(const std::vector<quarantine_record>& rows) {
   std::string out;
-  int64_t seq = 0;
   for (auto& x : rows) {
-    append_int(out, seq++);
-    tab(out);
     append_copy_field(out, x.rule);
     tab(out);
     append_copy_field(out, x.reason);

@@ -35,10 +35,11 @@ std::string jsonb_payload(std::string_view payload);
 /// merged with each other nor duplicated when a batch is written twice.
 std::string storage_trade_id(const trade& x);
 
-/// COPY rows for tickflow_stage_bars; seq counts from 0 in input order.
+/// COPY rows for tickflow_stage_bars (columns of pg_schema's copy_sql).
 std::string copy_rows(const std::vector<bar>& rows);
 
-/// COPY rows for tickflow_stage_trades.
+/// COPY rows for tickflow_stage_trades, or for trades itself
+/// (direct_copy_sql): the columns are the same.
 std::string copy_rows(const std::vector<trade>& rows);
 
 /// COPY rows for tickflow_stage_quarantine.

@@ -102,33 +102,34 @@ SELECT add_compression_policy('trades', INTERVAL '7 days');
 
 // -- staging ------------------------------------------------------------------
 
-// Columns of each staging table, in COPY order (pg_copy writes them so).
+// Columns of each COPY, in pg_copy's order. The staging tables number rows
+// themselves (seq, a serial) so the merge can keep the input order.
 constexpr std::string_view bar_columns =
-  "seq, provider, instrument, interval, open_time, open_time_ns, open, high, "
+  "provider, instrument, interval, open_time, open_time_ns, open, high, "
   "low, close, volume, trade_count, closed, provider_symbol, flags, "
   "ts_recv_ns";
 
 constexpr std::string_view bar_column_types =
-  "seq BIGINT NOT NULL, provider TEXT, instrument TEXT, interval TEXT, "
+  "seq BIGSERIAL, provider TEXT, instrument TEXT, interval TEXT, "
   "open_time TIMESTAMPTZ, open_time_ns BIGINT, open NUMERIC, high NUMERIC, "
   "low NUMERIC, close NUMERIC, volume NUMERIC, trade_count BIGINT, "
   "closed BOOLEAN, provider_symbol TEXT, flags BIGINT, ts_recv_ns BIGINT";
 
 constexpr std::string_view trade_columns =
-  "seq, provider, instrument, trade_id, ts_event, ts_event_ns, price, size, "
-  "side, provider_symbol, flags, ts_recv_ns";
+  "provider, instrument, trade_id, ts_event, ts_event_ns, price, size, side, "
+  "provider_symbol, flags, ts_recv_ns";
 
 constexpr std::string_view trade_column_types =
-  "seq BIGINT NOT NULL, provider TEXT, instrument TEXT, trade_id TEXT, "
+  "seq BIGSERIAL, provider TEXT, instrument TEXT, trade_id TEXT, "
   "ts_event TIMESTAMPTZ, ts_event_ns BIGINT, price NUMERIC, size NUMERIC, "
   "side TEXT, provider_symbol TEXT, flags BIGINT, ts_recv_ns BIGINT";
 
 constexpr std::string_view quarantine_columns =
-  "seq, rule, reason, provider, instrument, event_time, event_time_ns, "
+  "rule, reason, provider, instrument, event_time, event_time_ns, "
   "payload, seen_at";
 
 constexpr std::string_view quarantine_column_types =
-  "seq BIGINT NOT NULL, rule TEXT, reason TEXT, provider TEXT, "
+  "seq BIGSERIAL, rule TEXT, reason TEXT, provider TEXT, "
   "instrument TEXT, event_time TIMESTAMPTZ, event_time_ns BIGINT, "
   "payload TEXT, seen_at TIMESTAMPTZ";
 
@@ -283,6 +284,15 @@ std::string copy_sql(table t) {
   }
   std::string out = "COPY " + stage_name(t) + " (";
   out.append(columns);
+  out.append(") FROM STDIN");
+  return out;
+}
+
+std::string direct_copy_sql(table t) {
+  if (t != table::trades)
+    return {};
+  std::string out = "COPY trades (";
+  out.append(trade_columns);
   out.append(") FROM STDIN");
   return out;
 }

@@ -72,11 +72,19 @@ std::string_view to_string(table t) noexcept;
 std::string_view time_column(table t) noexcept;
 
 /// CREATE TEMP TABLE IF NOT EXISTS tickflow_stage_<table> (...) ON COMMIT
-/// DELETE ROWS: where a COPY batch lands (column order = copy_columns).
+/// DELETE ROWS: where a COPY batch lands; its serial `seq` numbers the rows
+/// in input order.
 std::string staging_ddl(table t);
 
-/// COPY tickflow_stage_<table> (<columns>) FROM STDIN (text format).
+/// COPY tickflow_stage_<table> (<columns>) FROM STDIN (text format), with
+/// the columns pg_copy's copy_rows writes.
 std::string copy_sql(table t);
+
+/// COPY straight into the table with the same columns as copy_sql, for
+/// tables whose merge only skips known keys (trades); empty for the others.
+/// It fails as a whole on the first known key, and the batch then takes the
+/// staging + merge way.
+std::string direct_copy_sql(table t);
 
 /// Moves the staged batch into its table; the command tag counts the rows
 /// written. bars: INSERT ... SELECT DISTINCT ON the key (the last staged

@@ -184,6 +184,43 @@ TEST_F(PgClient, TheSameBatchTwiceAddsNoRows) {
   EXPECT_EQ(*client_.write_bars({}), 0u);
 }
 
+TEST_F(PgClient, NewTradesGoInByDirectCopyAndStoredOnesAreMerged) {
+  auto before = client_.copies();
+  ASSERT_EQ(*client_.write_trades({make_trade("a", t0), make_trade("b", t0 + 1)}),
+            2u);
+  EXPECT_EQ(client_.copies().direct, before.direct + 1);
+  EXPECT_EQ(client_.copies().conflicts, before.conflicts);
+  // "b" is stored: the direct COPY fails as a whole, the merge adds only "c".
+  auto mixed = client_.write_trades({make_trade("b", t0 + 1),
+                                     make_trade("c", t0 + 2)});
+  ASSERT_TRUE(mixed.ok()) << mixed.err().message();
+  EXPECT_EQ(*mixed, 1u);
+  EXPECT_EQ(client_.copies().conflicts, before.conflicts + 1);
+  EXPECT_EQ(client_.copies().merged, before.merged + 1);
+  // Replays come in runs: the next 16 batches are merged without trying,
+  // then the direct COPY is tried again.
+  for (int i = 0; i < 16; ++i)
+    ASSERT_EQ(*client_.write_trades({make_trade("d" + std::to_string(i),
+                                                t0 + 3 + i)}),
+              1u);
+  EXPECT_EQ(client_.copies().direct, before.direct + 1);
+  EXPECT_EQ(client_.copies().merged, before.merged + 17);
+  ASSERT_EQ(*client_.write_trades({make_trade("e", t0 + 20)}), 1u);
+  EXPECT_EQ(client_.copies().direct, before.direct + 2);
+  // A duplicate inside one fresh batch is a conflict too, and merged.
+  ASSERT_EQ(*client_.write_trades({make_trade("f", t0 + 21),
+                                   make_trade("f", t0 + 21)}),
+            1u);
+  EXPECT_EQ(client_.copies().direct, before.direct + 2);
+  EXPECT_EQ(client_.copies().conflicts, before.conflicts + 2);
+  // The connection is usable after the refused COPYs, and nothing doubled.
+  EXPECT_EQ(*client_.count_trades(instrument_), 21u);
+  auto out = client_.read_trades(instrument_, t0, t0 + 100, 0);
+  ASSERT_TRUE(out.ok()) << out.err().message();
+  ASSERT_EQ(out->size(), 21u);
+  EXPECT_EQ(out->back().trade_id, "f");
+}
+
 TEST_F(PgClient, BarRevisionsReplaceButNeverReopenAClosedBar) {
   auto open_bar = make_bar(t0, "1");
   open_bar.closed = false;

@@ -85,13 +85,25 @@ TEST(PgSchema, TimestampsFloorToMicroseconds) {
   EXPECT_FALSE(pg_timestamp(std::numeric_limits<int64_t>::max()).empty());
 }
 
+TEST(PgSchema, OnlyTradesHaveADirectCopyWithTheStagingColumns) {
+  auto direct = direct_copy_sql(table::trades);
+  auto staged = copy_sql(table::trades);
+  ASSERT_EQ(direct.rfind("COPY trades (", 0), 0u);
+  // Same column list, so the same COPY rows serve both.
+  EXPECT_EQ(direct.substr(direct.find('(')), staged.substr(staged.find('(')));
+  EXPECT_TRUE(direct_copy_sql(table::bars).empty()); // bars are upserted
+  EXPECT_TRUE(direct_copy_sql(table::quarantine).empty());
+}
+
 TEST(PgSchema, StagingCopyAndMergeStatementsAgree) {
   for (auto t : {table::bars, table::trades, table::quarantine}) {
     auto name = "tickflow_stage_" + std::string{to_string(t)};
     EXPECT_NE(staging_ddl(t).find("CREATE TEMP TABLE IF NOT EXISTS " + name),
               std::string::npos);
     EXPECT_NE(staging_ddl(t).find("ON COMMIT DELETE ROWS"), std::string::npos);
-    EXPECT_EQ(copy_sql(t).rfind("COPY " + name + " (seq, ", 0), 0u);
+    EXPECT_EQ(copy_sql(t).rfind("COPY " + name + " (", 0), 0u);
+    EXPECT_EQ(copy_sql(t).find("seq"), std::string::npos); // the stage numbers rows
+    EXPECT_NE(staging_ddl(t).find("seq BIGSERIAL"), std::string::npos);
     EXPECT_NE(copy_sql(t).find(") FROM STDIN"), std::string::npos);
     EXPECT_NE(merge_sql(t).find("FROM " + name), std::string::npos);
     EXPECT_NE(merge_sql(t).find("ON CONFLICT"), std::string::npos);
@@ -191,10 +203,10 @@ TEST(PgCopy, BarRowsFollowTheStagingColumns) {
   b.ts_recv_ns = 7;
   b.flags = quality_backfilled | quality_synthetic;
   EXPECT_EQ(copy_rows(std::vector<bar>{b, b}),
-            "0\tbinance\tBTC-USDT\t1m\t2023-11-14T22:14:00Z\t"
+            "binance\tBTC-USDT\t1m\t2023-11-14T22:14:00Z\t"
             "1700000040000000000\t0.001\t65000.12\t-3\t0\t12.5\t42\tt\t"
             "BTC\\tUSDT\t129\t7\n"
-            "1\tbinance\tBTC-USDT\t1m\t2023-11-14T22:14:00Z\t"
+            "binance\tBTC-USDT\t1m\t2023-11-14T22:14:00Z\t"
             "1700000040000000000\t0.001\t65000.12\t-3\t0\t12.5\t42\tt\t"
             "BTC\\tUSDT\t129\t7\n");
 }
@@ -218,6 +230,6 @@ TEST(PgCopy, TradeIdsAreKeptOrSynthesized) {
   q.payload = "oops";
   q.seen_at_ns = 1'000'000;
   EXPECT_EQ(copy_rows(std::vector<quarantine_record>{q}),
-            "0\tohlc\thigh < low\tpolygon\tAAPL\t1970-01-01T00:00:00Z\t0\t"
+            "ohlc\thigh < low\tpolygon\tAAPL\t1970-01-01T00:00:00Z\t0\t"
             "\"oops\"\t1970-01-01T00:00:00.001Z\n");
 }
