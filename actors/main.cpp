@@ -21,6 +21,7 @@
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
 #include "actors/supervisor.hpp"
+#include "pipeline/flow/heap_trim_policy.hpp"
 #include "pipeline/topology/topology.hpp"
 
 using namespace tickflow;
@@ -64,6 +65,18 @@ void arm_stop_bound(std::chrono::nanoseconds bound) {
   }}.detach();
 }
 
+/// malloc_trim when the policy says a burst left memory free. A trim every
+/// 10 s put 25-30 ms stalls into the WebSocket latency tail (PERFORMANCE.md).
+void trim_heap_after_bursts(heap_trim_policy& policy) {
+  if (!policy.should_trim(mallinfo2().fordblks))
+    return;
+  auto before = mallinfo2().fordblks;
+  malloc_trim(0);
+  policy.trimmed(mallinfo2().fordblks);
+  logger("tickflow")->info("heap: returned freed memory to the OS ({} MiB free in malloc)",
+                           before >> 20);
+}
+
 /// Runs the service until a signal or a fatal stage failure.
 int run(const topology& topo, const std::string& config_path) {
   auto log = logger("tickflow");
@@ -71,6 +84,7 @@ int run(const topology& topo, const std::string& config_path) {
   auto work = boost::asio::make_work_guard(ioc);
   std::thread io{[&] { ioc.run(); }};
   int code = exit_ok;
+  heap_trim_policy trim{4u << 20};
   auto stop_bound = std::chrono::nanoseconds{topo.supervisor.stop_timeout_ns};
   {
     caf::actor_system_config cfg;
@@ -141,9 +155,8 @@ int run(const topology& topo, const std::string& config_path) {
             code = exit_failure;
             running = false;
           },
-          // Give freed heap back to the OS: after a burst (a writer catching
-          // up after an outage) RSS would stay at the peak (tests/chaos).
-          caf::after(std::chrono::seconds{10}) >> [] { malloc_trim(0); });
+          // Freed heap back to the OS after a burst (heap_trim_policy.hpp).
+          caf::after(std::chrono::seconds{10}) >> [&] { trim_heap_after_bursts(trim); });
       boost::system::error_code ignored;
       signals.cancel(ignored);
       hangups.cancel(ignored);
@@ -172,6 +185,10 @@ int main(int argc, char** argv) {
   // Two malloc arenas, not 8 per core: memory freed by one thread is reused
   // by the others and can be trimmed, instead of fragmenting many arenas.
   mallopt(M_ARENA_MAX, 2);
+  // Buffers from 128 KiB up (journal replay chunks, big batches and frames)
+  // are mapped and unmapped on their own, so they never pin heap; glibc would
+  // otherwise raise this bar up to 32 MiB after the first such free.
+  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
   // `tickflow price BTC-USDT`, `tickflow subscribe trades:BTC-USDT`, ...: the
   // operator client, talking to a running tickflow.
   if (argc > 1 && client::is_command(argv[1])) {

@@ -304,7 +304,12 @@ class load {
     if (phase_ == phase::measuring) {
       auto ts = ts_recv_of(text);
       if (ts > 0) {
-        latency_.record(wall_ns() - ts);
+        auto lat = wall_ns() - ts;
+        latency_.record(lat);
+        if (ts != last_batch_ts_) { // the first message of a provider batch
+          first_latency_.record(lat);
+          last_batch_ts_ = ts;
+        }
         ++messages_;
         bytes_ += text.size();
         ++per_client_[i];
@@ -415,6 +420,8 @@ class load {
               << ",\"p99_us\":" << us(latency_.quantile(0.99))
               << ",\"p999_us\":" << us(latency_.quantile(0.999))
               << ",\"max_us\":" << us(latency_.max())
+              << ",\"first_p50_us\":" << us(first_latency_.quantile(0.50))
+              << ",\"first_p99_us\":" << us(first_latency_.quantile(0.99))
               << ",\"client_cpu\":" << (s > 0 ? (cpu1_ - cpu0_) / s : 0)
               << ",\"server_cpu\":"
               << (s > 0 && server_cpu0_ >= 0 && server_cpu1_ >= 0
@@ -444,6 +451,11 @@ class load {
   uint64_t messages_ = 0, bytes_ = 0, messages_outside_ = 0, errors_ = 0;
   std::map<int, uint64_t> close_codes_;
   tickflow::bench::histogram latency_;
+  // Latency of the first message of each provider batch (a new ts_recv) to
+  // reach any client: the pipeline and transport floor, without the time the
+  // rest of the batch waits behind it.
+  tickflow::bench::histogram first_latency_;
+  int64_t last_batch_ts_ = 0;
 };
 
 } // namespace
