@@ -151,9 +151,10 @@ start_tickflow() {
   die "tickflow not ready on port $2 within 15 s"
 }
 
-# config_with_rate FILE TRADES_PER_SECOND > new config
+# config_with_rate FILE TRADES_PER_SECOND [TIMER] > new config
 config_with_rate() {
-  sed -E "s/^trades-per-second = .*/trades-per-second = $2/" "$1"
+  sed -E -e "s/^trades-per-second = .*/trades-per-second = $2/" \
+    -e "s/^timer = .*/timer = ${3:-10ms}/" "$1"
 }
 
 # The fan-out config's instruments, and its trade channels.
@@ -235,13 +236,13 @@ ws_tickflow() {
   stop_pid "$TF_PID" "$TF_CHILD"
 }
 
-# ws_node LABEL INSTRUMENTS RATE CLIENTS CHANNELS OUTFILE
+# ws_node LABEL INSTRUMENTS RATE CLIENTS CHANNELS OUTFILE [TIMER_MS]
 ws_node() {
   log "$1: Node ws reference, $4 clients"
   local np node_pid node_child
   np=$(free_port)
   timeout -k 5 300 node "$root/bench/ws_reference_server.js" --port "$np" \
-    --instruments "$2" --rate "$3" --max-seconds 280 \
+    --instruments "$2" --rate "$3" --timer-ms "${7:-10}" --max-seconds 280 \
     >"$OUT/node-$1.out" 2>"$OUT/node-$1.err" &
   node_pid=$!
   disown "$node_pid" # under overload it may need a KILL: no job report for that
@@ -266,6 +267,12 @@ if want latency; then
     ws_tickflow "service-rate-$r" "$cfg" 10 "$channels" latency.jsonl
     ws_node "node-rate-$r" "$instruments" "$r" 10 "$channels" latency.jsonl
   done
+  # The same 10,000 events/s in batches of 1 ms (10 events) instead of 10 ms
+  # (100 events): a live stream delivers trades one by one, not in clumps.
+  cfg=$OUT/latency-10000-1ms.ini
+  config_with_rate "$fanout_cfg" 1000 1ms >"$cfg"
+  ws_tickflow "service-rate-10000-1ms" "$cfg" 10 "$channels" latency.jsonl
+  ws_node "node-rate-10000-1ms" "$instruments" 10000 10 "$channels" latency.jsonl 1
 fi
 
 # -- 2. REST: tickflow vs nginx ------------------------------------------------------
