@@ -26,7 +26,8 @@ done
 if [ $sanitize = 1 ]; then
   export BUILD_DIR=${BUILD_DIR:-$root/build-asan}
   export BUILD_TYPE=Debug
-  export CMAKE_EXTRA_ARGS="-DTICKFLOW_SANITIZE=ON"
+  # The benchmarks are not tests: no need to build them instrumented.
+  export CMAKE_EXTRA_ARGS="${CMAKE_EXTRA_ARGS:-} -DTICKFLOW_SANITIZE=ON -DTICKFLOW_BENCH=OFF"
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:suppressions=$root/scripts/ubsan.supp}
 fi

@@ -61,7 +61,8 @@ start=$(date +%s)
 # -O1: fast enough to fuzz, still debuggable; Debug keeps asserts on.
 fuzz_flags="-O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined"
 CC=clang CXX=clang++ cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=Debug \
-  -DTICKFLOW_FUZZ=ON -DTICKFLOW_WERROR=ON -DCMAKE_CXX_FLAGS="$fuzz_flags" >/dev/null
+  -DTICKFLOW_FUZZ=ON -DTICKFLOW_WERROR=ON -DTICKFLOW_BENCH=OFF -DCMAKE_CXX_FLAGS="$fuzz_flags" \
+  ${CMAKE_EXTRA_ARGS:-} >/dev/null
 build_targets=()
 for t in "${targets[@]}"; do build_targets+=(--target "${t}_fuzz"); done
 cmake --build "$build_dir" -j"$jobs" "${build_targets[@]}"
