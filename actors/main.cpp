@@ -68,13 +68,13 @@ void arm_stop_bound(std::chrono::nanoseconds bound) {
 /// malloc_trim when the policy says a burst left memory free. A trim every
 /// 10 s put 25-30 ms stalls into the WebSocket latency tail (PERFORMANCE.md).
 void trim_heap_after_bursts(heap_trim_policy& policy) {
-  if (!policy.should_trim(mallinfo2().fordblks))
+  auto free_bytes = mallinfo2().fordblks;
+  if (!policy.should_trim(free_bytes))
     return;
-  auto before = mallinfo2().fordblks;
   malloc_trim(0);
   policy.trimmed(mallinfo2().fordblks);
   logger("tickflow")->info("heap: returned freed memory to the OS ({} MiB free in malloc)",
-                           before >> 20);
+                           free_bytes >> 20);
 }
 
 /// Runs the service until a signal or a fatal stage failure.

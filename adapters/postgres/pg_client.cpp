@@ -209,9 +209,8 @@ struct pg_client::ops {
   // merge_after_conflict ones take the merge way, since replays come in runs.
   // Returns nullopt when the batch still has to be merged.
   static std::optional<result<size_t>>
-  try_direct(pg_client& self, table t, const std::string& rows,
+  try_direct(pg_client& self, const std::string& sql, const std::string& rows,
              const std::string& what) {
-    auto sql = direct_copy_sql(t);
     if (sql.empty())
       return std::nullopt;
     if (self.merge_only_left_ > 0) {
@@ -239,7 +238,8 @@ struct pg_client::ops {
       return ok.err();
     std::string what = "write ";
     what.append(to_string(t));
-    if (auto direct = try_direct(self, t, rows, what))
+    auto direct_sql = direct_copy_sql(t);
+    if (auto direct = try_direct(self, direct_sql, rows, what))
       return std::move(*direct);
     if (auto r = exec(self, what + " (BEGIN)", "BEGIN"); !r)
       return std::move(r).err();
@@ -257,7 +257,7 @@ struct pg_client::ops {
     if (auto r = exec(self, what + " (COMMIT)", "COMMIT"); !r)
       return std::move(r).err();
     self.staged_[idx] = true;
-    if (!direct_copy_sql(t).empty())
+    if (!direct_sql.empty())
       ++self.copies_.merged;
     return written;
   }
