@@ -87,7 +87,7 @@ void handle_price(gateway_ptr self, const http_call& call) {
       return reply(not_found(l1, req.instrument));
     fetch_from_providers(self, req, {}, prio, fetched);
   };
-  self->request(st.cache, cache_timeout, get_price_atom::value, pq.instrument)
+  self->request(st.cache, l1_wait, get_price_atom::value, pq.instrument)
     .then(
       [=](const price_reply& r) {
         if (r.status == lookup_status::ok) {
@@ -371,7 +371,7 @@ void read_path(gateway_ptr self, const read_ptr& r) {
     r->window_start_ns = cache::newest_slots_start(oq.span, oq.start_ns, r->end_ns,
                                                    oq.limit);
   bars_query l1q{oq.instrument, oq.span, oq.limit, oq.start_ns, oq.end_ns};
-  self->request(st.cache, cache_timeout, get_bars_atom::value, l1q)
+  self->request(st.cache, l1_wait, get_bars_atom::value, l1q)
     .then(
       [self, r](const bars_reply& l1) {
         if (l1.status == lookup_status::ok && !l1.bars.empty())

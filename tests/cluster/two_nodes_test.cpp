@@ -270,7 +270,10 @@ TEST_F(TwoNodes, TheProviderBudgetIsSharedAcrossNodes) {
   for (auto& t : clients)
     t.join();
   auto seen = upstream.requests();
-  EXPECT_LE(max_in_any_window(arrival_ns(seen), 1'000'000'000),
+  // Stamped arrivals can lag the real ones by a few hundred ms on a loaded
+  // machine (see tests/schedule/shared/shared_processes_test.cpp): any 750 ms
+  // of stamps lies within one real second while the lag is under 250 ms.
+  EXPECT_LE(max_in_any_window(arrival_ns(seen), 750'000'000),
             static_cast<size_t>(budget_per_second))
     << seen.size() << " upstream requests";
   EXPECT_GT(ok.load(), 0u);
