@@ -811,6 +811,7 @@ constexpr std::array<std::string_view, 7> log_levels{
   "trace", "debug", "info", "warn", "error", "critical", "off"};
 constexpr std::array<std::string_view, 2> log_formats{"text", "json"};
 constexpr std::array<std::string_view, 2> overflow_names{"block", "drop"};
+constexpr std::array<std::string_view, 2> idle_names{"poll", "sleep"};
 
 /// Every area's additions, built once.
 const std::vector<schema_extension>& extensions() {
@@ -847,6 +848,14 @@ const std::vector<section_spec>& schema() {
        {"threads",
         [](std::string_view v, topology& t) {
           return set_uint(v, 1, 64, t.actors.threads);
+        }},
+       {"idle-workers",
+        [](std::string_view v, topology& t) -> result<void> {
+          auto i = parse_choice(v, idle_names);
+          if (!i)
+            return std::move(i).err();
+          t.actors.idle = *i == 0 ? idle_policy::poll : idle_policy::sleep;
+          return {};
         }},
      }},
     {"gateway",

@@ -34,9 +34,18 @@ struct log_settings {
   bool json = false;          ///< format = json: one JSON object per line
 };
 
+/// What an idle CAF worker does. poll (CAF's default): spin, then look for
+/// work every 50 us for 25 ms, then sleep; a batch is picked up within
+/// microseconds, at the cost of ~20,000 wake-ups/s per idle worker. sleep:
+/// spin, then sleep until work is handed to it from outside the scheduler,
+/// looking for work to steal every 1 ms: about a third of the CPU at 10,000
+/// events/s, with a longer latency tail (docs/PERFORMANCE.md).
+enum class idle_policy : uint8_t { poll, sleep };
+
 /// [actors]: the CAF scheduler.
 struct actor_settings {
   size_t threads = 2; ///< CAF worker threads
+  idle_policy idle = idle_policy::poll; ///< idle-workers
 };
 
 /// [gateway]: REST over HTTP/1.1 with keep-alive.

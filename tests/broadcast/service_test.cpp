@@ -3,10 +3,12 @@
 // before live events, heartbeats configured from the command line's config.
 
 #include <chrono>
+#include <fstream>
 #include <map>
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
@@ -107,5 +109,56 @@ TEST(BroadcastService, HelloThenSnapshotsBeforeLiveEvents) {
   EXPECT_GE(seen["trades:BTC-USDT"].size(), 3u);
   EXPECT_GE(seen["bars:1s:BTC-USDT"].size(), 2u);
   EXPECT_EQ(seen["status:*"].front(), "snapshot");
+  EXPECT_EQ(service.stop(), 0) << service.output();
+}
+
+// [actors] idle-workers = sleep: the workers sleep between the simulator's
+// batches (5 trades/s per symbol leaves them idle most of the time) and still
+// pass every trade on: a sleeping worker is woken by work handed to it from
+// outside the scheduler and steals the rest within 1 ms.
+TEST(BroadcastService, SleepingIdleWorkersStillDeliverTheStream) {
+  auto rest = free_port();
+  auto ws_port = free_port();
+  while (ws_port == rest)
+    ws_port = free_port();
+  auto dir = temp_dir();
+  {
+    std::ofstream cfg{dir + "/sleep.ini"};
+    cfg << "[actors]\nidle-workers = sleep\n"
+           "[simulator]\nsymbols = BTC-USDT:65000, ETH-USDT:3500\ntrades-per-second = 5\n";
+  }
+  child_process service{TICKFLOW_BINARY,
+                        {"--config", dir + "/sleep.ini", "--port", std::to_string(rest),
+                         "--ws-port", std::to_string(ws_port)},
+                        dir + "/tickflow.log"};
+  unsigned ready = 0;
+  for (int i = 0; i < 300 && ready != 200; ++i) {
+    if (auto r = http_get(rest, "/ready"))
+      ready = r->status;
+    if (ready != 200)
+      std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_EQ(ready, 200u) << service.output();
+  EXPECT_NE(service.output().find("2 actor threads, idle workers sleep"), std::string::npos)
+    << service.output();
+
+  ws_client ws;
+  ASSERT_TRUE(ws.connect("ws://127.0.0.1:" + std::to_string(ws_port) + "/api/v1/stream"));
+  ASSERT_TRUE(ws.send(R"({"op":"subscribe","channels":["trades:BTC-USDT"]})"));
+  std::vector<std::string> ids;
+  for (int i = 0; i < 1000 && ids.size() < 10; ++i) {
+    auto m = ws.receive(3000ms);
+    ASSERT_TRUE(m) << "quiet for 3 s";
+    auto d = parse(*m);
+    if (str(d, "type") != "trade")
+      continue;
+    EXPECT_EQ(str(d, "channel"), "trades:BTC-USDT") << *m;
+    ASSERT_TRUE(d.HasMember("data")) << *m;
+    EXPECT_EQ(str(d["data"], "instrument"), "BTC-USDT") << *m;
+    ids.push_back(str(d["data"], "trade_id"));
+  }
+  ASSERT_EQ(ids.size(), 10u);
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), 10u) // none twice
+    << ::testing::PrintToString(ids);
   EXPECT_EQ(service.stop(), 0) << service.output();
 }

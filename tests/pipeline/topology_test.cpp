@@ -74,6 +74,7 @@ TEST(DefaultConfig, LoadsWithTheDocumentedValues) {
   EXPECT_FALSE(t->log.json);
   // [actors]
   EXPECT_EQ(t->actors.threads, 2u);
+  EXPECT_EQ(t->actors.idle, idle_policy::poll);
   // [gateway]
   EXPECT_EQ(t->gateway.bind, "127.0.0.1");
   EXPECT_EQ(t->gateway.port, 8003);
@@ -124,6 +125,7 @@ TEST(DefaultConfig, EqualsTheStructDefaults) {
   EXPECT_EQ(t->log.level, d.log.level);
   EXPECT_EQ(t->log.json, d.log.json);
   EXPECT_EQ(t->actors.threads, d.actors.threads);
+  EXPECT_EQ(t->actors.idle, d.actors.idle);
   EXPECT_EQ(t->gateway.bind, d.gateway.bind);
   EXPECT_EQ(t->gateway.port, d.gateway.port);
   EXPECT_EQ(t->gateway.max_connections, d.gateway.max_connections);
@@ -174,7 +176,7 @@ TEST(DefaultConfig, EmbeddedTextIsTheFile) {
 TEST(DefaultConfig, SetsEveryKeyAndUsesLoopbackOnly) {
   // Every key appears with a comment above it, so the file documents all.
   auto text = std::string{default_config_text()};
-  for (auto key : {"level =", "format =", "threads =", "bind =", "port =",
+  for (auto key : {"level =", "format =", "threads =", "idle-workers =", "bind =", "port =",
                    "max-connections =", "request-timeout =", "idle-timeout =",
                    "max-header-bytes =", "max-body-bytes =", "path =",
                    "max-clients =", "max-message-bytes =",
@@ -475,6 +477,18 @@ TEST(TopologyKeys, Choices) {
                            ? "block"
                            : "drop"};
     });
+  run_table(
+    {
+      {"actors", "idle-workers", "poll", "poll", true},
+      {"actors", "idle-workers", "sleep", "sleep", true},
+      {"actors", "idle-workers", "spin",
+       "must be one of poll|sleep, got \"spin\"", false},
+      {"actors", "idle-workers", "Sleep",
+       "must be one of poll|sleep, got \"Sleep\"", false},
+    },
+    [](const topology& t) {
+      return std::string{t.actors.idle == idle_policy::poll ? "poll" : "sleep"};
+    });
 }
 
 TEST(TopologyKeys, BindAddresses) {
@@ -673,7 +687,7 @@ TEST(TopologyNames, UnknownSectionsAndKeys) {
     {"KeyTypo", sym + "[actors]\nthread = 2\n",
      "t.ini:4: actors.thread: unknown key (did you mean \"threads\"?)"},
     {"KeyUnknown", sym + "[actors]\nworkers = 2\n",
-     "t.ini:4: actors.workers: unknown key (known: threads)"},
+     "t.ini:4: actors.workers: unknown key (known: threads, idle-workers)"},
     {"KeyCaseMatters", sym + "[log]\nLevel = info\n",
      "t.ini:4: log.Level: unknown key (did you mean \"level\"?)"},
     {"EmptySectionIsFine", sym + "[cache]\n", ""},
