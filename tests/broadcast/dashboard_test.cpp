@@ -216,14 +216,7 @@ TEST(Dashboard, LoadsAndShowsLivePricesInHeadlessChromium) {
                         {"--port", std::to_string(rest), "--ws-port",
                          std::to_string(ws)},
                         dir + "/tickflow.log"};
-  unsigned ready = 0;
-  for (int i = 0; i < 300 && ready != 200; ++i) {
-    if (auto r = http_get(rest, "/ready"))
-      ready = r->status;
-    if (ready != 200)
-      std::this_thread::sleep_for(50ms);
-  }
-  ASSERT_EQ(ready, 200u) << service.output();
+  ASSERT_TRUE(wait_ready(rest, service)) << service.output();
 
   // The page and its files come from the gateway, with the WebSocket port.
   auto index = http_get(rest, "/");

@@ -46,14 +46,7 @@ TEST(BroadcastService, HelloThenSnapshotsBeforeLiveEvents) {
                         {"--port", std::to_string(rest), "--ws-port",
                          std::to_string(ws_port)},
                         dir + "/tickflow.log"};
-  unsigned ready = 0;
-  for (int i = 0; i < 300 && ready != 200; ++i) {
-    if (auto r = http_get(rest, "/ready"))
-      ready = r->status;
-    if (ready != 200)
-      std::this_thread::sleep_for(50ms);
-  }
-  ASSERT_EQ(ready, 200u) << service.output();
+  ASSERT_TRUE(wait_ready(rest, service)) << service.output();
 
   ws_client ws;
   ASSERT_TRUE(ws.connect("ws://127.0.0.1:" + std::to_string(ws_port) + "/api/v1/stream"));
@@ -131,14 +124,7 @@ TEST(BroadcastService, SleepingIdleWorkersStillDeliverTheStream) {
                         {"--config", dir + "/sleep.ini", "--port", std::to_string(rest),
                          "--ws-port", std::to_string(ws_port)},
                         dir + "/tickflow.log"};
-  unsigned ready = 0;
-  for (int i = 0; i < 300 && ready != 200; ++i) {
-    if (auto r = http_get(rest, "/ready"))
-      ready = r->status;
-    if (ready != 200)
-      std::this_thread::sleep_for(50ms);
-  }
-  ASSERT_EQ(ready, 200u) << service.output();
+  ASSERT_TRUE(wait_ready(rest, service)) << service.output();
   EXPECT_NE(service.output().find("2 actor threads, idle workers sleep"), std::string::npos)
     << service.output();
 

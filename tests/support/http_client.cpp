@@ -1,5 +1,7 @@
 #include "tests/support/http_client.hpp"
 
+#include <thread>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -9,6 +11,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+
+#include "tests/support/process.hpp"
 
 namespace tickflow::test {
 
@@ -197,6 +201,19 @@ result<http_reply> http_once(uint16_t port, const std::string& method,
 
 result<http_reply> http_get(uint16_t port, const std::string& target) {
   return http_once(port, "GET", target);
+}
+
+bool wait_ready(uint16_t port, child_process& service,
+                std::chrono::milliseconds limit) {
+  auto until = std::chrono::steady_clock::now() + limit;
+  while (service.running()) {
+    if (auto r = http_get(port, "/ready"); r && r->status == 200)
+      return true;
+    if (std::chrono::steady_clock::now() >= until)
+      return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds{50});
+  }
+  return false;
 }
 
 } // namespace tickflow::test

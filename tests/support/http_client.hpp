@@ -84,4 +84,11 @@ result<http_reply> http_once(uint16_t port, const std::string& method,
 /// GET on a fresh connection.
 result<http_reply> http_get(uint16_t port, const std::string& target);
 
+class child_process;
+
+/// Polls GET /ready on `port` until it answers 200 (true), the service exits
+/// or `limit` passed (false).
+bool wait_ready(uint16_t port, child_process& service,
+                std::chrono::milliseconds limit = std::chrono::seconds{15});
+
 } // namespace tickflow::test
