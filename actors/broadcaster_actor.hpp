@@ -7,28 +7,13 @@
 #include <boost/asio/io_context.hpp>
 #include <caf/all.hpp>
 
+#include "pipeline/broadcast/book_types.hpp"
 #include "pipeline/topology/topology.hpp"
 
 namespace tickflow {
 
 /// Asks the broadcaster for its broadcaster_stats.
 using ws_stats_atom = caf::atom_constant<caf::atom("wsstats")>;
-
-/// The broadcaster's own counters (cumulative unless said otherwise).
-struct broadcaster_stats {
-  uint64_t clients = 0;          ///< connected now
-  uint64_t behind = 0;           ///< clients whose updates are conflated now
-  uint64_t backlog_bytes = 0;    ///< all clients' backlogs now (last known)
-  uint64_t frames_sent = 0;      ///< frames handed to the WebSocket server
-  uint64_t conflated = 0;        ///< updates dropped by conflation
-  uint64_t snapshots = 0;        ///< snapshot messages sent
-  uint64_t heartbeats = 0;       ///< heartbeat messages sent
-  uint64_t statuses = 0;         ///< feed status events received
-  uint64_t bad_commands = 0;     ///< client messages answered with an error
-  uint64_t closed_slow = 0;      ///< closed 1008: over client-queue-bytes
-  uint64_t closed_overload = 0;  ///< closed 1008: over max-queued-bytes
-  uint64_t closed_idle = 0;      ///< closed 1001: idle timeout
-};
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, broadcaster_stats& x) {
@@ -39,7 +24,8 @@ typename Inspector::result_type inspect(Inspector& f, broadcaster_stats& x) {
 }
 
 /// Spawns the broadcaster: it owns the WebSocket server ([broadcaster]) on
-/// `ioc`, the client subscriptions, and fans accepted event batches out to
+/// `ioc` and a subscription book (pipeline/broadcast/subscription_book,
+/// which decides everything below), and fans accepted event batches out to
 /// subscribers, one JSON frame per event, serialized once per event and
 /// shared by every subscriber. docs/WEBSOCKET.md is the protocol.
 ///

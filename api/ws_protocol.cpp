@@ -1,7 +1,5 @@
 #include "api/ws_protocol.hpp"
 
-#include <algorithm>
-
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
@@ -19,25 +17,6 @@ constexpr size_t max_channels_per_command = 256;
 /// Longest channel name accepted in a command.
 constexpr size_t max_channel_name_bytes = 128;
 
-/// Longest piece of client input echoed back in an error context.
-constexpr size_t max_echo_bytes = 64;
-
-std::string_view kind_name(channel_kind kind) noexcept {
-  switch (kind) {
-    case channel_kind::trades:
-      return "trades";
-    case channel_kind::quotes:
-      return "quotes";
-    case channel_kind::bars:
-      return "bars";
-    case channel_kind::status:
-      return "status";
-    case channel_kind::indicator:
-      return "ind";
-  }
-  return "trades";
-}
-
 /// `,"<key>":<ns>`, or `,"<key>":null` when ns is 0 (not known).
 void append_optional_time(std::string& out, std::string_view key,
                           int64_t ts_ns) {
@@ -54,30 +33,6 @@ void append_optional_time(std::string& out, std::string_view key,
 std::string snapshot_head(std::string_view channel) {
   std::string out{"{\"type\":\"snapshot\",\"channel\":"};
   append_json_string(out, channel);
-  return out;
-}
-
-/// Client input quoted in an error context: at most max_echo_bytes, ASCII
-/// only (other bytes become '?', so a cut never leaves broken UTF-8).
-std::string echo(std::string_view text) {
-  std::string out;
-  auto n = std::min(text.size(), max_echo_bytes);
-  out.reserve(n + 3);
-  for (size_t i = 0; i < n; ++i) {
-    auto c = static_cast<unsigned char>(text[i]);
-    out += c < 0x80 ? static_cast<char>(c) : '?';
-  }
-  if (text.size() > n)
-    out += "...";
-  return out;
-}
-
-std::string join_channel(std::string_view kind, std::string_view rest) {
-  std::string out;
-  out.reserve(kind.size() + 1 + rest.size());
-  out.append(kind.data(), kind.size());
-  out += ':';
-  out.append(rest.data(), rest.size());
   return out;
 }
 
@@ -112,107 +67,6 @@ std::string make_channels_message(std::string_view type,
 
 } // namespace
 
-// -- channels -----------------------------------------------------------------
-
-std::string channel::name() const {
-  if (kind == channel_kind::indicator) {
-    std::string out{"ind:"};
-    out += indicator;
-    out += ':';
-    out += to_string(span);
-    out += ':';
-    out += instrument;
-    return out;
-  }
-  if (kind == channel_kind::bars) {
-    std::string out{"bars:"};
-    out += to_string(span);
-    out += ':';
-    out += instrument;
-    return out;
-  }
-  return join_channel(kind_name(kind), instrument);
-}
-
-result<channel> parse_channel(std::string_view name) {
-  if (name.empty())
-    return error{errc::invalid_argument, "empty channel name"};
-  auto colon = name.find(':');
-  if (colon == std::string_view::npos)
-    return error{errc::invalid_argument,
-                 "channel needs kind:instrument: " + echo(name)};
-  auto kind = name.substr(0, colon);
-  auto rest = name.substr(colon + 1);
-  channel out;
-  if (kind == "trades") {
-    out.kind = channel_kind::trades;
-  } else if (kind == "quotes") {
-    out.kind = channel_kind::quotes;
-  } else if (kind == "status") {
-    out.kind = channel_kind::status;
-    if (rest != "*" && !provider_from_string(rest))
-      return error{errc::invalid_argument, "unknown provider: " + echo(rest)};
-    out.instrument = std::string{rest};
-    return out;
-  } else if (kind == "bars" || kind == "ind") {
-    out.kind = kind == "bars" ? channel_kind::bars : channel_kind::indicator;
-    if (out.kind == channel_kind::indicator) {
-      // ind:<name>:<interval>:<instrument>; the name's period is bounded by
-      // [indicators] max-period where the channel is served.
-      auto end = rest.find(':');
-      auto spec = indicators::parse_indicator(
-        rest.substr(0, end), 0, indicators::period_ceiling);
-      if (end == std::string_view::npos || !spec)
-        return error{errc::invalid_argument,
-                     spec ? "ind channel needs ind:name:interval:instrument: "
-                              + echo(name)
-                          : spec.err().context};
-      out.indicator = spec->name();
-      rest = rest.substr(end + 1);
-    }
-    auto next = rest.find(':');
-    if (next == std::string_view::npos)
-      return error{errc::invalid_argument,
-                   std::string{kind} + " channel needs " + std::string{kind}
-                     + (kind == "ind" ? ":name" : "")
-                     + ":interval:instrument: " + echo(name)};
-    auto span = parse_interval(rest.substr(0, next));
-    if (!span)
-      return error{errc::invalid_argument,
-                   "unknown interval: " + echo(rest.substr(0, next))};
-    out.span = *span;
-    rest = rest.substr(next + 1);
-  } else {
-    return error{errc::invalid_argument,
-                 "unknown channel kind: " + echo(kind)};
-  }
-  if (!is_canonical_instrument(rest))
-    return error{errc::invalid_argument,
-                 "not a canonical instrument id: " + echo(rest)};
-  out.instrument = std::string{rest};
-  return out;
-}
-
-std::string channel_of(const trade& x) {
-  return join_channel("trades", x.instrument);
-}
-
-std::string channel_of(const quote& x) {
-  return join_channel("quotes", x.instrument);
-}
-
-std::string channel_of(const feed_status& x) {
-  return join_channel("status", to_string(x.source));
-}
-
-std::string channel_of(const bar& x) {
-  std::string out{"bars:"};
-  out += to_string(x.span);
-  out += ':';
-  out += x.instrument;
-  return out;
-}
-
 // -- client commands ------------------------------------------------------------
 
 result<client_command> parse_client_command(std::string_view text) {
@@ -241,7 +95,7 @@ result<client_command> parse_client_command(std::string_view text) {
   else if (op == "unsubscribe")
     cmd.op = client_command::op_kind::unsubscribe;
   else
-    return error{errc::invalid_argument, "unknown op: " + echo(op)};
+    return error{errc::invalid_argument, "unknown op: " + broadcast::echo_input(op)};
   auto ch_it = doc.FindMember("channels");
   if (ch_it == doc.MemberEnd() || !ch_it->value.IsArray())
     return error{errc::malformed, "channels"};

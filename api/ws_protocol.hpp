@@ -5,51 +5,21 @@
 #include <string_view>
 #include <vector>
 
+#include "pipeline/broadcast/channel.hpp"
 #include "pipeline/indicators/indicator_spec.hpp"
 #include "pipeline/model/error.hpp"
 #include "pipeline/model/events.hpp"
 
 namespace tickflow::api {
 
-/// Kinds of live channel a WebSocket client can subscribe to.
-enum class channel_kind : uint8_t { trades, quotes, bars, status, indicator };
-
-/// A parsed channel name: "trades:BTC-USDT", "quotes:AAPL",
-/// "bars:1m:BTC-USDT", "status:binance" (one provider's feed status),
-/// "status:*" (every provider's) or "ind:rsi14:1m:BTC-USDT" (an indicator
-/// of the closed bars of an interval).
-struct channel {
-  channel_kind kind = channel_kind::trades;
-  interval span = interval::m1; ///< bars and indicator only
-  std::string instrument;       ///< status: the provider name, or "*"
-  std::string indicator;        ///< indicator only: its name ("rsi14")
-
-  /// The canonical name, as a client writes it.
-  std::string name() const;
-};
-
-/// Parses a channel name. errc::invalid_argument (context says why) for an
-/// unknown kind, a bad interval, a non-canonical instrument id or an unknown
-/// provider.
-result<channel> parse_channel(std::string_view name);
-
-/// Channel names an event belongs to.
-std::string channel_of(const trade& x);  ///< "trades:<instrument>"
-std::string channel_of(const quote& x);  ///< "quotes:<instrument>"
-std::string channel_of(const bar& x);    ///< "bars:<interval>:<instrument>"
-std::string channel_of(const feed_status& x); ///< "status:<provider>"
-
-/// The channel every provider's status goes to as well.
-inline constexpr std::string_view all_status_channel = "status:*";
-
-/// A message from a client:
-///   {"op":"subscribe","channels":["trades:BTC-USDT","bars:1m:BTC-USDT"]}
-///   {"op":"unsubscribe","channels":[...]}
-///   {"op":"ping"}
-struct client_command {
-  enum class op_kind : uint8_t { subscribe, unsubscribe, ping } op;
-  std::vector<std::string> channels;
-};
+// The channel model and the command's shape are pure (pipeline/broadcast);
+// this file parses and renders their JSON.
+using broadcast::all_status_channel;
+using broadcast::channel;
+using broadcast::channel_kind;
+using broadcast::channel_of;
+using broadcast::client_command;
+using broadcast::parse_channel;
 
 /// Parses a client message. errc::malformed for invalid JSON or a wrong
 /// shape, errc::invalid_argument for an unknown op (context says which).
