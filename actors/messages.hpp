@@ -12,6 +12,7 @@
 #include "api/http_types.hpp"
 #include "api/ws_server.hpp"
 #include "adapters/common/rest_adapter.hpp"
+#include "adapters/streams/stream_health.hpp"
 #include "pipeline/model/events.hpp"
 #include "pipeline/topology/topology.hpp"
 #include "pipeline/schedule/priority.hpp"
@@ -403,30 +404,7 @@ typename Inspector::result_type inspect(Inspector& f, provider_health& x) {
            x.last_success_ns, x.last_error_ns, x.last_error, x.last_latency_ns);
 }
 
-/// One live stream connection (actors/stream_provider_actor), answered to
-/// health_atom: its state and counters since it started.
-struct stream_health {
-  std::string provider;   ///< "binance"
-  std::string connection; ///< "binance#0"
-  std::string state;      ///< connecting | up | degraded | down | auth_failed
-  uint64_t subscriptions = 0;
-  uint64_t frames = 0;      ///< text frames received
-  uint64_t events = 0;      ///< live events passed downstream
-  uint64_t malformed = 0;   ///< frames the parser refused (skipped)
-  uint64_t binary = 0;      ///< binary frames (skipped)
-  uint64_t oversize = 0;    ///< frames over max-frame-bytes (skipped)
-  uint64_t duplicates = 0;  ///< events dropped as already passed on
-  uint64_t gaps = 0;        ///< holes found (id/open-time skips, disconnects)
-  uint64_t backfill_requests = 0;
-  uint64_t backfilled = 0;  ///< events recovered over REST
-  uint64_t backfill_failures = 0;
-  uint64_t reconnects = 0;  ///< connections reopened after a loss
-  uint64_t dropped = 0;     ///< events dropped: the pipeline was too far behind
-  uint64_t sent = 0;        ///< frames sent (auth, subscribe)
-  int64_t connected_since_ns = 0; ///< 0 while down
-  int64_t last_message_ns = 0;    ///< last sign of life
-  std::string last_error;         ///< last close or failure reason (no secret)
-};
+/// stream_health (adapters/streams/stream_health.hpp): answered to health_atom.
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stream_health& x) {

@@ -8,26 +8,20 @@
 
 #include <caf/all.hpp>
 
+#include "actors/capture_writer_actor.hpp"
+#include "adapters/streams/feed_session.hpp"
 #include "pipeline/topology/topology.hpp"
 
 namespace tickflow {
 
-/// One connection's share of a provider's feed.
-struct stream_connection_spec {
-  stream_settings settings;         ///< the provider's [stream.<name>] section
-  std::string connection;           ///< "binance#0", "binance#1", ...
-  std::vector<stream_topic> topics; ///< at most the provider's per-connection limit
-  uint64_t seed = 1;                ///< reconnect jitter
-};
-
-/// The connections the enabled feeds ([streams] enabled) need: each
-/// provider's subscriptions, without repeats, cut into groups no bigger
-/// than its dialect allows per connection (Binance: 1024), one per group.
-std::vector<stream_connection_spec> plan_stream_connections(const topology& topo);
+// stream_connection_spec and plan_stream_connections: adapters/streams/feed_plan.hpp;
+// spawn_capture_writer: actors/capture_writer_actor.hpp.
 
 /// Spawns one stream connection actor (detached: it owns a WebSocket
-/// transport whose close it may wait for). It connects to the feed's URL,
-/// sends the dialect's on-open frames and subscriptions (paced: Binance 5
+/// transport whose close it may wait for). Its feed_session
+/// (adapters/streams/feed_session) decides what follows; the actor owns the
+/// transport, the timers and the links, and carries the session's actions
+/// out. It connects to the feed's URL, sends the dialect's on-open frames and subscriptions (paced: Binance 5
 /// frames/s), parses every text frame, drops what was already passed on,
 /// and sends event_batch to `intake` (the normalizer) within the credit of
 /// its link ([pipeline] queue-bound; while the link is full events gather in
@@ -51,12 +45,5 @@ std::vector<stream_connection_spec> plan_stream_connections(const topology& topo
 caf::actor spawn_stream_provider(caf::actor_system& sys, const topology& topo,
                                  stream_connection_spec spec, caf::actor intake,
                                  caf::actor rest, caf::actor capture);
-
-/// Spawns the capture writer of one provider (detached: file I/O). It takes
-/// (capture_atom, int64_t recv_ns, std::string connection, std::string frame)
-/// and appends it to <dir>/<provider>-YYYYMMDD-HH.cap (adapters/capture);
-/// (flush_atom) -> bool pushes buffered records to the OS and answers.
-caf::actor spawn_capture_writer(caf::actor_system& sys, std::string dir,
-                                std::string provider);
 
 } // namespace tickflow
