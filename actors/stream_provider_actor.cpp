@@ -186,27 +186,18 @@ void wake(stream_ptr self, const feed::wake& x) {
 
 void note(stream_ptr self, const feed::note& x) {
   auto& st = self->state;
-  using level = feed::note::level;
   if (x.throttled) {
     uint64_t suppressed = 0;
     if (st.throttle.allow(suppressed))
       st.log->warn("{}: {} ({} similar suppressed)", st.conn(), x.text, suppressed);
     return;
   }
-  switch (x.severity) {
-    case level::debug:
-      st.log->debug("{}: {}", st.conn(), x.text);
-      return;
-    case level::info:
-      st.log->info("{}: {}", st.conn(), x.text);
-      return;
-    case level::warn:
-      st.log->warn("{}: {}", st.conn(), x.text);
-      return;
-    case level::error:
-      st.log->error("{}: {}", st.conn(), x.text);
-      return;
-  }
+  using level = feed::note::level;
+  auto lvl = x.severity == level::debug  ? spdlog::level::debug
+             : x.severity == level::info ? spdlog::level::info
+             : x.severity == level::warn ? spdlog::level::warn
+                                         : spdlog::level::err;
+  st.log->log(lvl, "{}: {}", st.conn(), x.text);
 }
 
 /// Carries out what the session asked for, in order, then passes events on.
@@ -231,6 +222,15 @@ void apply(stream_ptr self) {
       note(self, *x);
   }
   flush(self);
+}
+
+caf::result<uint64_t> change_subscriptions(stream_ptr self, const std::string& topics,
+                                           bool add) {
+  auto r = self->state.session->change_subscriptions(topics, add, now_ns());
+  apply(self);
+  if (!r)
+    return caf::make_error(caf::sec::invalid_argument, r.err().context);
+  return *r;
 }
 
 caf::behavior stream_provider(stream_ptr self, topology topo,
@@ -310,19 +310,11 @@ caf::behavior stream_provider(stream_ptr self, topology topo,
       self->state.session->on_backfill_retry(ticket);
       apply(self);
     },
-    [=](subscribe_atom, const std::string& topics) -> caf::result<uint64_t> {
-      auto r = self->state.session->change_subscriptions(topics, true, now_ns());
-      apply(self);
-      if (!r)
-        return caf::make_error(caf::sec::invalid_argument, r.err().context);
-      return *r;
+    [=](subscribe_atom, const std::string& topics) {
+      return change_subscriptions(self, topics, true);
     },
-    [=](unsubscribe_atom, const std::string& topics) -> caf::result<uint64_t> {
-      auto r = self->state.session->change_subscriptions(topics, false, now_ns());
-      apply(self);
-      if (!r)
-        return caf::make_error(caf::sec::invalid_argument, r.err().context);
-      return *r;
+    [=](unsubscribe_atom, const std::string& topics) {
+      return change_subscriptions(self, topics, false);
     },
     [=](ack_atom) {
       self->state.out.acked();
