@@ -175,6 +175,7 @@ caf::behavior broadcaster(caf::stateful_actor<broadcaster_state>* self,
   opts.path = topo.broadcaster.path;
   opts.max_clients = topo.broadcaster.max_clients;
   opts.max_message_bytes = topo.broadcaster.max_message_bytes;
+  opts.max_control_frames = topo.broadcaster.max_control_frames;
   opts.ping_interval_ns = topo.broadcaster.heartbeat_interval_ns;
   opts.idle_timeout_ns = topo.broadcaster.idle_timeout_ns;
   st.server = std::make_shared<api::ws_server>(*ioc, opts, std::move(cb));

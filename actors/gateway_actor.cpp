@@ -230,6 +230,9 @@ caf::behavior gateway(caf::stateful_actor<gateway_state>* self, topology topo,
   opts.idle_timeout_ns = topo.gateway.idle_timeout_ns;
   opts.max_header_bytes = topo.gateway.max_header_bytes;
   opts.max_body_bytes = topo.gateway.max_body_bytes;
+  opts.max_read_buffer_bytes = topo.gateway.max_read_buffer_bytes;
+  opts.max_response_bytes = topo.gateway.max_response_bytes;
+  opts.max_unsent_bytes = topo.gateway.max_unsent_bytes;
   st.server = std::make_shared<api::http_server>(
     *ioc, opts, [me](api::http_request req, api::responder reply) {
       if (auto a = caf::actor_cast<caf::actor>(me))

@@ -19,6 +19,13 @@ namespace {
 
 constexpr auto tick_every = std::chrono::seconds{1};
 
+/// Items of one run asked at once: each answer asks the next. Bounds the
+/// answers in flight (a 1000-symbol ohlcv job would otherwise have every
+/// answer in a mailbox at the same time). Above the largest merged batch
+/// ([limits.binance] max-batch 100), so the scheduler still merges a
+/// watchlist refresh into full batch requests.
+constexpr size_t max_items_in_flight = 128;
+
 /// One internal GET of a data route, and what it is for.
 struct job_item {
   std::string target; ///< "/api/v1/data/price?symbol=BTC-USDT"
@@ -28,6 +35,7 @@ struct job_item {
 /// A run in progress: a scheduled job ("job:<name>") or an async one ("async:<id>").
 struct running_job {
   std::vector<job_item> items;
+  size_t asked = 0;
   size_t answered = 0;
   size_t failed = 0;
   int64_t started_ns = 0;
@@ -128,7 +136,8 @@ void call(jobs_ptr self, const std::string& key, size_t index, const std::string
              http_call{std::move(req), std::move(done), {}, priority_of(key)});
 }
 
-/// Starts a run: every item is asked at once (the scheduler paces them).
+/// Starts a run: the first max_items_in_flight items are asked, each answer
+/// asks the next (the scheduler paces the upstream calls).
 void launch(jobs_ptr self, const std::string& key, std::vector<job_item> items) {
   auto& st = self->state;
   running_job run;
@@ -141,8 +150,11 @@ void launch(jobs_ptr self, const std::string& key, std::vector<job_item> items) 
     self->send(self, job_item_atom::value, key, uint64_t{0}, uint32_t{0}, std::string{});
     return;
   }
-  for (size_t i = 0; i < n; ++i)
-    call(self, key, i, st.running[key].items[i].target);
+  auto& run_ref = st.running[key];
+  while (run_ref.asked < n && run_ref.asked < max_items_in_flight) {
+    call(self, key, run_ref.asked, run_ref.items[run_ref.asked].target);
+    ++run_ref.asked;
+  }
 }
 
 void start_job(jobs_ptr self, const std::string& name) {
@@ -220,6 +232,10 @@ void on_item(jobs_ptr self, const std::string& key, size_t index, uint32_t statu
       result += '}';
       st.async->record(key.substr(6), index, ok, std::move(result), now_ns());
     }
+    if (run.asked < run.items.size()) {
+      call(self, key, run.asked, run.items[run.asked].target);
+      ++run.asked;
+    }
     if (run.answered < run.items.size())
       return;
   }
@@ -243,7 +259,7 @@ caf::behavior jobs(jobs_ptr self, topology topo) {
   auto& st = self->state;
   st.cfg = topo.jobs;
   st.storage = topo.storage.enabled;
-  st.async.emplace(st.cfg.async_capacity);
+  st.async.emplace(st.cfg.async_capacity, st.cfg.async_result_bytes);
   if (st.cfg.enabled)
     schedule_jobs(self);
   return {

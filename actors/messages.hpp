@@ -317,6 +317,8 @@ struct validator_quality {
   quality_report subject;
   std::vector<std::pair<std::string, quality_report>> providers;
   std::vector<std::string> stale; ///< instruments silent beyond their cadence
+  uint64_t instruments = 0;       ///< instruments with state in this validator
+  uint64_t evicted = 0;           ///< instruments forgotten ([validator] max-instruments)
 };
 
 /// A validator's recent quarantine, answered to

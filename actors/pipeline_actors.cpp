@@ -259,6 +259,8 @@ caf::behavior validator(caf::stateful_actor<validator_state>* self,
           q.providers.emplace_back(std::string{to_string(p)}, r);
       for (auto& s : e.stale_symbols(now_ns()))
         q.stale.push_back(s.instrument);
+      q.instruments = e.instruments();
+      q.evicted = e.evicted();
       return q;
     },
     [=](quarantine_atom, const std::string& instrument, uint64_t limit) {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <chrono>
 #include <exception>
 #include <mutex>
@@ -20,10 +19,11 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/status.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 #include "api/api_error.hpp"
+#include "api/http_framing.hpp"
+#include "api/http_head.hpp"
 #include "api/url.hpp"
 
 // Threading model. The io_context may be run by several threads. Each
@@ -40,6 +40,14 @@
 //   the responder (same deadline; 504 when it passes) -> write -> next read.
 // Parse errors answer 400/413/431 and close; a responder dropped uncalled
 // answers 500 through its shared state's destructor.
+//
+// Memory per connection is bounded: the read buffer holds at most
+// max_read_buffer_bytes unparsed (a head, a chunk-size line, trailers; the
+// body goes to the request as it arrives, up to max_body_bytes), and the
+// next request is read only after the previous answer was handed whole to
+// the kernel, so pipelined requests wait in the socket, not here. Answers
+// held unsent are bounded per connection (max_response_bytes: 413) and in
+// total (max_unsent_bytes: 503).
 
 namespace tickflow::api {
 
@@ -66,6 +74,16 @@ constexpr auto max_linger_time = std::chrono::seconds{2};
 constexpr auto accept_retry_delay = std::chrono::milliseconds{50};
 
 constexpr std::string_view continue_text = "HTTP/1.1 100 Continue\r\n\r\n";
+
+/// Smallest read buffer: the lingering close reads 4 KiB at a time.
+constexpr size_t min_read_buffer_bytes = 4096;
+
+/// The read buffer's bound: never below the head limit, so that an
+/// oversized head is reported as such (431) before the buffer fills.
+size_t read_buffer_limit(const http_server_options& o) noexcept {
+  return std::max({o.max_read_buffer_bytes, o.max_header_bytes,
+                   min_read_buffer_bytes});
+}
 
 /// Longest timeout honoured (a larger one would overflow now() + timeout).
 constexpr int64_t max_timeout_ns = 365LL * 24 * 3600 * 1'000'000'000;
@@ -104,6 +122,27 @@ class server_core : public std::enable_shared_from_this<server_core> {
   /// Called once by each counted connection when it closes.
   void release_slot() noexcept { live_.fetch_sub(1); }
 
+  /// Counts `n` more bytes held unsent, unless that would pass
+  /// max_unsent_bytes (then false, and nothing is counted).
+  bool reserve_unsent(size_t n) noexcept {
+    auto held = unsent_.load(std::memory_order_relaxed);
+    do {
+      if (n > opts_.max_unsent_bytes || held > opts_.max_unsent_bytes - n)
+        return false;
+    } while (!unsent_.compare_exchange_weak(held, held + n,
+                                            std::memory_order_relaxed));
+    return true;
+  }
+
+  /// Counts bytes no longer held.
+  void release_unsent(size_t n) noexcept {
+    unsent_.fetch_sub(n, std::memory_order_relaxed);
+  }
+
+  size_t unsent() const noexcept {
+    return unsent_.load(std::memory_order_relaxed);
+  }
+
   /// Called from connection destructors (any thread).
   void forget(connection* c) noexcept;
 
@@ -120,6 +159,7 @@ class server_core : public std::enable_shared_from_this<server_core> {
   std::atomic<uint16_t> port_{0};
   std::atomic<bool> stopped_{false};
   std::atomic<size_t> live_{0};
+  std::atomic<size_t> unsent_{0}; // bytes of answers not yet written
   std::mutex conns_mutex_;
   std::unordered_map<connection*, std::weak_ptr<connection>> conns_;
 };
@@ -132,12 +172,14 @@ class connection : public std::enable_shared_from_this<connection> {
         strand_(sock.get_executor()),
         stream_(std::move(sock)),
         answer_timer_(strand_),
+        buffer_(read_buffer_limit(srv_->opts())),
         counted_(!reject),
         reject_(reject) {
     // nop
   }
 
   ~connection() {
+    release_answer();
     if (counted_)
       srv_->release_slot();
     srv_->forget(this);
@@ -244,6 +286,7 @@ class connection : public std::enable_shared_from_this<connection> {
       std::min<size_t>(opts.max_header_bytes, UINT32_MAX)));
     parser_->body_limit(static_cast<std::uint64_t>(opts.max_body_bytes));
     continue_sent_ = false;
+    framing_checked_ = false;
     if (fresh || buffer_.size() > 0) {
       start_request_clock();
     } else {
@@ -277,6 +320,16 @@ class connection : public std::enable_shared_from_this<connection> {
       }
       if (!started_)
         start_request_clock();
+      // The head alone decides how the body is framed: checked before a
+      // byte of the body is read (Beast stops after the head).
+      if (parser_->is_header_done() && !framing_checked_) {
+        framing_checked_ = true;
+        if (auto why = framing_problem(framing_of(parser_->get()))) {
+          fail_request(400, "bad_request",
+                       "ambiguous request framing: " + std::string{*why});
+          return;
+        }
+      }
       if (parser_->is_done()) {
         on_request();
         return;
@@ -298,6 +351,20 @@ class connection : public std::enable_shared_from_this<connection> {
       }
       read_some();
     });
+  }
+
+  template <class Header>
+  static request_framing framing_of(const Header& h) {
+    request_framing f;
+    f.version = h.version();
+    f.host_fields = h.count(http::field::host);
+    f.transfer_encoding_fields = h.count(http::field::transfer_encoding);
+    if (f.transfer_encoding_fields > 0) {
+      auto te = h.find(http::field::transfer_encoding)->value();
+      f.transfer_encoding = std::string_view{te.data(), te.size()};
+    }
+    f.content_length = h.count(http::field::content_length) > 0;
+    return f;
   }
 
   bool expects_continue() const {
@@ -326,8 +393,38 @@ class connection : public std::enable_shared_from_this<connection> {
       fail_request(413, "body_too_large",
                    "request body exceeds "
                      + std::to_string(srv_->opts().max_body_bytes) + " bytes");
+    else if (ec == http::error::buffer_overflow)
+      on_read_buffer_full();
     else
       fail_request(400, "bad_request", "malformed request: " + ec.message());
+  }
+
+  // The read buffer is full of one unparsed element. The head cannot be it
+  // (its own limit is lower), so it is a chunk-size line (body framing: 413)
+  // or the trailers after the last chunk (header fields: 431).
+  void on_read_buffer_full() {
+    auto limit = std::to_string(read_buffer_limit(srv_->opts()));
+    if (!parser_->is_header_done() || in_trailers())
+      fail_request(431, "header_too_large",
+                   "request header or chunk trailers exceed " + limit
+                     + " bytes");
+    else
+      fail_request(413, "body_too_large",
+                   "chunk-size line exceeds " + limit + " bytes");
+  }
+
+  // Whether the unparsed bytes are the last chunk ("0" [ext] CRLF, after
+  // the CRLF that ended the previous chunk) followed by its trailers.
+  bool in_trailers() const {
+    auto data = buffer_.cdata();
+    std::string_view b{static_cast<const char*>(data.data()), data.size()};
+    if (b.substr(0, 2) == "\r\n")
+      b.remove_prefix(2);
+    auto eol = b.find("\r\n");
+    if (eol == std::string_view::npos)
+      return false; // the size line itself never ended
+    auto size = b.substr(0, std::min(eol, b.find(';')));
+    return !size.empty() && size.find_first_not_of('0') == std::string_view::npos;
   }
 
   // Answers an unreadable request and closes.
@@ -453,93 +550,49 @@ class connection : public std::enable_shared_from_this<connection> {
 
   // -- writing ----------------------------------------------------------------
 
-  static bool is_token(std::string_view s) noexcept {
-    if (s.empty())
-      return false;
-    for (char c : s) {
-      auto u = static_cast<unsigned char>(c);
-      bool ok = (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z')
-                || (u >= 'A' && u <= 'Z')
-                || std::string_view{"!#$%&'*+-.^_`|~"}.find(c)
-                     != std::string_view::npos;
-      if (!ok)
-        return false;
+  // Replaces an answer this connection (max_response_bytes) or the server
+  // (max_unsent_bytes) cannot hold, and counts what it will hold.
+  void bound_answer(http_response& res) {
+    release_answer();
+    auto& opts = srv_->opts();
+    if (res.body.size() > opts.max_response_bytes) {
+      auto size = res.body.size();
+      res = error_response(
+        {413, "response_too_large",
+         "the answer is " + std::to_string(size) + " bytes, over the limit of "
+           + std::to_string(opts.max_response_bytes)
+           + " bytes: ask for fewer items or a shorter range",
+         {}});
     }
-    return true;
+    // Head and headers: a few hundred bytes on top of the body.
+    constexpr size_t head_allowance = 1024;
+    held_ = res.body.size() + head_allowance;
+    if (srv_->reserve_unsent(held_))
+      return;
+    res = error_response(
+      {503, "unavailable", "too many answers waiting to be sent", {}});
+    res.headers.emplace_back("Retry-After", "1");
+    held_ = 0; // an error answer is small: never refused, not counted
   }
 
-  static bool is_field_value(std::string_view s) noexcept {
-    for (char c : s)
-      if (c == '\r' || c == '\n' || c == '\0')
-        return false;
-    return true;
-  }
-
-  // Headers the server writes itself; a handler cannot add them twice.
-  static bool is_reserved(std::string_view name) noexcept {
-    auto lower = [](char c) {
-      return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-    };
-    for (std::string_view r : {"content-length", "transfer-encoding",
-                               "connection", "server", "content-type"})
-      if (name.size() == r.size()
-          && std::equal(name.begin(), name.end(), r.begin(),
-                        [&](char a, char b) { return lower(a) == b; }))
-        return true;
-    return false;
-  }
-
-  void append_number(uint64_t n) {
-    char buf[24];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), n);
-    (void) ec;
-    head_buf_.append(buf, static_cast<size_t>(end - buf));
+  void release_answer() noexcept {
+    if (held_ > 0)
+      srv_->release_unsent(held_);
+    held_ = 0;
   }
 
   void write_response(http_response&& res) {
     if (res.status < 200 || res.status > 599)
       res = error_response(
         {500, "internal", "handler answered an invalid status", {}});
+    bound_answer(res);
     if (srv_->stopped())
       keep_alive_ = false;
-    unsigned status = res.status;
-    bool bodiless = status == 204 || status == 304;
+    bool bodiless = res.status == 204 || res.status == 304;
     body_ = std::move(res.body);
     if (bodiless)
       body_.clear();
-    // Status line and headers into a reused buffer.
-    head_buf_.clear();
-    head_buf_.append(version_ == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
-    append_number(status);
-    head_buf_.push_back(' ');
-    auto known = http::int_to_status(status);
-    if (known == http::status::unknown) {
-      head_buf_.append("Status");
-    } else {
-      auto reason = http::obsolete_reason(known);
-      head_buf_.append(reason.data(), reason.size());
-    }
-    head_buf_.append("\r\nServer: tickflow\r\n");
-    if (!bodiless) {
-      if (!res.content_type.empty() && is_field_value(res.content_type)) {
-        head_buf_.append("Content-Type: ");
-        head_buf_.append(res.content_type);
-        head_buf_.append("\r\n");
-      }
-      head_buf_.append("Content-Length: ");
-      append_number(body_.size());
-      head_buf_.append("\r\n");
-    }
-    for (const auto& [name, value] : res.headers) {
-      if (!is_token(name) || !is_field_value(value) || is_reserved(name))
-        continue;
-      head_buf_.append(name).append(": ").append(value).append("\r\n");
-    }
-    if (version_ == 10 && keep_alive_)
-      head_buf_.append("Connection: keep-alive\r\n");
-    else if (version_ != 10 && !keep_alive_)
-      head_buf_.append("Connection: close\r\n");
-    head_buf_.append("\r\n");
+    render_response_head(head_buf_, res, version_, keep_alive_, body_.size());
     // Send.
     stream_.expires_after(duration_of(srv_->opts().request_timeout_ns));
     auto on_written = [self = shared_from_this()](error_code ec, size_t) {
@@ -556,6 +609,7 @@ class connection : public std::enable_shared_from_this<connection> {
   }
 
   void on_write(error_code ec) {
+    release_answer();
     guarded([&] {
       if (closed_)
         return;
@@ -620,6 +674,7 @@ class connection : public std::enable_shared_from_this<connection> {
   clock_type::time_point deadline_;
   uint64_t seq_ = 0;
   size_t drained_ = 0;
+  size_t held_ = 0;        // bytes counted in the server's unsent total
   unsigned version_ = 11;
   bool counted_;
   bool reject_;
@@ -629,6 +684,7 @@ class connection : public std::enable_shared_from_this<connection> {
   bool closed_ = false;
   bool started_ = false;   // bytes of the current request have arrived
   bool continue_sent_ = false;
+  bool framing_checked_ = false;
 };
 
 // -- server_core --------------------------------------------------------------
@@ -798,6 +854,10 @@ void http_server::stop() {
 
 size_t http_server::connections() const {
   return impl_->connections();
+}
+
+size_t http_server::unsent_bytes() const {
+  return impl_->unsent();
 }
 
 } // namespace tickflow::api

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string_view>
@@ -12,30 +13,16 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <websocketpp/config/asio_no_tls.hpp>
 #include <websocketpp/server.hpp>
 
 #include "api/event_json.hpp"
+#include "api/ws_config.hpp"
 
 namespace tickflow::api {
 
 namespace {
 
-// -- websocketpp configuration ---------------------------------------------------
-
-/// Data websocketpp keeps inside every connection (it derives from this).
-struct ws_connection_data {
-  uint64_t id = 0; ///< 0 until the connection opens; then unique per server
-  /// When the client was last heard from (any frame, ping or pong), steady
-  /// clock ns. Atomic in case several threads run the io_context.
-  std::atomic<int64_t> heard_ns{0};
-};
-
-/// config::asio (Boost.Asio, no TLS) plus our per-connection data.
-struct ws_config : websocketpp::config::asio {
-  using type = ws_config;
-  using connection_base = ws_connection_data;
-};
+using ws_detail::ws_config;
 
 using endpoint_type = websocketpp::server<ws_config>;
 using connection_ptr = endpoint_type::connection_ptr;
@@ -80,6 +67,34 @@ void set_json_response(const connection_ptr& con,
   con->set_body(std::move(body));
 }
 
+/// Deletes a queued pong and counts it out of its connection's counter.
+struct pong_deleter {
+  std::shared_ptr<std::atomic<size_t>> queued;
+
+  void operator()(ws_config::message_type* m) const noexcept {
+    queued->fetch_sub(1, std::memory_order_relaxed);
+    delete m;
+  }
+};
+
+/// A prepared pong frame carrying `payload`, counted in `queued` until
+/// websocketpp has written (or dropped) it.
+message_ptr make_pong(const std::string& payload,
+                      const std::shared_ptr<std::atomic<size_t>>& queued) {
+  using message = ws_config::message_type;
+  namespace frame = websocketpp::frame;
+  auto m = std::make_unique<message>(message::con_msg_man_ptr{},
+                                     frame::opcode::pong, 0);
+  m->get_raw_payload() = payload;
+  frame::basic_header head(frame::opcode::pong, payload.size(), true, false);
+  frame::extended_header ext(payload.size());
+  m->set_header(frame::prepare_header(head, ext));
+  m->set_prepared(true);
+  queued->fetch_add(1, std::memory_order_relaxed);
+  // Should the control block fail to allocate, the deleter still runs.
+  return message_ptr{m.release(), pong_deleter{queued}};
+}
+
 // -- core -----------------------------------------------------------------------
 
 /// Everything the server owns. Shared so that work posted to the io_context
@@ -105,6 +120,7 @@ struct ws_server_core : std::enable_shared_from_this<ws_server_core> {
   boost::asio::steady_timer sweep_timer;
   bool sweeping = false; ///< I/O thread only
   std::atomic<uint64_t> idle_closed{0};
+  std::atomic<uint64_t> ping_flood_closed{0};
 
   // Guarded by mtx: validated or open connections, id counter, stop flag.
   // Held only briefly and never across a call into websocketpp or user code.
@@ -122,6 +138,7 @@ struct ws_server_core : std::enable_shared_from_this<ws_server_core> {
   void on_close(const websocketpp::connection_hdl& hdl);
   void on_fail(const websocketpp::connection_hdl& hdl);
   void on_message(const websocketpp::connection_hdl& hdl, message_ptr msg);
+  void on_ping(const websocketpp::connection_hdl& hdl, const std::string& payload);
   void on_http(const websocketpp::connection_hdl& hdl);
 
   /// Closes every validated or open connection with 1001 (any thread).
@@ -207,10 +224,15 @@ void ws_server_core::init() {
   };
   endpoint.set_pong_handler(
     [heard](websocketpp::connection_hdl hdl, std::string) { heard(hdl); });
+  // Pings are answered here rather than by websocketpp, so that the pongs
+  // queued for a client that does not read are counted and bounded.
   endpoint.set_ping_handler(
-    [heard](websocketpp::connection_hdl hdl, std::string) {
-      heard(hdl);
-      return true; // answer it with a pong
+    [weak](websocketpp::connection_hdl hdl, std::string payload) {
+      auto self = weak.lock();
+      if (!self)
+        return true; // the server is gone: websocketpp answers
+      self->on_ping(hdl, payload);
+      return false;
     });
 }
 
@@ -309,6 +331,28 @@ void ws_server_core::on_message(const websocketpp::connection_hdl& hdl,
     if (callbacks.on_message)
       callbacks.on_message(id, std::move(msg->get_raw_payload()));
   });
+}
+
+void ws_server_core::on_ping(const websocketpp::connection_hdl& hdl,
+                             const std::string& payload) {
+  auto con = con_of(hdl);
+  if (!con)
+    return;
+  con->heard_ns.store(steady_ns(), std::memory_order_relaxed);
+  websocketpp::lib::error_code ec;
+  if (con->pongs_queued->load(std::memory_order_relaxed)
+      >= opts.max_control_frames) {
+    // It pings faster than it reads: each pong would wait in memory.
+    ping_flood_closed.fetch_add(1, std::memory_order_relaxed);
+    con->close(websocketpp::close::status::policy_violation,
+               "too many unanswered pings", ec);
+    return;
+  }
+  try {
+    con->send(make_pong(payload, con->pongs_queued)); // fails only when closing
+  } catch (...) {
+    // nop: no pong (out of memory); the client may ping again
+  }
 }
 
 void ws_server_core::on_http(const websocketpp::connection_hdl& hdl) {
@@ -525,7 +569,9 @@ std::optional<size_t> ws_server::enqueue(const ws_client& client,
     auto msg = std::static_pointer_cast<ws_config::message_type>(frame.msg_);
     if (con->send(msg))
       return std::nullopt; // closing or closed
-    return con->get_buffered_amount();
+    return con->get_buffered_amount()
+           + con->pongs_queued->load(std::memory_order_relaxed)
+               * control_frame_cost;
   } catch (...) {
     return std::nullopt;
   }
@@ -539,7 +585,15 @@ size_t ws_server::buffered_bytes(const ws_client& client) {
   auto con = impl_->core->con_of(client);
   // websocketpp reads this counter without its write lock: a snapshot that
   // may be one write behind, which is all a slow-client check needs.
-  return con ? con->get_buffered_amount() : 0;
+  if (!con)
+    return 0;
+  return con->get_buffered_amount()
+         + con->pongs_queued->load(std::memory_order_relaxed)
+             * control_frame_cost;
+}
+
+uint64_t ws_server::ping_flood_closed() const {
+  return impl_->core->ping_flood_closed.load(std::memory_order_relaxed);
 }
 
 void ws_server::close(const ws_client& client, uint16_t code,

@@ -12,6 +12,10 @@
 
 namespace tickflow::api {
 
+/// Bytes a queued control frame (a pong) counts as in a client's unsent
+/// bytes, whatever its payload: about what websocketpp holds for it.
+inline constexpr size_t control_frame_cost = 256;
+
 /// Opaque handle of one WebSocket client (a weak reference: it never keeps a
 /// closed connection alive). Copyable, safe to hold in another thread.
 using ws_client = std::weak_ptr<void>;
@@ -40,6 +44,9 @@ struct ws_server_options {
   std::string path = "/api/v1/stream"; ///< the only path that upgrades
   size_t max_clients = 1000;
   size_t max_message_bytes = 65536;    ///< bigger client frames close the client (1009)
+  /// Pongs queued for a client and not yet written (it pings and does not
+  /// read); one more closes it with 1008 ("too many unanswered pings").
+  size_t max_control_frames = 128;
   /// A client heard nothing from (no frame, ping or pong) for this long gets
   /// a WebSocket ping; 0: no pings.
   int64_t ping_interval_ns = 0;
@@ -58,6 +65,13 @@ struct ws_callbacks {
 
 /// WebSocket server (websocketpp over Boost.Asio) on a caller-run io_context.
 /// A GET on any other path answers 404; /health on this port answers 200.
+/// Only RFC 6455 is spoken: an upgrade with a Sec-WebSocket-Version other
+/// than 13 (or none: Hixie-76) is answered 426 with Sec-WebSocket-Version: 13.
+/// A frame length not minimally encoded closes with 1002.
+///
+/// Unsent bytes of a client (buffered_bytes, enqueue) count the payload of
+/// every queued frame plus control_frame_cost for each queued pong, so a
+/// client that pings and never reads is seen by a slow-consumer check too.
 class ws_server {
  public:
   ws_server(boost::asio::io_context& ioc, ws_server_options opts,
@@ -83,7 +97,8 @@ class ws_server {
   /// or closing. Thread-safe.
   std::optional<size_t> enqueue(const ws_client& client, const ws_frame& frame);
 
-  /// Bytes queued for the client but not yet written (0 when gone). Thread-safe.
+  /// Bytes queued for the client but not yet written, pongs counted as
+  /// control_frame_cost each (0 when gone). Thread-safe.
   size_t buffered_bytes(const ws_client& client);
 
   /// Closes one client with a code and reason. Thread-safe.
@@ -94,6 +109,9 @@ class ws_server {
 
   /// Clients closed for idleness so far. Thread-safe.
   uint64_t idle_closed() const;
+
+  /// Clients closed for too many unanswered pings so far. Thread-safe.
+  uint64_t ping_flood_closed() const;
 
  private:
   struct impl;

@@ -79,6 +79,7 @@ std::string_view to_string(async_job::state_kind s) noexcept {
     case async_job::state_kind::queued: return "queued";
     case async_job::state_kind::running: return "running";
     case async_job::state_kind::done: return "done";
+    case async_job::state_kind::expired: return "expired";
   }
   return "unknown";
 }
@@ -87,16 +88,18 @@ std::optional<std::string> async_jobs::submit(std::vector<std::string> items,
                                               int64_t now_ns) {
   while (jobs_.size() >= capacity_) {
     auto oldest_done = std::find_if(jobs_.begin(), jobs_.end(), [](const async_job& j) {
-      return j.state == async_job::state_kind::done;
+      return j.finished();
     });
     if (oldest_done == jobs_.end())
       return std::nullopt;
+    result_bytes_ -= oldest_done->result_bytes;
     jobs_.erase(oldest_done);
   }
   async_job j;
   j.id = "j-" + std::to_string(next_id_++);
   j.submitted_ns = now_ns;
   j.results.resize(items.size());
+  j.answered.assign(items.size(), false);
   j.items = std::move(items);
   if (j.items.empty()) {
     j.state = async_job::state_kind::done;
@@ -111,19 +114,43 @@ bool async_jobs::record(const std::string& id, size_t index, bool ok,
   for (auto& j : jobs_) {
     if (j.id != id)
       continue;
-    if (index >= j.items.size() || !j.results[index].empty() || result_json.empty())
+    if (index >= j.items.size() || j.answered[index] || result_json.empty())
       return false;
-    j.results[index] = std::move(result_json);
+    bool expired = j.state == async_job::state_kind::expired;
+    j.answered[index] = true;
     j.done += 1;
     if (!ok)
       j.failed += 1;
-    j.state = j.done == j.items.size() ? async_job::state_kind::done
-                                        : async_job::state_kind::running;
-    if (j.state == async_job::state_kind::done)
+    if (j.finished())
       j.finished_ns = now_ns;
+    if (expired)
+      return true; // counted, not kept
+    j.result_bytes += result_json.size();
+    result_bytes_ += result_json.size();
+    j.results[index] = std::move(result_json);
+    j.state = j.finished() ? async_job::state_kind::done : async_job::state_kind::running;
+    trim();
     return true;
   }
   return false;
+}
+
+void async_jobs::expire(async_job& j) {
+  result_bytes_ -= j.result_bytes;
+  j.result_bytes = 0;
+  std::vector<std::string>{}.swap(j.results); // the memory, not just the size
+  j.state = async_job::state_kind::expired;
+  ++expired_;
+}
+
+void async_jobs::trim() {
+  for (bool finished_only : {true, false})
+    for (auto& j : jobs_) {
+      if (result_bytes_ <= max_result_bytes_)
+        return;
+      if (j.result_bytes > 0 && (!finished_only || j.finished()))
+        expire(j);
+    }
 }
 
 const async_job* async_jobs::find(const std::string& id) const noexcept {

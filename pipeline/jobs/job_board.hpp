@@ -67,24 +67,40 @@ class job_board {
 
 /// One async fetch job (POST /api/v1/data/fetch/async).
 struct async_job {
-  enum class state_kind : uint8_t { queued, running, done };
+  /// expired: its results were dropped to keep the results of all jobs
+  /// within their byte budget; `done` and `failed` go on counting, and
+  /// `results` is empty.
+  enum class state_kind : uint8_t { queued, running, done, expired };
   std::string id;
   state_kind state = state_kind::queued;
   int64_t submitted_ns = 0;
   int64_t finished_ns = 0;
   std::vector<std::string> items;   ///< what was asked (symbols)
   std::vector<std::string> results; ///< per item, in item order: JSON ("" = pending)
+  std::vector<bool> answered;       ///< per item: its answer was recorded
   size_t done = 0;                  ///< items answered
   size_t failed = 0;                ///< of them, errors
+  uint64_t result_bytes = 0;        ///< bytes of results held
+
+  /// Every item answered (done or expired).
+  bool finished() const noexcept { return done == items.size(); }
 };
 
 std::string_view to_string(async_job::state_kind s) noexcept;
 
 /// The async jobs, newest kept: beyond `capacity`, the oldest finished ones
-/// are forgotten (a queued or running job is never dropped).
+/// are forgotten (a queued or running job is never dropped). Their results
+/// together stay within `max_result_bytes`: past it, the results of the
+/// oldest finished job are dropped (the job becomes expired), then those of
+/// the oldest running one, until they fit; a running job whose results were
+/// dropped keeps no more of them.
 class async_jobs {
  public:
-  explicit async_jobs(size_t capacity = 1000) : capacity_(capacity) {}
+  explicit async_jobs(size_t capacity = 1000,
+                      uint64_t max_result_bytes = 64ull << 20)
+      : capacity_(capacity), max_result_bytes_(max_result_bytes) {
+    // nop
+  }
 
   /// A new job for `items`; returns its id ("j-<n>"), or nullopt when every
   /// slot holds an unfinished job (the caller answers 503).
@@ -98,8 +114,21 @@ class async_jobs {
   const async_job* find(const std::string& id) const noexcept;
   size_t size() const noexcept { return jobs_.size(); }
 
+  /// Bytes of results held by all jobs.
+  uint64_t result_bytes() const noexcept { return result_bytes_; }
+
+  /// Jobs whose results were dropped so far.
+  uint64_t expired() const noexcept { return expired_; }
+
  private:
+  // Drops results, oldest finished job first, until they fit the budget.
+  void trim();
+  void expire(async_job& j);
+
   size_t capacity_;
+  uint64_t max_result_bytes_;
+  uint64_t result_bytes_ = 0;
+  uint64_t expired_ = 0;
   uint64_t next_id_ = 1;
   std::deque<async_job> jobs_;
 };

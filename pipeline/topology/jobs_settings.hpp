@@ -24,6 +24,7 @@ struct jobs_settings {
   interval backfill_interval = interval::d1;
   int64_t backfill_lookback_ns = 30LL * 24 * 3600 * 1'000'000'000; ///< how far back
   size_t async_capacity = 1000;  ///< async fetch jobs remembered
+  uint64_t async_result_bytes = 64ull << 20; ///< their results kept, in bytes
   /// [watchlist]: symbols refreshed, warmed and backfilled.
   std::vector<std::string> crypto;
   std::vector<std::string> stocks;

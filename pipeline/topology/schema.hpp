@@ -154,5 +154,8 @@ schema_extension jobs_schema();      ///< [jobs], [watchlist]
 schema_extension reference_schema(); ///< [reference]: fundamentals and news
 schema_extension indicators_schema(); ///< [indicators]: technical indicators
 schema_extension cluster_schema();    ///< [cluster]: node id, pub/sub between nodes
+/// Memory bounds added to [gateway], [broadcaster] and [validator]: an
+/// area's section of the same name as another's adds keys to it.
+schema_extension limits_schema();
 
 } // namespace tickflow::topo

@@ -817,7 +817,7 @@ constexpr std::array<std::string_view, 2> idle_names{"poll", "sleep"};
 const std::vector<schema_extension>& extensions() {
   static const std::vector<schema_extension> xs{
     streams_schema(), scheduler_schema(), access_schema(), jobs_schema(),
-    reference_schema(), indicators_schema(), cluster_schema()};
+    reference_schema(), indicators_schema(), cluster_schema(), limits_schema()};
   return xs;
 }
 
@@ -1274,7 +1274,15 @@ const std::vector<section_spec>& schema() {
       if (is_rest_provider(name))
         xs.push_back(rest_provider_section(name));
     for (auto& ext : extensions())
-      xs.insert(xs.end(), ext.sections.begin(), ext.sections.end());
+      for (auto& sec : ext.sections) {
+        // A section another file defines gets the area's keys added.
+        auto same = std::find_if(xs.begin(), xs.end(),
+                                 [&](auto& x) { return x.name == sec.name; });
+        if (same == xs.end())
+          xs.push_back(sec);
+        else
+          same->keys.insert(same->keys.end(), sec.keys.begin(), sec.keys.end());
+      }
     return xs;
   }();
   return all;

@@ -57,6 +57,10 @@ struct gateway_settings {
   int64_t idle_timeout_ns = 60'000'000'000;   ///< keep-alive idle limit
   size_t max_header_bytes = 8192;
   size_t max_body_bytes = 1 << 20;
+  // Memory bounds (pipeline/topology/topology_limits.cpp).
+  size_t max_read_buffer_bytes = 65536;   ///< request bytes held unparsed (431/413)
+  size_t max_response_bytes = 16 << 20;   ///< one connection's unsent answer (413)
+  uint64_t max_unsent_bytes = 256 << 20;  ///< all connections' unsent answers (503)
 };
 
 /// [broadcaster]: WebSocket server for live events.
@@ -74,6 +78,7 @@ struct broadcaster_settings {
   int64_t heartbeat_interval_ns = 15'000'000'000; ///< heartbeat to idle clients, WebSocket ping
   int64_t idle_timeout_ns = 60'000'000'000;       ///< nothing heard (not even a pong): closed
   size_t snapshot_bars = 100;           ///< bars in the snapshot of a bars channel
+  size_t max_control_frames = 128;      ///< a client's queued pongs before 1008
 };
 
 /// [pipeline]: links between stages.

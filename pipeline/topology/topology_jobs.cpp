@@ -93,6 +93,10 @@ schema_extension jobs_schema() {
           [](std::string_view v, topology& t) {
             return set_uint(v, 1, 1'000'000, t.jobs.async_capacity);
           }},
+         {"async-result-bytes",
+          [](std::string_view v, topology& t) {
+            return set_uint(v, kib, 64 * 1024 * mib, t.jobs.async_result_bytes);
+          }},
        }},
       {"watchlist",
        {

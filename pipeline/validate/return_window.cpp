@@ -16,14 +16,14 @@ constexpr double mad_to_sigma = 1.4826;
 return_window::return_window(size_t zscore_window, size_t mad_window)
     : zscore_window_(std::max<size_t>(zscore_window, 1)),
       mad_window_(std::max<size_t>(mad_window, 1)),
-      ring_(std::max(zscore_window_, mad_window_), 0.0) {
-  sorted_.reserve(mad_window_ + 1);
+      capacity_(std::max(zscore_window_, mad_window_)) {
+  // nop
 }
 
 void return_window::push(double r) {
   if (!std::isfinite(r))
     return; // keeps the sums and the sorted copy meaningful
-  auto cap = ring_.size();
+  auto cap = capacity_;
   // The values leaving each window, read before the slot is overwritten.
   if (size_ >= zscore_window_) {
     double out = ring_[(next_ + cap - zscore_window_) % cap];
@@ -36,7 +36,10 @@ void return_window::push(double r) {
     if (i != sorted_.end())
       sorted_.erase(i);
   }
-  ring_[next_] = r;
+  if (next_ < ring_.size())
+    ring_[next_] = r;
+  else
+    ring_.push_back(r); // still growing: next_ == ring_.size()
   next_ = (next_ + 1) % cap;
   size_ = std::min(size_ + 1, cap);
   sum_ += r;
@@ -56,7 +59,7 @@ void return_window::clear() noexcept {
 }
 
 void return_window::refresh_sums() noexcept {
-  auto cap = ring_.size();
+  auto cap = capacity_;
   auto n = std::min(size_, zscore_window_);
   sum_ = 0;
   squares_ = 0;

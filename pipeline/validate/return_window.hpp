@@ -52,7 +52,11 @@ class return_window {
 
   size_t zscore_window_;
   size_t mad_window_;
-  std::vector<double> ring_; // the larger window; next_ is the oldest when full
+  size_t capacity_; // the larger window
+  // Grows to capacity_ as returns arrive (nothing reserved up front: most
+  // series of a busy validator never fill a window); next_ is the oldest
+  // when full.
+  std::vector<double> ring_;
   size_t next_ = 0;
   size_t size_ = 0;
   double sum_ = 0;     // over the last min(size_, zscore_window_) returns

@@ -247,9 +247,21 @@ symbol_state* validation_engine::state_for(std::string_view instrument) {
   if (!is_canonical_instrument(instrument))
     return nullptr;
   auto i = symbols_.find(instrument);
-  if (i == symbols_.end())
-    i = symbols_.emplace(std::string{instrument}, symbol_state{}).first;
-  return &i->second;
+  if (i != symbols_.end()) {
+    // Seen again: the most recent. A splice, not an allocation.
+    recency_.splice(recency_.begin(), recency_, i->second.recency);
+    return &i->second.state;
+  }
+  if (symbols_.size() >= std::max<size_t>(settings_.max_instruments, 1)) {
+    // Full: the least recently seen instrument makes room.
+    symbols_.erase(symbols_.find(*recency_.back()));
+    recency_.pop_back();
+    evicted_ += 1;
+  }
+  i = symbols_.emplace(std::string{instrument}, instrument_entry{}).first;
+  recency_.push_front(&i->first);
+  i->second.recency = recency_.begin();
+  return &i->second.state;
 }
 
 series_state& validation_engine::series_for(symbol_state& st,
@@ -563,7 +575,8 @@ validation_engine::stale_symbols(int64_t now_ns) const {
   if (!settings_.enabled(rule::stale_symbol))
     return out;
   auto& cfg = settings_.stale_symbols;
-  for (auto& [id, st] : symbols_) {
+  for (auto& [id, entry] : symbols_) {
+    auto& st = entry.state;
     if (!st.last_update_ns)
       continue;
     auto i = cfg.cadence_ns.find(id);
@@ -581,7 +594,7 @@ validation_engine::stale_symbols(int64_t now_ns) const {
 quality_report
 validation_engine::quality_of_instrument(std::string_view id) const {
   auto i = symbols_.find(id);
-  return i != symbols_.end() ? i->second.quality : quality_report{};
+  return i != symbols_.end() ? i->second.state.quality : quality_report{};
 }
 
 quality_report validation_engine::quality_of_provider(provider p) const {

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <list>
 #include <map>
 #include <optional>
 #include <string>
@@ -73,6 +74,13 @@ finding to_finding(const stale_symbol& s);
 /// clamped to 0..100; folded into the rolling quality of the instrument, the
 /// provider and the engine (quality_report).
 ///
+/// Per-instrument state is bounded: at most settings.max_instruments
+/// instruments, the least recently seen (an event or watch()) forgotten
+/// first to make room for a new one (counted in evicted()). A forgotten
+/// instrument starts over when it comes back: no duplicate memory, no
+/// outlier window, no divergence peers, a fresh quality score, and for
+/// stale_symbols() it is unknown until then.
+///
 /// State is committed only for accepted events: ids and closed bar times
 /// are remembered, the series' newest time advances (not for future
 /// events), normal returns enter the window (outliers do not; after
@@ -121,6 +129,9 @@ class validation_engine {
   /// Instruments with state.
   size_t instruments() const noexcept { return symbols_.size(); }
 
+  /// Instruments forgotten so far to stay within max_instruments.
+  uint64_t evicted() const noexcept { return evicted_; }
+
  private:
   template <class Event>
   verdict run(Event& x, int64_t now_ns);
@@ -132,8 +143,18 @@ class validation_engine {
   symbol_state* state_for(std::string_view instrument);
   series_state& series_for(symbol_state& st, const series_key& key);
 
+  /// One instrument's state and its place in the recency list.
+  struct instrument_entry {
+    symbol_state state;
+    std::list<const std::string*>::iterator recency;
+  };
+
   validation_settings settings_;
-  std::map<std::string, symbol_state, std::less<>> symbols_;
+  /// By id: stale_symbols() reports in id order.
+  std::map<std::string, instrument_entry, std::less<>> symbols_;
+  /// The keys of symbols_, most recently seen first.
+  std::list<const std::string*> recency_;
+  uint64_t evicted_ = 0;
   std::map<provider, quality_report> providers_;
   quality_report overall_;
   quarantine quarantine_;

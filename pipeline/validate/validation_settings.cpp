@@ -138,6 +138,8 @@ result<void> validate(const validation_settings& s) {
     return bad("alerts.repeat_after_ns must be >= 0");
   if (s.quarantine_capacity == 0)
     return bad("quarantine_capacity must be > 0");
+  if (s.max_instruments == 0)
+    return bad("max_instruments must be > 0");
   if (!(s.quality_alpha > 0 && s.quality_alpha <= 1))
     return bad("quality_alpha must be in (0, 1]");
   return {};

@@ -137,6 +137,10 @@ struct validation_settings {
 
   /// Capacity of the quarantine ring.
   size_t quarantine_capacity = 1024;
+  /// Instruments one engine keeps state for; past it the least recently
+  /// seen instrument is forgotten (its windows, ids and quality) to make
+  /// room, and counted (validation_engine::evicted).
+  size_t max_instruments = 10000;
   /// Weight of the newest event in the rolling quality scores (EWMA):
   /// q = q + alpha * (score - q). 0.01 ~ the last 100 events.
   double quality_alpha = 0.01;

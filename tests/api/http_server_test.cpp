@@ -269,6 +269,14 @@ class HttpServerTest : public ::testing::Test {
     return cv_.wait_for(lock, 10s, [&] { return calls_ >= n; });
   }
 
+  // The server counts no unsent answer (its write completions run a
+  // moment after the client has read the last byte).
+  bool unsent_drains() {
+    for (int i = 0; i < 500 && server_->unsent_bytes() != 0; ++i)
+      std::this_thread::sleep_for(10ms);
+    return server_->unsent_bytes() == 0;
+  }
+
   // Asserts a JSON error answer on a connection the server then closes.
   void expect_error_and_close(http_client& c, const http_reply& r,
                               unsigned status, const std::string& code) {
@@ -687,6 +695,178 @@ TEST_F(HttpServerTest, BodyTooLargeGets413) {
   ASSERT_TRUE(ok.ok()) << ok.err().message();
   EXPECT_EQ(ok->status, 200u);
   EXPECT_EQ(ok->body, std::string(1000, 'k'));
+}
+
+// -- framing and memory bounds (issue 26) --------------------------------------
+
+TEST_F(HttpServerTest, AmbiguousFramingGets400AndNothingAfterIsServed) {
+  // Each request hides a second one where a server framing it differently
+  // would see it; none reaches the handler.
+  const std::string smuggled = "GET /echo?i=smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+  std::string hosts;
+  for (int i = 0; i < 500; ++i)
+    hosts += "Host: x\r\n";
+  const raw_case cases[] = {
+    {"chunked, identity", "POST /echo HTTP/1.1\r\nHost: x\r\n"
+                          "Transfer-Encoding: chunked, identity\r\n\r\n" + smuggled},
+    {"identity", "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: identity\r\n\r\n"
+                   + smuggled},
+    {"xchunked", "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n"
+                   + smuggled},
+    {"gzip", "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n" + smuggled},
+    {"two chunked lines", "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                          "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled},
+    {"identity with a length",
+     "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: identity\r\n"
+     "Content-Length: " + std::to_string(smuggled.size()) + "\r\n\r\n" + smuggled},
+    {"chunked on HTTP/1.0", "POST /echo HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n"
+                            "0\r\n\r\n" + smuggled},
+    {"no Host", "GET /echo?i=1 HTTP/1.1\r\n\r\n" + smuggled},
+    {"two Host lines", "GET /echo?i=1 HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n" + smuggled},
+    {"500 Host lines", "GET /echo?i=1 HTTP/1.1\r\n" + hosts + "\r\n" + smuggled},
+  };
+  start();
+  for (const auto& k : cases) {
+    SCOPED_TRACE(k.name);
+    http_client c{port_};
+    ASSERT_TRUE(c.send_raw(k.bytes).ok());
+    auto r = c.read_reply();
+    ASSERT_TRUE(r.ok()) << r.err().message();
+    expect_error_and_close(c, *r, 400, "bad_request");
+    // Ours, or Beast's own refusal of two chunked codings.
+    auto message = error_message_of(r->body);
+    EXPECT_TRUE(message.find("ambiguous request framing") != std::string::npos
+                || message.find("Transfer-Encoding") != std::string::npos)
+      << r->body;
+  }
+  EXPECT_EQ(calls(), 0u);
+}
+
+TEST_F(HttpServerTest, ExactlyChunkedAndHostlessHttp10AreServed) {
+  start();
+  http_client c{port_};
+  ASSERT_TRUE(c.send_raw("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ChUnKeD \r\n\r\n"
+                         "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n")
+                .ok());
+  auto r = c.read_reply();
+  ASSERT_TRUE(r.ok()) << r.err().message();
+  EXPECT_EQ(r->status, 200u);
+  EXPECT_EQ(r->body, "abcde");
+  EXPECT_TRUE(r->keep_alive);
+  http_client old{port_};
+  ASSERT_TRUE(old.send_raw("GET /echo?i=old HTTP/1.0\r\n\r\n").ok());
+  auto o = old.read_reply();
+  ASSERT_TRUE(o.ok()) << o.err().message();
+  EXPECT_EQ(o->status, 200u);
+  EXPECT_EQ(o->body, "old");
+}
+
+TEST_F(HttpServerTest, ReadBufferIsBounded) {
+  // A chunk-size line or trailers longer than the read buffer (8 KiB here)
+  // are refused when the buffer is full, not read to their end.
+  http_server_options opts;
+  opts.max_header_bytes = 1024;
+  opts.max_read_buffer_bytes = 8192;
+  start(opts);
+  const std::string post = "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+  struct bound_case {
+    const char* name;
+    std::string bytes;
+    unsigned status;
+    const char* code;
+  };
+  const bound_case cases[] = {
+    {"a size line of digits", post + "1" + std::string(200000, '0'), 413, "body_too_large"},
+    {"a chunk extension", post + "5;" + std::string(200000, 'a'), 413, "body_too_large"},
+    {"after a chunk", post + "5\r\nhello\r\n" + std::string(200000, '0'), 413,
+     "body_too_large"},
+    {"trailers", post + "5\r\nhello\r\n0\r\nX-T: " + std::string(200000, 'a'), 431,
+     "header_too_large"},
+    {"many trailers", post + "0\r\n" + [] {
+       std::string t;
+       for (int i = 0; i < 5000; ++i)
+         t += "X-" + std::to_string(i) + ": v\r\n";
+       return t;
+     }(), 431, "header_too_large"},
+  };
+  for (const auto& k : cases) {
+    SCOPED_TRACE(k.name);
+    http_client c{port_};
+    ASSERT_TRUE(c.send_raw(k.bytes).ok());
+    auto r = c.read_reply();
+    ASSERT_TRUE(r.ok()) << r.err().message();
+    expect_error_and_close(c, *r, k.status, k.code);
+    EXPECT_NE(error_message_of(r->body).find("8192 bytes"), std::string::npos) << r->body;
+  }
+  EXPECT_EQ(calls(), 0u);
+  // Trailers and extensions that fit are fine.
+  http_client c{port_};
+  ASSERT_TRUE(c.send_raw(post + "5;ext=1\r\nhello\r\n0\r\nX-T: " + std::string(4000, 'a')
+                         + "\r\n\r\n")
+                .ok());
+  auto ok = c.read_reply();
+  ASSERT_TRUE(ok.ok()) << ok.err().message();
+  EXPECT_EQ(ok->status, 200u);
+  EXPECT_EQ(ok->body, "hello");
+}
+
+TEST_F(HttpServerTest, AnswerOverMaxResponseBytesGets413) {
+  http_server_options opts;
+  opts.max_response_bytes = 1000;
+  start(opts);
+  http_client c{port_};
+  auto big = c.get("/echo?i=" + std::string(1001, 'a'));
+  ASSERT_TRUE(big.ok()) << big.err().message();
+  EXPECT_EQ(big->status, 413u);
+  EXPECT_EQ(error_code_of(big->body), "response_too_large") << big->body;
+  EXPECT_TRUE(big->keep_alive); // the request was fine: the connection stays
+  auto fits = c.get("/echo?i=" + std::string(1000, 'a'));
+  ASSERT_TRUE(fits.ok()) << fits.err().message();
+  EXPECT_EQ(fits->status, 200u);
+  EXPECT_EQ(fits->body.size(), 1000u);
+  EXPECT_TRUE(unsent_drains());
+}
+
+TEST_F(HttpServerTest, UnsentAnswersAreBoundedAndBlockTheNextRequest) {
+  // A client that does not read holds its answer (8 MB: more than the
+  // socket buffers take); its pipelined request waits in the socket, and
+  // another client's answer that would pass the total gets 503.
+  http_server_options opts;
+  opts.max_body_bytes = 16 << 20;
+  opts.max_response_bytes = 16 << 20;
+  opts.max_unsent_bytes = 12 << 20;
+  start(opts);
+  const std::string body(8 << 20, 'z');
+  auto post = "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: "
+              + std::to_string(body.size()) + "\r\n\r\n" + body;
+  http_client slow{port_, 20s};
+  ASSERT_TRUE(slow.send_raw(post + "GET /echo?i=next HTTP/1.1\r\nHost: x\r\n\r\n").ok());
+  ASSERT_TRUE(wait_calls(1));
+  auto until = clock_type::now() + 10s;
+  while (server_->unsent_bytes() < body.size() && clock_type::now() < until)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_GE(server_->unsent_bytes(), body.size());
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(calls(), 1u) << "the pipelined request was read while an answer was unsent";
+  http_client other{port_, 20s};
+  auto refused = other.request("POST", "/echo", body);
+  ASSERT_TRUE(refused.ok()) << refused.err().message();
+  EXPECT_EQ(refused->status, 503u);
+  EXPECT_EQ(error_code_of(refused->body), "unavailable") << refused->body;
+  ASSERT_NE(refused->header("retry-after"), nullptr);
+  EXPECT_EQ(*refused->header("retry-after"), "1");
+  // The slow client reads: both of its answers come, and the room is back.
+  auto first = slow.read_reply();
+  ASSERT_TRUE(first.ok()) << first.err().message();
+  EXPECT_EQ(first->status, 200u);
+  EXPECT_EQ(first->body.size(), body.size());
+  auto second = slow.read_reply();
+  ASSERT_TRUE(second.ok()) << second.err().message();
+  EXPECT_EQ(second->body, "next");
+  auto again = other.request("POST", "/echo", body);
+  ASSERT_TRUE(again.ok()) << again.err().message();
+  EXPECT_EQ(again->status, 200u);
+  EXPECT_TRUE(unsent_drains());
 }
 
 TEST_F(HttpServerTest, RandomBytesNeverBreakTheServer) {

@@ -10,6 +10,12 @@
 #include <utility>
 #include <vector>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
@@ -74,6 +80,124 @@ struct recorder {
     };
     return cbs;
   }
+};
+
+/// A raw loopback socket for what no WebSocket library sends: upgrades of
+/// other versions, frames with odd length encodings, ping floods.
+class raw_socket {
+ public:
+  explicit raw_socket(uint16_t port, int rcvbuf = 0) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (rcvbuf > 0)
+      ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ok_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  }
+  ~raw_socket() { ::close(fd_); }
+  raw_socket(const raw_socket&) = delete;
+  raw_socket& operator=(const raw_socket&) = delete;
+
+  bool send(const std::string& bytes) {
+    size_t done = 0;
+    while (ok_ && done < bytes.size()) {
+      auto n = ::send(fd_, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
+      if (n <= 0)
+        return false;
+      done += static_cast<size_t>(n);
+    }
+    return ok_;
+  }
+
+  /// Reads until `pred(received)` holds, the peer closes or `timeout`.
+  template <class Pred>
+  const std::string& read_until(Pred pred, std::chrono::milliseconds timeout = 5000ms) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!pred(buf_)) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+      pollfd pfd{fd_, POLLIN, 0};
+      if (left.count() <= 0 || ::poll(&pfd, 1, static_cast<int>(left.count())) <= 0)
+        break;
+      char chunk[8192];
+      auto n = ::recv(fd_, chunk, sizeof chunk, 0);
+      if (n <= 0)
+        break;
+      buf_.append(chunk, static_cast<size_t>(n));
+    }
+    return buf_;
+  }
+
+  /// Upgrades `path` with Sec-WebSocket-Version 13; true on 101.
+  bool upgrade(const std::string& path = "/api/v1/stream") {
+    send("GET " + path + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+         "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+         "Sec-WebSocket-Version: 13\r\n\r\n");
+    auto got = read_until([](const std::string& b) { return b.find("\r\n\r\n") != b.npos; });
+    auto end = got.find("\r\n\r\n");
+    if (got.rfind("HTTP/1.1 101", 0) != 0 || end == std::string::npos)
+      return false;
+    buf_.erase(0, end + 4);
+    return true;
+  }
+
+  /// The close code of the first close frame received (other frames are
+  /// read and dropped as they come), or 0 when none arrives.
+  uint16_t close_code(std::chrono::milliseconds timeout = 5000ms) {
+    uint16_t code = 0;
+    read_until(
+      [&](std::string& b) {
+        size_t at = 0;
+        bool found = false;
+        while (!found && b.size() >= at + 2) {
+          auto op = static_cast<uint8_t>(b[at]) & 0x0f;
+          size_t len = static_cast<uint8_t>(b[at + 1]) & 0x7f;
+          size_t head = 2;
+          if (len == 126) {
+            if (b.size() < at + 4)
+              break;
+            len = (size_t{static_cast<uint8_t>(b[at + 2])} << 8) | static_cast<uint8_t>(b[at + 3]);
+            head = 4;
+          }
+          if (b.size() < at + head + len)
+            break;
+          if (op == 8) {
+            code = len >= 2 ? static_cast<uint16_t>((static_cast<uint8_t>(b[at + head]) << 8)
+                                                    | static_cast<uint8_t>(b[at + head + 1]))
+                            : 1005;
+            found = true;
+          }
+          at += head + len;
+        }
+        b.erase(0, at); // frames already looked at
+        return found;
+      },
+      timeout);
+    return code;
+  }
+
+  /// A masked client frame: opcode, payload, the length as given (`wide`:
+  /// the 16-bit form even when the 7-bit one would do).
+  static std::string frame(uint8_t opcode, const std::string& payload, bool wide = false) {
+    std::string out;
+    out += static_cast<char>(0x80 | opcode);
+    if (wide || payload.size() >= 126) {
+      out += static_cast<char>(0x80 | 126);
+      out += static_cast<char>((payload.size() >> 8) & 0xff);
+      out += static_cast<char>(payload.size() & 0xff);
+    } else {
+      out += static_cast<char>(0x80 | payload.size());
+    }
+    out += std::string(4, '\0'); // a zero mask: the payload goes as it is
+    return out + payload;
+  }
+
+ private:
+  int fd_ = -1;
+  bool ok_ = false;
+  std::string buf_;
 };
 
 class WsServerTest : public ::testing::Test {
@@ -357,4 +481,85 @@ TEST_F(WsServerTest, ThrowingCallbackDoesNotKillTheIoThread) {
   ASSERT_TRUE(rec_.wait([](recorder& r) { return r.messages.size() == 1; }));
   std::lock_guard<std::mutex> guard{rec_.mtx};
   EXPECT_EQ(rec_.messages[0].second, "fine");
+}
+
+// -- handshake versions and frame bounds (issue 26) ------------------------------
+
+TEST_F(WsServerTest, OnlyVersion13Upgrades) {
+  start();
+  const std::string upgrade = "GET /api/v1/stream HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                              "Connection: Upgrade\r\n";
+  const std::string key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+  const std::pair<const char*, std::string> cases[] = {
+    {"version 8", upgrade + key + "Sec-WebSocket-Version: 8\r\n\r\n"},
+    {"version 7", upgrade + key + "Sec-WebSocket-Version: 7\r\n\r\n"},
+    {"version 12", upgrade + key + "Sec-WebSocket-Version: 12\r\n\r\n"},
+    {"version x", upgrade + key + "Sec-WebSocket-Version: x\r\n\r\n"},
+    {"two versions", upgrade + key + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Version: 8\r\n\r\n"},
+    {"no version, with a key", upgrade + key + "\r\n"},
+    {"Hixie-76", upgrade + "Origin: http://x\r\nSec-WebSocket-Key1: 4 @1  46546xW%0l 1 5\r\n"
+                           "Sec-WebSocket-Key2: 12998 5 Y3 1  .P00\r\n\r\n^n:ds[4U"},
+    {"Hixie-76 without key3", upgrade + "Origin: http://x\r\nSec-WebSocket-Key1: 4 @1  46546xW%0l 1 5\r\n"
+                                        "Sec-WebSocket-Key2: 12998 5 Y3 1  .P00\r\n\r\n"},
+  };
+  for (auto& [name, request] : cases) {
+    SCOPED_TRACE(name);
+    raw_socket c{server_->port()};
+    ASSERT_TRUE(c.send(request));
+    auto got = c.read_until([](const std::string& b) {
+      auto end = b.find("\r\n\r\n");
+      return end != b.npos && b.find('}', end) != b.npos;
+    });
+    EXPECT_EQ(got.rfind("HTTP/1.1 426", 0), 0u) << got;
+    EXPECT_NE(got.find("Sec-WebSocket-Version: 13\r\n"), std::string::npos) << got;
+    EXPECT_NE(got.find("\"upgrade_required\""), std::string::npos) << got;
+  }
+  EXPECT_EQ(rec_.open_count(), 0u);
+  raw_socket good{server_->port()};
+  EXPECT_TRUE(good.upgrade());
+}
+
+TEST_F(WsServerTest, NonMinimalLengthClosesWith1002) {
+  start();
+  for (bool wide : {false, true}) {
+    SCOPED_TRACE(wide ? "non-minimal" : "minimal");
+    raw_socket c{server_->port()};
+    ASSERT_TRUE(c.upgrade());
+    ASSERT_TRUE(c.send(raw_socket::frame(1, "hello", wide)));
+    if (wide) {
+      EXPECT_EQ(c.close_code(), 1002);
+    } else {
+      ASSERT_TRUE(rec_.wait([](recorder& r) { return r.messages.size() == 1; }));
+    }
+  }
+  std::lock_guard<std::mutex> guard{rec_.mtx};
+  EXPECT_EQ(rec_.messages.size(), 1u);
+}
+
+TEST_F(WsServerTest, PingFloodWithoutReadingClosesWith1008) {
+  ws_server_options opts;
+  opts.max_control_frames = 16;
+  start(opts);
+  // A few pings are answered.
+  raw_socket polite{server_->port()};
+  ASSERT_TRUE(polite.upgrade());
+  ASSERT_TRUE(polite.send(raw_socket::frame(9, "a") + raw_socket::frame(9, "b")));
+  auto pongs = polite.read_until([](const std::string& b) { return b.size() >= 6; });
+  EXPECT_EQ(pongs, std::string("\x8a\x01" "a" "\x8a\x01" "b"));
+  // A flood from a client that does not read is cut off.
+  raw_socket flood{server_->port(), 4096};
+  ASSERT_TRUE(flood.upgrade());
+  std::string burst;
+  for (int i = 0; i < 10000; ++i)
+    burst += raw_socket::frame(9, "");
+  auto until = std::chrono::steady_clock::now() + 20s;
+  while (server_->ping_flood_closed() == 0 && std::chrono::steady_clock::now() < until)
+    if (!flood.send(burst))
+      break;
+  EXPECT_EQ(server_->ping_flood_closed(), 1u);
+  // Once it reads, what it finds last is the close frame.
+  EXPECT_EQ(flood.close_code(20s), 1008);
+  ASSERT_TRUE(polite.send(raw_socket::frame(9, "c")));
+  EXPECT_EQ(polite.read_until([](const std::string& b) { return b.size() >= 9; }).substr(6),
+            std::string("\x8a\x01" "c"));
 }

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -139,6 +140,27 @@ class raw_tcp {
       if (n <= 0)
         return false;
       done += static_cast<size_t>(n);
+    }
+    return true;
+  }
+
+  /// Sends as much of `bytes` as the peer takes within `timeout` (a peer
+  /// that stops reading does not block the caller); true when all went.
+  bool send_for(std::string_view bytes, std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    size_t done = 0;
+    while (done < bytes.size()) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+      pollfd pfd{fd_, POLLOUT, 0};
+      if (left.count() <= 0 || ::poll(&pfd, 1, static_cast<int>(left.count())) <= 0)
+        return false;
+      auto n = ::send(fd_, bytes.data() + done, bytes.size() - done,
+                      MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n <= 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+        return false;
+      if (n > 0)
+        done += static_cast<size_t>(n);
     }
     return true;
   }
@@ -279,10 +301,16 @@ inline raw_reply raw_exchange(uint16_t port, std::string_view bytes,
 
 /// What a tour service runs with, beyond the fixed setup.
 struct tour_options {
+  /// [gateway] request-timeout.
+  std::string request_timeout = "2s";
   /// Extra [gateway] lines.
   std::string gateway;
   /// Extra [broadcaster] lines.
   std::string broadcaster;
+  /// Extra [validator] lines.
+  std::string validator;
+  /// Extra sections, appended as they are.
+  std::string extra;
 };
 
 /// The real binary: simulator + polygon (REST, at a loopback fixture server
@@ -298,7 +326,7 @@ class tour_service {
       ws_port_ = free_port();
     std::string ini = "[log]\nlevel = debug\n"
                       "[gateway]\nport = " + std::to_string(http_port_) + "\n"
-                      "request-timeout = 2s\nidle-timeout = 2s\n"
+                      "request-timeout = " + opts.request_timeout + "\nidle-timeout = 2s\n"
                       "max-header-bytes = 8192\nmax-body-bytes = 1048576\n"
                       + opts.gateway
                       + "[broadcaster]\nport = " + std::to_string(ws_port_) + "\n"
@@ -310,7 +338,9 @@ class tour_service {
                         "[simulator]\nsymbols = BTC-USDT:65000.00, ETH-USDT:3500.00\n"
                         "trades-per-second = 5\n"
                         "[validator]\ncount = 1\n"
-                        "[webhooks]\nenabled = true\nmax-body-bytes = 1048576\n";
+                      + opts.validator
+                      + "[webhooks]\nenabled = true\nmax-body-bytes = 1048576\n"
+                      + opts.extra;
     std::ofstream{dir_ + "/tickflow.ini", std::ios::binary} << ini;
     // Only the secrets of this tour, never the test's own environment.
     for (auto name : {"TICKFLOW_WEBHOOK_BINANCE_SECRET", "TICKFLOW_WEBHOOK_POLYGON_SECRET"})
@@ -346,6 +376,7 @@ class tour_service {
   }
   fixture_server& upstream() noexcept { return upstream_; }
   bool running() { return proc_ && proc_->running(); }
+  pid_t pid() const noexcept { return proc_ ? proc_->pid() : -1; }
   std::string log() const { return proc_ ? proc_->output() : std::string{}; }
 
   /// The service still runs and /health answers 200 on both ports.

@@ -118,3 +118,61 @@ TEST(AsyncJobs, BoundedWithoutDroppingUnfinishedJobs) {
   auto empty = js.submit({}, t0);     // nothing to do: done at once
   EXPECT_FALSE(empty);                // (b and c are unfinished)
 }
+
+TEST(AsyncJobs, ResultsStayWithinTheirBytesOldestFinishedFirst) {
+  // A budget of 100 bytes: results of 40 bytes each.
+  const std::string r40(40, 'x');
+  async_jobs js{10, 100};
+  auto a = js.submit({"A"}, t0);
+  auto b = js.submit({"B"}, t0);
+  auto c = js.submit({"C", "D"}, t0);
+  ASSERT_TRUE(a && b && c);
+  EXPECT_TRUE(js.record(*a, 0, true, r40, t0 + s));
+  EXPECT_TRUE(js.record(*b, 0, true, r40, t0 + 2 * s));
+  EXPECT_EQ(js.result_bytes(), 80u);
+  EXPECT_EQ(js.expired(), 0u);
+  // c's first result passes the budget: a (the oldest finished) goes.
+  EXPECT_TRUE(js.record(*c, 0, true, r40, t0 + 3 * s));
+  EXPECT_EQ(js.find(*a)->state, async_job::state_kind::expired);
+  EXPECT_EQ(to_string(js.find(*a)->state), "expired");
+  EXPECT_TRUE(js.find(*a)->results.empty());
+  EXPECT_EQ(js.find(*a)->done, 1u); // still says how it went
+  EXPECT_EQ(js.find(*b)->state, async_job::state_kind::done);
+  EXPECT_EQ(js.find(*c)->state, async_job::state_kind::running);
+  EXPECT_EQ(js.result_bytes(), 80u);
+  EXPECT_EQ(js.expired(), 1u);
+  // c finishes at 110 bytes, over the budget alone: b goes, then c too.
+  EXPECT_TRUE(js.record(*c, 1, false, std::string(70, 'y'), t0 + 4 * s));
+  EXPECT_EQ(js.find(*b)->state, async_job::state_kind::expired);
+  EXPECT_EQ(js.find(*c)->state, async_job::state_kind::expired);
+  EXPECT_EQ(js.result_bytes(), 0u);
+  EXPECT_EQ(js.expired(), 3u);
+  auto* jc = js.find(*c);
+  EXPECT_EQ(jc->done, 2u);
+  EXPECT_EQ(jc->failed, 1u);
+  EXPECT_EQ(jc->finished_ns, t0 + 4 * s);
+  EXPECT_TRUE(jc->finished());
+  EXPECT_FALSE(js.record(*c, 1, true, r40, t0 + 5 * s)); // a repeat, still refused
+}
+
+TEST(AsyncJobs, AnExpiredRunningJobCountsButKeepsNothing) {
+  async_jobs js{10, 50};
+  auto a = js.submit({"A", "B", "C"}, t0);
+  ASSERT_TRUE(a);
+  EXPECT_TRUE(js.record(*a, 0, true, std::string(60, 'x'), t0)); // alone over: dropped
+  EXPECT_EQ(js.find(*a)->state, async_job::state_kind::expired);
+  EXPECT_EQ(js.result_bytes(), 0u);
+  EXPECT_TRUE(js.record(*a, 1, true, "{}", t0));
+  EXPECT_EQ(js.result_bytes(), 0u); // not kept
+  EXPECT_FALSE(js.find(*a)->finished());
+  EXPECT_TRUE(js.record(*a, 2, true, "{}", t0 + s));
+  EXPECT_TRUE(js.find(*a)->finished());
+  EXPECT_EQ(js.find(*a)->state, async_job::state_kind::expired);
+  // A finished expired job makes room like a done one.
+  async_jobs small{1, 50};
+  auto x = small.submit({"X"}, t0);
+  ASSERT_TRUE(x);
+  small.record(*x, 0, true, std::string(60, 'x'), t0);
+  EXPECT_TRUE(small.submit({"Y"}, t0));
+  EXPECT_EQ(small.find(*x), nullptr);
+}
