@@ -30,15 +30,14 @@ constexpr std::array<char, 256> make_escapes() {
 
 constexpr auto escapes = make_escapes();
 
-/// Length of the valid UTF-8 sequence of 2 to 4 bytes at `s[i]` (a byte
-/// of 0x80 or above), or 0 when there is none.
-size_t utf8_length(std::string_view s, size_t i) noexcept {
-  auto byte = [&](size_t k) { return static_cast<uint8_t>(s[i + k]); };
-  auto in = [&](size_t k, uint8_t lo, uint8_t hi) {
-    return i + k < s.size() && byte(k) >= lo && byte(k) <= hi;
+/// Length of the valid UTF-8 sequence of 2 to 4 bytes at `p` (a byte of
+/// 0x80 or above, before `end`), or 0 when there is none.
+size_t utf8_length(const unsigned char* p, const unsigned char* end) noexcept {
+  auto in = [&](size_t k, unsigned char lo, unsigned char hi) {
+    return p + k < end && p[k] >= lo && p[k] <= hi;
   };
   auto cont = [&](size_t k) { return in(k, 0x80, 0xBF); };
-  uint8_t lead = byte(0);
+  unsigned char lead = p[0];
   if (lead >= 0xC2 && lead <= 0xDF)
     return cont(1) ? 2 : 0;
   if (lead == 0xE0) // no overlong forms
@@ -56,40 +55,42 @@ size_t utf8_length(std::string_view s, size_t i) noexcept {
   return 0;
 }
 
+void append_bytes(std::string& out, const unsigned char* from,
+                  const unsigned char* to) {
+  out.append(reinterpret_cast<const char*>(from),
+             static_cast<size_t>(to - from));
+}
+
 } // namespace
 
 void append_json_escaped(std::string& out, std::string_view s) {
   // Hot path (every event's strings): runs of plain bytes are copied at once.
-  size_t run = 0;
-  size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    char what = escapes[c];
+  auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  auto* end = p + s.size();
+  auto* run = p; // the first byte not copied yet
+  while (p != end) {
+    char what = escapes[*p];
     if (what == 0) {
-      ++i;
+      ++p;
       continue;
     }
     if (what == '8') {
-      if (auto n = utf8_length(s, i); n > 0) {
-        i += n;
+      if (auto n = utf8_length(p, end); n > 0) {
+        p += n;
         continue;
       }
-      out.append(s.data() + run, i - run);
+      append_bytes(out, run, p);
       out.append(replacement);
-      run = ++i;
+      run = ++p;
       continue;
     }
-    out.append(s.data() + run, i - run);
-    out += '\\';
-    out += what;
-    if (what == 'u') {
-      out += "00";
-      out += hex_digits[c >> 4];
-      out += hex_digits[c & 0x0f];
-    }
-    run = ++i;
+    append_bytes(out, run, p);
+    const char esc[] = {'\\', what, '0', '0', hex_digits[*p >> 4],
+                        hex_digits[*p & 0x0f]};
+    out.append(esc, what == 'u' ? 6 : 2); // \u00xx or \n
+    run = ++p;
   }
-  out.append(s.data() + run, s.size() - run);
+  append_bytes(out, run, end);
 }
 
 void append_json_string(std::string& out, std::string_view s) {
