@@ -1,17 +1,16 @@
 #include "actors/cache_writer_actor.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "actors/flow.hpp"
+#include "actors/journaled_writer_support.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
-#include "adapters/journal/batch_codec.hpp"
-#include "adapters/journal/journal.hpp"
+#include "adapters/journal/journaled_writer.hpp"
 #include "adapters/redis/redis_client.hpp"
 #include "adapters/redis/redis_schema.hpp"
 #include "api/event_json.hpp"
@@ -68,14 +67,13 @@ std::vector<redis::cache_entry> entries_of(const event_batch& b) {
   return out;
 }
 
-struct cache_writer_state {
+/// The cache writer's state; it is also the Redis side of its journaled
+/// writer (the commands of a batch, PING, the log lines).
+struct cache_writer_state : journal::writer_backend {
   redis_settings cfg;
   redis::cache_settings keys;
   redis::redis_client client;
-  std::optional<journal::disk_journal> jr;
-  bool live = false;        ///< Redis reachable and the journal empty
-  bool retry_armed = false; ///< a retry_atom is on its way
-  int64_t backoff_ns = backoff_min_ns;
+  std::optional<journal::journaled_writer> w;
   held_acks upstream;
   writer_stats stats;
   stage_stats sstats{"cache-writer"};
@@ -84,13 +82,13 @@ struct cache_writer_state {
   std::shared_ptr<spdlog::logger> log = logger("cache-writer");
   static inline const char* name = "cache-writer";
 
-  /// One pipelined round trip; false (and the error recorded) on failure.
-  bool write(const event_batch& b) {
+  /// One pipelined round trip.
+  result<void> write(const event_batch& b) override {
     auto cmds = redis::build_commands(entries_of(b), keys);
     if (!cmds) {
       // Invalid settings cannot happen (checked at start): count as bad data.
       skipped += b.size();
-      return true;
+      return {};
     }
     if (cmds->skipped > 0) {
       skipped += cmds->skipped;
@@ -100,121 +98,33 @@ struct cache_writer_state {
                   cmds->skipped, cmds->first_skip_reason, suppressed);
     }
     if (cmds->commands.empty())
-      return true;
-    auto r = client.pipeline(cmds->commands);
-    if (!r) {
-      stats.failures += 1;
-      stats.last_error = r.err().context;
-      stats.connected = false;
-      return false;
-    }
-    stats.connected = true;
-    return true;
+      return {};
+    if (auto r = client.pipeline(cmds->commands); !r)
+      return std::move(r).err();
+    return {};
   }
 
-  /// Appends a batch to the journal; counts what the bound policy drops.
-  void journal_batch(const event_batch& b) {
-    auto before = jr->stats().dropped_records;
-    auto seq = jr->append(journal::encode_batch(b));
-    stats.dropped += jr->stats().dropped_records - before;
-    if (seq) {
-      stats.journaled += 1;
+  result<void> probe() override { return client.ping(); }
+
+  void notice(const journal::writer_notice& n) override {
+    if (log_journal_notice(*log, throttle, n))
       return;
-    }
-    stats.dropped += 1;
-    uint64_t suppressed = 0;
-    if (throttle.allow(suppressed))
-      log->error("journal: batch dropped: {} ({} similar suppressed)",
-                 seq.err().context, suppressed);
+    if (n.what == journal::writer_event::went_offline)
+      log->warn("redis unavailable ({}): journaling batches in {}", n.detail,
+                cfg.journal_dir);
+    else if (n.what == journal::writer_event::went_live)
+      log->info("redis {}:{} available: journal replayed ({} batches so far)",
+                cfg.host, cfg.port, w->counters().replayed);
   }
 
   void refresh() {
-    auto& js = jr->stats();
-    stats.pending = js.pending_records;
-    stats.acked_seq = js.acked_seq;
-    stats.next_seq = js.next_seq;
+    copy_counters(*w, stats);
     sstats.dropped = stats.dropped;
     sstats.held = 0;
   }
 };
 
 using cache_writer_ptr = caf::stateful_actor<cache_writer_state>*;
-
-void arm_retry(cache_writer_ptr self) {
-  auto& st = self->state;
-  if (st.retry_armed)
-    return;
-  st.retry_armed = true;
-  self->delayed_send(self, std::chrono::nanoseconds{st.backoff_ns},
-                     retry_atom::value);
-  st.backoff_ns = std::min(st.backoff_ns * 2, backoff_max_ns);
-}
-
-void go_offline(cache_writer_ptr self) {
-  auto& st = self->state;
-  if (st.live)
-    st.log->warn("redis unavailable ({}): journaling batches in {}",
-                 st.stats.last_error, st.cfg.journal_dir);
-  st.live = false;
-  arm_retry(self);
-}
-
-/// Writes up to replay_step_records journaled batches in order; goes live
-/// when the journal is empty, or backs off on a failure.
-void replay_step(cache_writer_ptr self) {
-  auto& st = self->state;
-  if (st.jr->stats().pending_records > 0) {
-    uint64_t done_seq = 0;
-    size_t done = 0;
-    bool failed = false;
-    auto r = st.jr->replay([&](uint64_t seq, std::string_view payload) {
-      auto b = journal::decode_batch(payload);
-      if (!b) {
-        // A record we wrote ourselves that no longer decodes: skip it.
-        st.log->error("journal: record {} does not decode ({}): skipped", seq,
-                      b.err().context);
-        st.stats.dropped += 1;
-      } else if (!st.write(*b)) {
-        failed = true;
-        return false;
-      } else {
-        st.stats.replayed += 1;
-      }
-      done_seq = seq;
-      return ++done < replay_step_records;
-    });
-    if (done_seq > 0)
-      if (auto a = st.jr->ack(done_seq); !a)
-        st.log->error("journal: ack {} failed: {}", done_seq, a.err().context);
-    if (!r) {
-      st.log->error("journal: replay failed: {}", r.err().context);
-      failed = true;
-    }
-    st.jr->sync();
-    if (failed) {
-      go_offline(self);
-      return;
-    }
-  } else if (auto p = st.client.ping(); !p) {
-    st.stats.failures += 1;
-    st.stats.last_error = p.err().context;
-    st.stats.connected = false;
-    go_offline(self);
-    return;
-  }
-  if (st.jr->stats().pending_records > 0) {
-    // More to replay: continue after the messages waiting in the mailbox.
-    self->send(self, retry_atom::value);
-    st.retry_armed = true;
-    return;
-  }
-  if (!st.live)
-    st.log->info("redis {}:{} available: journal replayed ({} batches so far)",
-                 st.cfg.host, st.cfg.port, st.stats.replayed);
-  st.live = true;
-  st.stats.connected = true;
-  st.backoff_ns = backoff_min_ns;
-}
 
 caf::behavior cache_writer(cache_writer_ptr self, topology topo) {
   auto& st = self->state;
@@ -231,21 +141,24 @@ caf::behavior cache_writer(cache_writer_ptr self, topology topo) {
     self->quit(caf::make_error(caf::sec::invalid_argument, ok.err().context));
     return {};
   }
-  journal::journal_options jo;
-  jo.dir = st.cfg.journal_dir;
-  jo.max_bytes = st.cfg.journal_max_bytes;
-  jo.segment_bytes = std::min<uint64_t>(4ull << 20, jo.max_bytes / 4);
-  jo.sync = journal::fsync_policy::interval;
-  jo.when_full = st.cfg.journal_policy == journal_full_policy::drop_oldest
-                   ? journal::full_policy::drop_oldest
-                   : journal::full_policy::reject_new;
+  // No sync timer: the journal is synced after every replay step, on drain
+  // and on exit.
+  auto jo = writer_journal_options(st.cfg.journal_dir, st.cfg.journal_max_bytes,
+                                   st.cfg.journal_policy,
+                                   journal_fsync_policy::interval);
   auto jr = journal::disk_journal::open(jo);
   if (!jr) {
     st.log->error("cannot open the journal {}: {}", jo.dir, jr.err().context);
     self->quit(caf::make_error(caf::sec::runtime_error, jr.err().context));
     return {};
   }
-  st.jr.emplace(std::move(*jr));
+  journal::writer_options wo;
+  wo.mode = journal::journal_mode::on_outage;
+  wo.backoff_min_ns = backoff_min_ns;
+  wo.backoff_max_ns = backoff_max_ns;
+  wo.replay_step_records = replay_step_records;
+  wo.sync_after_replay = true;
+  st.w.emplace(std::move(*jr), wo);
   redis::client_options co;
   co.host = st.cfg.host;
   co.port = st.cfg.port;
@@ -255,10 +168,9 @@ caf::behavior cache_writer(cache_writer_ptr self, topology topo) {
   st.log->info("redis {}:{} (prefix {}), journal {} ({} batches left by a "
                "previous run)",
                st.cfg.host, st.cfg.port, st.cfg.key_prefix, jo.dir,
-               st.jr->stats().pending_records);
+               st.w->journal_status().pending_records);
   // Connect (and replay what a previous run left) before the first batch.
-  st.retry_armed = true;
-  self->send(self, retry_atom::value);
+  schedule_retry(self, st.w->start());
   self->set_exit_handler([=](caf::exit_msg& em) {
     auto& st = self->state;
     st.refresh();
@@ -266,7 +178,7 @@ caf::behavior cache_writer(cache_writer_ptr self, topology topo) {
                  "dropped, {} left in the journal",
                  st.stats.written, st.stats.journaled, st.stats.replayed,
                  st.stats.dropped, st.stats.pending);
-    st.jr->sync();
+    st.w->sync();
     self->quit(em.reason);
   });
   return {
@@ -277,25 +189,20 @@ caf::behavior cache_writer(cache_writer_ptr self, topology topo) {
       st.sstats.batches_in += 1;
       st.sstats.events_in += b.size();
       if (b.size() > 0) { // status-only batches have nothing to cache
-        if (st.live && st.write(b)) {
-          st.stats.written += 1;
+        auto r = st.w->offer(b, st);
+        if (r.written)
           st.sstats.events_out += b.size();
-        } else {
-          go_offline(self);
-          st.journal_batch(b);
-        }
+        schedule_retry(self, r.next);
       }
       st.upstream.ack_or_hold(self, true);
     },
     [=](retry_atom) {
       auto& st = self->state;
-      st.retry_armed = false;
-      replay_step(self);
+      schedule_retry(self, st.w->retry(st));
     },
     [=](flush_atom) {
       auto& st = self->state;
-      if (!st.live)
-        replay_step(self);
+      schedule_retry(self, st.w->flush(st));
       st.refresh();
       return st.stats;
     },
@@ -308,7 +215,7 @@ caf::behavior cache_writer(cache_writer_ptr self, topology topo) {
       // Batches are written as they come; while Redis is away they are in
       // the journal, synced here (replayed at the next start).
       auto& st = self->state;
-      if (auto s = st.jr->sync(); !s)
+      if (auto s = st.w->sync(); !s)
         st.log->error("journal: sync failed: {}", s.err().context);
       return true;
     },

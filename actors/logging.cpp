@@ -1,37 +1,27 @@
 #include "actors/logging.hpp"
 
 #include <mutex>
+#include <string>
 
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
+
+#include "pipeline/model/json_string.hpp"
 
 namespace tickflow {
 
 namespace {
 
-/// %j: the message as the body of a JSON string (escaped), for JSON lines.
+/// %j: the message as the body of a JSON string (escaped by the project's
+/// one escaper, so invalid UTF-8 becomes U+FFFD), for JSON lines.
 class json_escape_flag : public spdlog::custom_flag_formatter {
  public:
   void format(const spdlog::details::log_msg& msg, const std::tm&,
               spdlog::memory_buf_t& dest) override {
-    static constexpr char hex[] = "0123456789abcdef";
-    for (char c : msg.payload) {
-      auto u = static_cast<unsigned char>(c);
-      switch (c) {
-        case '"': dest.append(std::string_view{"\\\""}); break;
-        case '\\': dest.append(std::string_view{"\\\\"}); break;
-        case '\n': dest.append(std::string_view{"\\n"}); break;
-        case '\r': dest.append(std::string_view{"\\r"}); break;
-        case '\t': dest.append(std::string_view{"\\t"}); break;
-        default:
-          if (u < 0x20) {
-            char buf[6] = {'\\', 'u', '0', '0', hex[u >> 4], hex[u & 0xf]};
-            dest.append(buf, buf + 6);
-          } else {
-            dest.push_back(c);
-          }
-      }
-    }
+    thread_local std::string escaped;
+    escaped.clear();
+    append_json_escaped(escaped, {msg.payload.data(), msg.payload.size()});
+    dest.append(escaped.data(), escaped.data() + escaped.size());
   }
   std::unique_ptr<custom_flag_formatter> clone() const override {
     return std::make_unique<json_escape_flag>();

@@ -9,6 +9,7 @@
 #include "actors/messages.hpp"
 #include "adapters/redis/redis_client.hpp"
 #include "adapters/redis/redis_reads.hpp"
+#include "pipeline/flow/exponential_backoff.hpp"
 
 namespace tickflow {
 
@@ -21,7 +22,7 @@ struct redis_reader_state {
   redis::cache_settings keys;
   redis::redis_client client;
   int64_t down_until_ns = 0; ///< skip Redis until then
-  int64_t backoff_ns = backoff_min_ns;
+  exponential_backoff backoff{backoff_min_ns, backoff_max_ns};
   stage_stats stats{"redis-reader"};
   log_throttle throttle;
   std::shared_ptr<spdlog::logger> log = logger("redis-reader");
@@ -44,18 +45,18 @@ struct redis_reader_state {
     }
     stats.dropped += 1;
     client.disconnect();
-    down_until_ns = now_ns() + backoff_ns;
+    auto delay = backoff.next();
+    down_until_ns = now_ns() + delay;
     uint64_t suppressed = 0;
     if (throttle.allow(suppressed))
       log->warn("redis unavailable, reads skipped for {} ms: {} ({} similar "
-                "suppressed)", backoff_ns / 1'000'000, e.context, suppressed);
-    backoff_ns = std::min(backoff_ns * 2, backoff_max_ns);
+                "suppressed)", delay / 1'000'000, e.context, suppressed);
   }
 
   void succeeded() {
-    if (backoff_ns != backoff_min_ns)
+    if (backoff.attempts() > 0)
       log->info("redis reachable again");
-    backoff_ns = backoff_min_ns;
+    backoff.reset();
     down_until_ns = 0;
   }
 };

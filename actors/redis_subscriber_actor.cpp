@@ -10,6 +10,7 @@
 #include "actors/messages.hpp"
 #include "adapters/redis/redis_events_decode.hpp"
 #include "adapters/redis/redis_pubsub.hpp"
+#include "pipeline/flow/exponential_backoff.hpp"
 
 namespace tickflow {
 
@@ -34,7 +35,7 @@ struct redis_subscriber_state {
   std::vector<flow_link> links;
   event_batch pending;  ///< decoded, waiting for credit
   std::vector<redis::pubsub_message> inbox;
-  int64_t backoff_ns = backoff_min_ns;
+  exponential_backoff backoff{backoff_min_ns, backoff_max_ns};
   uint64_t seen_replies = 0;
   steady::time_point last_life{};
   bool pinged = false;
@@ -88,7 +89,8 @@ struct redis_subscriber_state {
       if (connect_log.allow(suppressed))
         log->warn("cannot subscribe to {} on {}: {} (retry in {} ms; {} "
                   "similar suppressed)",
-                  pattern, where, e.context, backoff_ns / 1'000'000, suppressed);
+                  pattern, where, e.context, backoff.current() / 1'000'000,
+                  suppressed);
     }
     counters.connected = false;
   }
@@ -115,9 +117,8 @@ void flush(subscriber_ptr self) {
 /// Retries the subscription after the current backoff, then doubles it.
 void retry_later(subscriber_ptr self) {
   auto& st = self->state;
-  self->delayed_send(self, std::chrono::nanoseconds{st.backoff_ns},
+  self->delayed_send(self, std::chrono::nanoseconds{st.backoff.next()},
                      tick_atom::value);
-  st.backoff_ns = std::min(st.backoff_ns * 2, backoff_max_ns);
 }
 
 /// One slice of the loop: (re)subscribe if needed, wait for messages up to
@@ -132,7 +133,7 @@ void slice(subscriber_ptr self) {
     }
     st.counters.subscriptions += 1;
     st.counters.connected = true;
-    st.backoff_ns = backoff_min_ns;
+    st.backoff.reset();
     st.seen_replies = st.conn->replies();
     st.last_life = steady::now();
     st.pinged = false;

@@ -13,10 +13,10 @@
 
 #include "actors/clock.hpp"
 #include "actors/flow.hpp"
+#include "actors/journaled_writer_support.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
-#include "adapters/journal/batch_codec.hpp"
-#include "adapters/journal/journal.hpp"
+#include "adapters/journal/journaled_writer.hpp"
 #include "adapters/postgres/pg_client.hpp"
 #include "api/quality_json.hpp"
 
@@ -46,20 +46,14 @@ event_batch storable(const event_batch& b) {
   return out;
 }
 
-struct storage_writer_state {
+/// The storage writer's state; it is also the Postgres side of its
+/// journaled writer (migrations, COPY + merge, SELECT 1, the log lines).
+struct storage_writer_state : journal::writer_backend {
   storage_settings cfg;
   pg::pg_client db;
   uint64_t quarantine_failed = 0; ///< quarantined events Postgres did not take
-  std::optional<journal::disk_journal> jr;
-  event_batch buf;           ///< live mode: journaled, not yet flushed
-  uint64_t buf_batches = 0;
-  uint64_t buf_last_seq = 0; ///< journal sequence of the newest buffered batch
-  bool live = false;         ///< Postgres answers and the journal is replayed
-  bool migrated = false;
-  bool retry_armed = false;
-  int64_t backoff_ns = backoff_min_ns;
+  std::optional<journal::journaled_writer> w;
   int64_t last_retention_ns = 0;
-  uint64_t events_written = 0;
   held_acks upstream;
   writer_stats stats;
   stage_stats sstats{"storage-writer"};
@@ -67,35 +61,78 @@ struct storage_writer_state {
   std::shared_ptr<spdlog::logger> log = logger("storage-writer");
   static inline const char* name = "storage-writer";
 
-  void fail(const error& e) {
-    stats.failures += 1;
-    stats.last_error = e.context;
-    stats.connected = false;
+  /// Runs the migrations (once, before the first replay).
+  result<void> prepare() override {
+    auto m = db.migrate();
+    if (!m) {
+      log->warn("postgres migrations failed: {} (retrying)", m.err().context);
+      return std::move(m).err();
+    }
+    log->info("postgres schema at version {} ({} applied, flavor {})",
+              m->current_version, m->applied, pg::to_string(m->flavor));
+    return {};
   }
 
   /// Writes bars then trades (each one idempotent transaction).
-  bool write(const event_batch& b) {
+  result<void> write(const event_batch& b) override {
     if (!b.bars.empty())
-      if (auto r = db.write_bars(b.bars); !r) {
-        fail(r.err());
-        return false;
-      }
+      if (auto r = db.write_bars(b.bars); !r)
+        return std::move(r).err();
     if (!b.trades.empty())
-      if (auto r = db.write_trades(b.trades); !r) {
-        fail(r.err());
-        return false;
-      }
-    stats.connected = true;
-    events_written += b.size();
-    return true;
+      if (auto r = db.write_trades(b.trades); !r)
+        return std::move(r).err();
+    return {};
+  }
+
+  result<void> probe() override {
+    if (auto p = db.execute("SELECT 1"); !p)
+      return std::move(p).err();
+    return {};
+  }
+
+  void notice(const journal::writer_notice& n) override {
+    if (log_journal_notice(*log, throttle, n))
+      return;
+    switch (n.what) {
+      case journal::writer_event::went_offline:
+        log->warn("postgres unavailable ({}): journaling batches in {}",
+                  n.detail, cfg.journal_dir);
+        break;
+      case journal::writer_event::went_live:
+        log->info("postgres available: journal replayed ({} batches so far)",
+                  w->counters().replayed);
+        break;
+      case journal::writer_event::caught_up:
+        apply_retention();
+        break;
+      default:
+        break;
+    }
+  }
+
+  /// Deletes rows older than [storage] retention, at most every 10 minutes,
+  /// while live.
+  void apply_retention() {
+    auto now = now_ns();
+    if (cfg.retention_ns == 0 || !w->live()
+        || (last_retention_ns != 0
+            && now - last_retention_ns < retention_every_ns))
+      return;
+    last_retention_ns = now;
+    auto cutoff = now - cfg.retention_ns;
+    for (auto t : {pg::table::bars, pg::table::trades}) {
+      auto r = db.apply_retention(t, cutoff);
+      if (r)
+        log->info("retention: {} removed from {}", *r, pg::to_string(t));
+      else
+        log->warn("retention on {} failed: {}", pg::to_string(t),
+                  r.err().context);
+    }
   }
 
   void refresh() {
-    auto& js = jr->stats();
-    stats.pending = js.pending_records;
-    stats.acked_seq = js.acked_seq;
-    stats.next_seq = js.next_seq;
-    sstats.events_out = events_written;
+    copy_counters(*w, stats);
+    sstats.events_out = w->counters().events_written;
     sstats.dropped = stats.dropped;
     sstats.held = 0;
   }
@@ -103,165 +140,25 @@ struct storage_writer_state {
 
 using storage_writer_ptr = caf::stateful_actor<storage_writer_state>*;
 
-void arm_retry(storage_writer_ptr self) {
-  auto& st = self->state;
-  if (st.retry_armed)
-    return;
-  st.retry_armed = true;
-  self->delayed_send(self, std::chrono::nanoseconds{st.backoff_ns},
-                     retry_atom::value);
-  st.backoff_ns = std::min(st.backoff_ns * 2, backoff_max_ns);
-}
-
-void go_offline(storage_writer_ptr self) {
-  auto& st = self->state;
-  if (st.live)
-    st.log->warn("postgres unavailable ({}): journaling batches in {}",
-                 st.stats.last_error, st.cfg.journal_dir);
-  st.live = false;
-  // Buffered batches are in the journal: the replay writes them.
-  st.buf = event_batch{};
-  st.buf_batches = 0;
-  st.buf_last_seq = 0;
-  arm_retry(self);
-}
-
-/// Live mode: writes the buffer and acks its journal records.
-void flush_live(storage_writer_ptr self) {
-  auto& st = self->state;
-  if (!st.live || st.buf_batches == 0)
-    return;
-  if (!st.write(st.buf)) {
-    go_offline(self);
-    return;
-  }
-  if (auto a = st.jr->ack(st.buf_last_seq); !a)
-    st.log->error("journal: ack {} failed: {}", st.buf_last_seq,
-                  a.err().context);
-  st.stats.written += st.buf_batches;
-  st.buf = event_batch{};
-  st.buf_batches = 0;
-  st.buf_last_seq = 0;
-}
-
-void apply_retention(storage_writer_ptr self) {
-  auto& st = self->state;
-  auto now = now_ns();
-  if (st.cfg.retention_ns == 0 || !st.live
-      || (st.last_retention_ns != 0
-          && now - st.last_retention_ns < retention_every_ns))
-    return;
-  st.last_retention_ns = now;
-  auto cutoff = now - st.cfg.retention_ns;
-  for (auto t : {pg::table::bars, pg::table::trades}) {
-    auto r = st.db.apply_retention(t, cutoff);
-    if (r)
-      st.log->info("retention: {} removed from {}", *r, pg::to_string(t));
-    else
-      st.log->warn("retention on {} failed: {}", pg::to_string(t),
-                   r.err().context);
-  }
-}
-
-/// Migrates (once), then writes up to batch-size events of the journal in
-/// order; goes live when the journal is empty, or backs off on a failure.
-void replay_step(storage_writer_ptr self) {
-  auto& st = self->state;
-  if (!st.migrated) {
-    auto m = st.db.migrate();
-    if (!m) {
-      st.fail(m.err());
-      st.log->warn("postgres migrations failed: {} (retrying)",
-                   m.err().context);
-      go_offline(self);
-      return;
-    }
-    st.migrated = true;
-    st.log->info("postgres schema at version {} ({} applied, flavor {})",
-                 m->current_version, m->applied, pg::to_string(m->flavor));
-  }
-  if (st.jr->stats().pending_records > 0) {
-    event_batch chunk;
-    uint64_t chunk_records = 0;
-    uint64_t last_seq = 0;
-    auto r = st.jr->replay([&](uint64_t seq, std::string_view payload) {
-      auto b = journal::decode_batch(payload);
-      if (!b) {
-        st.log->error("journal: record {} does not decode ({}): skipped", seq,
-                      b.err().context);
-        st.stats.dropped += 1;
-      } else {
-        chunk.trades.insert(chunk.trades.end(), b->trades.begin(),
-                            b->trades.end());
-        chunk.bars.insert(chunk.bars.end(), b->bars.begin(), b->bars.end());
-        chunk_records += 1;
-      }
-      last_seq = seq;
-      return chunk.size() < std::max<size_t>(st.cfg.batch_size, replay_step_events);
-    });
-    if (!r) {
-      st.log->error("journal: replay failed: {}", r.err().context);
-      st.fail(r.err());
-      go_offline(self);
-      return;
-    }
-    if (!st.write(chunk)) {
-      go_offline(self);
-      return;
-    }
-    st.stats.replayed += chunk_records;
-    if (last_seq > 0)
-      if (auto a = st.jr->ack(last_seq); !a)
-        st.log->error("journal: ack {} failed: {}", last_seq, a.err().context);
-    if (st.jr->stats().pending_records > 0) {
-      // More to replay: continue after the messages waiting in the mailbox.
-      st.retry_armed = true;
-      self->send(self, retry_atom::value);
-      return;
-    }
-  } else if (auto p = st.db.execute("SELECT 1"); !p) {
-    st.fail(p.err());
-    go_offline(self);
-    return;
-  }
-  if (!st.live)
-    st.log->info("postgres available: journal replayed ({} batches so far)",
-                 st.stats.replayed);
-  st.live = true;
-  st.stats.connected = true;
-  st.backoff_ns = backoff_min_ns;
-  apply_retention(self);
-}
-
 caf::behavior storage_writer(storage_writer_ptr self, topology topo) {
   auto& st = self->state;
   st.cfg = topo.storage;
   st.stats.name = "storage-writer";
-  journal::journal_options jo;
-  jo.dir = st.cfg.journal_dir;
-  jo.max_bytes = st.cfg.journal_max_bytes;
-  jo.segment_bytes = std::min<uint64_t>(4ull << 20, jo.max_bytes / 4);
-  switch (st.cfg.fsync) {
-    case journal_fsync_policy::always:
-      jo.sync = journal::fsync_policy::always;
-      break;
-    case journal_fsync_policy::interval:
-      jo.sync = journal::fsync_policy::interval;
-      break;
-    case journal_fsync_policy::never:
-      jo.sync = journal::fsync_policy::never;
-      break;
-  }
-  jo.when_full = st.cfg.journal_policy == journal_full_policy::drop_oldest
-                   ? journal::full_policy::drop_oldest
-                   : journal::full_policy::reject_new;
+  auto jo = writer_journal_options(st.cfg.journal_dir, st.cfg.journal_max_bytes,
+                                   st.cfg.journal_policy, st.cfg.fsync);
   auto jr = journal::disk_journal::open(jo);
   if (!jr) {
     st.log->error("cannot open the journal {}: {}", jo.dir, jr.err().context);
     self->quit(caf::make_error(caf::sec::runtime_error, jr.err().context));
     return {};
   }
-  st.jr.emplace(std::move(*jr));
+  journal::writer_options wo;
+  wo.mode = journal::journal_mode::always;
+  wo.backoff_min_ns = backoff_min_ns;
+  wo.backoff_max_ns = backoff_max_ns;
+  wo.flush_events = st.cfg.batch_size;
+  wo.replay_step_events = replay_step_events;
+  st.w.emplace(std::move(*jr), wo);
   pg::client_options co;
   co.conninfo = storage_conninfo(st.cfg);
   co.connect_timeout_s = connect_timeout_s;
@@ -274,17 +171,16 @@ caf::behavior storage_writer(storage_writer_ptr self, topology topo) {
                st.cfg.dsn_env.empty() ? std::string{"none"}
                                       : "from $" + st.cfg.dsn_env,
                st.cfg.batch_size, st.cfg.flush_interval_ns / 1'000'000, jo.dir,
-               st.jr->stats().pending_records);
+               st.w->journal_status().pending_records);
   // Migrate and replay what a previous run left before buffering anything.
-  st.retry_armed = true;
-  self->send(self, retry_atom::value);
+  schedule_retry(self, st.w->start());
   self->delayed_send(self, std::chrono::nanoseconds{st.cfg.flush_interval_ns},
                      tick_atom::value);
   self->set_exit_handler([=](caf::exit_msg& em) {
     auto& st = self->state;
     // Best effort: one flush of the buffer; what fails stays journaled.
-    flush_live(self);
-    st.jr->sync();
+    st.w->flush_buffer(st);
+    st.w->sync();
     st.refresh();
     st.log->info("stopping: {} batches written, {} journaled, {} replayed, "
                  "{} dropped, {} left in the journal for the next start",
@@ -300,54 +196,28 @@ caf::behavior storage_writer(storage_writer_ptr self, topology topo) {
       st.sstats.batches_in += 1;
       st.sstats.events_in += b.size();
       auto keep = storable(b);
-      if (!keep.empty()) {
-        auto before = st.jr->stats().dropped_records;
-        auto seq = st.jr->append(journal::encode_batch(keep));
-        st.stats.dropped += st.jr->stats().dropped_records - before;
-        if (!seq) {
-          st.stats.dropped += 1;
-          uint64_t suppressed = 0;
-          if (st.throttle.allow(suppressed))
-            st.log->error("journal: batch dropped: {} ({} similar "
-                          "suppressed)", seq.err().context, suppressed);
-        } else {
-          st.stats.journaled += 1;
-          if (st.live) {
-            st.buf.trades.insert(st.buf.trades.end(), keep.trades.begin(),
-                                 keep.trades.end());
-            st.buf.bars.insert(st.buf.bars.end(), keep.bars.begin(),
-                               keep.bars.end());
-            st.buf_batches += 1;
-            st.buf_last_seq = *seq;
-            if (st.buf.size() >= st.cfg.batch_size)
-              flush_live(self);
-          }
-        }
-      }
+      if (!keep.empty())
+        schedule_retry(self, st.w->offer(keep, st).next);
       st.upstream.ack_or_hold(self, true);
     },
     [=](tick_atom) {
       auto& st = self->state;
-      flush_live(self);
+      schedule_retry(self, st.w->flush_buffer(st));
       if (st.cfg.fsync == journal_fsync_policy::interval)
-        if (auto s = st.jr->sync(); !s)
+        if (auto s = st.w->sync(); !s)
           st.log->error("journal: sync failed: {}", s.err().context);
-      apply_retention(self);
+      st.apply_retention();
       self->delayed_send(self,
                          std::chrono::nanoseconds{st.cfg.flush_interval_ns},
                          tick_atom::value);
     },
     [=](retry_atom) {
       auto& st = self->state;
-      st.retry_armed = false;
-      replay_step(self);
+      schedule_retry(self, st.w->retry(st));
     },
     [=](flush_atom) {
       auto& st = self->state;
-      if (st.live)
-        flush_live(self);
-      else
-        replay_step(self);
+      schedule_retry(self, st.w->flush(st));
       st.refresh();
       return st.stats;
     },
@@ -360,9 +230,8 @@ caf::behavior storage_writer(storage_writer_ptr self, topology topo) {
       // Everything received before the marker is in Postgres or, while it
       // is away, in the synced journal (replayed at the next start).
       auto& st = self->state;
-      if (st.live)
-        flush_live(self);
-      if (auto s = st.jr->sync(); !s)
+      schedule_retry(self, st.w->flush_buffer(st));
+      if (auto s = st.w->sync(); !s)
         st.log->error("journal: sync failed: {}", s.err().context);
       return true;
     },
@@ -388,14 +257,14 @@ caf::behavior storage_writer(storage_writer_ptr self, topology topo) {
         r.seen_at_ns = x.seen_ns;
         rows.push_back(std::move(r));
       }
-      if (!st.stats.connected) {
+      if (!st.w->counters().connected) {
         st.quarantine_failed += rows.size();
         return;
       }
-      if (auto w = st.db.write_quarantine(rows); !w) {
+      if (auto ok = st.db.write_quarantine(rows); !ok) {
         st.quarantine_failed += rows.size();
         st.log->warn("storage: {} quarantined events not stored: {}", rows.size(),
-                     w.err().context);
+                     ok.err().context);
       }
     },
     [=](get_bars_atom, const bars_query& q) {
@@ -407,9 +276,9 @@ caf::behavior storage_writer(storage_writer_ptr self, topology topo) {
       // A read can arrive before the first connect (spawning is asynchronous
       // and jobs read at start): connect now rather than answer "nothing
       // stored", which would send the whole range to the providers.
-      if (!st.stats.connected && !st.migrated)
-        replay_step(self);
-      if (!st.stats.connected)
+      if (!st.w->counters().connected && !st.w->prepared())
+        schedule_retry(self, st.w->step(st));
+      if (!st.w->counters().connected)
         return r;
       auto end = q.end_ns > 0 ? q.end_ns + 1 : std::numeric_limits<int64_t>::max();
       auto rows = st.db.read_bars(q.instrument, q.span, q.start_ns, end, 0);

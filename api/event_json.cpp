@@ -58,12 +58,6 @@ void append_time_fields(std::string& out, std::string_view key, int64_t ts_ns) {
   out += '"';
 }
 
-/// Names of the quality flags, in bit order.
-constexpr std::string_view flag_names[] = {
-  "backfilled", "outlier", "stale",  "divergent",
-  "duplicate",  "out_of_order", "future", "synthetic",
-};
-
 void append_flags(std::string& out, uint32_t flags) {
   out += ",\"flags\":";
   append_flag_list(out, flags);
@@ -78,70 +72,22 @@ void append_head(std::string& out, const std::string& instrument,
   append_string_field(out, "provider", to_string(source));
 }
 
-constexpr char hex_digits[] = "0123456789abcdef";
-
-/// The escape for c, or 0 when c needs none; 'u' for \u00XX.
-constexpr char escape_of(unsigned char c) noexcept {
-  switch (c) {
-    case '"':
-      return '"';
-    case '\\':
-      return '\\';
-    case '\b':
-      return 'b';
-    case '\f':
-      return 'f';
-    case '\n':
-      return 'n';
-    case '\r':
-      return 'r';
-    case '\t':
-      return 't';
-    default:
-      return c < 0x20 ? 'u' : 0;
-  }
-}
-
 } // namespace
 
 void append_flag_list(std::string& out, uint32_t flags) {
   out += '[';
   bool first = true;
-  for (size_t bit = 0; bit < std::size(flag_names); ++bit) {
+  for (size_t bit = 0; bit < std::size(quality_flag_names); ++bit) {
     if ((flags & (1u << bit)) == 0)
       continue;
     if (!first)
       out += ',';
     first = false;
     out += '"';
-    out += flag_names[bit];
+    out += quality_flag_names[bit];
     out += '"';
   }
   out += ']';
-}
-
-// -- strings ------------------------------------------------------------------
-
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  size_t run_start = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    char esc = escape_of(c);
-    if (esc == 0)
-      continue;
-    out.append(s.data() + run_start, i - run_start);
-    out += '\\';
-    out += esc;
-    if (esc == 'u') {
-      out += "00";
-      out += hex_digits[c >> 4];
-      out += hex_digits[c & 0x0f];
-    }
-    run_start = i + 1;
-  }
-  out.append(s.data() + run_start, s.size() - run_start);
-  out += '"';
 }
 
 // -- events -------------------------------------------------------------------

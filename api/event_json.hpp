@@ -3,6 +3,7 @@
 #include <string>
 
 #include "pipeline/model/events.hpp"
+#include "pipeline/model/json_string.hpp"
 
 namespace tickflow::api {
 
@@ -26,7 +27,8 @@ void append_json(std::string& out, const price& x);
 /// ["outlier","synthetic"].
 void append_flag_list(std::string& out, uint32_t flags);
 
-/// Appends s as a JSON string literal (quoted, escaped).
-void append_json_string(std::string& out, std::string_view s);
+/// Appends s as a JSON string literal (quoted, escaped): the one escaper,
+/// pipeline/model/json_string.hpp (invalid UTF-8 becomes U+FFFD).
+using tickflow::append_json_string;
 
 } // namespace tickflow::api

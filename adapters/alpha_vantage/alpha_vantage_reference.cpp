@@ -5,18 +5,11 @@
 
 #include "adapters/common/ascii.hpp"
 #include "adapters/common/json_number.hpp"
+#include "pipeline/model/text.hpp"
 
 namespace tickflow::alpha_vantage {
 
 namespace {
-
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
 
 // Reads optional string fields of the overview object and remembers the
 // first problem, like the json readers: check once at the end.
@@ -30,7 +23,7 @@ class overview_reader {
     if (v == nullptr)
       return {};
     auto t = json::text_of(*v);
-    return is_missing_value(t) ? std::string{} : std::string{trim(t)};
+    return is_missing_value(t) ? std::string{} : std::string{trim_blanks(t)};
   }
 
   /// The exact number in `name`; unset when absent or a missing-value text.
@@ -38,7 +31,7 @@ class overview_reader {
     auto* v = find(name);
     if (v == nullptr || is_missing_value(json::text_of(*v)))
       return {};
-    auto x = json::decimal_from_number(trim(json::text_of(*v)));
+    auto x = json::decimal_from_number(trim_blanks(json::text_of(*v)));
     if (!x) {
       fail(errc::bad_number, name, x.err().context);
       return {};
@@ -85,7 +78,7 @@ std::string asset_type_of(std::string_view type) {
 } // namespace
 
 bool is_missing_value(std::string_view text) noexcept {
-  text = trim(text);
+  text = trim_blanks(text);
   return text.empty() || text == "None" || text == "-" || text == "N/A";
 }
 

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "adapters/common/ascii.hpp"
+#include "pipeline/model/text.hpp"
 
 namespace tickflow {
 
@@ -23,16 +24,6 @@ long to_ms(int64_t ns) noexcept {
   if (ns <= 0)
     return 0;
   return static_cast<long>((ns + ns_per_ms - 1) / ns_per_ms);
-}
-
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty()
-         && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'
-             || s.back() == '\n'))
-    s.remove_suffix(1);
-  return s;
 }
 
 bool has_line_break(std::string_view s) noexcept {
@@ -80,9 +71,9 @@ size_t on_header(char* data, size_t size, size_t count, void* user) noexcept {
     auto colon = line.find(':');
     if (colon == std::string_view::npos || colon == 0)
       return n; // the blank line ending the head, or an obsolete fold
-    auto name = ascii_lower(trim(line.substr(0, colon)));
+    auto name = ascii_lower(trim_space(line.substr(0, colon)));
     t.headers.emplace_back(std::move(name),
-                           std::string{trim(line.substr(colon + 1))});
+                           std::string{trim_space(line.substr(colon + 1))});
   } catch (const std::bad_alloc&) {
     t.out_of_memory = true;
     return 0;

@@ -6,6 +6,8 @@
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
+#include "pipeline/model/json_string.hpp"
+
 namespace tickflow::pg {
 
 namespace {
@@ -127,41 +129,6 @@ bool storable_json(std::string_view payload) {
                              | rapidjson::kParseIterativeFlag;
   auto ok = reader.Parse<flags>(ms, check);
   return !ok.IsError();
-}
-
-// Appends `text` (already sanitized) as a JSON string literal.
-void append_json_string(std::string& out, std::string_view text) {
-  static constexpr char hex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out.append("\\\"");
-        break;
-      case '\\':
-        out.append("\\\\");
-        break;
-      case '\n':
-        out.append("\\n");
-        break;
-      case '\r':
-        out.append("\\r");
-        break;
-      case '\t':
-        out.append("\\t");
-        break;
-      default:
-        if (u < 0x20 || u == 0x7f) {
-          out.append("\\u00");
-          out.push_back(hex[u >> 4]);
-          out.push_back(hex[u & 0xf]);
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
 }
 
 void tab(std::string& out) { out.push_back('\t'); }

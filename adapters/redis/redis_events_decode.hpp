@@ -10,8 +10,8 @@
 //    "time":"2023-11-14T22:13:20.123Z","ts_recv":1700000000123400000,
 //    "flags":[]}}
 //
-// "origin" (the publishing node's [cluster] node-id) is optional. Decimals
-// are exact strings, times integer ns; the ISO "time" twins are ignored.
+// "origin" (the publishing node's [cluster] node-id) is optional; "data" is
+// decoded by event_codec.hpp, the decoder the Redis reader uses too.
 // Pure: no I/O, never throws; bad input is a typed error.
 
 #include <cstdint>
@@ -38,12 +38,10 @@ struct published_event {
 std::optional<entry_kind> entry_kind_from_string(std::string_view name) noexcept;
 
 /// Decodes one PUBLISH payload. Errors (context names the field):
-/// - errc::malformed: not JSON, not an object, "type" unknown, "data" not an
-///   object, a string field of another type, an unknown provider, side,
-///   interval or flag, an instrument that is not canonical;
-/// - errc::missing_field: "type", "data" or a field of the event is absent;
-/// - errc::bad_number: a decimal or integer field does not parse exactly.
-/// A bar's ts_recv_ns is not published: it decodes as 0.
+/// - errc::malformed: not JSON, not an object, "type" unknown, "origin" not
+///   a string, "data" not an object;
+/// - errc::missing_field: "type" or "data" is absent;
+/// - an error of the event (event_codec.hpp), its context prefixed "data.".
 result<published_event> decode_published(std::string_view payload);
 
 /// Adds a decoded event to `batch`: trades, quotes (tickers) and bars go in;

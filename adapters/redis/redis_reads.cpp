@@ -3,129 +3,15 @@
 #include <algorithm>
 #include <limits>
 
-#include <rapidjson/document.h>
-
-#include "adapters/common/json_reader.hpp"
+#include "adapters/redis/event_codec.hpp"
 
 namespace tickflow::redis {
 
 namespace {
 
-/// Names of the quality flags in bit order (as api/event_json writes them).
-constexpr std::string_view flag_names[] = {
-  "backfilled", "outlier", "stale",  "divergent",
-  "duplicate",  "out_of_order", "future", "synthetic",
-};
-
-/// Parses `json` into `doc`; errc::malformed unless it is an object.
-result<void> parse_object(std::string_view json, rapidjson::Document& doc) {
-  doc.Parse(json.data(), json.size());
-  if (doc.HasParseError() || !doc.IsObject())
-    return {errc::malformed, "not a JSON object"};
-  return {};
-}
-
-result<provider> provider_field(const rapidjson::Value& v) {
-  auto it = v.FindMember("provider");
-  if (it == v.MemberEnd())
-    return {errc::missing_field, "provider"};
-  if (!it->value.IsString())
-    return {errc::malformed, "provider: expected a string"};
-  auto p = provider_from_string({it->value.GetString(), it->value.GetStringLength()});
-  if (!p)
-    return {errc::malformed, "provider: unknown"};
-  return *p;
-}
-
-result<uint32_t> flags_field(const rapidjson::Value& v) {
-  auto it = v.FindMember("flags");
-  if (it == v.MemberEnd())
-    return uint32_t{0};
-  if (!it->value.IsArray())
-    return {errc::malformed, "flags: expected an array"};
-  uint32_t out = 0;
-  for (auto& f : it->value.GetArray()) {
-    if (!f.IsString())
-      return {errc::malformed, "flags: expected strings"};
-    std::string_view name{f.GetString(), f.GetStringLength()};
-    auto pos = std::find(std::begin(flag_names), std::end(flag_names), name);
-    if (pos == std::end(flag_names))
-      return {errc::malformed, "flags: unknown flag"};
-    out |= 1u << static_cast<uint32_t>(pos - std::begin(flag_names));
-  }
-  return out;
-}
-
 bool open_before(const bar& b, int64_t t) { return b.open_time_ns < t; }
 
 } // namespace
-
-result<price> parse_price_json(std::string_view json) {
-  rapidjson::Document doc;
-  if (auto ok = parse_object(json, doc); !ok)
-    return ok.err();
-  json::reader in{doc};
-  price p;
-  p.instrument = std::string{in.string("instrument")};
-  p.value = in.decimal_from_string("price");
-  p.ts_event_ns = in.int64("ts");
-  p.ts_recv_ns = in.int64("ts_recv");
-  if (!in)
-    return in.err();
-  if (auto id = doc.FindMember("trade_id"); id != doc.MemberEnd()) {
-    if (id->value.IsString())
-      p.trade_id.assign(id->value.GetString(), id->value.GetStringLength());
-    else if (!id->value.IsNull())
-      return {errc::malformed, "trade_id: expected a string or null"};
-  }
-  auto source = provider_field(doc);
-  if (!source)
-    return source.err();
-  p.source = *source;
-  auto flags = flags_field(doc);
-  if (!flags)
-    return flags.err();
-  p.flags = *flags;
-  if (!is_canonical_instrument(p.instrument))
-    return {errc::malformed, "instrument: not canonical"};
-  return p;
-}
-
-result<bar> parse_bar_json(std::string_view json) {
-  rapidjson::Document doc;
-  if (auto ok = parse_object(json, doc); !ok)
-    return ok.err();
-  json::reader in{doc};
-  bar b;
-  b.instrument = std::string{in.string("instrument")};
-  b.provider_symbol = std::string{in.string("provider_symbol")};
-  auto span_name = std::string{in.string("interval")};
-  b.open_time_ns = in.int64("open_time");
-  b.open = in.decimal_from_string("open");
-  b.high = in.decimal_from_string("high");
-  b.low = in.decimal_from_string("low");
-  b.close = in.decimal_from_string("close");
-  b.volume = in.decimal_from_string("volume");
-  b.trade_count = in.uint64("trades");
-  b.closed = in.boolean("closed");
-  if (!in)
-    return in.err();
-  auto span = parse_interval(span_name);
-  if (!span)
-    return {errc::malformed, "interval: unknown"};
-  b.span = *span;
-  auto source = provider_field(doc);
-  if (!source)
-    return source.err();
-  b.source = *source;
-  auto flags = flags_field(doc);
-  if (!flags)
-    return flags.err();
-  b.flags = *flags;
-  if (!is_canonical_instrument(b.instrument))
-    return {errc::malformed, "instrument: not canonical"};
-  return b;
-}
 
 result<std::optional<price>> read_price(redis_client& client,
                                         const cache_settings& keys,

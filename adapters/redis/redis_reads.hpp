@@ -1,9 +1,8 @@
 #pragma once
 
 // The read side of the Redis cache (key schema in redis_schema.hpp and
-// docs/STORAGE.md): parse the JSON the cache writer stored back into model
-// values, read prices and bar ranges, and delete keys by pattern. Blocking
-// calls on a redis_client; never throw.
+// docs/STORAGE.md): read prices and bar ranges (decoded by event_codec.hpp),
+// and delete keys by pattern. Blocking calls on a redis_client; never throw.
 
 #include <cstddef>
 #include <cstdint>
@@ -18,19 +17,6 @@
 #include "pipeline/model/events.hpp"
 
 namespace tickflow::redis {
-
-/// A price as api::append_json renders it:
-///   {"instrument":"BTC-USDT","provider":"simulator","price":"65000.12",
-///    "trade_id":"17"|null,"ts":<ns>,"time":"..","ts_recv":<ns>,"flags":[..]}
-/// errc::malformed (not JSON, not an object, unknown provider or flag),
-/// missing_field or bad_number name the field.
-result<price> parse_price_json(std::string_view json);
-
-/// A bar as api::append_json renders it: instrument, provider,
-/// provider_symbol, interval, open_time (ns), open, high, low, close,
-/// volume (decimal strings), trades, closed, flags. ts_recv_ns is not stored
-/// (0).
-result<bar> parse_bar_json(std::string_view json);
 
 /// Bars read from a series, oldest first.
 struct bars_read {

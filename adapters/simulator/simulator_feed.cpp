@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string_view>
 
+#include "pipeline/model/json_string.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow::simulator {
@@ -86,25 +87,6 @@ void append_uint(std::string& out, uint64_t x) {
   out.append(buf, res.ptr);
 }
 
-// Appends s as the body of a JSON string (canonical ids need no escaping,
-// but a misconfigured one must not break the frame).
-void append_escaped(std::string& out, std::string_view s) {
-  static constexpr char hex[] = "0123456789abcdef";
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20) {
-      out += "\\u00";
-      out += hex[u >> 4];
-      out += hex[u & 0xf];
-    } else {
-      out += c;
-    }
-  }
-}
-
 void append_decimal_field(std::string& out, const char* key, decimal x) {
   out += ",\"";
   out += key;
@@ -119,7 +101,9 @@ std::string trade_frame(const trade& t, uint64_t id, bool buyer_is_maker) {
   std::string out;
   out.reserve(128);
   out += R"({"e":"trade","s":")";
-  append_escaped(out, t.provider_symbol);
+  // Canonical ids need no escaping, but a misconfigured one must not break
+  // the frame.
+  append_json_escaped(out, t.provider_symbol);
   out += R"(","t":)";
   append_uint(out, id);
   append_decimal_field(out, "p", t.price);
@@ -136,7 +120,7 @@ std::string bar_frame(const bar& b) {
   std::string out;
   out.reserve(192);
   out += R"({"e":"bar","s":")";
-  append_escaped(out, b.provider_symbol);
+  append_json_escaped(out, b.provider_symbol);
   out += R"(","i":")";
   out += to_string(b.span);
   out += R"(","t":)";

@@ -1,9 +1,8 @@
 #include "adapters/streams/stream_json.hpp"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <limits>
+
+#include "pipeline/model/json_string.hpp"
 
 namespace tickflow::stream_detail {
 
@@ -18,10 +17,9 @@ result<void> check_frame(std::string_view frame) {
 }
 
 std::string json_string(std::string_view s) {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w{buf};
-  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-  return {buf.GetString(), buf.GetSize()};
+  std::string out;
+  append_json_string(out, s);
+  return out;
 }
 
 std::string printable(std::string_view s, size_t max) {

@@ -19,7 +19,7 @@ namespace tickflow::stream_detail {
 /// end of the text and accept what follows unread). errc::malformed.
 result<void> check_frame(std::string_view frame);
 
-/// `s` as a JSON string literal, quotes included.
+/// `s` as a JSON string literal, quotes included (append_json_string).
 std::string json_string(std::string_view s);
 
 /// At most `max` bytes of `s` with anything outside printable ASCII as '?',

@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include "pipeline/flow/exponential_backoff.hpp"
+
 namespace tickflow {
 
 jitter_backoff::jitter_backoff(int64_t min_ns, int64_t max_ns,
@@ -13,11 +15,7 @@ jitter_backoff::jitter_backoff(int64_t min_ns, int64_t max_ns,
 }
 
 int64_t jitter_backoff::ceiling() const noexcept {
-  // Double until the bound is reached; stops early so nothing overflows.
-  int64_t c = min_;
-  for (uint32_t i = 0; i < attempts_ && c < max_; ++i)
-    c = c > max_ / 2 ? max_ : c * 2;
-  return c < max_ ? c : max_;
+  return doubled_delay(min_, max_, attempts_);
 }
 
 uint64_t jitter_backoff::random() noexcept {

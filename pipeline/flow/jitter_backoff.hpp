@@ -5,7 +5,8 @@
 namespace tickflow {
 
 /// Reconnect delays with full jitter: the n-th delay (n = attempts() before
-/// the call, starting at 0) is uniform in [min_ns, min(max_ns, min_ns * 2^n)],
+/// the call, starting at 0) is uniform in [min_ns, ceiling()], the bound
+/// growing like every backoff (doubled_delay: min(max_ns, min_ns * 2^n)),
 /// so many connections dropped at once do not come back in step. Pure and
 /// deterministic for a given seed (its own generator, splitmix64).
 class jitter_backoff {

@@ -1,5 +1,7 @@
 #include "pipeline/model/events.hpp"
 
+#include <iterator>
+
 namespace tickflow {
 
 namespace {
@@ -25,6 +27,17 @@ bool is_canonical_instrument(std::string_view id) noexcept {
     if (!is_upper_alnum(c) && !is_separator(c))
       return false;
   return true;
+}
+
+// One name per bit, the last name for the highest flag.
+static_assert(std::size(quality_flag_names) == 8
+              && quality_synthetic == 1u << (std::size(quality_flag_names) - 1));
+
+std::optional<quality_flag> quality_flag_from_string(std::string_view name) noexcept {
+  for (size_t bit = 0; bit < std::size(quality_flag_names); ++bit)
+    if (quality_flag_names[bit] == name)
+      return static_cast<quality_flag>(1u << bit);
+  return std::nullopt;
 }
 
 std::string_view to_string(side s) noexcept {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,18 @@ enum quality_flag : uint32_t {
   quality_future = 1u << 6,      ///< timestamp ahead of the clock beyond skew
   quality_synthetic = 1u << 7,   ///< produced by the simulator
 };
+
+/// The names of the quality flags in bit order: quality_flag_names[i] names
+/// the flag 1u << i. Every JSON form of an event (REST, WebSocket, Redis
+/// values and PUBLISH payloads) writes and reads these names, so a new flag
+/// is added here, next to its bit, and nowhere else.
+inline constexpr std::string_view quality_flag_names[] = {
+  "backfilled", "outlier",      "stale",  "divergent",
+  "duplicate",  "out_of_order", "future", "synthetic",
+};
+
+/// The flag named `name` (one bit of the mask); nullopt for an unknown name.
+std::optional<quality_flag> quality_flag_from_string(std::string_view name) noexcept;
 
 /// One executed trade, normalized across providers.
 struct trade {

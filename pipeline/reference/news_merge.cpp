@@ -4,6 +4,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "pipeline/model/text.hpp"
+
 namespace tickflow::reference {
 
 namespace {
@@ -14,15 +16,6 @@ constexpr bool is_ascii_alnum(char c) noexcept {
 
 constexpr char lower(char c) noexcept {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-std::string_view trim(std::string_view s) noexcept {
-  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!s.empty() && blank(s.front()))
-    s.remove_prefix(1);
-  while (!s.empty() && blank(s.back()))
-    s.remove_suffix(1);
-  return s;
 }
 
 // Fills the empty fields of `kept` from `dup`, and adds its instruments.
@@ -44,7 +37,7 @@ void lend(news_item& kept, const news_item& dup) {
 } // namespace
 
 std::string url_key(std::string_view url) {
-  url = trim(url);
+  url = trim_space(url);
   if (auto hash = url.find('#'); hash != std::string_view::npos)
     url = url.substr(0, hash);
   if (auto scheme = url.find("://"); scheme != std::string_view::npos)

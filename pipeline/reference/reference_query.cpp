@@ -3,22 +3,12 @@
 #include <charconv>
 
 #include "pipeline/model/events.hpp"
+#include "pipeline/model/text.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow::reference {
 
 namespace {
-
-std::string_view trim(std::string_view s) noexcept {
-  auto space = [](char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-  };
-  while (!s.empty() && space(s.front()))
-    s.remove_prefix(1);
-  while (!s.empty() && space(s.back()))
-    s.remove_suffix(1);
-  return s;
-}
 
 param_problem invalid(std::string field, std::string message) {
   return param_problem{std::move(field), std::move(message), false};
@@ -27,7 +17,7 @@ param_problem invalid(std::string field, std::string message) {
 } // namespace
 
 std::variant<std::string, param_problem> parse_symbol(std::string_view text) {
-  text = trim(text);
+  text = trim_space(text);
   if (text.empty())
     return param_problem{"symbol", "missing required parameter 'symbol'", true};
   std::string id{text};
@@ -44,13 +34,13 @@ std::variant<news_query, param_problem> parse_news_query(std::string_view symbol
                                                          std::string_view query,
                                                          std::string_view limit) {
   news_query q;
-  if (!trim(symbol).empty()) {
+  if (!trim_space(symbol).empty()) {
     auto s = parse_symbol(symbol);
     if (auto* p = std::get_if<param_problem>(&s))
       return std::move(*p);
     q.instrument = std::move(std::get<std::string>(s));
   }
-  query = trim(query);
+  query = trim_space(query);
   if (query.size() > max_query_chars)
     return invalid("query", "'query' must be at most " + std::to_string(max_query_chars)
                               + " characters");
@@ -58,7 +48,7 @@ std::variant<news_query, param_problem> parse_news_query(std::string_view symbol
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
       return invalid("query", "'query' must not contain control characters");
   q.text = std::string{query};
-  limit = trim(limit);
+  limit = trim_space(limit);
   if (!limit.empty()) {
     size_t n = 0;
     auto [end, ec] = std::from_chars(limit.data(), limit.data() + limit.size(), n);

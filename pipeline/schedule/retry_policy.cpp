@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "pipeline/flow/exponential_backoff.hpp"
+
 namespace tickflow {
 
 std::string_view to_string(failure_kind k) noexcept {
@@ -29,10 +31,8 @@ failure_kind classify_failure(errc code, long http_status) noexcept {
 }
 
 int64_t backoff_ns(const retry_settings& s, uint32_t attempt, double unit) noexcept {
-  auto d = std::max<int64_t>(s.backoff_min_ns, 0);
-  for (uint32_t i = 1; i < attempt && d < s.backoff_max_ns; ++i)
-    d *= 2;
-  d = std::min(d, s.backoff_max_ns);
+  auto d = doubled_delay(s.backoff_min_ns, s.backoff_max_ns,
+                         attempt > 0 ? attempt - 1 : 0);
   unit = std::clamp(unit, 0.0, 1.0);
   auto half = d / 2;
   return half + static_cast<int64_t>(static_cast<double>(d - half) * unit);

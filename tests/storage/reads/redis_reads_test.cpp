@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "adapters/redis/event_codec.hpp"
 #include "adapters/redis/redis_reads.hpp"
 #include "tests/storage/reads/read_support.hpp"
 

@@ -1,0 +1,197 @@
+#include "adapters/redis/event_codec.hpp"
+
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "adapters/common/json_reader.hpp"
+
+namespace tickflow::redis {
+
+namespace {
+
+using value = rapidjson::Value;
+
+/// Instrument and provider, the fields every event starts with, read through
+/// `in` (which records the first missing or mistyped field).
+struct common_fields {
+  std::string instrument;
+  provider source = provider::simulator;
+};
+
+result<common_fields> read_common(json::reader& in) {
+  common_fields out;
+  out.instrument = std::string{in.string("instrument")};
+  auto source = in.string("provider");
+  if (!in)
+    return in.err();
+  if (!is_canonical_instrument(out.instrument))
+    return {errc::malformed, "instrument: not canonical"};
+  auto p = provider_from_string(source);
+  if (!p)
+    return {errc::malformed, "provider: unknown"};
+  out.source = *p;
+  return out;
+}
+
+/// The "flags" array of names: required, every name known.
+result<uint32_t> read_flags(const value& v) {
+  auto f = v.FindMember("flags");
+  if (f == v.MemberEnd())
+    return {errc::missing_field, "flags"};
+  if (!f->value.IsArray())
+    return {errc::malformed, "flags: expected an array"};
+  uint32_t out = quality_none;
+  for (auto& x : f->value.GetArray()) {
+    if (!x.IsString())
+      return {errc::malformed, "flags: expected strings"};
+    auto flag = quality_flag_from_string({x.GetString(), x.GetStringLength()});
+    if (!flag)
+      return {errc::malformed, "flags: unknown flag"};
+    out |= *flag;
+  }
+  return out;
+}
+
+std::optional<side> side_from_string(std::string_view name) noexcept {
+  for (auto s : {side::unknown, side::buy, side::sell})
+    if (to_string(s) == name)
+      return s;
+  return std::nullopt;
+}
+
+/// Parses `json` into `doc`; errc::malformed unless it is an object.
+result<void> parse_object(std::string_view json, rapidjson::Document& doc) {
+  doc.Parse(json.data(), json.size());
+  if (doc.HasParseError() || !doc.IsObject())
+    return {errc::malformed, "not a JSON object"};
+  return {};
+}
+
+} // namespace
+
+result<trade> decode_trade(const value& v) {
+  json::reader in{v};
+  auto common = read_common(in);
+  if (!common)
+    return std::move(common).err();
+  trade x;
+  x.instrument = std::move(common->instrument);
+  x.source = common->source;
+  x.provider_symbol = std::string{in.string("provider_symbol")};
+  x.price = in.decimal_from_string("price");
+  x.size = in.decimal_from_string("size");
+  auto aggressor = in.string("side");
+  x.trade_id = std::string{in.string("trade_id")};
+  x.ts_event_ns = in.int64("ts");
+  x.ts_recv_ns = in.int64("ts_recv");
+  if (!in)
+    return in.err();
+  auto s = side_from_string(aggressor);
+  if (!s)
+    return {errc::malformed, "side: unknown"};
+  x.aggressor = *s;
+  auto flags = read_flags(v);
+  if (!flags)
+    return std::move(flags).err();
+  x.flags = *flags;
+  return x;
+}
+
+result<quote> decode_quote(const value& v) {
+  json::reader in{v};
+  auto common = read_common(in);
+  if (!common)
+    return std::move(common).err();
+  quote x;
+  x.instrument = std::move(common->instrument);
+  x.source = common->source;
+  x.provider_symbol = std::string{in.string("provider_symbol")};
+  x.bid_price = in.decimal_from_string("bid_price");
+  x.bid_size = in.decimal_from_string("bid_size");
+  x.ask_price = in.decimal_from_string("ask_price");
+  x.ask_size = in.decimal_from_string("ask_size");
+  x.ts_event_ns = in.int64("ts");
+  x.ts_recv_ns = in.int64("ts_recv");
+  if (!in)
+    return in.err();
+  auto flags = read_flags(v);
+  if (!flags)
+    return std::move(flags).err();
+  x.flags = *flags;
+  return x;
+}
+
+result<bar> decode_bar(const value& v) {
+  json::reader in{v};
+  auto common = read_common(in);
+  if (!common)
+    return std::move(common).err();
+  bar x;
+  x.instrument = std::move(common->instrument);
+  x.source = common->source;
+  x.provider_symbol = std::string{in.string("provider_symbol")};
+  auto span = in.string("interval");
+  x.open_time_ns = in.int64("open_time");
+  x.open = in.decimal_from_string("open");
+  x.high = in.decimal_from_string("high");
+  x.low = in.decimal_from_string("low");
+  x.close = in.decimal_from_string("close");
+  x.volume = in.decimal_from_string("volume");
+  x.trade_count = in.uint64("trades");
+  x.closed = in.boolean("closed");
+  if (!in)
+    return in.err();
+  auto iv = parse_interval(span);
+  if (!iv)
+    return {errc::malformed, "interval: unknown"};
+  x.span = *iv;
+  auto flags = read_flags(v);
+  if (!flags)
+    return std::move(flags).err();
+  x.flags = *flags;
+  return x;
+}
+
+result<price> decode_price(const value& v) {
+  json::reader in{v};
+  auto common = read_common(in);
+  if (!common)
+    return std::move(common).err();
+  price x;
+  x.instrument = std::move(common->instrument);
+  x.source = common->source;
+  x.value = in.decimal_from_string("price");
+  x.ts_event_ns = in.int64("ts");
+  x.ts_recv_ns = in.int64("ts_recv");
+  if (!in)
+    return in.err();
+  // api/event_json writes null for a price no trade set.
+  if (auto id = v.FindMember("trade_id"); id != v.MemberEnd()) {
+    if (id->value.IsString())
+      x.trade_id.assign(id->value.GetString(), id->value.GetStringLength());
+    else if (!id->value.IsNull())
+      return {errc::malformed, "trade_id: expected a string or null"};
+  }
+  auto flags = read_flags(v);
+  if (!flags)
+    return std::move(flags).err();
+  x.flags = *flags;
+  return x;
+}
+
+result<price> parse_price_json(std::string_view json) {
+  rapidjson::Document doc;
+  if (auto ok = parse_object(json, doc); !ok)
+    return ok.err();
+  return decode_price(doc);
+}
+
+result<bar> parse_bar_json(std::string_view json) {
+  rapidjson::Document doc;
+  if (auto ok = parse_object(json, doc); !ok)
+    return ok.err();
+  return decode_bar(doc);
+}
+
+} // namespace tickflow::redis
