@@ -84,7 +84,7 @@ void handle_webhook(gateway_ptr self, const http_call& call, const std::string& 
                    events.err().message(), suppressed);
     return call.reply(fail(400, "bad_body", events.err().message(), "body"));
   }
-  if (!st.stages.normalizer)
+  if (!st.stages.intake)
     return call.reply(fail(503, "unavailable", "the pipeline is not running yet"));
   auto& batch = *events;
   auto n = batch.size();
@@ -95,7 +95,7 @@ void handle_webhook(gateway_ptr self, const http_call& call, const std::string& 
   // Unacknowledged (anon_send): webhooks are pushed at the sender's pace and
   // are small next to the stream, so they take no credit on the link.
   if (n > 0)
-    caf::anon_send(st.stages.normalizer, std::move(batch));
+    caf::anon_send(st.stages.intake, std::move(batch));
   count(self, provider, "accepted");
   st.webhook_events[provider] += n;
   call.reply(json(202, std::move(body)));

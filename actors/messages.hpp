@@ -102,12 +102,6 @@ typename Inspector::result_type inspect(Inspector& f, event_batch& x) {
            x.statuses);
 }
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, raw_batch& x) {
-  return f(caf::meta::type_name("raw_batch"), x.source, x.frames,
-           x.ts_recv_ns);
-}
-
 // -- actor-level messages -----------------------------------------------------------
 
 /// Counters every pipeline stage reports on stats_atom.
@@ -298,7 +292,7 @@ typename Inspector::result_type inspect(Inspector& f, provider_handles& x) {
 /// The pipeline stages the gateway reports on (/status, /metrics, /ready)
 /// and feeds (webhooks); the supervisor sends it once it built them.
 struct stage_handles {
-  caf::actor normalizer;
+  caf::actor intake; ///< the sharder: where events enter the pipeline
   std::vector<std::string> names; ///< a name per actor, same order
   std::vector<caf::actor> actors; ///< every stage but the providers and the gateway
   caf::actor cache_writer;        ///< null unless [redis] is enabled
@@ -307,7 +301,7 @@ struct stage_handles {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stage_handles& x) {
-  return f(caf::meta::type_name("stage_handles"), x.normalizer, x.names,
+  return f(caf::meta::type_name("stage_handles"), x.intake, x.names,
            x.actors, x.cache_writer, x.storage_writer);
 }
 

@@ -4,15 +4,12 @@
 #include <chrono>
 #include <functional>
 #include <optional>
-#include <map>
 #include <string_view>
 
+#include "actors/clock.hpp"
 #include "actors/flow.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
-#include "adapters/simulator/simulator_feed.hpp"
-#include "adapters/simulator/simulator_parse.hpp"
-#include "actors/clock.hpp"
 #include "pipeline/validate/validation_engine.hpp"
 
 namespace tickflow {
@@ -31,18 +28,14 @@ size_t shard_of(std::string_view instrument, size_t count) noexcept {
 
 namespace {
 
-// -- normalizer -------------------------------------------------------------------
+// -- sharder ---------------------------------------------------------------------
 
-struct normalizer_state {
+struct sharder_state {
   std::vector<flow_link> validators;
   size_t bound = 1; ///< [pipeline] queue-bound of each link
   held_acks upstream;
-  symbol_map simulator_symbols;
-  std::map<errc, uint64_t> parse_errors;
-  stage_stats stats{"normalizer"};
-  log_throttle throttle;
-  std::shared_ptr<spdlog::logger> log = logger("pipeline");
-  static inline const char* name = "normalizer";
+  stage_stats stats{"sharder"};
+  static inline const char* name = "sharder";
 };
 
 /// Moves every event of `all` into the shard of its instrument.
@@ -59,60 +52,28 @@ void distribute(event_batch& all, std::vector<event_batch>& shards) {
     shards[0].statuses.push_back(std::move(x));
 }
 
-caf::behavior normalizer(caf::stateful_actor<normalizer_state>* self,
-                         topology topo, std::vector<caf::actor> validators) {
+caf::behavior sharder(caf::stateful_actor<sharder_state>* self, topology topo,
+                      std::vector<caf::actor> validators) {
   auto& st = self->state;
   st.bound = topo.pipeline.queue_bound;
   for (auto& v : validators)
     st.validators.emplace_back(std::move(v), st.bound);
-  st.simulator_symbols = simulator::feed{topo.simulator}.symbols();
   return {
-    [=](raw_batch& in) {
-      auto& st = self->state;
-      st.stats.batches_in += 1;
-      st.stats.events_in += in.frames.size();
-      event_batch parsed;
-      for (auto& frame : in.frames) {
-        result<void> r = errc::unknown_symbol;
-        if (in.source == provider::simulator)
-          r = simulator::parse_frame(frame, st.simulator_symbols,
-                                     in.ts_recv_ns, parsed);
-        else
-          r = error{errc::invalid_argument, "no parser for provider"};
-        if (!r) {
-          st.stats.rejected += 1;
-          st.parse_errors[r.err().code] += 1;
-          uint64_t suppressed = 0;
-          if (st.throttle.allow(suppressed))
-            st.log->warn("rejected {} payload: {} ({} similar suppressed)",
-                         to_string(in.source), r.err().message(), suppressed);
-        }
-      }
-      st.stats.events_out += parsed.size();
-      if (st.validators.size() == 1) {
-        if (!parsed.empty())
-          st.validators[0].send(self, std::move(parsed));
-      } else {
-        std::vector<event_batch> shards(st.validators.size());
-        distribute(parsed, shards);
-        for (size_t i = 0; i < shards.size(); ++i)
-          if (!shards[i].empty())
-            st.validators[i].send(self, std::move(shards[i]));
-      }
-      st.upstream.ack_or_hold(self, all_have_credit(st.validators));
-      st.stats.held = st.upstream.size();
-    },
     [=](event_batch& in) {
-      // Already canonical (REST fetches): only sharded.
       auto& st = self->state;
       st.stats.batches_in += 1;
       st.stats.events_in += in.size();
       st.stats.events_out += in.size();
-      std::vector<event_batch> shards(st.validators.size());
-      distribute(in, shards);
-      for (size_t i = 0; i < shards.size(); ++i)
-        if (!shards[i].empty())
-          st.validators[i].send(self, std::move(shards[i]));
+      if (st.validators.size() == 1) { // one shard: the batch as it is
+        if (!in.empty())
+          st.validators[0].send(self, std::move(in));
+      } else {
+        std::vector<event_batch> shards(st.validators.size());
+        distribute(in, shards);
+        for (size_t i = 0; i < shards.size(); ++i)
+          if (!shards[i].empty())
+            st.validators[i].send(self, std::move(shards[i]));
+      }
       st.upstream.ack_or_hold(self, all_have_credit(st.validators));
       st.stats.held = st.upstream.size();
     },
@@ -314,9 +275,9 @@ caf::behavior router(caf::stateful_actor<router_state>* self, topology topo,
 
 } // namespace
 
-caf::actor spawn_normalizer(caf::actor_system& sys, const topology& topo,
-                            std::vector<caf::actor> validators) {
-  return sys.spawn(normalizer, topo, std::move(validators));
+caf::actor spawn_sharder(caf::actor_system& sys, const topology& topo,
+                         std::vector<caf::actor> validators) {
+  return sys.spawn(sharder, topo, std::move(validators));
 }
 
 caf::actor spawn_validator(caf::actor_system& sys, const topology& topo,

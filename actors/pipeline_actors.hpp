@@ -1,9 +1,10 @@
 #pragma once
 
-// The middle of the pipeline: normalizer -> validators -> router.
-//   normalizer: raw provider frames -> canonical events (adapters' parsers),
-//               sharded by instrument hash over the validators, so all state
-//               of one symbol lives in one validator and its order is kept;
+// The middle of the pipeline: sharder -> validators -> router.
+//   sharder:    where every provider's canonical events enter (each provider
+//               parses its own frames); shards them by instrument hash over
+//               the validators, so all state of one symbol lives in one
+//               validator and its order is kept;
 //   validator:  the validation engine (rules, quality, quarantine, alerts);
 //   router:     fans every accepted batch out to the sinks (cache, broadcaster).
 // Each stage acks its upstream per flow.hpp; each replies to stats_atom.
@@ -19,8 +20,13 @@ namespace tickflow {
 /// Index of the validator that owns `instrument` among `count`.
 size_t shard_of(std::string_view instrument, size_t count) noexcept;
 
-caf::actor spawn_normalizer(caf::actor_system& sys, const topology& topo,
-                            std::vector<caf::actor> validators);
+/// The sharder: takes event_batch from every provider (and webhooks), sends
+/// each event to validator shard_of(instrument) within the credit of that
+/// link (feed statuses to validator 0), acks its upstream per flow.hpp.
+/// Also answers drain_atom and (reload_atom, validators): a resized pool,
+/// answered once the old pool handled what it was sent.
+caf::actor spawn_sharder(caf::actor_system& sys, const topology& topo,
+                         std::vector<caf::actor> validators);
 
 /// Validator `index`: runs the validation engine ([validator], pipeline/validate)
 /// on every batch, passes accepted events to `router`, sends alerts to

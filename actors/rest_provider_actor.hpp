@@ -12,7 +12,7 @@ namespace tickflow {
 /// environment variable named in the config. Answers
 ///   (fetch_atom, fetch_request) -> fetch_reply
 ///   (health_atom) -> provider_health
-/// and forwards every fetched bar batch to `intake` (the normalizer), so
+/// and forwards every fetched bar batch to `intake` (the sharder), so
 /// fetched data is validated, cached and broadcast like streamed data.
 caf::actor spawn_rest_provider(caf::actor_system& sys,
                                const rest_provider_settings& settings,

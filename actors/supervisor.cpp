@@ -17,12 +17,12 @@
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
 #include "actors/pipeline_actors.hpp"
-#include "actors/provider_actor.hpp"
 #include "actors/redis_reader_actor.hpp"
 #include "actors/redis_subscriber_actor.hpp"
 #include "actors/replay_provider_actor.hpp"
 #include "actors/rest_provider_actor.hpp"
 #include "actors/scheduler_actor.hpp"
+#include "actors/simulator_actor.hpp"
 #include "actors/storage_writer_actor.hpp"
 #include "actors/stream_provider_actor.hpp"
 #include "pipeline/flow/restart_backoff.hpp"
@@ -44,7 +44,7 @@ struct provider_slot {
 struct supervisor_state {
   topology topo;
   boost::asio::io_context* ioc = nullptr;
-  caf::actor cache, broadcaster, router, normalizer, gateway, alerter;
+  caf::actor cache, broadcaster, router, sharder, gateway, alerter;
   caf::actor cache_writer, storage_writer; ///< null unless enabled
   caf::actor redis_reader; ///< the read path's Redis step; null unless [redis] enabled
   caf::actor redis_subscriber; ///< other nodes' events; null unless [cluster] subscribe
@@ -63,7 +63,7 @@ struct supervisor_state {
 
   /// Every actor but the providers, in pipeline order.
   std::vector<caf::actor> stages() const {
-    std::vector<caf::actor> xs{normalizer};
+    std::vector<caf::actor> xs{sharder};
     xs.insert(xs.end(), validators.begin(), validators.end());
     xs.insert(xs.end(), {router, cache, broadcaster, gateway, alerter});
     for (auto& w : {cache_writer, storage_writer, redis_reader, redis_subscriber})
@@ -79,7 +79,7 @@ struct supervisor_state {
   /// The stages the gateway reports on, named (the gateway left out).
   stage_handles gateway_view() const {
     stage_handles h;
-    h.normalizer = normalizer;
+    h.intake = sharder;
     h.cache_writer = cache_writer;
     h.storage_writer = storage_writer;
     auto add = [&](std::string name, const caf::actor& a) {
@@ -88,7 +88,7 @@ struct supervisor_state {
         h.actors.push_back(a);
       }
     };
-    add("normalizer", normalizer);
+    add("sharder", sharder);
     for (size_t i = 0; i < validators.size(); ++i)
       add("validator." + std::to_string(i), validators[i]);
     add("router", router);
@@ -104,8 +104,9 @@ struct supervisor_state {
 
 using supervisor_ptr = caf::stateful_actor<supervisor_state>*;
 
-/// Instruments known before any event arrives: the configured ones.
-std::vector<std::string> configured_instruments(const topology& topo) {
+/// Instruments known before any event arrives: the simulator's, if it is
+/// enabled (every other provider's become known with their first events).
+std::vector<std::string> simulated_instruments(const topology& topo) {
   std::vector<std::string> xs;
   for (auto& p : topo.providers)
     if (p == "simulator")
@@ -162,27 +163,28 @@ provider_slot* find_slot(supervisor_state& st, const std::string& name) {
 
 void spawn_provider(supervisor_ptr self, provider_slot& slot) {
   auto& st = self->state;
-  auto helper = [](const std::map<std::string, caf::actor>& m, const std::string& k) {
+  auto actor_or_null = [](const std::map<std::string, caf::actor>& m,
+                          const std::string& k) {
     auto i = m.find(k);
     return i == m.end() ? caf::actor{} : i->second;
   };
   if (slot.stream >= 0) {
     auto& spec = st.streams[static_cast<size_t>(slot.stream)];
     auto& name = spec.settings.name;
-    slot.actor = spawn_stream_provider(self->system(), st.topo, spec, st.normalizer,
-                                       helper(st.stream_rest, name),
-                                       helper(st.captures, name));
+    slot.actor = spawn_stream_provider(self->system(), st.topo, spec, st.sharder,
+                                       actor_or_null(st.stream_rest, name),
+                                       actor_or_null(st.captures, name));
     // Backfills draw on the provider's budget when the scheduler has one for it.
     auto& enabled = st.topo.providers;
     if (st.scheduler && std::find(enabled.begin(), enabled.end(), name) != enabled.end())
       self->send(slot.actor, scheduler_atom::value, st.scheduler);
   } else if (slot.name == "replay") {
-    slot.actor = spawn_replay_provider(self->system(), st.topo, st.normalizer);
+    slot.actor = spawn_replay_provider(self->system(), st.topo, st.sharder);
   } else if (slot.name == "simulator") {
-    slot.actor = spawn_simulator_provider(self->system(), st.topo, st.normalizer);
+    slot.actor = spawn_simulator(self->system(), st.topo, st.sharder);
   } else {
     auto& cfg = st.topo.rest_providers.at(slot.name); // checked by load_topology
-    slot.actor = spawn_rest_provider(self->system(), cfg, st.normalizer);
+    slot.actor = spawn_rest_provider(self->system(), cfg, st.sharder);
     slot.key_fingerprint = key_fingerprint(cfg);
   }
   slot.started_ns = now_ns();
@@ -217,11 +219,11 @@ void add_stream_slots(supervisor_ptr self) {
     add("replay", -1);
 }
 
-/// Spawns validator `i` of `count`, watching the configured instruments of its shard.
+/// Spawns validator `i` of `count`, watching the simulated instruments of its shard.
 caf::actor spawn_validator_shard(supervisor_ptr self, size_t i, size_t count) {
   auto& st = self->state;
   std::vector<std::string> watched;
-  for (auto& id : configured_instruments(st.topo))
+  for (auto& id : simulated_instruments(st.topo))
     if (shard_of(id, count) == i)
       watched.push_back(id);
   auto v = spawn_validator(self->system(), st.topo, i, st.router, st.alerter,
@@ -232,7 +234,7 @@ caf::actor spawn_validator_shard(supervisor_ptr self, size_t i, size_t count) {
 }
 
 /// SIGHUP with another validator count: a new pool takes the shards; the old
-/// one stops once the normalizer says it handled what it was sent. Rolling
+/// one stops once the sharder says it handled what it was sent. Rolling
 /// statistics start again in the new shards (they warm up within a window).
 void resize_validators(supervisor_ptr self, size_t count) {
   auto& st = self->state;
@@ -246,7 +248,7 @@ void resize_validators(supervisor_ptr self, size_t count) {
   st.topo.validator.count = count;
   self->send(st.gateway, reload_atom::value, next);
   self->send(st.gateway, st.gateway_view());
-  self->request(st.normalizer, drain_timeout, reload_atom::value, next)
+  self->request(st.sharder, drain_timeout, reload_atom::value, next)
     .then([=](bool) {
       for (auto& v : old) {
         self->demonitor(v);
@@ -336,7 +338,7 @@ void build(supervisor_ptr self) {
   auto& st = self->state;
   auto& sys = self->system();
   auto& topo = st.topo;
-  auto known = configured_instruments(topo);
+  auto known = simulated_instruments(topo);
   st.cache = spawn_cache(sys, topo, known);
   st.broadcaster = spawn_broadcaster(sys, topo, *st.ioc, known, st.cache);
   std::vector<caf::actor> sinks{st.cache, st.broadcaster};
@@ -354,7 +356,7 @@ void build(supervisor_ptr self) {
   st.alerter = spawn_alerter(sys, topo);
   for (size_t i = 0; i < topo.validator.count; ++i)
     st.validators.push_back(spawn_validator_shard(self, i, topo.validator.count));
-  st.normalizer = spawn_normalizer(sys, topo, st.validators);
+  st.sharder = spawn_sharder(sys, topo, st.validators);
   st.gateway = spawn_gateway(sys, topo, *st.ioc, st.cache, st.validators);
   st.scheduler = spawn_scheduler(sys, topo);
   self->send(st.gateway, scheduler_atom::value, st.scheduler);
@@ -416,7 +418,7 @@ void drain(supervisor_ptr self) {
     stop_all(self, st.stop_reason);
     self->quit(st.stop_reason);
   };
-  self->request(st.normalizer, drain_timeout, drain_atom::value)
+  self->request(st.sharder, drain_timeout, drain_atom::value)
     .then([=](bool ok) { finish(ok); }, [=](caf::error&) { finish(false); });
 }
 

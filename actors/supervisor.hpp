@@ -8,7 +8,7 @@
 namespace tickflow {
 
 /// Spawns the supervisor, which builds the whole topology from the config:
-///   providers -> normalizer -> validator[0..n) -> router -> {cache, broadcaster}
+///   providers -> sharder -> validator[0..n) -> router -> {cache, broadcaster}
 ///   gateway -> cache
 /// It monitors every actor: a crashed provider is restarted after a backoff
 /// ([supervisor]); any other stage failing is fatal (the supervisor quits with

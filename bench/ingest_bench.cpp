@@ -1,16 +1,21 @@
 // ingest_bench: the real pipeline actors in one process, fed as fast as the
 // credit window allows (or at a fixed rate), measured at a capture sink.
 //
-//   feeder (main thread, scoped_actor) --raw_batch--> normalizer
-//     --> validator[0..k) --> router --> cache, broadcaster (no clients), capture
+//   feeder (main thread, scoped_actor) --frames--> provider (parses)
+//     --event_batch--> sharder --> validator[0..k) --> router
+//     --> cache, broadcaster (no clients), capture
 //
-// The feeder owns one link of [pipeline] queue-bound batches to the
-// normalizer, exactly like the simulator provider: it sends while it has
-// credit and waits for acks otherwise. It makes every batch with
-// simulator::feed::generate (fresh trade ids and timestamps: the validators
-// drop duplicates and flag out-of-order or future events, so frames cannot
-// be recycled), so the feeder's own cost (the provider's share) is part of
-// the figure; --mode generate measures it alone. The feed's clock starts
+// The feeder and the provider actor stand in for a provider: the feeder is
+// its wire side (a stream's I/O thread), the actor parses the frames with
+// simulator::parse_frames, as the simulator and every other provider parse
+// in their own actor, and sends event_batch to the sharder. Each link holds
+// [pipeline] queue-bound batches: the feeder sends while it has credit and
+// waits for acks otherwise; the provider acks a batch once it has passed it
+// on and its link has room (flow.hpp), like every stage. The feeder makes
+// every batch with simulator::feed::generate (fresh trade ids and timestamps:
+// the validators drop duplicates and flag out-of-order or future events, so
+// frames cannot be recycled), so the feeder's own cost (the wire's share) is
+// part of the figure; --mode generate measures it alone. The feed's clock starts
 // behind the wall clock, by more than generate() (1 us per trade) can
 // catch up during the run, so no event is ever in the future.
 // The capture sink acks every batch like the real sinks and records, for each
@@ -25,7 +30,7 @@
 //
 // Options: --seconds S --warmup S --batch N --validators K --symbols N
 //          --threads N --queue-bound N --pool N --no-broadcaster
-//          --stop-after normalize|validate|route: the latency sink takes the
+//          --stop-after shard|validate|route: the latency sink takes the
 //          place of the stage after that one (default route: the whole
 //          pipeline, the sink beside the cache and the broadcaster), so runs
 //          with each give the latency at the end of every stage
@@ -55,6 +60,7 @@
 #include "actors/broadcaster_actor.hpp"
 #include "actors/cache_actor.hpp"
 #include "actors/clock.hpp"
+#include "actors/flow.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
 #include "actors/pipeline_actors.hpp"
@@ -81,7 +87,7 @@ struct options {
   size_t queue_bound = 0;
   size_t pool = 1 << 18;
   bool broadcaster = true;
-  std::string stop_after = "route"; ///< normalize, validate or route
+  std::string stop_after = "route"; ///< shard, validate or route
   std::string config; ///< a config file instead of the embedded default
   std::string label;
 };
@@ -137,8 +143,8 @@ options parse_options(int argc, char** argv) {
       o.pool = static_cast<size_t>(number());
     else if (a == "--stop-after") {
       o.stop_after = value();
-      if (o.stop_after != "normalize" && o.stop_after != "validate" && o.stop_after != "route")
-        usage("--stop-after takes normalize, validate or route");
+      if (o.stop_after != "shard" && o.stop_after != "validate" && o.stop_after != "route")
+        usage("--stop-after takes shard, validate or route");
     } else if (a == "--no-broadcaster")
       o.broadcaster = false;
     else if (a == "--config")
@@ -225,6 +231,52 @@ caf::behavior capture_sink(caf::stateful_actor<capture_state>* self,
     },
     [=](stats_atom) {
       return shared->events.load(std::memory_order_relaxed);
+    },
+  };
+}
+
+// -- the provider's actor -------------------------------------------------------------
+
+/// Frames as the feeder received them, with their receive time.
+struct wire_frames {
+  std::vector<std::string> frames;
+  int64_t ts_recv_ns = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, wire_frames& x) {
+  return f(caf::meta::type_name("wire_frames"), x.frames, x.ts_recv_ns);
+}
+
+struct provider_state {
+  symbol_map symbols;
+  flow_link out;
+  held_acks upstream;
+  uint64_t rejected = 0;
+  static inline const char* name = "provider";
+};
+
+/// Parses the feeder's frames as the simulator actor parses its own and
+/// passes the events on to `intake` within the credit of its link.
+caf::behavior provider_parser(caf::stateful_actor<provider_state>* self,
+                              topology topo, caf::actor intake) {
+  self->state.symbols = simulator::feed{topo.simulator}.symbols();
+  self->state.out = flow_link{std::move(intake), topo.pipeline.queue_bound};
+  return {
+    [=](wire_frames& in) {
+      auto& st = self->state;
+      event_batch batch;
+      st.rejected += simulator::parse_frames(in.frames, st.symbols, in.ts_recv_ns,
+                                             batch).rejected;
+      if (!batch.empty())
+        st.out.send(self, std::move(batch));
+      st.upstream.ack_or_hold(self, st.out.has_credit());
+    },
+    [=](ack_atom) {
+      auto& st = self->state;
+      st.out.acked();
+      if (st.out.has_credit())
+        st.upstream.release(self);
     },
   };
 }
@@ -409,12 +461,13 @@ int run_pipeline(const options& o) {
     // The sink acks like every stage, so it can stand in for the next one.
     auto router = o.stop_after == "route" ? spawn_router(sys, topo, sinks) : capture;
     std::vector<caf::actor> validators;
-    if (o.stop_after == "normalize") // one link: acks are matched by sender
+    if (o.stop_after == "shard") // one link: acks are matched by sender
       validators.push_back(capture);
     else
       for (size_t i = 0; i < topo.validator.count; ++i)
         validators.push_back(spawn_validator(sys, topo, i, router, caf::actor{}, {}));
-    auto normalizer = spawn_normalizer(sys, topo, validators);
+    auto sharder = spawn_sharder(sys, topo, validators);
+    auto provider = sys.spawn(provider_parser, topo, sharder);
 
     caf::scoped_actor self{sys};
     const size_t bound = topo.pipeline.queue_bound;
@@ -423,13 +476,12 @@ int run_pipeline(const options& o) {
     uint64_t ticks_skipped = 0; // paced mode: no credit at a tick
     bool stalled = false;
     auto send_batch = [&](size_t n) {
-      raw_batch b;
-      b.source = provider::simulator;
+      wire_frames b;
       b.frames.reserve(n + n / 8);
       feed.generate(n, b.frames); // n trades, plus the bars they closed
       b.ts_recv_ns = now_ns();
       frames_sent += b.frames.size();
-      self->send(normalizer, std::move(b));
+      self->send(provider, std::move(b));
       ++inflight;
     };
     // Waits for one ack (or until `until`); false on timeout.
@@ -549,7 +601,7 @@ int run_pipeline(const options& o) {
               << std::endl;
     if (stalled)
       code = 1;
-    for (auto& a : {normalizer, router, cache, capture})
+    for (auto& a : {provider, sharder, router, cache, capture})
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     for (auto& v : validators)
       caf::anon_send_exit(v, caf::exit_reason::user_shutdown);

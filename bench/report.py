@@ -225,11 +225,12 @@ def generate(results):
     # -- 1. ingest -------------------------------------------------------------------
     w("### 1. Ingest (in-process, `bench/ingest_bench`)")
     w("")
-    w("Real actors (normalizer, validators, router, cache, broadcaster without clients, capture sink),"
-      " fed by one thread that generates batches of %s simulator trades (`feed::generate`, fresh ids"
-      " and timestamps) as fast as the credit window (%s batches per link) allows; the feeder shares"
-      " the cores, so its cost (the provider's share of the work) is in every pipeline row. Latency is"
-      " from batch creation (`raw_batch.ts_recv_ns`) to the capture sink, so under saturation it is"
+    w("Real actors (sharder, validators, router, cache, broadcaster without clients, capture sink),"
+      " fed by a provider: one thread that generates batches of %s simulator trades (`feed::generate`,"
+      " fresh ids and timestamps: the wire) and an actor that parses them (`simulator::parse_frames`,"
+      " as every provider parses in its own actor), as fast as the credit window (%s batches per"
+      " link) allows; the feeder shares the cores, so its cost is in every pipeline row. Latency is"
+      " from batch creation (the frames' receive time) to the capture sink, so under saturation it is"
       " mostly queueing in the credit windows. CPU cores = process CPU time / wall time; events per"
       " CPU-second = events/s / CPU cores, the figure least disturbed by busy neighbours (the whole"
       " machine is 2 cores)."
@@ -361,7 +362,7 @@ def generate(results):
              us(c.get("p999_us")), fmt_ratio(ratio(b.get("p99_us"), c.get("p99_us")))))
     w("")
     w("Per stage, in-process at 10,000 events/s: the same run with the latency sink in place of the"
-      " validators (`--stop-after normalize`), then of the router (`--stop-after validate`); the"
+      " validators (`--stop-after shard`), then of the router (`--stop-after validate`); the"
       " last row is the whole pipeline (the sink beside the cache and the broadcaster). Each row is"
       " the latency from batch creation to the end of that stage; the difference between rows is"
       " what the stage adds.")
@@ -369,7 +370,7 @@ def generate(results):
     w("| up to the end of | p50 | p99 | p99.9 | adds at p50 |")
     w("|---|---:|---:|---:|---:|")
     prev = None
-    for label, name in (("stage-normalize", "normalize (parse, shard)"),
+    for label, name in (("stage-shard", "parse (provider), shard"),
                         ("stage-validate", "validate (rules, quality)"),
                         ("rate-10000", "route -> L1 cache + broadcaster")):
         a = ingest.get(label) or {}

@@ -217,7 +217,7 @@ if want latency; then
   done
   # Per stage at 10,000 events/s: the latency sink in place of the validators,
   # then of the router (the full pipeline is rate-10000 above).
-  for stage in normalize validate; do
+  for stage in shard validate; do
     ingest "stage-$stage" --rate 10000 --stop-after "$stage" --seconds "$D_LAT" --warmup "$WARM"
   done
 fi

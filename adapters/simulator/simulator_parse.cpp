@@ -124,4 +124,18 @@ result<void> parse_frame(std::string_view frame, const symbol_map& symbols,
   return error{errc::malformed, quoted("unknown event type", type)};
 }
 
+parse_tally parse_frames(const std::vector<std::string>& frames,
+                         const symbol_map& symbols, int64_t recv_ns,
+                         event_batch& out) {
+  parse_tally tally;
+  for (auto& frame : frames) {
+    auto r = parse_frame(frame, symbols, recv_ns, out);
+    if (r)
+      continue;
+    if (tally.rejected++ == 0)
+      tally.first_error = r.err();
+  }
+  return tally;
+}
+
 } // namespace tickflow::simulator

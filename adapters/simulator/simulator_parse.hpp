@@ -1,7 +1,10 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "pipeline/model/error.hpp"
 #include "pipeline/model/events.hpp"
@@ -16,5 +19,18 @@ namespace tickflow::simulator {
 /// errc::unknown_symbol (context is the provider symbol).
 result<void> parse_frame(std::string_view frame, const symbol_map& symbols,
                          int64_t recv_ns, event_batch& out);
+
+/// What parse_frames() made of a batch of frames.
+struct parse_tally {
+  size_t rejected = 0; ///< frames that did not parse (skipped)
+  error first_error;   ///< why the first of them did not (meaningless if none)
+};
+
+/// Parses every frame of `frames` into `out` with parse_frame, in order,
+/// all received at `recv_ns`; a frame that does not parse is skipped and
+/// counted, so one bad frame costs only itself.
+parse_tally parse_frames(const std::vector<std::string>& frames,
+                         const symbol_map& symbols, int64_t recv_ns,
+                         event_batch& out);
 
 } // namespace tickflow::simulator

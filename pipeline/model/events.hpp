@@ -152,11 +152,4 @@ struct event_batch {
   bool empty() const noexcept { return size() == 0 && statuses.empty(); }
 };
 
-/// Wire payloads as received from a provider, before normalization.
-struct raw_batch {
-  provider source = provider::simulator;
-  std::vector<std::string> frames; ///< one provider message each
-  int64_t ts_recv_ns = 0;          ///< when the frames arrived
-};
-
 } // namespace tickflow

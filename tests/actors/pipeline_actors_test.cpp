@@ -1,5 +1,6 @@
-// The actor pipeline on a real CAF scheduler: normalizer -> validators ->
-// router -> sinks, the cache, backpressure, and the supervisor's restarts.
+// The actor pipeline on a real CAF scheduler: simulator -> sharder ->
+// validators -> router -> sinks, the cache, backpressure, and the
+// supervisor's restarts.
 
 #include <chrono>
 #include <map>
@@ -13,6 +14,7 @@
 #include "actors/cache_actor.hpp"
 #include "actors/messages.hpp"
 #include "actors/pipeline_actors.hpp"
+#include "actors/simulator_actor.hpp"
 #include "actors/supervisor.hpp"
 #include "adapters/simulator/simulator_feed.hpp"
 
@@ -134,16 +136,24 @@ TEST_F(Actors, FramesBecomeValidatedEventsInOrderPerInstrument) {
   std::vector<caf::actor> validators;
   for (size_t i = 0; i < topo.validator.count; ++i)
     validators.push_back(spawn_validator(*sys, topo, i, router, caf::actor{}, {}));
-  auto normalizer = spawn_normalizer(*sys, topo, validators);
+  auto sharder = spawn_sharder(*sys, topo, validators);
   simulator::feed feed{topo.simulator};
-  raw_batch in;
-  feed.generate(500, in.frames);
-  size_t good = in.frames.size();
-  in.frames.push_back("{not json");
-  in.frames.push_back(R"({"e":"trade","s":"NOPEUSDT","t":1,"p":"1","q":"1","m":true,"T":1})");
-  in.frames.push_back(R"({"e":"trade","s":"BTCUSDT","t":999999,"p":"0","q":"1","m":true,"T":1})");
+  std::vector<std::string> frames;
+  feed.generate(500, frames);
+  size_t good = frames.size();
+  frames.push_back("{not json");
+  frames.push_back(R"({"e":"trade","s":"NOPEUSDT","t":1,"p":"1","q":"1","m":true,"T":1})");
+  frames.push_back(R"({"e":"trade","s":"BTCUSDT","t":999999,"p":"0","q":"1","m":true,"T":1})");
+  // The simulator parses these frames (once) in its own actor, as it does
+  // its random walk's, and sends the events to the sharder.
+  auto simulator = spawn_simulator(
+    *sys, topo, sharder,
+    [frames, sent = false](int64_t, std::vector<std::string>& out) mutable {
+      if (!sent)
+        out = frames;
+      sent = true;
+    });
   caf::scoped_actor upstream{*sys};
-  upstream->send(normalizer, in);
   std::map<std::string, uint64_t> last_id;
   size_t events = 0;
   bool ordered = true;
@@ -173,14 +183,15 @@ TEST_F(Actors, FramesBecomeValidatedEventsInOrderPerInstrument) {
       .receive([&](const stage_stats& x) { s = x; }, [](caf::error&) {});
     return s;
   };
-  EXPECT_EQ(stats_of(normalizer).rejected, 2u); // garbage + unknown symbol
+  EXPECT_EQ(stats_of(simulator).rejected, 2u); // garbage + unknown symbol
   uint64_t rejected = 0;
   for (auto& v : validators)
     rejected += stats_of(v).rejected;
   EXPECT_EQ(rejected, 1u); // price 0
   for (auto& a : validators)
     anon_send_exit(a, caf::exit_reason::user_shutdown);
-  anon_send_exit(normalizer, caf::exit_reason::user_shutdown);
+  anon_send_exit(simulator, caf::exit_reason::user_shutdown);
+  anon_send_exit(sharder, caf::exit_reason::user_shutdown);
   anon_send_exit(router, caf::exit_reason::user_shutdown);
 }
 

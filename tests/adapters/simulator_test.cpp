@@ -764,5 +764,46 @@ TEST(SimulatorParse, FailuresLeaveTheBatchAsItWas) {
   EXPECT_TRUE(out.bars.empty());
 }
 
+TEST(SimulatorParse, FramesSkipAndCountWhatDoesNotParse) {
+  std::string trade2{trade_fixture};
+  trade2.replace(trade2.find("\"t\":17"), 6, "\"t\":18");
+  const std::string unknown = R"({"e":"trade","s":"NOPEUSDT","t":1,"p":"1",)"
+                              R"("q":"1","m":true,"T":1})";
+  struct row {
+    const char* name;
+    std::vector<std::string> frames;
+    size_t trades, bars, rejected;
+    errc first; // meaningful when rejected > 0
+  };
+  const std::vector<row> rows{
+    {"none", {}, 0, 0, 0, errc::malformed},
+    {"all good, in order",
+     {std::string{trade_fixture}, std::string{bar_fixture}, trade2}, 2, 1, 0,
+     errc::malformed},
+    {"garbage between good frames",
+     {std::string{trade_fixture}, "{not json", trade2}, 2, 0, 1, errc::malformed},
+    {"the first error is kept",
+     {unknown, std::string{trade_fixture}, "", without(bar_fixture, "v")}, 1, 0,
+     3, errc::unknown_symbol},
+    {"nothing parses", {"[]", "{"}, 0, 0, 2, errc::malformed},
+  };
+  for (auto& r : rows) {
+    SCOPED_TRACE(r.name);
+    event_batch out;
+    auto tally = parse_frames(r.frames, test_symbols(), 7, out);
+    EXPECT_EQ(out.trades.size(), r.trades);
+    EXPECT_EQ(out.bars.size(), r.bars);
+    EXPECT_EQ(tally.rejected, r.rejected);
+    if (r.rejected > 0) {
+      EXPECT_EQ(tally.first_error.code, r.first);
+    }
+    for (size_t i = 1; i < out.trades.size(); ++i)
+      EXPECT_LT(std::stoull(out.trades[i - 1].trade_id),
+                std::stoull(out.trades[i].trade_id));
+    for (auto& t : out.trades)
+      EXPECT_EQ(t.ts_recv_ns, 7);
+  }
+}
+
 } // namespace
 } // namespace tickflow::simulator

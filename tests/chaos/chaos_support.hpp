@@ -69,7 +69,7 @@ inline uint64_t rss_median(pid_t pid, int n = 5, std::chrono::milliseconds every
 /// What /status says about the pipeline and the writers.
 struct status_view {
   bool ok = false;
-  uint64_t normalizer_in = 0;    ///< events every provider passed on
+  uint64_t sharder_in = 0;       ///< events every provider passed on
   uint64_t simulator_events = 0; ///< of those, the simulator's
   uint64_t validator_rejected = 0;
   bool redis_connected = false;
@@ -108,12 +108,12 @@ inline status_view read_status(uint16_t port) {
   if (d.HasParseError() || !d.IsObject() || !d.HasMember("stages")
       || !d.HasMember("providers") || !d.HasMember("writers"))
     return out;
-  bool normalizer = false, simulator = false;
+  bool sharder = false, simulator = false;
   for (auto& x : d["stages"].GetArray()) {
     auto name = text(x, "name");
-    if (name == "normalizer" && flag(x, "up")) {
-      out.normalizer_in = u64(x, "events_in");
-      normalizer = true;
+    if (name == "sharder" && flag(x, "up")) {
+      out.sharder_in = u64(x, "events_in");
+      sharder = true;
     } else if (name.rfind("validator.", 0) == 0) {
       out.validator_rejected += u64(x, "rejected");
     }
@@ -138,7 +138,7 @@ inline status_view read_status(uint16_t port) {
       out.pg_dropped = u64(w, "dropped");
     }
   }
-  out.ok = normalizer && simulator;
+  out.ok = sharder && simulator;
   return out;
 }
 

@@ -221,8 +221,8 @@ TEST(Chaos, SixtySecondsOfCutsAndOutagesLoseNothing) {
   ASSERT_TRUE(proc.running()) << read_text(log_path);
 
   // Drain: wait until everything acknowledged is in Postgres. What the
-  // stream actor acknowledged is what it passed on to the normalizer: all
-  // the normalizer took in but the simulator's share.
+  // stream actor acknowledged is what it passed on to the sharder: all
+  // the sharder took in but the simulator's share.
   auto last_ids = ex.last_ids();
   auto prefix = "CX" + tag + "N";
   uint64_t acknowledged = 0, backfilled = 0, overflow = 0, reconnects = 0;
@@ -236,7 +236,7 @@ TEST(Chaos, SixtySecondsOfCutsAndOutagesLoseNothing) {
     status = read_status(rest_port);
     if (!status.ok)
       return false;
-    acknowledged = status.normalizer_in - status.simulator_events;
+    acknowledged = status.sharder_in - status.simulator_events;
     rows = stored(env, prefix, problem);
     stored_rows = 0;
     for (auto& [inst, s] : rows)

@@ -84,7 +84,7 @@ TEST_F(OpsRoutes, InfoSummarizesTheConfigWithoutSecrets) {
 
 TEST_F(OpsRoutes, StatusListsStagesProvidersWritersAndTheGateway) {
   std::string body;
-  // The normalizer has seen events once the simulator runs.
+  // The sharder has seen events once the simulator runs.
   ASSERT_TRUE(eventually([&] {
     auto r = svc_->get("/status");
     if (!r || r->status != 200)
@@ -92,7 +92,7 @@ TEST_F(OpsRoutes, StatusListsStagesProvidersWritersAndTheGateway) {
     body = r->body;
     auto d = parse_json(body);
     for (auto& s : d["stages"].GetArray())
-      if (str_of(s, "name") == "normalizer")
+      if (str_of(s, "name") == "sharder")
         return s["events_in"].GetUint64() > 0;
     return false;
   })) << body;
@@ -102,7 +102,7 @@ TEST_F(OpsRoutes, StatusListsStagesProvidersWritersAndTheGateway) {
     names.push_back(str_of(s, "name"));
     EXPECT_TRUE(s["up"].GetBool()) << str_of(s, "name");
   }
-  for (auto want : {"normalizer", "validator.0", "router", "cache", "broadcaster"})
+  for (auto want : {"sharder", "validator.0", "router", "cache", "broadcaster"})
     EXPECT_NE(std::find(names.begin(), names.end(), want), names.end()) << want;
   ASSERT_EQ(d["providers"].Size(), 1u);
   EXPECT_EQ(str_of(d["providers"][0], "name"), "simulator");
@@ -146,10 +146,10 @@ TEST_F(OpsRoutes, MetricsAreValidPrometheusTextWithEveryFamily) {
                     {{"route", "/api/v1/data/price"}});
   ASSERT_EQ(lat.size(), 1u);
   EXPECT_GE(lat[0].value, 3);
-  auto normalizer_in = p.find("tickflow_stage_events_total",
-                              {{"stage", "normalizer"}, {"direction", "in"}});
-  ASSERT_EQ(normalizer_in.size(), 1u);
-  EXPECT_GT(normalizer_in[0].value, 0);
+  auto sharder_in = p.find("tickflow_stage_events_total",
+                           {{"stage", "sharder"}, {"direction", "in"}});
+  ASSERT_EQ(sharder_in.size(), 1u);
+  EXPECT_GT(sharder_in[0].value, 0);
   auto hits = p.find("tickflow_cache_requests_total", {{"kind", "price"}, {"result", "hit"}});
   ASSERT_EQ(hits.size(), 1u);
   EXPECT_GE(hits[0].value, 1);

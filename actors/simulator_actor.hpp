@@ -1,0 +1,34 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "pipeline/topology/topology.hpp"
+
+namespace tickflow {
+
+/// Appends the frames due at `now_ns` to `out`: what the simulator parses
+/// instead of its random walk's frames (tests).
+using simulator_frame_source =
+  std::function<void(int64_t now_ns, std::vector<std::string>& out)>;
+
+/// Spawns the simulator provider: a random-walk market (adapters/simulator)
+/// that makes wire frames every simulator.timer and parses them itself
+/// (simulator::parse_frames), like every other provider, sending event_batch
+/// to `intake` (the sharder) within the credit of its link ([pipeline]
+/// queue-bound; when the link is full the [pipeline] overflow policy either
+/// pauses the feed or drops and counts). Frames that do not parse are counted
+/// as rejected. Replies to stats_atom with stage_stats.
+caf::actor spawn_simulator(caf::actor_system& sys, const topology& topo,
+                           caf::actor intake);
+
+/// The same, with frames from `source` instead of the random walk, parsed
+/// with the symbols of topo.simulator.
+caf::actor spawn_simulator(caf::actor_system& sys, const topology& topo,
+                           caf::actor intake, simulator_frame_source source);
+
+} // namespace tickflow
