@@ -129,8 +129,9 @@ TEST(ReadPath, AfterStorage) {
     auto r = bars_read::start(query(3, x.start), now, x.fetchable ? yes : no);
     auto d = r.after_storage(x.stored);
     EXPECT_EQ(d.next, x.next);
-    if (d.next == next_step::answer)
+    if (d.next == next_step::answer) {
       EXPECT_EQ(d.fill, x.fill);
+    }
     if (d.next == next_step::fill_gaps) {
       ASSERT_EQ(d.gaps.size(), 1u);
       EXPECT_EQ(d.gaps[0].first_ns, slot0 - minute);
