@@ -16,7 +16,7 @@ namespace tickflow {
 /// per-client limits ([limits]) before a route runs, and counts every
 /// answer per route for /metrics. Data queries go to the cache actor, then
 /// the REST provider actors on a miss; webhooks ([webhooks]) feed the
-/// normalizer. Errors use the one JSON error shape (api_error.hpp).
+/// sharder. Errors use the one JSON error shape (api_error.hpp).
 /// Answers (start_atom) -> uint16_t bound port (or an error: a bad
 /// [auth] keys-file), stats_atom; takes provider_handles and stage_handles
 /// from the supervisor.

@@ -2,75 +2,16 @@
 // each step asked through the rate-limit scheduler.
 
 #include <algorithm>
-#include <initializer_list>
 #include <memory>
+#include <optional>
 
 #include "actors/gateway_state.hpp"
+#include "api/routes/fetch.hpp"
 #include "pipeline/schedule/failover.hpp"
 
 namespace tickflow {
 
 namespace {
-
-/// The reply for a provider's failure; the message always names the provider.
-api::http_response provider_failure(const std::string& name, const fetch_error& e,
-                                    const std::string& instrument) {
-  // Adapters often name themselves already; say it once.
-  auto msg = e.message.rfind(name + ":", 0) == 0 ? e.message : name + ": " + e.message;
-  switch (e.code) {
-    case errc::unknown_symbol:
-      return fail(404, "unknown_symbol",
-                  name + " does not know " + instrument, "symbol");
-    case errc::not_found:
-      return fail(404, "no_data", msg, "symbol");
-    case errc::invalid_argument:
-      return fail(400, "invalid_parameter", msg);
-    case errc::rate_limited: {
-      auto r = fail(503, "provider_rate_limited", msg);
-      auto secs = std::max<int64_t>(1, (e.retry_after_ns + 999'999'999) / 1'000'000'000);
-      r.headers.emplace_back("Retry-After", std::to_string(secs));
-      return r;
-    }
-    case errc::unauthorized:
-      return fail(502, "provider_unauthorized", msg);
-    case errc::malformed:
-    case errc::missing_field:
-    case errc::bad_number:
-      return fail(502, "provider_malformed", "malformed payload from " + msg);
-    case errc::unavailable:
-      return fail(502, "provider_unavailable", msg);
-    default:
-      return fail(502, "provider_error", msg);
-  }
-}
-
-/// A failure that says nothing about the provider's health: it just does
-/// not serve this instrument or request.
-bool is_no_service(errc code) {
-  return code == errc::unknown_symbol || code == errc::invalid_argument;
-}
-
-/// Why a reply was passed over, for chain_outcome::passed.
-std::string reason_of(const fetch_reply& r) {
-  auto msg = r.failure.message;
-  auto own = r.provider + ": ";
-  if (msg.rfind(own, 0) == 0)
-    msg.erase(0, own.size());
-  return std::string{to_string(r.failure.code)} + (msg.empty() ? "" : ": " + msg);
-}
-
-/// The newest price of a price reply is older than the class allows.
-bool is_stale(const gateway_state& st, const resolved_chain& chain,
-              const fetch_request& req, const fetch_reply& r, int64_t& age_ns) {
-  auto bound = stale_after_ns(st.topo.scheduler.failover, chain.symbol.cls);
-  if (bound <= 0 || req.kind != fetch_kind::price || r.data.prices.empty())
-    return false;
-  int64_t newest = 0;
-  for (auto& p : r.data.prices)
-    newest = std::max(newest, p.ts_event_ns);
-  age_ns = now_ns() - newest;
-  return age_ns > bound;
-}
 
 /// The walk down one chain.
 struct walk {
@@ -87,8 +28,13 @@ struct walk {
 std::chrono::nanoseconds scheduler_timeout(const gateway_state& st) {
   auto& s = st.topo.scheduler;
   auto tries = static_cast<int64_t>(s.retry.max_retries) + 1;
-  return std::chrono::nanoseconds{s.max_wait_ns + tries * st.fetch_timeout.count()
+  return std::chrono::nanoseconds{s.max_wait_ns + tries * st.reads.fetch_timeout.count()
                                   + (tries - 1) * s.retry.backoff_max_ns};
+}
+
+api::http_response failure_of(const fetch_reply& r, const std::string& instrument) {
+  auto& f = r.failure;
+  return api::provider_failure(r.provider, f.code, f.message, f.retry_after_ns, instrument);
 }
 
 void step(gateway_ptr self, std::shared_ptr<walk> w, size_t i);
@@ -98,46 +44,40 @@ void on_answer(gateway_ptr self, std::shared_ptr<walk> w, size_t i, fetch_reply 
   auto& st = self->state;
   auto& name = w->chain.steps[i].provider;
   bool last = i + 1 >= w->chain.steps.size();
-  int64_t age = 0;
-  if (r.ok && !is_stale(st, w->chain, w->req, r, age)) {
+  // A price older than the class allows is kept in case no one has better.
+  auto bound = stale_after_ns(st.topo.scheduler.failover, w->chain.symbol.cls);
+  auto age = api::newest_age_ns(r.data.prices, now_ns());
+  bool stale = r.ok && bound > 0 && w->req.kind == fetch_kind::price
+               && !r.data.prices.empty() && age > bound;
+  if (r.ok && !stale) {
     w->out.ok = true;
     w->out.reply = std::move(r);
     return w->done(std::move(w->out));
   }
-  if (r.ok) { // stale: keep it in case no one has better
-    if (!w->stale)
-      w->stale = r;
-    if (!last) {
-      w->out.passed.push_back(name + ": stale (newest price " + std::to_string(age / 1'000'000'000)
-                              + " s old)");
-      if (st.scheduler)
-        self->send(st.scheduler, failover_atom::value, name);
-      return step(self, w, i + 1);
-    }
-  } else {
-    if (!is_no_service(r.failure.code) && !w->first_real)
-      w->first_real = r;
-    if (!last) {
-      w->out.passed.push_back(name + ": " + reason_of(r));
-      if (st.scheduler && !is_no_service(r.failure.code))
-        self->send(st.scheduler, failover_atom::value, name);
-      return step(self, w, i + 1);
-    }
+  bool healthy = r.ok || api::is_no_service(r.failure.code);
+  if (stale && !w->stale)
+    w->stale = r;
+  if (!r.ok && !healthy && !w->first_real)
+    w->first_real = r;
+  if (!last) {
+    w->out.passed.push_back(
+      stale ? api::stale_reason(name, age)
+            : name + ": " + api::passed_reason(r.provider, r.failure.code, r.failure.message));
+    if (st.reads.scheduler && (stale || !healthy))
+      self->send(st.reads.scheduler, failover_atom::value, name);
+    return step(self, w, i + 1);
   }
   // The end of the chain.
   if (w->stale) {
     w->out.ok = true;
     w->out.reply = *w->stale;
-    return w->done(std::move(w->out));
+  } else if (w->chain.steps.size() == 1) {
+    w->out.error = failure_of(r, w->req.instrument);
+  } else if (w->first_real) {
+    w->out.error = failure_of(*w->first_real, w->req.instrument);
+  } else {
+    w->out.error = api::no_provider_serves(w->req.instrument);
   }
-  if (w->chain.steps.size() == 1)
-    w->out.error = provider_failure(r.provider, r.failure, w->req.instrument);
-  else if (w->first_real)
-    w->out.error = provider_failure(w->first_real->provider, w->first_real->failure,
-                                    w->req.instrument);
-  else
-    w->out.error = fail(404, "unknown_symbol", "no provider serves " + w->req.instrument,
-                        "symbol");
   w->done(std::move(w->out));
 }
 
@@ -154,16 +94,16 @@ void step(gateway_ptr self, std::shared_ptr<walk> w, size_t i) {
                             "did not answer: " + self->system().render(e), 0};
     on_answer(self, w, i, std::move(r));
   };
-  if (st.scheduler) {
+  if (st.reads.scheduler) {
     sched_fetch f{s.provider, req, w->prio, i + 1 >= w->chain.steps.size(), {}};
-    self->request(st.scheduler, scheduler_timeout(st), fetch_atom::value, std::move(f))
+    self->request(st.reads.scheduler, scheduler_timeout(st), fetch_atom::value, std::move(f))
       .then(answer, lost);
     return;
   }
   // No scheduler (a gateway spawned alone, in tests): ask the provider.
   for (auto& [name, actor] : st.rest_chain(s.provider))
     if (name == s.provider) {
-      self->request(actor, st.fetch_timeout, fetch_atom::value, req).then(answer, lost);
+      self->request(actor, st.reads.fetch_timeout, fetch_atom::value, req).then(answer, lost);
       return;
     }
   fetch_reply gone;
@@ -178,7 +118,7 @@ bool serves(const gateway_state& st, const std::string& name,
             std::initializer_list<fetch_kind> kinds) {
   if (kinds.size() == 0)
     return true;
-  for (auto& a : st.catalog)
+  for (auto& a : st.reads.catalog)
     if (to_string(a->info().id) == name) {
       auto& types = a->info().data_types;
       for (auto k : kinds)
@@ -203,12 +143,17 @@ std::vector<std::string> enabled_rest(const gateway_state& st,
 
 } // namespace
 
+std::vector<std::string> serving_providers(const gateway_state& st, fetch_kind kind) {
+  return enabled_rest(st, {kind});
+}
+
 void fetch_from_providers(gateway_ptr self, fetch_request req, std::string only,
                           priority prio, fetch_done done) {
   auto& st = self->state;
   auto w = std::make_shared<walk>();
   // A provider named by the caller answers for itself (its adapter refuses
   // what it does not serve); the failover chain holds only those that serve.
+  auto& failover = st.topo.scheduler.failover;
   if (req.instrument.empty()) {
     // About no instrument (market news): no symbol to detect, the named
     // provider is asked as is.
@@ -216,20 +161,15 @@ void fetch_from_providers(gateway_ptr self, fetch_request req, std::string only,
     if (!only.empty() && std::find(all.begin(), all.end(), only) != all.end())
       w->chain.steps.push_back(chain_step{only, {}});
   } else {
-    w->chain = only.empty() ? resolve_chain(st.topo.scheduler.failover, req.instrument,
-                                             enabled_rest(st, {req.kind}))
-                            : resolve_chain(st.topo.scheduler.failover, req.instrument,
-                                            enabled_rest(st), only);
+    w->chain = only.empty() ? resolve_chain(failover, req.instrument, enabled_rest(st, {req.kind}))
+                            : resolve_chain(failover, req.instrument, enabled_rest(st), only);
   }
   w->req = std::move(req);
   w->prio = prio;
   w->done = std::move(done);
   if (w->chain.steps.empty()) {
-    w->out.error = only.empty()
-                     ? fail(404, "unknown_symbol", "no provider serves " + w->req.instrument,
-                            "symbol")
-                     : fail(400, "invalid_parameter", "provider " + only + " is not enabled",
-                            "provider");
+    w->out.error = only.empty() ? api::no_provider_serves(w->req.instrument)
+                                : api::provider_not_enabled(only);
     return w->done(std::move(w->out));
   }
   step(self, w, 0);

@@ -1,128 +1,66 @@
-// The jobs routes: scheduled jobs, running one now, async fetch jobs.
-
-#include <rapidjson/document.h>
+// The jobs routes: scheduled jobs, running one now, async fetch jobs; each
+// asks the jobs actor.
 
 #include "actors/gateway_state.hpp"
 #include "actors/jobs_actor.hpp"
-#include "api/data_queries.hpp"
-#include "api/url.hpp"
+#include "api/routes/jobs.hpp"
 
 namespace tickflow {
 
 namespace {
 
 constexpr auto jobs_timeout = std::chrono::seconds{2};
-constexpr size_t max_async_symbols = 1000;
 
-api::http_response jobs_unavailable() {
-  return fail(503, "unavailable", "the jobs actor did not answer in time");
+/// Asks the jobs actor `xs...` and hands its answer to `then`; 503 when it
+/// is not there or does not answer in time.
+template <class Reply, class Then, class... Ts>
+void ask_jobs(gateway_ptr self, const api::responder& reply, Then then, Ts&&... xs) {
+  auto& jobs = self->state.ops.jobs;
+  if (!jobs)
+    return reply(api::jobs_unavailable());
+  self->request(jobs, jobs_timeout, std::forward<Ts>(xs)...)
+    .then([reply, then](const Reply& r) { reply(then(r)); },
+          [reply](caf::error&) { reply(api::jobs_unavailable()); });
 }
 
 void handle_jobs(gateway_ptr self, const http_call& call) {
-  auto reply = call.reply;
-  if (!self->state.jobs)
-    return reply(jobs_unavailable());
-  self->request(self->state.jobs, jobs_timeout, jobs_atom::value)
-    .then([reply](const std::string& body) { reply(json(200, body)); },
-          [reply](caf::error&) { reply(jobs_unavailable()); });
+  ask_jobs<std::string>(
+    self, call.reply, [](const std::string& body) { return api::json(200, body); },
+    jobs_atom::value);
 }
 
 void handle_run(gateway_ptr self, const http_call& call) {
-  auto reply = call.reply;
   auto name = call.path_param("name");
-  if (!self->state.jobs)
-    return reply(jobs_unavailable());
-  self->request(self->state.jobs, jobs_timeout, run_atom::value, name)
-    .then(
-      [reply, name](int32_t verdict) {
-        switch (static_cast<run_verdict>(verdict)) {
-          case run_verdict::started:
-            return reply(json(202, "{\"job\":\"" + name + "\",\"status\":\"started\"}"));
-          case run_verdict::running:
-            return reply(fail(409, "job_running", "job " + name + " is running already"));
-          default:
-            return reply(fail(404, "unknown_job", "no job named " + name, "name"));
-        }
-      },
-      [reply](caf::error&) { reply(jobs_unavailable()); });
+  ask_jobs<int32_t>(
+    self, call.reply,
+    [name](int32_t verdict) {
+      switch (static_cast<run_verdict>(verdict)) {
+        case run_verdict::started:
+          return api::job_started(name);
+        case run_verdict::running:
+          return api::job_running(name);
+        default:
+          return api::unknown_job(name);
+      }
+    },
+    run_atom::value, name);
 }
 
 void handle_job(gateway_ptr self, const http_call& call) {
-  auto reply = call.reply;
   auto id = call.path_param("id");
-  if (!self->state.jobs)
-    return reply(jobs_unavailable());
-  self->request(self->state.jobs, jobs_timeout, job_atom::value, id)
-    .then(
-      [reply, id](const std::string& body) {
-        if (body.empty())
-          return reply(fail(404, "unknown_job", "no async job " + id, "id"));
-        reply(json(200, body));
-      },
-      [reply](caf::error&) { reply(jobs_unavailable()); });
+  ask_jobs<std::string>(
+    self, call.reply, [id](const std::string& body) { return api::job_answer(id, body); },
+    job_atom::value, id);
 }
 
-/// POST /api/v1/data/fetch/async
-///   {"symbols":["BTC-USDT","AAPL"],"type":"price"|"ohlcv","interval":"1m","limit":100}
-/// -> 202 {"job_id":"j-1","status_url":"/api/v1/jobs/j-1"}
 void handle_fetch_async(gateway_ptr self, const http_call& call) {
-  rapidjson::Document d;
-  auto& body = call.request.body;
-  d.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size()); // nesting costs no stack
-  if (d.HasParseError() || !d.IsObject())
-    return call.reply(fail(400, "invalid_body", "expected a JSON object {\"symbols\":[...]}"));
-  auto symbols = d.FindMember("symbols");
-  if (symbols == d.MemberEnd() || !symbols->value.IsArray() || symbols->value.Empty())
-    return call.reply(fail(400, "invalid_body", "symbols must be a non-empty array", "symbols"));
-  if (symbols->value.Size() > max_async_symbols)
-    return call.reply(fail(400, "invalid_body",
-                           "at most " + std::to_string(max_async_symbols) + " symbols",
-                           "symbols"));
-  std::string type = "price";
-  if (auto t = d.FindMember("type"); t != d.MemberEnd()) {
-    if (!t->value.IsString())
-      return call.reply(fail(400, "invalid_body", "type must be price or ohlcv", "type"));
-    type = t->value.GetString();
-  }
-  if (type != "price" && type != "ohlcv")
-    return call.reply(fail(400, "invalid_body", "type must be price or ohlcv", "type"));
-  std::string extra;
-  for (auto name : {"interval", "limit", "start", "end"}) {
-    auto it = d.FindMember(name);
-    if (it == d.MemberEnd())
-      continue;
-    if (type != "ohlcv")
-      return call.reply(fail(400, "invalid_body", std::string{name} + " is for type ohlcv", name));
-    std::string v;
-    if (it->value.IsString())
-      v = it->value.GetString();
-    else if (it->value.IsUint64())
-      v = std::to_string(it->value.GetUint64());
-    else
-      return call.reply(fail(400, "invalid_body", std::string{name} + " must be a string or a number", name));
-    extra += std::string{"&"} + name + "=" + api::percent_encode(v);
-  }
-  std::vector<std::string> targets, labels;
-  for (auto& s : symbols->value.GetArray()) {
-    if (!s.IsString() || !is_canonical_instrument(s.GetString()))
-      return call.reply(fail(400, "invalid_body",
-                             "every symbol must be a canonical id such as BTC-USDT", "symbols"));
-    std::string sym = s.GetString();
-    targets.push_back("/api/v1/data/" + type + "?symbol=" + api::percent_encode(sym) + extra);
-    labels.push_back(sym);
-  }
-  auto reply = call.reply;
-  if (!self->state.jobs)
-    return reply(jobs_unavailable());
-  self->request(self->state.jobs, jobs_timeout, async_atom::value, std::move(targets),
-                std::move(labels))
-    .then(
-      [reply](const std::string& id) {
-        if (id.empty())
-          return reply(fail(503, "too_many_jobs", "every async job slot holds an unfinished job"));
-        reply(json(202, "{\"job_id\":\"" + id + "\",\"status_url\":\"/api/v1/jobs/" + id + "\"}"));
-      },
-      [reply](caf::error&) { reply(jobs_unavailable()); });
+  auto parsed = api::parse_fetch_async(call.request.body);
+  if (auto* e = std::get_if<api::http_response>(&parsed))
+    return call.reply(std::move(*e));
+  auto& fetch = std::get<api::async_fetch>(parsed);
+  ask_jobs<std::string>(
+    self, call.reply, [](const std::string& id) { return api::async_accepted(id); },
+    async_atom::value, std::move(fetch.targets), std::move(fetch.labels));
 }
 
 } // namespace

@@ -1,62 +1,38 @@
-// Reports: the providers, data quality and the quarantine.
+// Reports: the providers, data quality, the quarantine, the scheduler's
+// stats, and the cache (its stats; clearing it).
 
-#include <algorithm>
-#include <map>
 #include <memory>
-#include <set>
-
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "actors/gateway_state.hpp"
 #include "adapters/registry.hpp"
-#include "api/data_queries.hpp"
-#include "api/quality_json.hpp"
-#include "api/responses.hpp"
+#include "api/routes/cache.hpp"
+#include "api/routes/reports.hpp"
 
 namespace tickflow {
 
 namespace {
 
-/// Asks every validator `msg...`, then calls done(replies) once all have
+/// Asks every validator `xs...`, then calls done(replies) once all have
 /// answered or failed (a failed one is left out).
 template <class Reply, class Done, class... Ts>
 void ask_validators(gateway_ptr self, Done done, Ts... xs) {
-  auto& vs = self->state.validators;
+  auto& vs = self->state.reads.validators;
   auto replies = std::make_shared<std::vector<Reply>>();
   auto pending = std::make_shared<size_t>(vs.size());
   if (vs.empty())
     return done(*replies);
+  auto one_less = [=] {
+    if (--*pending == 0)
+      done(*replies);
+  };
   for (auto& v : vs)
     self->request(v, std::chrono::seconds{2}, xs...)
       .then(
         [=](const Reply& r) {
           replies->push_back(r);
-          if (--*pending == 0)
-            done(*replies);
+          one_less();
         },
-        [=](caf::error&) {
-          if (--*pending == 0)
-            done(*replies);
-        });
-}
-
-/// Folds the validators' reports: the subject and each provider merged.
-validator_quality merge_quality(const std::vector<validator_quality>& xs) {
-  validator_quality out;
-  std::map<std::string, quality_report> providers;
-  std::set<std::string> stale;
-  for (auto& q : xs) {
-    out.subject = quality_report::merge(out.subject, q.subject);
-    for (auto& [name, r] : q.providers) {
-      auto& acc = providers[name];
-      acc = quality_report::merge(acc, r);
-    }
-    stale.insert(q.stale.begin(), q.stale.end());
-  }
-  out.providers.assign(providers.begin(), providers.end());
-  out.stale.assign(stale.begin(), stale.end());
-  return out;
+        [=](caf::error&) { one_less(); });
 }
 
 template <class Enum>
@@ -78,7 +54,7 @@ void handle_providers(gateway_ptr self, const http_call& call) {
   sim.intervals = names_of(st.topo.simulator.bar_intervals);
   sim.enabled = st.enabled("simulator");
   listing->push_back(sim);
-  for (auto& a : st.catalog) {
+  for (auto& a : st.reads.catalog) {
     auto& info = a->info();
     api::provider_listing p;
     p.name = std::string{to_string(info.id)};
@@ -94,198 +70,121 @@ void handle_providers(gateway_ptr self, const http_call& call) {
   auto xs = st.rest_chain({});
   auto pending = std::make_shared<size_t>(xs.size() + 1);
   auto reply = call.reply;
-  auto done = [listing, reply] { reply(json(200, api::providers_body(*listing))); };
+  auto one_less = [listing, reply, pending] {
+    if (--*pending == 0)
+      reply(api::json(200, api::providers_body(*listing)));
+  };
   ask_validators<validator_quality>(
     self,
     [=](const std::vector<validator_quality>& qs) {
-      for (auto& [name, r] : merge_quality(qs).providers)
-        for (auto& p : *listing)
-          if (p.name == name)
-            p.quality = r;
-      if (--*pending == 0)
-        done();
+      api::add_quality(*listing, api::merge_quality(qs));
+      one_less();
     },
     quality_atom::value, std::string{});
   for (auto& [name, actor] : xs)
     self->request(actor, std::chrono::seconds{2}, health_atom::value)
       .then(
         [=](const provider_health& h) {
-          for (auto& p : *listing)
-            if (p.name == h.provider) {
-              p.has_health = true;
-              p.key_configured = h.key_configured;
-              p.requests = h.requests;
-              p.successes = h.successes;
-              p.failures = h.failures;
-              p.last_success_ns = h.last_success_ns;
-              p.last_error_ns = h.last_error_ns;
-              p.last_error = h.last_error;
-              p.last_latency_ns = h.last_latency_ns;
-            }
-          if (--*pending == 0)
-            done();
+          api::add_health(*listing, h);
+          one_less();
         },
-        [=](caf::error&) {
-          if (--*pending == 0)
-            done();
-        });
+        [=](caf::error&) { one_less(); });
 }
 
 void handle_quality(gateway_ptr self, const http_call& call) {
   auto q = api::parse_quality_query(call.request);
-  if (auto e = std::get_if<api::api_error>(&q))
-    return call.reply(api::error_response(*e));
-  auto instrument = std::get<api::quality_query>(q).instrument;
-  auto reply = call.reply;
+  auto* qq = parsed(q, call);
+  if (qq == nullptr)
+    return;
   ask_validators<validator_quality>(
     self,
-    [reply, instrument](const std::vector<validator_quality>& xs) {
-      auto m = merge_quality(xs);
-      reply(json(200, api::quality_body(instrument.empty() ? "overall" : instrument,
-                                        m.subject, m.providers, m.stale)));
+    [reply = call.reply, instrument = qq->instrument](const std::vector<validator_quality>& xs) {
+      reply(api::json(200, api::quality_answer(instrument, xs)));
     },
-    quality_atom::value, instrument);
+    quality_atom::value, qq->instrument);
 }
 
 void handle_quarantine(gateway_ptr self, const http_call& call) {
   auto q = api::parse_quarantine_query(call.request);
-  if (auto e = std::get_if<api::api_error>(&q))
-    return call.reply(api::error_response(*e));
-  auto qq = std::get<api::quarantine_query>(q);
-  auto reply = call.reply;
+  auto* qq = parsed(q, call);
+  if (qq == nullptr)
+    return;
   ask_validators<quarantine_page>(
     self,
-    [reply, qq](const std::vector<quarantine_page>& pages) {
-      std::vector<quarantined_event> all;
-      quarantine::counters totals;
-      for (auto& p : pages) {
-        all.insert(all.end(), p.events.begin(), p.events.end());
-        totals.added += p.totals.added;
-        totals.evicted += p.totals.evicted;
-        totals.dropped += p.totals.dropped;
-        totals.flagged += p.totals.flagged;
-      }
-      std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
-        return a.seen_ns != b.seen_ns ? a.seen_ns > b.seen_ns : a.seq > b.seq;
-      });
-      if (all.size() > qq.limit)
-        all.resize(qq.limit);
-      reply(json(200, api::quarantine_body(all, totals)));
+    [reply = call.reply, limit = qq->limit](const std::vector<quarantine_page>& pages) {
+      reply(api::json(200, api::quarantine_answer(pages, limit)));
     },
-    quarantine_atom::value, qq.instrument, static_cast<uint64_t>(qq.limit));
-}
-
-/// GET /api/v1/stats body: the scheduler's counters per provider, their
-/// totals, queue depth per priority, and the L1 cache's hits (calls the
-/// read path saved before any provider was considered).
-std::string stats_body(const scheduler_stats& s, const cache_stats* l1) {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w{buf};
-  provider_schedule_stats total;
-  w.StartObject();
-  w.Key("providers");
-  w.StartArray();
-  for (auto& p : s.providers) {
-    w.StartObject();
-    w.Key("provider");
-    w.String(p.provider.c_str());
-    auto count = [&](const char* key, uint64_t n) {
-      w.Key(key);
-      w.Uint64(n);
-    };
-    count("calls", p.calls);
-    count("saved_by_cache", p.saved_cache);
-    count("saved_by_coalescing", p.saved_coalesced);
-    count("saved_by_merging", p.saved_merged);
-    count("denied", p.denied);
-    count("retried", p.retried);
-    count("failed_over", p.failed_over);
-    count("failures", p.failures);
-    count("in_flight", p.in_flight);
-    count("queued", p.queued);
-    w.Key("circuit");
-    w.String(p.circuit.c_str());
-    count("circuit_opened", p.circuit_opened);
-    w.Key("paused_for_ms");
-    w.Int64(p.paused_for_ms);
-    w.Key("banned");
-    w.Bool(p.banned);
-    w.Key("windows");
-    w.StartArray();
-    for (auto& [name, used_limit] : p.windows) {
-      w.StartObject();
-      w.Key("window");
-      w.String(name.c_str());
-      count("used", used_limit.first);
-      count("limit", used_limit.second);
-      w.EndObject();
-    }
-    w.EndArray();
-    w.EndObject();
-    total.calls += p.calls;
-    total.saved_cache += p.saved_cache;
-    total.saved_coalesced += p.saved_coalesced;
-    total.saved_merged += p.saved_merged;
-    total.denied += p.denied;
-    total.retried += p.retried;
-    total.failed_over += p.failed_over;
-    total.failures += p.failures;
-  }
-  w.EndArray();
-  w.Key("totals");
-  w.StartObject();
-  for (auto [key, n] : {std::pair<const char*, uint64_t>{"calls", total.calls},
-                        {"saved_by_cache", total.saved_cache},
-                        {"saved_by_coalescing", total.saved_coalesced},
-                        {"saved_by_merging", total.saved_merged},
-                        {"denied", total.denied},
-                        {"retried", total.retried},
-                        {"failed_over", total.failed_over},
-                        {"failures", total.failures}}) {
-    w.Key(key);
-    w.Uint64(n);
-  }
-  w.EndObject();
-  w.Key("queue_depth");
-  w.StartObject();
-  for (size_t i = 0; i < priority_count; ++i) {
-    auto name = to_string(static_cast<priority>(i));
-    w.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
-    w.Uint64(s.queue_depth[i]);
-  }
-  w.EndObject();
-  w.Key("shared");
-  w.Bool(s.shared);
-  w.Key("shared_errors");
-  w.Uint64(s.shared_errors);
-  if (l1 != nullptr) {
-    w.Key("l1");
-    w.StartObject();
-    w.Key("price_hits");
-    w.Uint64(l1->price_hits);
-    w.Key("bars_hits");
-    w.Uint64(l1->bars_hits);
-    w.EndObject();
-  }
-  w.EndObject();
-  return buf.GetString();
+    quarantine_atom::value, qq->instrument, static_cast<uint64_t>(qq->limit));
 }
 
 void handle_stats(gateway_ptr self, const http_call& call) {
   auto& st = self->state;
   auto reply = call.reply;
-  if (!st.scheduler)
-    return reply(fail(503, "unavailable", "no scheduler"));
-  self->request(st.scheduler, std::chrono::seconds{2}, sched_stats_atom::value)
+  if (!st.reads.scheduler)
+    return reply(api::fail(503, "unavailable", "no scheduler"));
+  self->request(st.reads.scheduler, std::chrono::seconds{2}, sched_stats_atom::value)
     .then(
       [self, reply](const scheduler_stats& s) {
-        self->request(self->state.cache, cache_timeout, cache_stats_atom::value)
-          .then([reply, s](const cache_stats& c) { reply(json(200, stats_body(s, &c))); },
-                [reply, s](caf::error&) { reply(json(200, stats_body(s, nullptr))); });
+        self->request(self->state.reads.cache, cache_timeout, cache_stats_atom::value)
+          .then([reply, s](const cache_stats& c) { reply(api::json(200, api::stats_body(s, &c))); },
+                [reply, s](caf::error&) { reply(api::json(200, api::stats_body(s, nullptr))); });
       },
       [reply](caf::error&) {
-        reply(fail(503, "unavailable", "scheduler did not answer in time"));
+        reply(api::fail(503, "unavailable", "scheduler did not answer in time"));
       });
+}
+
+api::http_response cache_unavailable() {
+  return api::fail(503, "unavailable", "cache did not answer in time");
+}
+
+void handle_cache_stats(gateway_ptr self, const http_call& call) {
+  auto reply = call.reply;
+  self->request(self->state.reads.cache, cache_timeout, cache_stats_atom::value)
+    .then(
+      [self, reply](const cache_stats& c) {
+        auto redis = self->state.reads.redis;
+        if (!redis)
+          return reply(api::json(200, api::cache_stats_body(c, false, nullptr)));
+        self->request(redis, cache_timeout, stats_atom::value)
+          .then(
+            [reply, c](const stage_stats& s) {
+              reply(api::json(200, api::cache_stats_body(c, true, &s)));
+            },
+            [reply, c](caf::error&) {
+              reply(api::json(200, api::cache_stats_body(c, true, nullptr)));
+            });
+      },
+      [reply](caf::error&) { reply(cache_unavailable()); });
+}
+
+/// POST /api/v1/cache/clear: Redis first, then the L1 (a read between the
+/// two could otherwise fill the L1 again from Redis keys about to go).
+void handle_cache_clear(gateway_ptr self, const http_call& call) {
+  auto q = api::parse_clear_query(call.request);
+  auto* cq = parsed(q, call);
+  if (cq == nullptr)
+    return;
+  auto& redis = self->state.reads.redis;
+  auto reply = call.reply;
+  auto clear_l1 = [self, reply, q = *cq](std::string redis, bool redis_failed) {
+    auto done = [reply, p = q.pattern, redis, redis_failed](std::string l1) {
+      reply(redis_failed ? api::redis_clear_failed(p, l1) : api::cache_cleared(p, l1, redis));
+    };
+    if (!q.l1)
+      return done(api::l1_kept());
+    self->request(self->state.reads.cache, cache_timeout, clear_atom::value, q.pattern)
+      .then([done](uint64_t removed) { done(api::l1_removed(removed)); },
+            [reply](caf::error&) { reply(cache_unavailable()); });
+  };
+  if (!cq->redis || !redis)
+    return clear_l1(api::redis_kept(static_cast<bool>(redis)), false);
+  self->request(redis, std::chrono::seconds{30}, clear_atom::value, cq->pattern)
+    .then([clear_l1](uint64_t removed) { clear_l1(api::redis_removed(removed), false); },
+          [self, clear_l1](caf::error& e) {
+            self->state.log->warn("cache clear: redis failed: {}", self->system().render(e));
+            clear_l1({}, true);
+          });
 }
 
 } // namespace
@@ -296,6 +195,13 @@ std::vector<route> report_routes() {
     {"GET", "/api/v1/data/quality", handle_quality},
     {"GET", "/api/v1/data/quarantine", handle_quarantine},
     {"GET", "/api/v1/stats", handle_stats},
+  };
+}
+
+std::vector<route> cache_routes() {
+  return {
+    {"GET", "/api/v1/cache/stats", handle_cache_stats},
+    {"POST", "/api/v1/cache/clear", handle_cache_clear, route_access::admin},
   };
 }
 

@@ -1,22 +1,24 @@
 #pragma once
 
-// The gateway actor's state and its route table, shared by the files that
-// hold the routes (one file per area):
-//   gateway_actor.cpp    dispatch: matching, methods, access, metrics
-//   gateway_data.cpp     /api/v1/data/price, /ohlcv, /historical (read path)
-//   gateway_fetch.cpp    fetching from providers (scheduler, failover)
-//   gateway_reports.cpp  /api/v1/data/providers, /quality, /quarantine, /api/v1/stats
-//   gateway_cache.cpp    /api/v1/cache/stats, /api/v1/cache/clear
-//   gateway_ops.cpp      /health, /live, /ready, /info, /status, /metrics, ...
-//   gateway_batch.cpp    /api/v1/data/batch, /api/v1/prefetch
-//   gateway_webhooks.cpp /webhooks/{binance,polygon,test}
+// The gateway actor's state, split by area, and its route table. The routes
+// only dispatch, ask other actors and hand the answers to the pure code of
+// api/routes/<area> (query parsing and JSON rendering):
+//   gateway_actor.cpp     dispatch: matching, methods, access, metrics
+//   gateway_fetch.cpp     fetching from providers (scheduler, failover)
+//   gateway_data.cpp      price, ohlcv, historical, technical (the read
+//                         path), batch, prefetch
+//   gateway_reports.cpp   providers, quality, quarantine, stats, cache
+//   gateway_ops.cpp       health, ready, info, status, metrics, reload,
+//                         dashboard; what [auth] loads at start
+//   gateway_jobs.cpp      jobs, async fetches
+//   gateway_reference.cpp fundamentals, news
+//   gateway_webhooks.cpp  /webhooks/{binance,polygon,test}
 
 #include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,13 +32,13 @@
 #include "actors/scheduler_actor.hpp"
 #include "adapters/common/rest_adapter.hpp"
 #include "adapters/streams/stream_protocol.hpp"
-#include "api/api_error.hpp"
-#include "api/api_keys.hpp"
-#include "api/client_limiter.hpp"
-#include "api/data_queries.hpp"
 #include "api/http_server.hpp"
 #include "api/metrics.hpp"
-#include "api/webhook_auth.hpp"
+#include "api/routes/access.hpp"
+#include "api/routes/batch.hpp"
+#include "api/routes/common.hpp"
+#include "api/routes/data.hpp"
+#include "api/routes/webhooks.hpp"
 #include "pipeline/reference/reference_cache.hpp"
 #include "pipeline/schedule/priority.hpp"
 #include "pipeline/topology/topology.hpp"
@@ -59,51 +61,51 @@ struct request_log {
   api::request_metrics metrics;
 };
 
+/// The read path: who answers data questions and how to reach them.
+struct gateway_reads {
+  caf::actor cache;
+  caf::actor redis;     ///< the Redis reader, when [redis] is enabled
+  caf::actor storage;   ///< the storage writer, when [storage] is enabled
+  /// The rate-limit scheduler every provider fetch goes through (from the
+  /// supervisor: (scheduler_atom, actor)); null: providers are asked directly.
+  caf::actor scheduler;
+  std::vector<caf::actor> validators; ///< quality and quarantine
+  provider_handles providers;         ///< the live provider actors
+  std::vector<std::unique_ptr<rest_adapter>> catalog; ///< static provider facts
+  std::chrono::nanoseconds fetch_timeout{std::chrono::seconds{15}};
+  api::prefetch_counters prefetch;
+};
+
+/// Access and operations: who may call, what is counted, what is reported.
+struct gateway_ops {
+  api::access_guard access;
+  std::string start_error; ///< why the gateway cannot start (bad key file)
+  std::shared_ptr<request_log> requests = std::make_shared<request_log>();
+  stage_handles stages; ///< from the supervisor: what /status reports
+  caf::actor jobs;      ///< the jobs actor (GET /api/v1/jobs, async fetches)
+  int64_t started_ns = now_ns();
+};
+
+/// Webhooks: the gate (secrets, verifier, counters) and the stream parsers
+/// of the providers that push.
+struct gateway_webhooks {
+  api::webhook_gate gate;
+  std::map<std::string, std::unique_ptr<stream_protocol>> parsers;
+  log_throttle log; ///< bad webhook bodies are logged rate-limited
+};
+
 struct gateway_state {
   topology topo;
   boost::asio::io_context* ioc = nullptr;
   std::shared_ptr<api::http_server> server;
-  caf::actor cache;
-  caf::actor storage; ///< the storage writer, when [storage] is enabled
-  // -- read path --
-  caf::actor redis; ///< the Redis reader, when [redis] is enabled (gateway_data.cpp)
-  std::vector<caf::actor> validators;
-  provider_handles providers;
-  std::vector<std::unique_ptr<rest_adapter>> catalog; ///< static provider facts
-  std::chrono::nanoseconds fetch_timeout{std::chrono::seconds{15}};
-  int64_t started_ns = now_ns();
+  gateway_reads reads;
+  gateway_ops ops;
+  gateway_webhooks hooks;
+  /// Fundamentals and news answers, [reference] TTLs (gateway_reference.cpp).
+  reference::reference_cache reference_answers;
   stage_stats stats{"gateway"};
   std::shared_ptr<spdlog::logger> log = logger("gateway");
   static inline const char* name = "gateway";
-
-  // -- access and ops --
-  api::api_key_set keys;          ///< [auth] keys-file (hashes only)
-  std::string admin_token;        ///< from [auth] admin-token-env; never logged
-  std::string start_error;        ///< why the gateway cannot start (bad key file)
-  api::client_limiter limiter;    ///< [limits], per client
-  uint64_t rate_limited = 0;      ///< requests answered 429 by the limiter
-  std::shared_ptr<request_log> requests = std::make_shared<request_log>();
-  stage_handles stages;           ///< from the supervisor: what /status reports
-  /// Webhooks: the secret of each provider that has one (never logged), the
-  /// verifier (replay memory) and the stream parsers of binance/polygon.
-  std::map<std::string, std::string> webhook_secrets;
-  std::optional<api::webhook_verifier> webhooks;
-  std::map<std::string, std::unique_ptr<stream_protocol>> webhook_parsers;
-  std::map<std::pair<std::string, std::string>, uint64_t> webhook_results; ///< (provider, result)
-  std::map<std::string, uint64_t> webhook_events; ///< events accepted, by provider
-  log_throttle webhook_log;       ///< bad webhook bodies are logged rate-limited
-  uint64_t prefetch_queued = 0;
-  uint64_t prefetch_done = 0;
-  uint64_t prefetch_failed = 0;
-
-  // -- jobs --
-  caf::actor jobs; ///< the jobs actor (GET /api/v1/jobs, async fetches)
-  // -- scheduler --
-  /// The rate-limit scheduler every provider fetch goes through (from the
-  /// supervisor: (scheduler_atom, actor)); null: providers are asked directly.
-  caf::actor scheduler;
-  /// Fundamentals and news answers, [reference] TTLs (gateway_reference.cpp).
-  reference::reference_cache reference_answers;
 
   ~gateway_state();
 
@@ -117,26 +119,11 @@ struct gateway_state {
 
 using gateway_ptr = caf::stateful_actor<gateway_state>*;
 
-// -- responses ------------------------------------------------------------------
-
-/// A JSON response.
-api::http_response json(unsigned status, std::string body);
-
-/// The one error shape: {"error":{"code":..,"message":..,"field":..}}.
-api::http_response fail(unsigned status, std::string code, std::string message,
-                        std::string field = {});
-
-/// The reply for a lookup that found nothing.
-api::http_response not_found(lookup_status status, const std::string& instrument);
-
 // -- routes -----------------------------------------------------------------------
 
-/// Who may call a route.
-enum class route_access : uint8_t {
-  open,  ///< anyone who reaches the port (health, metrics, dashboard)
-  api,   ///< API clients (a key when [auth] keys are configured)
-  admin, ///< only with the admin token; off without one
-};
+/// Who may call a route: open (health, metrics, dashboard), api (API
+/// clients: a key when [auth] keys are configured), admin (the admin token).
+using route_access = api::access_level;
 
 using route_handler = std::function<void(gateway_ptr, const http_call&)>;
 
@@ -147,22 +134,31 @@ struct route {
   route_access access = route_access::api;
 };
 
-std::vector<route> data_routes();    ///< gateway_data.cpp
-std::vector<route> report_routes();  ///< gateway_reports.cpp
-std::vector<route> cache_routes();   ///< gateway_cache.cpp
-std::vector<route> ops_routes();     ///< gateway_ops.cpp
-std::vector<route> batch_routes();   ///< gateway_batch.cpp: batch, prefetch
-std::vector<route> webhook_routes(); ///< gateway_webhooks.cpp
-std::vector<route> dashboard_routes(); ///< gateway_dashboard.cpp: /, /dashboard/*
-std::vector<route> jobs_routes();      ///< gateway_jobs.cpp: /api/v1/jobs*, fetch/async
-std::vector<route> technical_routes(); ///< gateway_technical.cpp: /api/v1/technical/{symbol}
-std::vector<route> reference_routes(); ///< gateway_reference.cpp: fundamentals, news
-
-// -- access and ops --
+std::vector<route> data_routes();      ///< gateway_data.cpp: price, ohlcv, ...
+std::vector<route> batch_routes();     ///< gateway_data.cpp: batch, prefetch
+std::vector<route> technical_routes(); ///< gateway_data.cpp: technical
+std::vector<route> report_routes();    ///< gateway_reports.cpp
+std::vector<route> cache_routes();     ///< gateway_reports.cpp: cache
+std::vector<route> ops_routes();       ///< gateway_ops.cpp
+std::vector<route> dashboard_routes(); ///< gateway_ops.cpp: /, /dashboard/*
+std::vector<route> webhook_routes();   ///< gateway_webhooks.cpp
+std::vector<route> jobs_routes();      ///< gateway_jobs.cpp
+std::vector<route> reference_routes(); ///< gateway_reference.cpp
 
 /// Every route of every area, in dispatch order (the OpenAPI document lists
 /// exactly these; tests/gateway checks it).
 const std::vector<route>& all_gateway_routes();
+
+/// Answers `call` with the error of `r` and returns nullptr, or returns
+/// the parsed value.
+template <class T>
+T* parsed(api::api_result<T>& r, const http_call& call) {
+  if (auto* e = std::get_if<api::api_error>(&r)) {
+    call.reply(api::error_response(*e));
+    return nullptr;
+  }
+  return &std::get<T>(r);
+}
 
 /// Loads what [auth] and [webhooks] point at (the key file, the admin token
 /// and the webhook secrets from the environment); sets start_error when the
@@ -193,18 +189,7 @@ void fetch_from_providers(gateway_ptr self, fetch_request req, std::string only,
 /// True if some REST provider could be asked for `instrument` at all.
 bool can_fetch(gateway_ptr self, const std::string& instrument);
 
-// -- the read path (gateway_data.cpp) ---------------------------------------------
-
-/// Bars read down the read path: which step answered ("l1", "redis",
-/// "postgres", a provider, "postgres+<provider>") and the bars, oldest
-/// first, one per open time, at most the query's limit.
-using bars_delivery = std::function<void(const std::string& source, std::vector<bar> bars)>;
-
-/// Reads the bars of `q` as /ohlcv does (L1, Redis, Postgres, then the
-/// providers; fills the L1) and hands them to `deliver`; what fails (unknown
-/// instrument, providers failing) is answered through `fail_reply` in the
-/// one error shape. Used by gateway_technical.cpp.
-void read_bars(gateway_ptr self, api::ohlcv_query q, priority prio,
-               api::responder fail_reply, bars_delivery deliver);
+/// The enabled REST providers whose adapters serve `kind`, in config order.
+std::vector<std::string> serving_providers(const gateway_state& st, fetch_kind kind);
 
 } // namespace tickflow

@@ -12,8 +12,9 @@
 #include "api/http_types.hpp"
 #include "api/ws_server.hpp"
 #include "adapters/common/rest_adapter.hpp"
-#include "adapters/streams/stream_health.hpp"
+#include "pipeline/model/reports.hpp"
 #include "pipeline/model/events.hpp"
+#include "pipeline/model/reports.hpp"
 #include "pipeline/topology/topology.hpp"
 #include "pipeline/schedule/priority.hpp"
 #include "pipeline/validate/alert_limiter.hpp"
@@ -103,42 +104,13 @@ typename Inspector::result_type inspect(Inspector& f, event_batch& x) {
 }
 
 // -- actor-level messages -----------------------------------------------------------
-
-/// Counters every pipeline stage reports on stats_atom.
-struct stage_stats {
-  std::string name;
-  uint64_t batches_in = 0;
-  uint64_t events_in = 0;
-  uint64_t events_out = 0;
-  uint64_t rejected = 0;  ///< bad data, counted by reason in the logs
-  uint64_t dropped = 0;   ///< overflow policy "drop"
-  uint64_t held = 0;      ///< upstream acks held back right now (backpressure)
-};
+// (the plain counters and replies are pipeline/model/reports.hpp)
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stage_stats& x) {
   return f(caf::meta::type_name("stage_stats"), x.name, x.batches_in,
            x.events_in, x.events_out, x.rejected, x.dropped, x.held);
 }
-
-/// Counters of a cache or storage writer, answered to (stats_atom, writer_atom).
-/// Batches count what reached the writer after filtering (the storage writer
-/// keeps closed bars and trades only).
-struct writer_stats {
-  std::string name;
-  uint64_t batches_in = 0;  ///< event batches received
-  uint64_t events_in = 0;   ///< events in them
-  uint64_t written = 0;     ///< batches written to the server (live path)
-  uint64_t journaled = 0;   ///< batches appended to the journal
-  uint64_t replayed = 0;    ///< journaled batches written after an outage/restart
-  uint64_t dropped = 0;     ///< batches lost to the journal's bound policy
-  uint64_t failures = 0;    ///< failed writes / connects
-  uint64_t pending = 0;     ///< journaled batches not yet in the server
-  uint64_t acked_seq = 0;   ///< journal: every sequence <= this is in the server
-  uint64_t next_seq = 0;    ///< journal: the sequence of the next append
-  bool connected = false;   ///< the server answered the last call
-  std::string last_error;   ///< the last failure (never a password)
-};
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, writer_stats& x) {
@@ -159,45 +131,10 @@ typename Inspector::result_type inspect(Inspector& f, listen_ports& x) {
   return f(caf::meta::type_name("listen_ports"), x.rest, x.ws);
 }
 
-/// What a lookup found.
-enum class lookup_status : uint8_t {
-  ok,       ///< found
-  unknown,  ///< instrument is not known to tickflow
-  no_data,  ///< known, but nothing has arrived yet
-};
-
-/// Reply to get_price_atom.
-struct price_reply {
-  lookup_status status = lookup_status::unknown;
-  price value;
-};
-
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, price_reply& x) {
   return f(caf::meta::type_name("price_reply"), x.status, x.value);
 }
-
-/// Counters of the in-process cache (L1), for GET /api/v1/cache/stats.
-struct cache_stats {
-  uint64_t price_hits = 0;
-  uint64_t price_misses = 0;
-  uint64_t bars_hits = 0;       ///< complete answers
-  uint64_t bars_misses = 0;     ///< nothing, or not known to be complete
-  uint64_t instruments = 0;     ///< known now
-  uint64_t series = 0;          ///< (instrument, interval) bar series held
-  uint64_t bars = 0;            ///< bars held
-  uint64_t bars_evicted = 0;    ///< pushed out of a full series
-  uint64_t instruments_refused = 0; ///< new instruments refused: cache full
-  uint64_t entries = 0;         ///< L1 entries (prices + series)
-  uint64_t bytes = 0;           ///< L1 bytes (estimated)
-  uint64_t max_entries = 0;
-  uint64_t max_bytes = 0;
-  uint64_t evicted_capacity = 0; ///< entries pushed out by max-entries
-  uint64_t evicted_bytes = 0;    ///< entries pushed out by max-bytes
-  uint64_t expired = 0;          ///< entries dropped past their TTL
-  uint64_t cleared = 0;          ///< entries removed by a cache clear
-  uint64_t fills = 0;            ///< read-through fills received
-};
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, cache_stats& x) {
@@ -208,45 +145,17 @@ typename Inspector::result_type inspect(Inspector& f, cache_stats& x) {
            x.expired, x.cleared, x.fills);
 }
 
-/// A read-through fill of the L1, sent as (fill_atom, bars_fill): `bars` are
-/// every bar of the series with open times in [from_ns, to_ns] (from_ns
-/// INT64_MIN: none before), up to now when `open_ended` (an answer for the
-/// newest bars).
-struct bars_fill {
-  std::string instrument;
-  interval span = interval::m1;
-  std::vector<bar> bars;
-  int64_t from_ns = 0;
-  int64_t to_ns = 0;
-  bool open_ended = false;
-};
-
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, bars_fill& x) {
   return f(caf::meta::type_name("bars_fill"), x.instrument, x.span, x.bars,
            x.from_ns, x.to_ns, x.open_ended);
 }
 
-/// Argument of get_bars_atom: the newest `limit` bars in [start, end].
-struct bars_query {
-  std::string instrument;
-  interval span = interval::m1;
-  size_t limit = 100;
-  int64_t start_ns = 0; ///< 0: unbounded
-  int64_t end_ns = 0;   ///< 0: unbounded
-};
-
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, bars_query& x) {
   return f(caf::meta::type_name("bars_query"), x.instrument, x.span, x.limit,
            x.start_ns, x.end_ns);
 }
-
-/// Reply to get_bars_atom, oldest bar first.
-struct bars_reply {
-  lookup_status status = lookup_status::unknown;
-  std::vector<bar> bars;
-};
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, bars_reply& x) {
@@ -262,19 +171,6 @@ struct fetch_reply {
   int64_t latency_ns = 0;
   long http_status = 0;      ///< status of the upstream answer (0: none came)
   int64_t used_weight = -1;  ///< X-MBX-USED-WEIGHT-1M when the provider sent it
-};
-
-/// Health of one provider, for /api/v1/data/providers.
-struct provider_health {
-  std::string provider;
-  bool key_configured = false;
-  uint64_t requests = 0;
-  uint64_t successes = 0;
-  uint64_t failures = 0;
-  int64_t last_success_ns = 0;
-  int64_t last_error_ns = 0;
-  std::string last_error;     ///< "rate_limited: ..." (never a secret)
-  int64_t last_latency_ns = 0;
 };
 
 /// The live provider actors, in [providers] enabled order; the supervisor
@@ -304,23 +200,6 @@ typename Inspector::result_type inspect(Inspector& f, stage_handles& x) {
   return f(caf::meta::type_name("stage_handles"), x.intake, x.names,
            x.actors, x.cache_writer, x.storage_writer);
 }
-
-/// A validator's rolling quality, answered to (quality_atom, instrument):
-/// `subject` is the instrument's report (overall when instrument is "").
-struct validator_quality {
-  quality_report subject;
-  std::vector<std::pair<std::string, quality_report>> providers;
-  std::vector<std::string> stale; ///< instruments silent beyond their cadence
-  uint64_t instruments = 0;       ///< instruments with state in this validator
-  uint64_t evicted = 0;           ///< instruments forgotten ([validator] max-instruments)
-};
-
-/// A validator's recent quarantine, answered to
-/// (quarantine_atom, std::string instrument, uint64_t limit).
-struct quarantine_page {
-  std::vector<quarantined_event> events; ///< newest first
-  quarantine::counters totals;
-};
 
 /// One REST request with the means to answer it (local only: holds a callback).
 struct http_call {
@@ -399,8 +278,6 @@ typename Inspector::result_type inspect(Inspector& f, provider_health& x) {
            x.key_configured, x.requests, x.successes, x.failures,
            x.last_success_ns, x.last_error_ns, x.last_error, x.last_latency_ns);
 }
-
-/// stream_health (adapters/streams/stream_health.hpp): answered to health_atom.
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stream_health& x) {

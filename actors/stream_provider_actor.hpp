@@ -23,7 +23,7 @@ namespace tickflow {
 /// transport, the timers and the links, and carries the session's actions
 /// out. It connects to the feed's URL, sends the dialect's on-open frames and subscriptions (paced: Binance 5
 /// frames/s), parses every text frame, drops what was already passed on,
-/// and sends event_batch to `intake` (the normalizer) within the credit of
+/// and sends event_batch to `intake` (the sharder) within the credit of
 /// its link ([pipeline] queue-bound; while the link is full events gather in
 /// one pending batch, beyond a bound they are dropped and counted: a live
 /// feed cannot be paused). feed_status events ride in the batches:

@@ -17,7 +17,8 @@ struct http_request {
   std::string body;
   std::string remote;  ///< peer address "127.0.0.1:51234"
 
-  /// First query value named `name`, or nullptr.
+  /// First query value named `name` as sent, or nullptr (routes read their
+  /// query through api::query_reader, api/routes/query.hpp).
   const std::string* param(const std::string& name) const;
   /// First header value named `name` (lowercase), or nullptr.
   const std::string* header(const std::string& name) const;

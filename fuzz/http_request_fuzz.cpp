@@ -1,7 +1,7 @@
 // Fuzzes the whole inbound HTTP request path: Boost.Beast's request parser
 // (the one api/http_server uses, with its header and body limits) on raw
 // bytes, then what the server and the gateway do with a parsed request:
-// the target split (api/url), the data route parameters (api/data_queries),
+// the target split (api/url), the data route parameters (api/routes: data, reports),
 // access decisions with keys and an admin token (api/access_policy), the
 // webhook signature check (api/webhook_auth) and the webhook event body
 // (api/webhook_events).
@@ -18,7 +18,8 @@
 
 #include "api/access_policy.hpp"
 #include "api/api_keys.hpp"
-#include "api/data_queries.hpp"
+#include "api/routes/data.hpp"
+#include "api/routes/reports.hpp"
 #include "api/digest.hpp"
 #include "api/http_types.hpp"
 #include "api/url.hpp"

@@ -1,6 +1,6 @@
 // Fuzzes the REST request path after the HTTP parser: the request target
 // (api/url: path and query split, percent-decoding) and the data route
-// parameter parsers (api/data_queries: symbol, provider, interval, limit,
+// parameter parsers (api/routes/data and reports: symbol, provider, interval, limit,
 // start/end timestamps, validate), as GET <input>.
 // Checks: percent_decode(percent_encode(x)) == x; every error response the
 // parsers produce is valid JSON (user input is echoed inside it).
@@ -14,7 +14,8 @@
 #include <rapidjson/document.h>
 
 #include "api/api_error.hpp"
-#include "api/data_queries.hpp"
+#include "api/routes/data.hpp"
+#include "api/routes/reports.hpp"
 #include "api/http_types.hpp"
 #include "api/url.hpp"
 #include "fuzz/fuzz_support.hpp"

@@ -23,7 +23,7 @@
 #include "adapters/common/rest_adapter.hpp"
 #include "adapters/streams/feed_continuity.hpp"
 #include "adapters/streams/feed_plan.hpp"
-#include "adapters/streams/stream_health.hpp"
+#include "pipeline/model/reports.hpp"
 #include "adapters/streams/stream_protocol.hpp"
 #include "pipeline/flow/feed_watchdog.hpp"
 #include "pipeline/flow/jitter_backoff.hpp"

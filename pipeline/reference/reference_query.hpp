@@ -1,17 +1,14 @@
 #pragma once
 
-// What the reference routes are asked, checked before any provider is:
-//   GET /api/v1/fundamentals/{symbol}
+// What a news request is, once checked (api/routes/reference reads it from
 //   GET /api/v1/news?symbol=&query=&limit=
-// Rules shared with the data routes: surrounding blanks are ignored, an
-// empty value is an absent one, symbols are upper-cased and must then be
-// canonical ids. Pure.
+// by the rules of every route's query), and the keys and time range the
+// reference cache and the providers are asked with. Pure.
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <variant>
 
 namespace tickflow::reference {
 
@@ -22,31 +19,12 @@ constexpr size_t max_news_limit = 100;
 /// Longest free-text query accepted (characters of the decoded value).
 constexpr size_t max_query_chars = 200;
 
-/// A parameter the caller got wrong: the route answers 400 with it.
-struct param_problem {
-  std::string field;   ///< "symbol", "query", "limit"
-  std::string message; ///< what is wrong, for the caller
-  bool missing = false; ///< absent (missing_parameter), else invalid
-};
-
 /// A checked news request.
 struct news_query {
   std::string instrument; ///< canonical id, "" = market news
   std::string text;       ///< free-text query, "" = none
   size_t limit = default_news_limit;
 };
-
-/// The canonical id of a symbol as typed ("aapl " -> "AAPL");
-/// param_problem{"symbol"} when it is empty (missing) or not canonical.
-std::variant<std::string, param_problem> parse_symbol(std::string_view text);
-
-/// symbol (optional, canonical), query (optional, at most max_query_chars,
-/// no control characters) and limit (optional, an integer in
-/// 1..max_news_limit, default default_news_limit). Neither symbol nor query:
-/// market news.
-std::variant<news_query, param_problem> parse_news_query(std::string_view symbol,
-                                                         std::string_view query,
-                                                         std::string_view limit);
 
 /// The cache key of a news request ("news|AAPL|20|iphone"); the key of a
 /// profile is "profile|" + the instrument (profile_cache_key).

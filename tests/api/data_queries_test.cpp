@@ -1,4 +1,4 @@
-#include "api/data_queries.hpp"
+#include "api/routes/data.hpp"
 
 #include <gtest/gtest.h>
 

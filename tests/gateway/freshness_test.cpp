@@ -1,10 +1,10 @@
-// api/responses provenance: every data response says where it came from and
+// api/routes/data provenance: every data response says where it came from and
 // how fresh it is, the freshness class from the age and the interval.
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include "api/responses.hpp"
+#include "api/routes/data.hpp"
 
 using namespace tickflow;
 using namespace tickflow::api;

@@ -1,5 +1,6 @@
-// pipeline/reference: request checks, cache keys, the news window and the
-// reference cache (TTLs, LRU bound, reconfiguration).
+// The reference routes' request checks (api/routes/reference), and
+// pipeline/reference: cache keys, the news window and the reference cache
+// (TTLs, LRU bound, reconfiguration).
 
 #include "pipeline/reference/reference_cache.hpp"
 #include "pipeline/reference/reference_query.hpp"
@@ -8,12 +9,47 @@
 
 #include <string>
 
+#include "api/routes/reference.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow::reference {
 namespace {
 
 constexpr int64_t minute = 60 * ns_per_s;
+
+/// What the checks refused, as the test reads it.
+struct param_problem {
+  std::string field;
+  std::string message;
+  bool missing = false; ///< missing_parameter, else invalid_parameter
+};
+
+param_problem problem_of(const api::api_error& e) {
+  return {e.field, e.message, e.code == "missing_parameter"};
+}
+
+/// The symbol of /fundamentals/{symbol}, or the problem with it.
+std::variant<std::string, param_problem> parse_symbol(std::string_view text) {
+  auto r = api::parse_fundamentals_symbol(text);
+  if (auto* e = std::get_if<api::api_error>(&r))
+    return problem_of(*e);
+  return std::get<std::string>(r);
+}
+
+/// GET /api/v1/news?symbol=&query=&limit= with these values.
+std::variant<news_query, param_problem> parse_news_query(std::string_view symbol,
+                                                         std::string_view query,
+                                                         std::string_view limit) {
+  api::http_request req;
+  req.method = "GET";
+  req.path = "/api/v1/news";
+  req.query = {{"symbol", std::string{symbol}}, {"query", std::string{query}},
+               {"limit", std::string{limit}}};
+  auto r = api::parse_news_query(req);
+  if (auto* e = std::get_if<api::api_error>(&r))
+    return problem_of(*e);
+  return std::get<news_query>(r);
+}
 
 news_query news_ok(std::string_view symbol, std::string_view query, std::string_view limit) {
   auto q = parse_news_query(symbol, query, limit);

@@ -1,7 +1,7 @@
 #pragma once
 
 // Shared by the stream tests: frames built from the recorded fixtures, a
-// collector actor standing in for the normalizer, and a topology whose
+// collector actor standing in for the sharder, and a topology whose
 // Binance stream points at loopback servers.
 
 #include <algorithm>
@@ -122,7 +122,7 @@ inline std::vector<std::string> subscribed_streams(const ws_fixture_server& s, s
   return out;
 }
 
-// -- the normalizer stand-in ---------------------------------------------------------
+// -- the sharder stand-in ---------------------------------------------------------
 
 /// What a collector received, readable from the test thread.
 struct collected {
@@ -174,7 +174,7 @@ struct collected {
   }
 };
 
-/// Records every event_batch and acks it, as the normalizer does.
+/// Records every event_batch and acks it, as the sharder does.
 inline caf::behavior collector(caf::event_based_actor* self,
                                std::shared_ptr<collected> out) {
   return {

@@ -1,14 +1,12 @@
-// The dashboard: static files from api/dashboard/ (compiled in) at / and
-// /dashboard/<file>, and /dashboard/config.json, which tells the page where
-// the WebSocket server listens and what it can subscribe to.
+#include "api/routes/dashboard.hpp"
 
 #include <algorithm>
 
-#include "actors/dashboard_assets.hpp"
-#include "actors/gateway_state.hpp"
+#include "api/dashboard_assets.hpp"
 #include "api/event_json.hpp"
+#include "api/routes/common.hpp"
 
-namespace tickflow {
+namespace tickflow::api {
 
 namespace {
 
@@ -20,8 +18,8 @@ const dashboard_asset* find_asset(std::string_view name) {
   return nullptr;
 }
 
-api::http_response asset_response(const dashboard_asset& a) {
-  api::http_response r;
+http_response asset_response(const dashboard_asset& a) {
+  http_response r;
   r.status = 200;
   r.content_type = std::string{a.content_type};
   r.body = std::string{a.body};
@@ -37,21 +35,9 @@ api::http_response asset_response(const dashboard_asset& a) {
   return r;
 }
 
-void append_strings(std::string& out, const std::vector<std::string>& xs) {
-  out += '[';
-  for (size_t i = 0; i < xs.size(); ++i) {
-    if (i > 0)
-      out += ',';
-    api::append_json_string(out, xs[i]);
-  }
-  out += ']';
-}
+} // namespace
 
-/// {"version":"..","ws":{"port":8004,"path":"/api/v1/stream"},
-///  "instruments":["BTC-USDT",...],"intervals":["1s","1m"],
-///  "providers":["simulator"]}. ws.port is null when the WebSocket port is
-/// chosen at start (port 0): the gateway does not know it then.
-std::string config_body(const topology& topo) {
+std::string dashboard_config(const topology& topo) {
   std::vector<std::string> instruments;
   std::vector<std::string> intervals;
   bool simulated = std::find(topo.providers.begin(), topo.providers.end(),
@@ -66,12 +52,12 @@ std::string config_body(const topology& topo) {
   if (intervals.empty())
     intervals = {"1m"};
   std::string out{"{\"version\":"};
-  api::append_json_string(out, TICKFLOW_VERSION);
+  append_json_string(out, TICKFLOW_VERSION);
   out += ",\"ws\":{\"port\":";
   out += topo.broadcaster.port == 0 ? std::string{"null"}
                                     : std::to_string(topo.broadcaster.port);
   out += ",\"path\":";
-  api::append_json_string(out, topo.broadcaster.path);
+  append_json_string(out, topo.broadcaster.path);
   out += "},\"instruments\":";
   append_strings(out, instruments);
   out += ",\"intervals\":";
@@ -82,33 +68,21 @@ std::string config_body(const topology& topo) {
   return out;
 }
 
-void handle_index(gateway_ptr, const http_call& call) {
+http_response dashboard_index() {
   if (auto a = find_asset("index.html"))
-    return call.reply(asset_response(*a));
-  call.reply(fail(404, "not_found", "the dashboard is not built in"));
+    return asset_response(*a);
+  return fail(404, "not_found", "the dashboard is not built in");
 }
 
-void handle_file(gateway_ptr self, const http_call& call) {
-  auto name = call.path_param("file");
+http_response dashboard_file(const std::string& name, const topology& topo) {
   if (name == "config.json") {
-    auto r = json(200, config_body(self->state.topo));
+    auto r = json(200, dashboard_config(topo));
     r.headers.emplace_back("Cache-Control", "no-store");
-    return call.reply(std::move(r));
+    return r;
   }
   if (auto a = find_asset(name))
-    return call.reply(asset_response(*a));
-  call.reply(fail(404, "not_found", "no dashboard file " + name));
+    return asset_response(*a);
+  return fail(404, "not_found", "no dashboard file " + name);
 }
 
-} // namespace
-
-std::vector<route> dashboard_routes() {
-  return {
-    {"GET", "/", handle_index, route_access::open},
-    {"GET", "/dashboard", handle_index, route_access::open},
-    {"GET", "/dashboard/", handle_index, route_access::open},
-    {"GET", "/dashboard/{file}", handle_file, route_access::open},
-  };
-}
-
-} // namespace tickflow
+} // namespace tickflow::api

@@ -3,7 +3,7 @@
 #include <string_view>
 #include <vector>
 
-namespace tickflow {
+namespace tickflow::api {
 
 /// One static file of the dashboard (api/dashboard/), compiled into the
 /// binary by api/dashboard/embed.cmake.
@@ -13,7 +13,7 @@ struct dashboard_asset {
   std::string_view body;         ///< the file's bytes, as written
 };
 
-/// Every dashboard file (generated source: build/actors/dashboard_assets.cpp).
+/// Every dashboard file (generated source: build/api/dashboard_assets.cpp).
 const std::vector<dashboard_asset>& dashboard_assets();
 
-} // namespace tickflow
+} // namespace tickflow::api

@@ -1,0 +1,163 @@
+// api/routes/read_path: what each step of the bars read path decides, with
+// time as a parameter.
+
+#include "api/routes/read_path.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace tickflow;
+using namespace tickflow::api;
+
+namespace {
+
+constexpr int64_t minute = 60'000'000'000;
+constexpr int64_t now = 1'700'000'040 * 1'000'000'000LL; // 22:14:00 + 0 s
+const int64_t slot0 = bar_open_time(interval::m1, now);
+
+ohlcv_query query(size_t limit, int64_t start = 0, int64_t end = 0,
+                  std::string provider = {}) {
+  ohlcv_query q;
+  q.instrument = "BTC-USDT";
+  q.span = interval::m1;
+  q.limit = limit;
+  q.start_ns = start;
+  q.end_ns = end;
+  q.provider = std::move(provider);
+  return q;
+}
+
+bar at(int64_t open_ns) {
+  bar b;
+  b.instrument = "BTC-USDT";
+  b.span = interval::m1;
+  b.open_time_ns = open_ns;
+  return b;
+}
+
+auto yes = [](const std::string&) { return true; };
+auto no = [](const std::string&) { return false; };
+
+TEST(ReadPath, StartDecidesWhatMayBeAsked) {
+  auto live = bars_read::start(query(10, 0, 0, "simulator"), now, yes);
+  EXPECT_FALSE(live.may_fetch);
+  EXPECT_FALSE(live.fetchable);
+  EXPECT_FALSE(live.ranged); // no start and no provider to fill gaps
+  EXPECT_EQ(live.end_ns, now);
+  EXPECT_FALSE(live.end_given);
+  auto open = bars_read::start(query(10), now, yes);
+  EXPECT_TRUE(open.fetchable);
+  EXPECT_TRUE(open.ranged);
+  EXPECT_EQ(open.window_start_ns, slot0 - 9 * minute); // the newest 10 slots
+  EXPECT_TRUE(bars_read::direct(query(10, 0, 0, "binance")));
+  EXPECT_FALSE(bars_read::direct(query(10, 0, 0, "simulator")));
+  bool asked = false;
+  bars_read::start(query(10, 0, 0, "binance"), now, [&](const std::string&) {
+    asked = true;
+    return true;
+  });
+  EXPECT_FALSE(asked); // a direct read never walks the chain
+}
+
+TEST(ReadPath, StepQueryAsksForTheWindow) {
+  auto r = bars_read::start(query(100), now, yes);
+  auto l1 = r.l1_query();
+  EXPECT_EQ(l1.limit, 100u);
+  EXPECT_EQ(l1.start_ns, 0);
+  auto step = r.step_query();
+  EXPECT_EQ(step.start_ns, r.window_start_ns);
+  EXPECT_EQ(step.end_ns, now);
+  EXPECT_EQ(step.limit, 100u);
+  auto flat = bars_read::start(query(5), now, no);
+  EXPECT_EQ(flat.step_query().start_ns, 0); // not ranged: as asked
+}
+
+TEST(ReadPath, KeepDropsOutOfRangeAndDuplicatesThenTheOldest) {
+  auto r = bars_read::start(query(2, slot0 - 5 * minute, slot0), now, no);
+  auto kept = r.keep({at(slot0), at(slot0 - 6 * minute), at(slot0 - minute),
+                      at(slot0 + minute), at(slot0 - 2 * minute), at(slot0 - minute)});
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_EQ(kept[0].open_time_ns, slot0 - minute);
+  EXPECT_EQ(kept[1].open_time_ns, slot0);
+}
+
+TEST(ReadPath, FillSaysWhatTheAnswerCovers) {
+  auto r = bars_read::start(query(3), now, no);
+  EXPECT_FALSE(r.fill({}, none_before));
+  auto part = r.fill({at(slot0)}, slot0 - 4 * minute);
+  ASSERT_TRUE(part);
+  EXPECT_EQ(part->from_ns, slot0 - 4 * minute); // fewer than limit: known_from
+  EXPECT_EQ(part->to_ns, now);
+  EXPECT_TRUE(part->open_ended);
+  auto full = r.fill({at(slot0 - 2 * minute), at(slot0 - minute), at(slot0)}, none_before);
+  EXPECT_EQ(full->from_ns, slot0 - 2 * minute); // limit bars: from the oldest
+}
+
+TEST(ReadPath, RedisCountsOnlyWhenComplete) {
+  auto flat = bars_read::start(query(3), now, no);
+  EXPECT_FALSE(flat.redis_answer({}));
+  EXPECT_EQ(*flat.redis_answer({at(slot0 - minute), at(slot0)}), slot0 - minute);
+  auto ranged = bars_read::start(query(3), now, yes);
+  EXPECT_FALSE(ranged.redis_answer({at(slot0 - minute), at(slot0)})); // a slot missing
+  auto all = ranged.redis_answer({at(slot0 - 2 * minute), at(slot0 - minute), at(slot0)});
+  ASSERT_TRUE(all);
+  EXPECT_EQ(*all, ranged.window_start_ns);
+}
+
+TEST(ReadPath, AfterStorage) {
+  struct row {
+    const char* name;
+    bool fetchable;
+    int64_t start;
+    std::vector<bar> stored;
+    next_step next;
+    bool fill;
+  };
+  const row rows[] = {
+    {"flat, nothing", false, 0, {}, next_step::nothing_found, true},
+    {"flat, some", false, 0, {at(slot0)}, next_step::answer, true},
+    {"ranged, complete", true, 0,
+     {at(slot0 - 2 * minute), at(slot0 - minute), at(slot0)}, next_step::answer, true},
+    {"ranged, empty", true, 0, {}, next_step::fetch_whole, true},
+    {"ranged, a hole", true, 0, {at(slot0 - 2 * minute), at(slot0)}, next_step::fill_gaps,
+     true},
+    {"start given, no provider", false, slot0 - 2 * minute, {at(slot0)}, next_step::answer,
+     false},
+    {"start given, nothing", false, slot0 - 2 * minute, {}, next_step::nothing_found, false},
+  };
+  for (auto& x : rows) {
+    SCOPED_TRACE(x.name);
+    auto r = bars_read::start(query(3, x.start), now, x.fetchable ? yes : no);
+    auto d = r.after_storage(x.stored);
+    EXPECT_EQ(d.next, x.next);
+    if (d.next == next_step::answer) {
+      EXPECT_EQ(d.fill, x.fill);
+    }
+    if (d.next == next_step::fill_gaps) {
+      ASSERT_EQ(d.gaps.size(), 1u);
+      EXPECT_EQ(d.gaps[0].first_ns, slot0 - minute);
+      EXPECT_EQ(d.gaps[0].slots, 1u);
+    }
+  }
+}
+
+TEST(ReadPath, GapMergeKeepsTheGapsSlotsAndNamesWhoFilledThem) {
+  gap_merge m;
+  EXPECT_EQ(m.source(), "postgres");
+  cache::slot_range g{slot0 - minute, slot0 - minute, 1};
+  m.add(g, interval::m1, "binance", {at(slot0 - minute), at(slot0)});
+  m.add(g, interval::m1, "polygon", {at(slot0)}); // nothing in the gap
+  ASSERT_EQ(m.bars.size(), 1u);
+  EXPECT_EQ(m.source(), "postgres+binance");
+  m.add(g, interval::m1, "alpha", {at(slot0 - minute)});
+  EXPECT_EQ(m.source(), "postgres+alpha+binance");
+}
+
+TEST(ReadPath, BodySaysAsOfTheNewestBar) {
+  auto r = bars_read::start(query(3), now, no);
+  auto body = r.body({at(slot0)}, provenance{"l1", true, 0, now, {}});
+  EXPECT_NE(body.find("\"age_ms\":" + std::to_string((now - slot0) / 1'000'000)),
+            std::string::npos)
+    << body;
+}
+
+} // namespace
