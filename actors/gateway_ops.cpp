@@ -53,14 +53,13 @@ void load_access(gateway_ptr self) {
   auto& wh = access.webhooks;
   if (wh.enabled) {
     st.webhooks.emplace(wh.timestamp_window_ns, wh.max_body_bytes);
-    for (auto& [name, var] : {std::pair{"binance", wh.binance_secret_env},
-                              std::pair{"polygon", wh.polygon_secret_env},
-                              std::pair{"test", wh.test_secret_env}})
+    for (auto& [name, var] : wh.secret_envs)
       if (auto secret = env_value(var); !secret.empty())
         st.webhook_secrets[name] = std::move(secret);
-    for (auto p : {provider::binance, provider::polygon})
-      if (auto parser = make_stream_protocol(p, {}))
-        st.webhook_parsers[std::string{to_string(p)}] = std::move(parser);
+    for (auto& p : provider_table())
+      if (p.webhook)
+        if (auto parser = make_stream_protocol(p.id, {}))
+          st.webhook_parsers[std::string{p.name}] = std::move(parser);
   }
   std::string hooks;
   for (auto& [name, secret] : st.webhook_secrets)
@@ -364,7 +363,7 @@ void handle_info(gateway_ptr self, const http_call& call) {
     providers += (providers.size() > 1 ? "," : "") + jstr(p);
   providers += "]";
   std::string hooks = "{";
-  for (auto name : {"binance", "polygon", "test"})
+  for (auto& [name, var] : t.access.webhooks.secret_envs)
     hooks += (hooks.size() > 1 ? "," : "") + jstr(name) + ":"
              + boolean(st.webhook_secrets.count(name) > 0);
   hooks += "}";
@@ -465,7 +464,7 @@ void handle_metrics(gateway_ptr self, const http_call& call) {
             static_cast<double>(st.rate_limited));
   m.gauge("tickflow_http_limited_clients", "Clients the request limiter tracks", {},
           static_cast<double>(st.limiter.tracked()));
-  for (auto name : {"binance", "polygon", "test"}) {
+  for (auto& [name, var] : st.topo.access.webhooks.secret_envs) {
     bool any = false;
     for (auto& [key, n] : st.webhook_results)
       if (key.first == name) {

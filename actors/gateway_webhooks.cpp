@@ -1,5 +1,6 @@
-// POST /webhooks/{binance,polygon,test}: signed pushes that enter the
-// pipeline like streamed data (validated, cached, stored, broadcast).
+// POST /webhooks/<provider> (each provider whose descriptor accepts
+// webhooks) and /webhooks/test: signed pushes that enter the pipeline like
+// streamed data (validated, cached, stored, broadcast).
 
 #include "actors/gateway_state.hpp"
 #include "api/webhook_events.hpp"
@@ -109,11 +110,11 @@ std::vector<route> webhook_routes() {
       handle_webhook(self, call, provider);
     };
   };
-  return {
-    {"POST", "/webhooks/binance", hook("binance"), route_access::open},
-    {"POST", "/webhooks/polygon", hook("polygon"), route_access::open},
-    {"POST", "/webhooks/test", hook("test"), route_access::open},
-  };
+  // One per provider whose descriptor accepts webhooks, then test.
+  std::vector<route> out;
+  for (auto& [name, var] : default_webhook_secret_envs())
+    out.push_back({"POST", "/webhooks/" + name, hook(name), route_access::open});
+  return out;
 }
 
 } // namespace tickflow

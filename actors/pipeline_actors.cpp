@@ -13,15 +13,16 @@
 #include "adapters/simulator/simulator_feed.hpp"
 #include "adapters/simulator/simulator_parse.hpp"
 #include "actors/clock.hpp"
+#include "adapters/simulator/simulator_provider.hpp"
+#include "pipeline/providers/provider_info.hpp"
 #include "pipeline/validate/validation_engine.hpp"
 
 namespace tickflow {
 
 std::vector<provider> all_providers() {
   std::vector<provider> xs;
-  for (auto i = static_cast<int>(provider::simulator);
-       i <= static_cast<int>(provider::massive_futures); ++i)
-    xs.push_back(static_cast<provider>(i));
+  for (auto& p : provider_table())
+    xs.push_back(p.id);
   return xs;
 }
 
@@ -74,7 +75,7 @@ caf::behavior normalizer(caf::stateful_actor<normalizer_state>* self,
       event_batch parsed;
       for (auto& frame : in.frames) {
         result<void> r = errc::unknown_symbol;
-        if (in.source == provider::simulator)
+        if (in.source == providers::simulator)
           r = simulator::parse_frame(frame, st.simulator_symbols,
                                      in.ts_recv_ns, parsed);
         else

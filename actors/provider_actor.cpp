@@ -8,6 +8,7 @@
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
 #include "adapters/simulator/simulator_feed.hpp"
+#include "adapters/simulator/simulator_provider.hpp"
 
 namespace tickflow {
 
@@ -41,7 +42,7 @@ caf::behavior simulator_provider(caf::stateful_actor<simulator_state>* self,
       if (!st.out.has_credit() && st.policy == overflow_policy::block)
         return; // the pipeline is behind: let it catch up
       raw_batch batch;
-      batch.source = provider::simulator;
+      batch.source = providers::simulator;
       st.feed->advance(now_ns(), batch.frames);
       if (batch.frames.empty())
         return;

@@ -153,7 +153,7 @@ enum class phase : uint8_t { idle, connecting, up, waiting };
 
 struct stream_state {
   stream_connection_spec spec;
-  provider id = provider::binance;
+  provider id{};
   std::unique_ptr<stream_protocol> proto;
   credentials cred;
   std::vector<std::string> secrets;
@@ -265,8 +265,7 @@ void request_backfill(stream_ptr self, feed_gap gap, int attempt, int page = 1);
 /// can be continued: Binance /api/v3/trades always serves the newest trades.
 std::optional<int64_t> next_page_start(const stream_state& st, const fetch_request& req,
                                        const fetch_result& page, int64_t to_ns) {
-  if (req.limit == 0
-      || (st.id == provider::binance && req.kind == fetch_kind::trades && !req.aggregated))
+  if (req.limit == 0 || !st.proto->backfill_pages(req))
     return std::nullopt;
   size_t rows = page.trades.size() + page.quotes.size() + page.bars.size();
   if (rows < req.limit)

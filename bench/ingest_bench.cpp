@@ -58,8 +58,10 @@
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
 #include "actors/pipeline_actors.hpp"
+#include "adapters/registry.hpp"
 #include "adapters/simulator/simulator_feed.hpp"
 #include "adapters/simulator/simulator_parse.hpp"
+#include "adapters/simulator/simulator_provider.hpp"
 #include "bench/histogram.hpp"
 #include "pipeline/topology/topology.hpp"
 
@@ -424,7 +426,7 @@ int run_pipeline(const options& o) {
     bool stalled = false;
     auto send_batch = [&](size_t n) {
       raw_batch b;
-      b.source = provider::simulator;
+      b.source = providers::simulator;
       b.frames.reserve(n + n / 8);
       feed.generate(n, b.frames); // n trades, plus the bars they closed
       b.ts_recv_ns = now_ns();
@@ -563,6 +565,7 @@ int run_pipeline(const options& o) {
 } // namespace
 
 int main(int argc, char** argv) {
+  install_provider_registry();
   auto o = parse_options(argc, argv);
   log_settings quiet;
   quiet.level = "warn";

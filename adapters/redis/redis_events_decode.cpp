@@ -27,7 +27,7 @@ using value = rapidjson::Value;
 /// names; the first problem wins.
 struct common_fields {
   std::string instrument;
-  provider source = provider::simulator;
+  provider source{};
   uint32_t flags = quality_none;
 };
 

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string_view>
 
+#include "adapters/simulator/simulator_provider.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow::simulator {
@@ -206,7 +207,7 @@ void feed::emit_trade(walk& w, int64_t ts_ns, std::vector<std::string>& out) {
   trade t;
   t.instrument = w.instrument;
   t.provider_symbol = w.provider_symbol;
-  t.source = provider::simulator;
+  t.source = providers::simulator;
   t.price = decimal::from_parts(w.price_ticks * tick.mantissa, tick.scale);
   t.size = decimal::from_parts(static_cast<int64_t>(size_mantissa), lot.scale);
   t.aggressor = buyer_is_maker ? side::sell : side::buy;

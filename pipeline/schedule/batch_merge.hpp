@@ -1,8 +1,8 @@
 #pragma once
 
 // Merging BATCH calls: several queued BATCH requests for one provider go
-// out as one upstream request where the provider allows it (CoinGecko
-// ids=a,b,c; Binance symbols=[...]). Calls of any other priority are never
+// out as one upstream request where the provider allows it (one query
+// parameter listing every id, e.g. ids=a,b,c). Calls of any other priority are never
 // delayed or merged: they go alone.
 
 #include <cstddef>

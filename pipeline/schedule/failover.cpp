@@ -1,8 +1,37 @@
 #include "pipeline/schedule/failover.hpp"
 
 #include <algorithm>
+#include <tuple>
+
+#include "pipeline/providers/provider_info.hpp"
 
 namespace tickflow {
+
+failover_chains default_failover_chains() {
+  // (class, rank, id) of every place, sorted: classes in enum order, then
+  // rank, then id for equal ranks.
+  std::vector<std::tuple<asset_class, int, provider>> places;
+  for (auto& p : provider_table())
+    for (auto& at : p.failover)
+      places.emplace_back(at.cls, at.rank, p.id);
+  std::sort(places.begin(), places.end());
+  failover_chains out;
+  for (auto& [cls, rank, id] : places) {
+    if (out.empty() || out.back().first != cls)
+      out.emplace_back(cls, std::vector<std::string>{});
+    out.back().second.emplace_back(to_string(id));
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> default_quote_assets() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (auto& p : provider_table())
+    if (p.crypto_quote != "USD")
+      out.emplace_back(p.name, p.crypto_quote);
+  out.emplace_back("*", "USD");
+  return out;
+}
 
 std::string instrument_for(const failover_settings& s, const detected_symbol& d,
                            std::string_view provider) {

@@ -13,22 +13,26 @@
 
 namespace tickflow {
 
+/// Chain per asset class, first choice first.
+using failover_chains = std::vector<std::pair<asset_class, std::vector<std::string>>>;
+
+/// The default chains: every provider's places (its descriptor's
+/// failover_place), by class in asset_class order, then by rank.
+failover_chains default_failover_chains();
+
+/// The default bare-crypto quote assets: each provider whose descriptor's
+/// crypto_quote is not USD, in id order, then {"*", "USD"}.
+std::vector<std::pair<std::string, std::string>> default_quote_assets();
+
 /// [failover]
 struct failover_settings {
   /// Chain per asset class, first choice first.
-  std::vector<std::pair<asset_class, std::vector<std::string>>> chains{
-    {asset_class::crypto, {"binance", "coingecko", "coinmarketcap", "polygon", "yahoo", "eodhd"}},
-    {asset_class::equity, {"polygon", "finnhub", "alpha_vantage", "yahoo", "eodhd"}},
-    {asset_class::forex, {"polygon", "yahoo", "eodhd"}},
-    {asset_class::futures, {"massive_futures", "yahoo"}},
-    {asset_class::index, {"yahoo", "eodhd"}},
-  };
+  failover_chains chains = default_failover_chains();
   /// Symbols whose class the rules would get wrong ("SOL" = equity).
   asset_class_overrides overrides;
   /// Quote asset each provider uses for a bare crypto symbol ("BTC");
   /// "*" is every other provider.
-  std::vector<std::pair<std::string, std::string>> quotes{{"binance", "USDT"},
-                                                          {"*", "USD"}};
+  std::vector<std::pair<std::string, std::string>> quotes = default_quote_assets();
   /// A price older than this is stale: the next provider is asked (the
   /// stale one still answers when no one has better). Absent: never stale.
   std::vector<std::pair<asset_class, int64_t>> stale_after;
@@ -55,7 +59,8 @@ resolved_chain resolve_chain(const failover_settings& s, std::string_view symbol
                              std::string_view only = {});
 
 /// The id `provider` is asked for: a bare crypto base gets the provider's
-/// quote asset ("BTC" -> "BTC-USDT" at binance); anything else as detected.
+/// quote asset ("BTC" -> "BTC-USDT" where the quote is USDT); anything else
+/// as detected.
 std::string instrument_for(const failover_settings& s, const detected_symbol& d,
                            std::string_view provider);
 

@@ -1,5 +1,7 @@
 #include "pipeline/schedule/provider_limits.hpp"
 
+#include "pipeline/providers/provider_info.hpp"
+
 namespace tickflow {
 
 namespace {
@@ -31,54 +33,18 @@ uint64_t provider_limits::weight_of(std::string_view kind) const {
 }
 
 provider_limits default_limits(std::string_view provider) {
+  if (auto* p = find_provider(provider); p != nullptr && p->limits)
+    return *p->limits;
   provider_limits x;
-  if (provider == "binance") {
-    // REQUEST_WEIGHT 6000 per minute per IP; ticker/price weighs 2 (4 with
-    // symbols=[...]), klines 2, ticker/24hr 2. Kept at 90%.
-    x.per_minute = 5400;
-    x.per_second = 50;
-    x.concurrency = 4;
-    x.weights = {{"price", 2}, {"bars", 2}, {"quote", 2}};
-    x.batch_weight = 4;
-    x.max_batch = 100;
-  } else if (provider == "coingecko") {
-    // Public API: about 5 to 15 calls a minute (Demo key: 30).
-    x.per_minute = 10;
-    x.max_batch = 50;
-  } else if (provider == "coinmarketcap") {
-    // Basic plan: 30 a minute, 10,000 credits a month (about 333 a day).
-    x.per_minute = 30;
-    x.per_day = 333;
-  } else if (provider == "polygon" || provider == "massive_futures") {
-    // Free plan: 5 calls a minute.
-    x.per_minute = 5;
-  } else if (provider == "finnhub") {
-    // Free plan: 60 a minute, and at most 30 a second.
-    x.per_minute = 60;
-    x.per_second = 30;
-  } else if (provider == "alpha_vantage") {
-    // Free plan: 25 a day (and no more than 5 a minute).
-    x.per_day = 25;
-    x.per_minute = 5;
-  } else if (provider == "eodhd") {
-    // Free plan: 20 calls a day; paid plans 1000 a minute.
-    x.per_day = 20;
-    x.per_minute = 1000;
-  } else if (provider == "yahoo") {
-    // Unofficial: stay well below the informal ~2000 an hour.
-    x.per_minute = 30;
-    x.per_second = 2;
-  } else {
-    x.per_second = 10;
-  }
+  x.per_second = 10;
   return x;
 }
 
 std::map<std::string, provider_limits> default_limit_table() {
   std::map<std::string, provider_limits> out;
-  for (auto p : {"binance", "coingecko", "coinmarketcap", "polygon", "finnhub",
-                 "alpha_vantage", "eodhd", "yahoo", "massive_futures"})
-    out.emplace(p, default_limits(p));
+  for (auto& p : provider_table())
+    if (p.limits)
+      out.emplace(p.name, *p.limits);
   return out;
 }
 

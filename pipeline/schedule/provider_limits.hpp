@@ -2,7 +2,8 @@
 
 // What one provider (its key) allows: rolling windows, burst, weights,
 // concurrency, its circuit breaker. Built-in defaults follow each
-// provider's published free-tier limits, so a provider enabled without a
+// provider's published free-tier limits (its descriptor's, see
+// pipeline/providers/provider_info.hpp), so a provider enabled without a
 // [limits.<provider>] section is still never overrun.
 
 #include <cstdint>
@@ -39,11 +40,11 @@ struct provider_limits {
   uint64_t weight_of(std::string_view kind) const;
 };
 
-/// The built-in limits of `provider` (published free tiers; a generous
-/// 10/s for an unknown one).
+/// The built-in limits of `provider`: its descriptor's published free tier;
+/// a generous 10/s for one without (or an unknown name).
 provider_limits default_limits(std::string_view provider);
 
-/// default_limits() of every REST provider tickflow speaks, by name.
+/// The published limits of every provider that has them, by name.
 std::map<std::string, provider_limits> default_limit_table();
 
 } // namespace tickflow

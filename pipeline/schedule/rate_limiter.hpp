@@ -115,7 +115,7 @@ class rate_limiter {
   void cancel(limiter_ticket& t);
 
   /// The provider reports `used` weight in its window of `window_ns`
-  /// (Binance's X-MBX-USED-WEIGHT-1M): count at least that much there.
+  /// (a used-weight response header): count at least that much there.
   /// Ignored when no window of that length is configured.
   void observe_used(int64_t window_ns, uint64_t used, int64_t now);
 

@@ -14,19 +14,13 @@
 #include "pipeline/model/provider.hpp"
 #include "pipeline/model/text.hpp"
 #include "pipeline/model/time.hpp"
+#include "pipeline/providers/provider_info.hpp"
 #include "pipeline/topology/ini.hpp"
 #include "pipeline/topology/schema.hpp"
 
 namespace tickflow {
 
 namespace topo {
-
-// -- constants ----------------------------------------------------------------
-
-
-constexpr std::string_view implemented_providers[] = {
-  "simulator", "binance", "polygon", "coingecko", "coinmarketcap",
-  "alpha_vantage", "eodhd", "finnhub", "yahoo", "massive_futures", "newsapi"};
 
 // -- small helpers ------------------------------------------------------------
 
@@ -365,13 +359,13 @@ result<void> check_url_path(std::string_view s) {
 
 // -- lists --------------------------------------------------------------------
 
+/// Every provider name, in id order.
 std::string known_providers() {
   std::string out;
-  for (auto i = static_cast<int>(provider::simulator);
-       i <= static_cast<int>(provider::newsapi); ++i) {
+  for (auto& p : provider_table()) {
     if (!out.empty())
       out += ", ";
-    out.append(to_string(static_cast<provider>(i)));
+    out.append(p.name);
   }
   return out;
 }
@@ -384,12 +378,11 @@ result<std::vector<std::string>> parse_providers(std::string_view s) {
     return bad("must list at least one provider");
   std::vector<std::string> out;
   for (auto name : *items) {
-    if (!provider_from_string(name))
+    auto* p = find_provider(name);
+    if (p == nullptr)
       return bad("unknown provider " + quote_for_error(name) + " (known: "
                  + known_providers() + ")");
-    auto impl = std::find(std::begin(implemented_providers),
-                          std::end(implemented_providers), name);
-    if (impl == std::end(implemented_providers))
+    if (!p->selectable)
       return bad("provider " + quote_for_error(name)
                  + " is not implemented yet");
     if (std::find(out.begin(), out.end(), name) != out.end())
@@ -1270,9 +1263,9 @@ const std::vector<section_spec>& schema() {
     auto xs = specs;
     for (size_t i = 0; i < rule_count; ++i)
       xs.push_back(rule_section(static_cast<rule>(i)));
-    for (auto name : implemented_providers)
-      if (is_rest_provider(name))
-        xs.push_back(rest_provider_section(name));
+    for (auto& p : provider_table())
+      if (p.selectable && p.rest)
+        xs.push_back(rest_provider_section(p.name));
     for (auto& ext : extensions())
       xs.insert(xs.end(), ext.sections.begin(), ext.sections.end());
     return xs;
@@ -1434,8 +1427,8 @@ result<void> check_journal_dirs(const topology& t, const entry_index& set,
 using namespace topo;
 
 bool is_rest_provider(std::string_view name) noexcept {
-  return name != "simulator" && name != "replay"
-         && provider_from_string(name).has_value();
+  auto* p = find_provider(name);
+  return p != nullptr && p->rest;
 }
 
 std::vector<rest_provider_settings> topology::enabled_rest_providers() const {

@@ -1,10 +1,11 @@
-#include "adapters/streams/polygon_stream.hpp"
+#include "adapters/polygon/polygon_stream.hpp"
 
 #include <string>
 #include <utility>
 
 #include "adapters/common/exact_json.hpp"
 #include "adapters/polygon/polygon_adapter.hpp"
+#include "adapters/polygon/polygon_provider.hpp"
 #include "adapters/polygon/polygon_request.hpp"
 #include "adapters/streams/stream_json.hpp"
 
@@ -40,7 +41,7 @@ class polygon_stream final : public stream_protocol {
     // nop
   }
 
-  provider id() const noexcept override { return provider::polygon; }
+  provider id() const noexcept override { return providers::polygon; }
 
   std::string path(const credentials&, std::vector<std::string>&) const override {
     return market_ == polygon_market::stocks ? "/stocks" : "/crypto";
@@ -259,7 +260,7 @@ class polygon_stream final : public stream_protocol {
         trade x;
         x.instrument = std::move(inst->first);
         x.provider_symbol = std::move(inst->second);
-        x.source = provider::polygon;
+        x.source = providers::polygon;
         x.price = in.number("p");
         x.size = in.number("s");
         x.trade_id = read_id(doc, v, in);
@@ -279,7 +280,7 @@ class polygon_stream final : public stream_protocol {
         quote x;
         x.instrument = std::move(inst->first);
         x.provider_symbol = std::move(inst->second);
-        x.source = provider::polygon;
+        x.source = providers::polygon;
         x.bid_price = in.number("bp");
         x.bid_size = in.number("bs");
         x.ask_price = in.number("ap");
@@ -303,7 +304,7 @@ class polygon_stream final : public stream_protocol {
         bar x;
         x.instrument = std::move(inst->first);
         x.provider_symbol = std::move(inst->second);
-        x.source = provider::polygon;
+        x.source = providers::polygon;
         x.span = type_of(ev) == event_type::bar_1s ? interval::s1 : interval::m1;
         x.open = in.number("o");
         x.high = in.number("h");

@@ -1,4 +1,4 @@
-#include "adapters/streams/binance_stream.hpp"
+#include "adapters/binance/binance_stream.hpp"
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
@@ -10,6 +10,7 @@
 
 #include "adapters/binance/binance_adapter.hpp"
 #include "adapters/binance/binance_parse.hpp"
+#include "adapters/binance/binance_provider.hpp"
 #include "adapters/common/ascii.hpp"
 #include "adapters/common/json_reader.hpp"
 #include "adapters/streams/stream_json.hpp"
@@ -29,7 +30,7 @@ class binance_stream final : public stream_protocol {
     // nop
   }
 
-  provider id() const noexcept override { return provider::binance; }
+  provider id() const noexcept override { return providers::binance; }
 
   std::string path(const credentials&, std::vector<std::string>&) const override {
     return "/stream";
@@ -133,6 +134,12 @@ class binance_stream final : public stream_protocol {
         return std::nullopt; // a past top of book is worthless
     }
     return std::nullopt;
+  }
+
+  // /api/v3/trades serves the newest trades whatever the start time: a full
+  // page cannot be continued. aggTrades and klines honour it.
+  bool backfill_pages(const fetch_request& req) const noexcept override {
+    return !(req.kind == fetch_kind::trades && !req.aggregated);
   }
 
  private:
@@ -241,7 +248,7 @@ class binance_stream final : public stream_protocol {
     trade x;
     x.instrument = inst->first;
     x.provider_symbol = inst->second;
-    x.source = provider::binance;
+    x.source = providers::binance;
     auto id = in.int64("t");
     x.price = in.decimal_from_string("p");
     x.size = in.decimal_from_string("q");
@@ -284,7 +291,7 @@ class binance_stream final : public stream_protocol {
     quote x;
     x.instrument = inst->first;
     x.provider_symbol = inst->second;
-    x.source = provider::binance;
+    x.source = providers::binance;
     x.bid_price = in.decimal_from_string("b");
     x.bid_size = in.decimal_from_string("B");
     x.ask_price = in.decimal_from_string("a");
@@ -316,7 +323,7 @@ class binance_stream final : public stream_protocol {
     bar x;
     x.instrument = inst->first;
     x.provider_symbol = inst->second;
-    x.source = provider::binance;
+    x.source = providers::binance;
     auto span_name = in.string("i");
     auto open_ms = in.int64("t");
     x.open = in.decimal_from_string("o");

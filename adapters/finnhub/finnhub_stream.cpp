@@ -1,4 +1,4 @@
-#include "adapters/streams/finnhub_stream.hpp"
+#include "adapters/finnhub/finnhub_stream.hpp"
 
 #include <cstdio>
 #include <map>
@@ -8,6 +8,7 @@
 
 #include "adapters/common/exact_json.hpp"
 #include "adapters/finnhub/finnhub_adapter.hpp"
+#include "adapters/finnhub/finnhub_provider.hpp"
 #include "adapters/streams/stream_json.hpp"
 
 namespace tickflow {
@@ -51,7 +52,7 @@ class finnhub_stream final : public stream_protocol {
     // nop
   }
 
-  provider id() const noexcept override { return provider::finnhub; }
+  provider id() const noexcept override { return providers::finnhub; }
 
   std::string path(const credentials& cred,
                    std::vector<std::string>& secrets) const override {
@@ -177,7 +178,7 @@ class finnhub_stream final : public stream_protocol {
       trade x;
       x.instrument = std::move(instrument);
       x.provider_symbol = std::string{symbol};
-      x.source = provider::finnhub;
+      x.source = providers::finnhub;
       x.price = p;
       x.size = v;
       x.trade_id = finnhub::derived_trade_id(symbol, t_ms, p, v, n++);
