@@ -1,13 +1,12 @@
-// The providers area of the schema: [providers], [simulator] and one
-// [<provider>] section per REST provider, all named by the provider registry
-// (pipeline/providers/provider_info.hpp): no provider is named here.
+// The providers area of the schema: [providers] and one [<provider>]
+// section per REST provider, named by the provider registry
+// (pipeline/providers/provider_info.hpp), and the random-walk feed's own
+// [simulator].
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <cstdint>
 #include <limits>
-#include <optional>
 #include <utility>
 
 #include "pipeline/model/events.hpp"

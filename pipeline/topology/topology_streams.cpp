@@ -1,7 +1,6 @@
 // The streams area of the schema: [streams], [stream.<provider>], [replay].
 
 #include <algorithm>
-#include <array>
 #include <deque>
 
 #include "pipeline/model/events.hpp"
