@@ -30,6 +30,7 @@ if [ $sanitize = 1 ]; then
   export CMAKE_EXTRA_ARGS="${CMAKE_EXTRA_ARGS:-} -DTICKFLOW_SANITIZE=ON -DTICKFLOW_BENCH=OFF"
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:suppressions=$root/scripts/ubsan.supp}
+  export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/scripts/lsan.supp:print_suppressions=0}
 fi
 build_dir=${BUILD_DIR:-$root/build}
 

@@ -7,7 +7,7 @@
 
 #include "actors/gateway_state.hpp"
 #include "api/routes/fetch.hpp"
-#include "pipeline/schedule/failover.hpp"
+#include "pipeline/ratelimit/failover.hpp"
 
 namespace tickflow {
 

@@ -38,14 +38,13 @@ void load_access(gateway_ptr self) {
   auto& gate = st.hooks.gate;
   if (wh.enabled) {
     gate.verifier.emplace(wh.timestamp_window_ns, wh.max_body_bytes);
-    for (auto& [name, var] : {std::pair{"binance", wh.binance_secret_env},
-                              std::pair{"polygon", wh.polygon_secret_env},
-                              std::pair{"test", wh.test_secret_env}})
+    for (auto& [name, var] : wh.secret_envs)
       if (auto secret = env_value(var); !secret.empty())
         gate.secrets[name] = std::move(secret);
-    for (auto p : {provider::binance, provider::polygon})
-      if (auto parser = make_stream_protocol(p, {}))
-        st.hooks.parsers[std::string{to_string(p)}] = std::move(parser);
+    for (auto& p : provider_table())
+      if (p.webhook)
+        if (auto parser = make_stream_protocol(p.id, {}))
+          st.hooks.parsers[std::string{p.name}] = std::move(parser);
   }
   std::string hooks;
   for (auto& [name, secret] : gate.secrets)
@@ -172,6 +171,8 @@ api::gateway_facts facts(gateway_ptr self) {
   g.rate_limited = st.ops.access.rate_limited;
   g.limited_clients = st.ops.access.limiter.tracked();
   g.webhooks = st.hooks.gate.counts;
+  for (auto& [name, var] : st.topo.access.webhooks.secret_envs)
+    g.webhook_routes.push_back(name);
   for (auto& [name, secret] : st.hooks.gate.secrets)
     g.webhook_secrets.push_back(name);
   g.prefetch = st.reads.prefetch;

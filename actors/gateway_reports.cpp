@@ -46,21 +46,18 @@ std::vector<std::string> names_of(const std::vector<Enum>& xs) {
 void handle_providers(gateway_ptr self, const http_call& call) {
   auto& st = self->state;
   auto listing = std::make_shared<std::vector<api::provider_listing>>();
-  // The simulator first, then every REST provider tickflow speaks.
-  api::provider_listing sim;
-  sim.name = "simulator";
-  sim.asset_classes = {"crypto", "equity"};
-  sim.data_types = {"trades", "bars", "price"};
-  sim.intervals = names_of(st.topo.simulator.bar_intervals);
-  sim.enabled = st.enabled("simulator");
-  listing->push_back(sim);
-  for (auto& a : st.reads.catalog) {
-    auto& info = a->info();
+  // Every provider [providers] enabled may name, in id order (the
+  // registry's table): the simulator first, then the REST providers.
+  for (auto& info : provider_table()) {
+    if (!info.selectable)
+      continue;
     api::provider_listing p;
-    p.name = std::string{to_string(info.id)};
+    p.name = std::string{info.name};
     p.asset_classes = names_of(info.asset_classes);
     p.data_types = names_of(info.data_types);
-    p.intervals = names_of(info.intervals);
+    // Without REST (the simulator) the bars are those its section builds.
+    p.intervals = info.rest ? names_of(info.intervals)
+                            : names_of(st.topo.simulator.bar_intervals);
     p.needs_key = info.needs_key;
     p.enabled = st.enabled(p.name);
     listing->push_back(std::move(p));

@@ -40,7 +40,7 @@
 #include "api/routes/data.hpp"
 #include "api/routes/webhooks.hpp"
 #include "pipeline/reference/reference_cache.hpp"
-#include "pipeline/schedule/priority.hpp"
+#include "pipeline/ratelimit/priority.hpp"
 #include "pipeline/topology/topology.hpp"
 
 namespace tickflow {

@@ -1,7 +1,8 @@
-// POST /webhooks/{binance,polygon,test}: signed pushes that enter the
-// pipeline like streamed data (validated, cached, stored, broadcast). The
-// gate of api/routes/webhooks checks and counts; the provider's stream
-// dialect parses the body here.
+// POST /webhooks/<provider> (each provider whose descriptor accepts
+// webhooks) and /webhooks/test: signed pushes that enter the pipeline like
+// streamed data (validated, cached, stored, broadcast). The gate of
+// api/routes/webhooks checks and counts; the provider's stream dialect
+// parses the body here.
 
 #include "actors/gateway_state.hpp"
 #include "api/webhook_events.hpp"
@@ -56,13 +57,15 @@ void handle_webhook(gateway_ptr self, const http_call& call, const std::string& 
 } // namespace
 
 std::vector<route> webhook_routes() {
+  auto hook = [](std::string provider) -> route_handler {
+    return [provider](gateway_ptr self, const http_call& call) {
+      handle_webhook(self, call, provider);
+    };
+  };
+  // One per provider whose descriptor accepts webhooks, then test.
   std::vector<route> out;
-  for (auto name : api::webhook_names)
-    out.push_back({"POST", "/webhooks/" + std::string{name},
-                   [provider = std::string{name}](gateway_ptr self, const http_call& call) {
-                     handle_webhook(self, call, provider);
-                   },
-                   route_access::open});
+  for (auto& [name, var] : default_webhook_secret_envs())
+    out.push_back({"POST", "/webhooks/" + name, hook(name), route_access::open});
   return out;
 }
 

@@ -21,6 +21,7 @@
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
 #include "actors/supervisor.hpp"
+#include "adapters/registry.hpp"
 #include "pipeline/flow/heap_trim_policy.hpp"
 #include "pipeline/topology/topology.hpp"
 
@@ -197,6 +198,7 @@ int run(const topology& topo, const std::string& config_path) {
 } // namespace
 
 int main(int argc, char** argv) {
+  install_provider_registry(); // first: every provider name is read from it
   std::signal(SIGPIPE, SIG_IGN);
   // Two malloc arenas, not 8 per core: memory freed by one thread is reused
   // by the others and can be trimmed, instead of fragmenting many arenas.

@@ -16,7 +16,7 @@
 #include "pipeline/model/events.hpp"
 #include "pipeline/model/reports.hpp"
 #include "pipeline/topology/topology.hpp"
-#include "pipeline/schedule/priority.hpp"
+#include "pipeline/ratelimit/priority.hpp"
 #include "pipeline/validate/alert_limiter.hpp"
 #include "pipeline/validate/quality_report.hpp"
 #include "pipeline/validate/quarantine.hpp"

@@ -10,15 +10,15 @@
 #include "actors/flow.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
+#include "pipeline/providers/provider_info.hpp"
 #include "pipeline/validate/validation_engine.hpp"
 
 namespace tickflow {
 
 std::vector<provider> all_providers() {
   std::vector<provider> xs;
-  for (auto i = static_cast<int>(provider::simulator);
-       i <= static_cast<int>(provider::massive_futures); ++i)
-    xs.push_back(static_cast<provider>(i));
+  for (auto& p : provider_table())
+    xs.push_back(p.id);
   return xs;
 }
 

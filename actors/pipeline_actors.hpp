@@ -37,7 +37,7 @@ caf::actor spawn_validator(caf::actor_system& sys, const topology& topo,
                            size_t index, caf::actor router, caf::actor alerter,
                            std::vector<std::string> watched);
 
-/// Every provider enum value, in order.
+/// Every registered provider, in id order (the registry's table).
 std::vector<provider> all_providers();
 
 caf::actor spawn_router(caf::actor_system& sys, const topology& topo,

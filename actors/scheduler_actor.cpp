@@ -9,12 +9,12 @@
 #include "actors/logging.hpp"
 #include "adapters/redis/redis_budget.hpp"
 #include "adapters/registry.hpp"
-#include "pipeline/schedule/batch_merge.hpp"
-#include "pipeline/schedule/circuit_breaker.hpp"
-#include "pipeline/schedule/coalesce.hpp"
-#include "pipeline/schedule/rate_limiter.hpp"
-#include "pipeline/schedule/retry_policy.hpp"
-#include "pipeline/schedule/wait_queue.hpp"
+#include "pipeline/ratelimit/batch_merge.hpp"
+#include "pipeline/ratelimit/circuit_breaker.hpp"
+#include "pipeline/ratelimit/coalesce.hpp"
+#include "pipeline/ratelimit/rate_limiter.hpp"
+#include "pipeline/ratelimit/retry_policy.hpp"
+#include "pipeline/ratelimit/wait_queue.hpp"
 
 namespace tickflow::sched_detail {
 

@@ -5,7 +5,7 @@
 // by priority, the circuit breakers, the coalescing of identical requests,
 // the merging of BATCH requests and the counters of /api/v1/stats. Every
 // upstream REST call asks it; it calls the REST provider actors when a
-// call is granted. The rules live in pipeline/schedule/.
+// call is granted. The rules live in pipeline/ratelimit/.
 
 #include <array>
 #include <cstdint>
@@ -16,8 +16,8 @@
 #include <caf/all.hpp>
 
 #include "actors/messages.hpp"
-#include "pipeline/schedule/priority.hpp"
-#include "pipeline/schedule/schedule_stats.hpp"
+#include "pipeline/ratelimit/priority.hpp"
+#include "pipeline/ratelimit/schedule_stats.hpp"
 #include "pipeline/topology/topology.hpp"
 
 namespace tickflow {

@@ -64,8 +64,10 @@
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
 #include "actors/pipeline_actors.hpp"
+#include "adapters/registry.hpp"
 #include "adapters/simulator/simulator_feed.hpp"
 #include "adapters/simulator/simulator_parse.hpp"
+#include "adapters/simulator/simulator_provider.hpp"
 #include "bench/histogram.hpp"
 #include "pipeline/topology/topology.hpp"
 
@@ -615,6 +617,7 @@ int run_pipeline(const options& o) {
 } // namespace
 
 int main(int argc, char** argv) {
+  install_provider_registry();
   auto o = parse_options(argc, argv);
   log_settings quiet;
   quiet.level = "warn";

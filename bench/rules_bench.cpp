@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "adapters/binance/binance_provider.hpp"
+#include "adapters/coingecko/coingecko_provider.hpp"
+#include "adapters/polygon/polygon_provider.hpp"
 #include "pipeline/model/time.hpp"
 #include "pipeline/validate/event_rules.hpp"
 #include "pipeline/validate/validation_engine.hpp"
@@ -40,8 +43,8 @@ class feed {
     state_ ^= state_ << 17;
     double u = static_cast<double>(state_ >> 11) / 9007199254740992.0;
     s.log_price += (u - 0.5) * 2e-4;
-    static const provider sources[] = {provider::binance, provider::polygon,
-                                       provider::coingecko};
+    static const provider sources[] = {providers::binance, providers::polygon,
+                                       providers::coingecko};
     auto p = sources[(n_ / series_.size()) % 3];
     double basis = 1 + 5e-5 * static_cast<double>(static_cast<int>(p) % 3);
     x.instrument = s.name;

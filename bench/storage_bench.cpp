@@ -37,6 +37,8 @@
 #include "adapters/postgres/pg_client.hpp"
 #include "adapters/postgres/pg_copy.hpp"
 #include "adapters/redis/redis_client.hpp"
+#include "adapters/registry.hpp"
+#include "adapters/simulator/simulator_provider.hpp"
 #include "pipeline/topology/topology.hpp"
 
 using namespace tickflow;
@@ -154,7 +156,7 @@ class trade_source {
       trade t;
       t.instrument = names_[id % names_.size()];
       t.provider_symbol = t.instrument;
-      t.source = provider::simulator;
+      t.source = providers::simulator;
       t.price = decimal::from_parts(100000 + static_cast<int64_t>(id % 5000), 2);
       t.size = decimal::from_parts(1 + static_cast<int64_t>(id % 997), 3);
       t.aggressor = id % 2 == 0 ? side::buy : side::sell;
@@ -413,6 +415,7 @@ int run(const options& o) {
 } // namespace
 
 int main(int argc, char** argv) {
+  install_provider_registry();
   auto o = parse_options(argc, argv);
   log_settings quiet;
   quiet.level = "warn";

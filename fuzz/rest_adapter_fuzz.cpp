@@ -1,5 +1,5 @@
 // Fuzzes one provider's REST parser through rest_adapter::parse() (and
-// parse_batch()), built once per provider (TICKFLOW_FUZZ_PROVIDER). The
+// parse_batch()), built once per provider (TICKFLOW_FUZZ_PROVIDER, its name). The
 // input format (header bytes picking the fetch kind, status, interval,
 // instrument, then the body) is in fuzz/rest_input.hpp.
 // Seeds: scripts/fuzz.sh prefixes every tests/fixtures/<provider>/rest/ file
@@ -17,7 +17,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace tickflow;
-  constexpr provider fuzzed = provider::TICKFLOW_FUZZ_PROVIDER;
+  // The registry is installed before main (fuzz/registry_install.cpp).
+  static const provider fuzzed = *provider_from_string(TICKFLOW_FUZZ_PROVIDER);
   static const std::unique_ptr<rest_adapter> adapter = make_rest_adapter(fuzzed, {});
   if (size < 2)
     return 0;

@@ -20,23 +20,19 @@
 #include <vector>
 
 #include "adapters/common/rest_adapter.hpp"
+#include "pipeline/providers/provider_info.hpp"
 
 namespace tickflow::fuzz {
 
-/// Canonical ids the provider's fixtures are about, the main one first.
+/// Canonical ids the provider's fixtures are about, the main one first: its
+/// descriptor's examples (pipeline/providers/provider_info.hpp; string
+/// literals), padded with generic ones.
 inline std::array<const char*, 4> rest_instruments(provider p) {
-  switch (p) {
-    case provider::binance: return {"BTC-USDT", "BNB-BTC", "ETH-BTC", "ETH-USDT"};
-    case provider::polygon: return {"AAPL", "BTC-USD", "EUR-USD", "MSFT"};
-    case provider::coingecko: return {"BTC-USD", "ETH-EUR", "WBTC-USD", "PEPE-USD"};
-    case provider::coinmarketcap: return {"BTC-USD", "ETH-USD", "SOL-BTC", "BTC-EUR"};
-    case provider::alpha_vantage: return {"IBM", "AZN.LON", "MSFT", "EUR-USD"};
-    case provider::eodhd: return {"AAPL", "VOD.LSE", "EUR-USD", "BTC-USD"};
-    case provider::finnhub: return {"AAPL", "BTC-USDT", "MSFT", "EUR-USD"};
-    case provider::yahoo: return {"AAPL", "QQQ", "EUR-USD", "BTC-USD"};
-    case provider::massive_futures: return {"GCJ5", "ESZ4", "ES-FRONT", "AAPL"};
-    default: return {"AAPL", "BTC-USD", "BTC-USDT", "EUR-USD"};
-  }
+  std::array<const char*, 4> out{"AAPL", "BTC-USD", "BTC-USDT", "EUR-USD"};
+  if (const auto* info = find_provider(p))
+    for (size_t i = 0; i < out.size() && i < info->examples.size(); ++i)
+      out[i] = info->examples[i].data();
+  return out;
 }
 
 inline constexpr std::array<long, 16> rest_statuses = {

@@ -9,9 +9,9 @@
 #include <cstdint>
 #include <memory>
 
-#include "adapters/streams/binance_stream.hpp"
-#include "adapters/streams/finnhub_stream.hpp"
-#include "adapters/streams/polygon_stream.hpp"
+#include "adapters/binance/binance_stream.hpp"
+#include "adapters/finnhub/finnhub_stream.hpp"
+#include "adapters/polygon/polygon_stream.hpp"
 #include "fuzz/fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -16,8 +16,13 @@ build_dir=${FUZZ_BUILD_DIR:-$root/build-fuzz}
 work=$build_dir/fuzz-work
 jobs=${FUZZ_JOBS:-2}
 
-rest_providers=(binance polygon coingecko coinmarketcap alpha_vantage eodhd
-                finnhub yahoo massive_futures)
+# Every provider with REST fixtures (tests/fixtures/<provider>/rest/), as
+# fuzz/CMakeLists.txt.
+rest_providers=()
+for d in "$root"/tests/fixtures/*/rest/; do
+  d=${d%/rest/}
+  rest_providers+=("${d##*/}")
+done
 all_targets=()
 for p in "${rest_providers[@]}"; do all_targets+=("rest_$p"); done
 all_targets+=(stream decimal config http_target http_request ws_message)

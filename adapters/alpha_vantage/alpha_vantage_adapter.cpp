@@ -6,9 +6,11 @@
 #include <utility>
 
 #include "adapters/alpha_vantage/alpha_vantage_parse.hpp"
+#include "adapters/alpha_vantage/alpha_vantage_provider.hpp"
 #include "adapters/alpha_vantage/alpha_vantage_reference.hpp"
 #include "adapters/common/bar_window.hpp"
 #include "adapters/common/provider_errors.hpp"
+#include "adapters/provider_descriptor.hpp"
 
 namespace tickflow {
 
@@ -21,15 +23,12 @@ class alpha_vantage_adapter final : public rest_adapter {
  public:
   explicit alpha_vantage_adapter(const adapter_options& options)
       : overrides_(options.symbol_overrides) {
-    info_.id = provider::alpha_vantage;
-    info_.asset_classes = {asset_class::equity};
-    info_.data_types = {fetch_kind::price, fetch_kind::bars, fetch_kind::profile};
-    info_.intervals = {interval::m1,  interval::m5, interval::m15,
-                       interval::m30, interval::h1, interval::d1};
-    info_.needs_key = true;
+    // nop
   }
 
-  const provider_info& info() const noexcept override { return info_; }
+  const provider_info& info() const noexcept override {
+    return alpha_vantage_descriptor().info;
+  }
 
   result<outbound_request> build(const fetch_request& req,
                                  const credentials& cred) const override {
@@ -135,7 +134,6 @@ class alpha_vantage_adapter final : public rest_adapter {
   }
 
  private:
-  provider_info info_;
   kv_list overrides_;
 };
 

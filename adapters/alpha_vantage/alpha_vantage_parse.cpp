@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "adapters/alpha_vantage/alpha_vantage_provider.hpp"
 #include "adapters/alpha_vantage/us_eastern_time.hpp"
 #include "adapters/common/ascii.hpp"
 #include "adapters/common/bar_window.hpp"
@@ -136,7 +137,7 @@ result<std::vector<bar>> parse_time_series(const rapidjson::Value& doc,
     bar b;
     b.instrument = std::string{instrument};
     b.provider_symbol = std::string{provider_symbol};
-    b.source = provider::alpha_vantage;
+    b.source = providers::alpha_vantage;
     b.span = span;
     b.open_time_ns = *open_time;
     b.open = row.decimal("1. open");
@@ -174,7 +175,7 @@ result<price> parse_global_quote(const rapidjson::Value& doc,
   auto symbol = in.string("01. symbol");
   price x;
   x.instrument = std::string{instrument};
-  x.source = provider::alpha_vantage;
+  x.source = providers::alpha_vantage;
   x.value = in.decimal("05. price");
   auto day = in.string("07. latest trading day");
   if (!in)

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "adapters/alpha_vantage/alpha_vantage_provider.hpp"
 #include "adapters/common/ascii.hpp"
 #include "adapters/common/json_number.hpp"
 #include "pipeline/model/text.hpp"
@@ -95,7 +96,7 @@ result<asset_profile> parse_overview(const rapidjson::Value& doc, std::string_vi
   asset_profile x;
   x.instrument = std::string{instrument};
   x.provider_symbol = std::string{symbol};
-  x.source = provider::alpha_vantage;
+  x.source = providers::alpha_vantage;
   x.asset_type = asset_type_of(in.text("AssetType"));
   x.name = in.text("Name");
   x.description = in.text("Description");

@@ -6,23 +6,13 @@
 #include <utility>
 
 #include "adapters/binance/binance_parse.hpp"
+#include "adapters/binance/binance_provider.hpp"
 #include "adapters/binance/binance_request.hpp"
+#include "adapters/provider_descriptor.hpp"
 
 namespace tickflow {
 
 namespace {
-
-provider_info make_info() {
-  provider_info x;
-  x.id = provider::binance;
-  x.asset_classes = {asset_class::crypto};
-  x.data_types = {fetch_kind::price, fetch_kind::bars, fetch_kind::quote};
-  for (auto i = static_cast<int>(interval::s1);
-       i <= static_cast<int>(interval::mo1); ++i)
-    x.intervals.push_back(static_cast<interval>(i));
-  x.needs_key = false;
-  return x;
-}
 
 // A pure-layer error as a fetch error, prefixed with what was parsed.
 fetch_error to_fetch_error(const error& e, std::string_view what) {
@@ -36,11 +26,13 @@ class binance_adapter final : public rest_adapter {
  public:
   binance_adapter(const adapter_options& opts,
                   const std::vector<binance_symbol_info>& table)
-      : info_(make_info()), symbols_(opts.symbol_overrides, table) {
+      : symbols_(opts.symbol_overrides, table) {
     // nop
   }
 
-  const provider_info& info() const noexcept override { return info_; }
+  const provider_info& info() const noexcept override {
+    return binance_descriptor().info;
+  }
 
   result<outbound_request> build(const fetch_request& req,
                                  const credentials& cred) const override {
@@ -182,7 +174,6 @@ class binance_adapter final : public rest_adapter {
     return "?";
   }
 
-  provider_info info_;
   binance::symbol_mapper symbols_;
 };
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "adapters/binance/binance_provider.hpp"
 #include "adapters/common/json_reader.hpp"
 #include "pipeline/model/time.hpp"
 
@@ -173,7 +174,7 @@ result<std::vector<bar>> parse_klines(const rapidjson::Value& rows,
     bar x;
     x.instrument = instrument;
     x.provider_symbol = symbol;
-    x.source = provider::binance;
+    x.source = providers::binance;
     x.span = span;
     x.open_time_ns = in.time_ns(0);
     x.open = in.number(1);
@@ -201,7 +202,7 @@ result<price> parse_ticker_price(const rapidjson::Value& obj,
     return ok.err();
   price x;
   x.instrument = instrument;
-  x.source = provider::binance;
+  x.source = providers::binance;
   x.ts_recv_ns = recv_ns;
   if (in.has("price")) {
     // ticker/price carries no time: stamped on arrival.
@@ -249,7 +250,7 @@ parse_ticker_price_list(const rapidjson::Value& rows,
       continue;
     price x;
     x.instrument = std::move(instrument);
-    x.source = provider::binance;
+    x.source = providers::binance;
     x.value = value;
     x.ts_event_ns = recv_ns;
     x.ts_recv_ns = recv_ns;
@@ -268,7 +269,7 @@ result<quote> parse_ticker_24hr_quote(const rapidjson::Value& obj,
   quote x;
   x.instrument = instrument;
   x.provider_symbol = symbol;
-  x.source = provider::binance;
+  x.source = providers::binance;
   x.bid_price = in.decimal_from_string("bidPrice");
   x.bid_size = in.decimal_from_string("bidQty");
   x.ask_price = in.decimal_from_string("askPrice");
@@ -310,7 +311,7 @@ result<trade> read_trade(const rapidjson::Value& obj, const trade_fields& f,
   trade x;
   x.instrument = instrument;
   x.provider_symbol = symbol;
-  x.source = provider::binance;
+  x.source = providers::binance;
   auto id = in.int64(f.id);
   x.price = in.decimal_from_string(f.price);
   x.size = in.decimal_from_string(f.size);

@@ -8,10 +8,12 @@
 #include <utility>
 
 #include "adapters/coingecko/coingecko_parse.hpp"
+#include "adapters/coingecko/coingecko_provider.hpp"
 #include "adapters/coingecko/coingecko_reference.hpp"
 #include "adapters/common/ascii.hpp"
 #include "adapters/common/bar_window.hpp"
 #include "adapters/common/provider_errors.hpp"
+#include "adapters/provider_descriptor.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow {
@@ -64,14 +66,12 @@ class coingecko_adapter final : public rest_adapter {
  public:
   coingecko_adapter(const adapter_options& options, coingecko::plan key_plan)
       : overrides_(options.symbol_overrides), plan_(key_plan) {
-    info_.id = provider::coingecko;
-    info_.asset_classes = {asset_class::crypto};
-    info_.data_types = {fetch_kind::price, fetch_kind::bars, fetch_kind::profile};
-    info_.intervals = {interval::m30, interval::h4};
-    info_.needs_key = false;
+    // nop
   }
 
-  const provider_info& info() const noexcept override { return info_; }
+  const provider_info& info() const noexcept override {
+    return coingecko_descriptor().info;
+  }
 
   result<outbound_request> build(const fetch_request& req,
                                  const credentials& cred) const override {
@@ -322,7 +322,6 @@ class coingecko_adapter final : public rest_adapter {
     return 30;
   }
 
-  provider_info info_;
   kv_list overrides_;
   coingecko::plan plan_;
 };

@@ -3,6 +3,7 @@
 #include <limits>
 #include <string>
 
+#include "adapters/coingecko/coingecko_provider.hpp"
 #include "adapters/common/json_number.hpp"
 #include "pipeline/model/time.hpp"
 
@@ -122,7 +123,7 @@ result<price> parse_simple_price(const rapidjson::Value& doc,
   json::number_reader in{*coin, id};
   price x;
   x.instrument = std::string{instrument};
-  x.source = provider::coingecko;
+  x.source = providers::coingecko;
   x.value = in.decimal(vs_name.c_str());
   auto updated_s = in.int64("last_updated_at");
   x.ts_recv_ns = recv_ns;
@@ -151,7 +152,7 @@ result<market_chart> parse_market_chart(const rapidjson::Value& doc,
   for (auto& p : *prices) {
     price x;
     x.instrument = std::string{instrument};
-    x.source = provider::coingecko;
+    x.source = providers::coingecko;
     x.value = p.value;
     x.ts_event_ns = p.ts_ns;
     x.ts_recv_ns = recv_ns;
@@ -200,7 +201,7 @@ result<std::vector<bar>> parse_ohlc(const rapidjson::Value& doc,
     bar b;
     b.instrument = std::string{instrument};
     b.provider_symbol = std::string{provider_symbol};
-    b.source = provider::coingecko;
+    b.source = providers::coingecko;
     b.span = span;
     b.open_time_ns = close_ns - length;
     b.open = values[0];

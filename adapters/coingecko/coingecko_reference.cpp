@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "adapters/coingecko/coingecko_provider.hpp"
 #include "adapters/common/ascii.hpp"
 #include "adapters/common/json_number.hpp"
 
@@ -120,7 +121,7 @@ result<asset_profile> parse_coin(const rapidjson::Value& doc, std::string_view i
   asset_profile x;
   x.instrument = std::string{instrument};
   x.provider_symbol = std::string{id} + "/" + std::string{vs};
-  x.source = provider::coingecko;
+  x.source = providers::coingecko;
   x.asset_type = "crypto";
   x.currency = ascii_upper(vs);
   x.name = in.text(doc, "name");

@@ -5,7 +5,9 @@
 #include <utility>
 
 #include "adapters/coinmarketcap/coinmarketcap_parse.hpp"
+#include "adapters/coinmarketcap/coinmarketcap_provider.hpp"
 #include "adapters/common/provider_errors.hpp"
+#include "adapters/provider_descriptor.hpp"
 
 namespace tickflow {
 
@@ -15,13 +17,12 @@ class coinmarketcap_adapter final : public rest_adapter {
  public:
   explicit coinmarketcap_adapter(const adapter_options& options)
       : overrides_(options.symbol_overrides) {
-    info_.id = provider::coinmarketcap;
-    info_.asset_classes = {asset_class::crypto};
-    info_.data_types = {fetch_kind::price};
-    info_.needs_key = true;
+    // nop
   }
 
-  const provider_info& info() const noexcept override { return info_; }
+  const provider_info& info() const noexcept override {
+    return coinmarketcap_descriptor().info;
+  }
 
   result<outbound_request> build(const fetch_request& req,
                                  const credentials& cred) const override {
@@ -107,7 +108,6 @@ class coinmarketcap_adapter final : public rest_adapter {
     return true;
   }
 
-  provider_info info_;
   kv_list overrides_;
 };
 

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "adapters/coinmarketcap/coinmarketcap_provider.hpp"
 #include "adapters/common/json_number.hpp"
 #include "adapters/common/provider_errors.hpp"
 #include "pipeline/model/time.hpp"
@@ -129,7 +130,7 @@ result<price> parse_quotes_latest(const rapidjson::Value& doc,
   json::number_reader quote{*q, path};
   price x;
   x.instrument = std::string{instrument};
-  x.source = provider::coinmarketcap;
+  x.source = providers::coinmarketcap;
   x.value = quote.decimal("price");
   auto updated = quote.string("last_updated");
   if (!quote)

@@ -146,24 +146,6 @@ int64_t parse_http_date_s(std::string_view text) noexcept {
 
 } // namespace
 
-std::string_view to_string(fetch_kind k) noexcept {
-  switch (k) {
-    case fetch_kind::price:
-      return "price";
-    case fetch_kind::bars:
-      return "bars";
-    case fetch_kind::quote:
-      return "quote";
-    case fetch_kind::trades:
-      return "trades";
-    case fetch_kind::profile:
-      return "profile";
-    case fetch_kind::news:
-      return "news";
-  }
-  return "unknown";
-}
-
 std::string url_encode(std::string_view s) {
   std::string out;
   out.reserve(s.size());

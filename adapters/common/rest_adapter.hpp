@@ -14,22 +14,12 @@
 
 #include "pipeline/model/error.hpp"
 #include "pipeline/model/events.hpp"
+#include "pipeline/model/fetch_kind.hpp"
 #include "pipeline/model/reference.hpp"
 #include "pipeline/normalize/asset_class.hpp"
+#include "pipeline/providers/provider_info.hpp"
 
 namespace tickflow {
-
-/// What a consumer asks a REST provider for.
-enum class fetch_kind : uint8_t {
-  price, ///< latest price (ticker / quote / last trade / simple price)
-  bars,  ///< OHLCV bars of `span` in [start_ns, end_ns]
-  quote, ///< top of book (where the provider has it)
-  trades, ///< individual trades in [start_ns, end_ns] (stream backfill)
-  profile, ///< company / asset profile (fundamentals) of `instrument`
-  news,    ///< news about `instrument` ("" = market news), or `query`
-};
-
-std::string_view to_string(fetch_kind k) noexcept;
 
 /// One fetch.
 struct fetch_request {
@@ -108,20 +98,13 @@ struct credentials {
   std::string api_key; ///< empty when none is configured
 };
 
-/// Static facts about a provider.
-struct provider_info {
-  provider id = provider::binance;
-  std::vector<asset_class> asset_classes;
-  std::vector<fetch_kind> data_types;
-  std::vector<interval> intervals; ///< bar intervals it serves
-  bool needs_key = false;
-};
-
 /// A provider's REST dialect.
 class rest_adapter {
  public:
   virtual ~rest_adapter() = default;
 
+  /// The static facts /api/v1/data/providers reports: its descriptor's
+  /// (adapters/<provider>/<provider>_provider.cpp).
   virtual const provider_info& info() const noexcept = 0;
 
   /// The request for `req`. errc::unknown_symbol when the instrument cannot be

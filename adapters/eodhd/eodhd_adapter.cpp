@@ -8,6 +8,8 @@
 #include "adapters/common/json_number.hpp"
 #include "adapters/common/provider_errors.hpp"
 #include "adapters/eodhd/eodhd_parse.hpp"
+#include "adapters/eodhd/eodhd_provider.hpp"
+#include "adapters/provider_descriptor.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow {
@@ -31,15 +33,12 @@ class eodhd_adapter final : public rest_adapter {
  public:
   explicit eodhd_adapter(const adapter_options& options)
       : overrides_(options.symbol_overrides) {
-    info_.id = provider::eodhd;
-    info_.asset_classes = {asset_class::equity, asset_class::forex,
-                           asset_class::crypto};
-    info_.data_types = {fetch_kind::bars};
-    info_.intervals = {interval::d1, interval::w1, interval::mo1};
-    info_.needs_key = true;
+    // nop
   }
 
-  const provider_info& info() const noexcept override { return info_; }
+  const provider_info& info() const noexcept override {
+    return eodhd_descriptor().info;
+  }
 
   result<outbound_request> build(const fetch_request& req,
                                  const credentials& cred) const override {
@@ -148,7 +147,6 @@ class eodhd_adapter final : public rest_adapter {
     }
   }
 
-  provider_info info_;
   kv_list overrides_;
 };
 

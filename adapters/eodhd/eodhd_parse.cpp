@@ -4,6 +4,7 @@
 
 #include "adapters/common/bar_window.hpp"
 #include "adapters/common/json_number.hpp"
+#include "adapters/eodhd/eodhd_provider.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow::eodhd {
@@ -48,7 +49,7 @@ result<std::vector<bar>> parse_eod(const rapidjson::Value& doc, interval span,
     bar b;
     b.instrument = std::string{instrument};
     b.provider_symbol = std::string{provider_symbol};
-    b.source = provider::eodhd;
+    b.source = providers::eodhd;
     b.span = span;
     b.open = row.decimal("open");
     b.high = row.decimal("high");

@@ -5,33 +5,25 @@
 #include "adapters/common/exact_json.hpp"
 #include "adapters/common/provider_errors.hpp"
 #include "adapters/finnhub/finnhub_parse.hpp"
+#include "adapters/finnhub/finnhub_provider.hpp"
 #include "adapters/finnhub/finnhub_reference.hpp"
 #include "adapters/finnhub/finnhub_request.hpp"
+#include "adapters/provider_descriptor.hpp"
 
 namespace tickflow {
 
 namespace {
 
-provider_info make_info() {
-  provider_info x;
-  x.id = provider::finnhub;
-  x.asset_classes = {asset_class::equity};
-  x.data_types = {fetch_kind::price, fetch_kind::bars, fetch_kind::profile,
-                  fetch_kind::news};
-  x.intervals = {interval::m1, interval::m5, interval::m15, interval::m30,
-                 interval::h1, interval::d1, interval::w1,  interval::mo1};
-  x.needs_key = true;
-  return x;
-}
-
 class finnhub_adapter final : public rest_adapter {
  public:
   explicit finnhub_adapter(const adapter_options& opts)
-      : info_(make_info()), overrides_(opts.symbol_overrides) {
+      : overrides_(opts.symbol_overrides) {
     // nop
   }
 
-  const provider_info& info() const noexcept override { return info_; }
+  const provider_info& info() const noexcept override {
+    return finnhub_descriptor().info;
+  }
 
   result<outbound_request> build(const fetch_request& req,
                                  const credentials& cred) const override {
@@ -141,7 +133,6 @@ class finnhub_adapter final : public rest_adapter {
     return out;
   }
 
-  provider_info info_;
   kv_list overrides_;
 };
 

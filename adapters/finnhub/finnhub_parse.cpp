@@ -6,6 +6,7 @@
 #include "adapters/common/ascii.hpp"
 #include "adapters/common/bar_window.hpp"
 #include "adapters/common/provider_errors.hpp"
+#include "adapters/finnhub/finnhub_provider.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow::finnhub {
@@ -33,7 +34,7 @@ result<price> parse_quote(const json::exact_document& doc,
   json::exact_reader in{doc, doc.root()};
   price x;
   x.instrument = ctx.instrument;
-  x.source = provider::finnhub;
+  x.source = providers::finnhub;
   x.value = in.number("c");
   in.number("h");
   in.number("l");
@@ -100,7 +101,7 @@ result<std::vector<bar>> parse_candles(const json::exact_document& doc,
     bar x;
     x.instrument = ctx.instrument;
     x.provider_symbol = ctx.provider_symbol;
-    x.source = provider::finnhub;
+    x.source = providers::finnhub;
     x.span = ctx.span;
     auto s = in.integer_at(*t, "t", i);
     if (in)

@@ -4,6 +4,7 @@
 #include <limits>
 #include <utility>
 
+#include "adapters/finnhub/finnhub_provider.hpp"
 #include "adapters/finnhub/finnhub_request.hpp"
 #include "pipeline/model/time.hpp"
 #include "pipeline/reference/news_merge.hpp"
@@ -104,7 +105,7 @@ result<asset_profile> parse_profile(const json::exact_document& doc,
   asset_profile x;
   x.instrument = std::string{instrument};
   x.provider_symbol = std::string{symbol};
-  x.source = provider::finnhub;
+  x.source = providers::finnhub;
   x.asset_type = "equity";
   x.name = in.optional_string("name");
   x.exchange = in.optional_string("exchange");
@@ -144,7 +145,7 @@ result<std::vector<news_item>> parse_news(const json::exact_document& doc,
   for (rapidjson::SizeType i = 0; i < root.Size(); ++i) {
     json::exact_reader in{doc, root[i], json::element_name("", i) + "."};
     news_item x;
-    x.source = provider::finnhub;
+    x.source = providers::finnhub;
     x.title = in.string("headline");
     x.url = in.string("url");
     auto s = in.integer("datetime");

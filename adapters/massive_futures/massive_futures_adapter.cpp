@@ -5,35 +5,26 @@
 #include "adapters/common/exact_json.hpp"
 #include "adapters/common/provider_errors.hpp"
 #include "adapters/massive_futures/massive_futures_parse.hpp"
+#include "adapters/massive_futures/massive_futures_provider.hpp"
 #include "adapters/massive_futures/massive_futures_request.hpp"
 #include "adapters/polygon/polygon_parse.hpp"
+#include "adapters/provider_descriptor.hpp"
 
 namespace tickflow {
 
 namespace {
 
-provider_info make_info() {
-  provider_info x;
-  x.id = provider::massive_futures;
-  x.asset_classes = {asset_class::futures};
-  x.data_types = {fetch_kind::price, fetch_kind::bars, fetch_kind::quote};
-  x.intervals = {interval::s1,  interval::m1, interval::m5, interval::m15,
-                 interval::m30, interval::h1, interval::h4, interval::d1,
-                 interval::w1,  interval::mo1};
-  x.needs_key = true;
-  return x;
-}
-
 class massive_futures_adapter final : public rest_adapter {
  public:
   massive_futures_adapter(const adapter_options& opts, std::string prefix)
-      : info_(make_info()),
-        overrides_(opts.symbol_overrides),
+      : overrides_(opts.symbol_overrides),
         prefix_(std::move(prefix)) {
     // nop
   }
 
-  const provider_info& info() const noexcept override { return info_; }
+  const provider_info& info() const noexcept override {
+    return massive_futures_descriptor().info;
+  }
 
   result<outbound_request> build(const fetch_request& req,
                                  const credentials& cred) const override {
@@ -129,7 +120,6 @@ class massive_futures_adapter final : public rest_adapter {
   }
 
  private:
-  provider_info info_;
   kv_list overrides_;
   std::string prefix_;
 };

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "adapters/common/bar_window.hpp"
+#include "adapters/massive_futures/massive_futures_provider.hpp"
 
 namespace tickflow::massive_futures {
 
@@ -76,7 +77,7 @@ result<std::vector<bar>> parse_aggs(const json::exact_document& doc,
     bar x;
     x.instrument = ctx.instrument;
     x.provider_symbol = ctx.provider_symbol;
-    x.source = provider::massive_futures;
+    x.source = providers::massive_futures;
     x.span = ctx.span;
     x.open_time_ns = read_ns(in, "window_start");
     x.open = in.number("open");
@@ -115,7 +116,7 @@ result<price> parse_last_trade(const json::exact_document& doc,
   in.check_optional_string("ticker", ctx.provider_symbol);
   price x;
   x.instrument = ctx.instrument;
-  x.source = provider::massive_futures;
+  x.source = providers::massive_futures;
   x.value = in.number("price");
   x.ts_event_ns = read_ns(in, "timestamp");
   if (in.has_value("sequence_number"))
@@ -149,7 +150,7 @@ result<quote> parse_last_quote(const json::exact_document& doc,
     quote x;
     x.instrument = ctx.instrument;
     x.provider_symbol = ctx.provider_symbol;
-    x.source = provider::massive_futures;
+    x.source = providers::massive_futures;
     x.bid_price = in.number("bid_price");
     x.bid_size = in.number("bid_size");
     x.ask_price = in.number("ask_price");

@@ -6,30 +6,24 @@
 #include "adapters/common/exact_json.hpp"
 #include "adapters/common/provider_errors.hpp"
 #include "adapters/newsapi/newsapi_parse.hpp"
+#include "adapters/newsapi/newsapi_provider.hpp"
+#include "adapters/provider_descriptor.hpp"
 #include "pipeline/model/events.hpp"
 
 namespace tickflow {
 
 namespace {
 
-provider_info make_info() {
-  provider_info x;
-  x.id = provider::newsapi;
-  x.asset_classes = {asset_class::crypto, asset_class::equity, asset_class::forex,
-                     asset_class::futures, asset_class::index};
-  x.data_types = {fetch_kind::news};
-  x.needs_key = true;
-  return x;
-}
-
 class newsapi_adapter final : public rest_adapter {
  public:
   explicit newsapi_adapter(const adapter_options& opts)
-      : info_(make_info()), overrides_(opts.symbol_overrides) {
+      : overrides_(opts.symbol_overrides) {
     // nop
   }
 
-  const provider_info& info() const noexcept override { return info_; }
+  const provider_info& info() const noexcept override {
+    return newsapi_descriptor().info;
+  }
 
   result<outbound_request> build(const fetch_request& req,
                                  const credentials& cred) const override {
@@ -76,7 +70,6 @@ class newsapi_adapter final : public rest_adapter {
   }
 
  private:
-  provider_info info_;
   kv_list overrides_;
 };
 

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "adapters/common/provider_errors.hpp"
+#include "adapters/newsapi/newsapi_provider.hpp"
 #include "pipeline/model/time.hpp"
 #include "pipeline/normalize/asset_class.hpp"
 #include "pipeline/reference/news_merge.hpp"
@@ -53,7 +54,7 @@ result<std::vector<news_item>> parse_everything(const json::exact_document& doc,
     auto& a = (*articles)[i];
     json::exact_reader in{doc, a, where};
     news_item x;
-    x.source = provider::newsapi;
+    x.source = providers::newsapi;
     x.title = in.string("title");
     x.url = in.string("url");
     auto published = in.string("publishedAt");

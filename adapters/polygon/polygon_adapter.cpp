@@ -6,36 +6,25 @@
 #include "adapters/common/exact_json.hpp"
 #include "adapters/common/provider_errors.hpp"
 #include "adapters/polygon/polygon_parse.hpp"
+#include "adapters/polygon/polygon_provider.hpp"
 #include "adapters/polygon/polygon_reference.hpp"
 #include "adapters/polygon/polygon_request.hpp"
+#include "adapters/provider_descriptor.hpp"
 
 namespace tickflow {
 
 namespace {
 
-provider_info make_info() {
-  provider_info x;
-  x.id = provider::polygon;
-  x.asset_classes = {asset_class::equity, asset_class::crypto,
-                     asset_class::forex};
-  x.data_types = {fetch_kind::price, fetch_kind::bars, fetch_kind::quote,
-                  fetch_kind::profile, fetch_kind::news};
-  x.intervals = {interval::m1,  interval::m3, interval::m5,  interval::m15,
-                 interval::m30, interval::h1, interval::h2,  interval::h4,
-                 interval::h6,  interval::h8, interval::h12, interval::d1,
-                 interval::d3,  interval::w1, interval::mo1};
-  x.needs_key = true;
-  return x;
-}
-
 class polygon_adapter final : public rest_adapter {
  public:
   explicit polygon_adapter(const adapter_options& opts)
-      : info_(make_info()), overrides_(opts.symbol_overrides) {
+      : overrides_(opts.symbol_overrides) {
     // nop
   }
 
-  const provider_info& info() const noexcept override { return info_; }
+  const provider_info& info() const noexcept override {
+    return polygon_descriptor().info;
+  }
 
   result<outbound_request> build(const fetch_request& req,
                                  const credentials& cred) const override {
@@ -162,7 +151,6 @@ class polygon_adapter final : public rest_adapter {
   }
 
  private:
-  provider_info info_;
   kv_list overrides_;
 };
 

@@ -6,6 +6,7 @@
 #include "adapters/common/ascii.hpp"
 #include "adapters/common/bar_window.hpp"
 #include "adapters/common/provider_errors.hpp"
+#include "adapters/polygon/polygon_provider.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow::polygon {
@@ -39,7 +40,7 @@ bar read_bar(json::exact_reader& in, const parse_context& ctx) {
   bar x;
   x.instrument = ctx.instrument;
   x.provider_symbol = ctx.provider_symbol;
-  x.source = provider::polygon;
+  x.source = providers::polygon;
   x.span = ctx.span;
   x.open = in.number("o");
   x.high = in.number("h");
@@ -151,7 +152,7 @@ result<price> parse_last_trade(const json::exact_document& doc,
   in.check_optional_string("T", ctx.provider_symbol);
   price x;
   x.instrument = ctx.instrument;
-  x.source = provider::polygon;
+  x.source = providers::polygon;
   x.value = in.number("p");
   x.trade_id = in.optional_string("i");
   x.ts_event_ns = read_ns(in, "t");
@@ -185,7 +186,7 @@ result<std::vector<trade>> parse_trades(const json::exact_document& doc,
     trade x;
     x.instrument = ctx.instrument;
     x.provider_symbol = ctx.provider_symbol;
-    x.source = provider::polygon;
+    x.source = providers::polygon;
     x.price = in.number("price");
     x.size = in.number("size");
     x.trade_id = in.string("id");
@@ -212,7 +213,7 @@ result<quote> parse_last_nbbo(const json::exact_document& doc,
   quote x;
   x.instrument = ctx.instrument;
   x.provider_symbol = ctx.provider_symbol;
-  x.source = provider::polygon;
+  x.source = providers::polygon;
   x.bid_price = in.number("p");
   x.bid_size = in.number("s");
   x.ask_price = in.number("P");

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "adapters/common/ascii.hpp"
+#include "adapters/polygon/polygon_provider.hpp"
 #include "adapters/polygon/polygon_request.hpp"
 #include "pipeline/model/time.hpp"
 #include "pipeline/reference/news_merge.hpp"
@@ -106,7 +107,7 @@ result<asset_profile> parse_ticker_details(const json::exact_document& doc,
   asset_profile x;
   x.instrument = std::string{instrument};
   x.provider_symbol = std::string{ticker};
-  x.source = provider::polygon;
+  x.source = providers::polygon;
   x.name = in.optional_string("name");
   x.asset_type = asset_type_of(in.optional_string("market"), in.optional_string("type"));
   x.description = in.optional_string("description");
@@ -153,7 +154,7 @@ result<std::vector<news_item>> parse_news(const json::exact_document& doc,
     auto where = json::element_name("results", i) + ".";
     json::exact_reader in{doc, (*results)[i], where};
     news_item x;
-    x.source = provider::polygon;
+    x.source = providers::polygon;
     x.title = in.string("title");
     x.url = in.string("article_url");
     auto published = in.string("published_utc");

@@ -127,7 +127,7 @@ std::string pg_timestamp(int64_t ts_ns);
 struct quarantine_record {
   std::string rule;       ///< validator rule name ("ohlc_sanity")
   std::string reason;     ///< human-readable why
-  provider source = provider::simulator;
+  provider source{};
   std::string instrument; ///< as received; may be unknown or non-canonical
   int64_t event_time_ns = 0;
   std::string payload;    ///< JSON of the event (raw text is kept as a string)

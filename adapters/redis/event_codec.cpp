@@ -16,7 +16,7 @@ using value = rapidjson::Value;
 /// `in` (which records the first missing or mistyped field).
 struct common_fields {
   std::string instrument;
-  provider source = provider::simulator;
+  provider source{};
 };
 
 result<common_fields> read_common(json::reader& in) {

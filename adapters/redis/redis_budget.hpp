@@ -3,7 +3,7 @@
 // Shared rate budgets in Redis: several tickflow processes draw on one
 // budget per provider key, so together they stay under the provider's
 // limits. Each grant is one atomic Lua script (EVALSHA) running the same
-// rolling-window rule as pipeline/schedule/rate_limiter.hpp over a sorted
+// rolling-window rule as pipeline/ratelimit/rate_limiter.hpp over a sorted
 // set: one member per unit of weight, scored by when it counts from.
 // A granted call is held at "now + hold" (counted in every window while in
 // flight) until complete() restamps it with its completion time; a process

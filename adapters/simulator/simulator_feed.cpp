@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "pipeline/model/json_string.hpp"
+#include "adapters/simulator/simulator_provider.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow::simulator {
@@ -190,7 +191,7 @@ void feed::emit_trade(walk& w, int64_t ts_ns, std::vector<std::string>& out) {
   trade t;
   t.instrument = w.instrument;
   t.provider_symbol = w.provider_symbol;
-  t.source = provider::simulator;
+  t.source = providers::simulator;
   t.price = decimal::from_parts(w.price_ticks * tick.mantissa, tick.scale);
   t.size = decimal::from_parts(static_cast<int64_t>(size_mantissa), lot.scale);
   t.aggressor = buyer_is_maker ? side::sell : side::buy;

@@ -6,6 +6,7 @@
 #include <rapidjson/error/en.h>
 
 #include "adapters/common/json_reader.hpp"
+#include "adapters/simulator/simulator_provider.hpp"
 
 namespace tickflow::simulator {
 
@@ -50,7 +51,7 @@ result<void> parse_trade(json::reader& in, const symbol_map& symbols,
     return error{errc::unknown_symbol, std::string{symbol}};
   x.instrument = canonical;
   x.provider_symbol = symbol;
-  x.source = provider::simulator;
+  x.source = providers::simulator;
   x.aggressor = buyer_is_maker ? side::sell : side::buy;
   x.trade_id = std::to_string(id);
   x.ts_recv_ns = recv_ns;
@@ -85,7 +86,7 @@ result<void> parse_bar(json::reader& in, const symbol_map& symbols,
     return error{errc::unknown_symbol, std::string{symbol}};
   x.instrument = canonical;
   x.provider_symbol = symbol;
-  x.source = provider::simulator;
+  x.source = providers::simulator;
   x.span = *iv;
   x.ts_recv_ns = recv_ns;
   x.flags = quality_synthetic;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "pipeline/providers/provider_info.hpp"
+
 namespace tickflow {
 
 namespace {
@@ -10,16 +12,19 @@ namespace {
 // Integer id ranges kept per trade series (older ranges are forgotten).
 constexpr size_t max_ranges = 256;
 
-// Binance promises consecutive trade ids per symbol and a kline for every
-// interval; the others do not, so only duplicates are dropped there.
+// Providers whose descriptor promises consecutive trade ids per symbol and
+// a bar for every interval (stream_traits::consecutive_ids); the others'
+// events are only deduplicated.
 bool is_consecutive(provider p) noexcept {
-  return p == provider::binance;
+  auto* info = find_provider(p);
+  return info != nullptr && info->streams.consecutive_ids;
 }
 
-// A Binance trade id as an integer: "12345", or "a12345" for aggTrade ids.
+// A consecutive provider's trade id as an integer: "12345", or "a12345" for
+// aggregate trade ids.
 bool integer_id(const trade& x, int64_t& n, bool& agg) noexcept {
   agg = false;
-  if (x.source != provider::binance || x.trade_id.empty())
+  if (x.trade_id.empty() || !is_consecutive(x.source))
     return false;
   std::string_view digits = x.trade_id;
   if (digits.front() == 'a') {
@@ -34,8 +39,7 @@ bool integer_id(const trade& x, int64_t& n, bool& agg) noexcept {
 }
 
 bool is_agg_id(const trade& x) noexcept {
-  return x.source == provider::binance && !x.trade_id.empty()
-         && x.trade_id.front() == 'a';
+  return !x.trade_id.empty() && x.trade_id.front() == 'a' && is_consecutive(x.source);
 }
 
 // A bar span with a fixed length (months vary).

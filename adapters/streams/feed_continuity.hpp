@@ -2,7 +2,7 @@
 
 // Continuity of one live connection's feed: drops what was already passed
 // on (duplicates after a reconnect, replays, backfill overlap) and finds the
-// holes (skipped Binance trade ids, skipped kline open times, the time a
+// holes (skipped trade ids, skipped bar open times, the time a
 // connection was down). Pure: times are parameters, memory is bounded per
 // series.
 
@@ -30,16 +30,16 @@ struct feed_gap {
 
 /// Per-connection continuity state.
 ///
-/// Series: trades by (instrument, id space: trade / aggTrade), quotes by
-/// instrument, bars by (instrument, span). Trade ids that are integers (with
-/// the "a" prefix of Binance aggTrade ids stripped) are remembered as a few
-/// ranges, other ids in a ring of the last `memory_per_series` ids; closed
-/// bar open times in a ring of the same size.
+/// Series: trades by (instrument, id space: trade / aggregate trade), quotes
+/// by instrument, bars by (instrument, span). Integer trade ids of a
+/// provider with consecutive ids (with the "a" prefix of aggregate ids
+/// stripped) are remembered as a few ranges, other ids in a ring of the last
+/// `memory_per_series` ids; closed bar open times in a ring of the same size.
 ///
-/// Skips are reported only where the provider promises none: Binance trade
-/// and aggTrade ids are consecutive per symbol and Binance sends a kline for
-/// every interval. Polygon aggregates skip quiet seconds and Polygon/Finnhub
-/// trade ids are not sequential, so those are only deduplicated.
+/// Skips are reported only where the provider promises none: its descriptor
+/// says so (stream_traits::consecutive_ids: trade ids consecutive per
+/// symbol, a bar for every interval; Binance). Other feeds skip quiet
+/// seconds or number trades sparsely, so their events are only deduplicated.
 class feed_continuity {
  public:
   explicit feed_continuity(size_t memory_per_series = 4096);

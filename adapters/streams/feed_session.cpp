@@ -420,9 +420,7 @@ void feed_session::request_backfill(feed_gap gap, int attempt, int page) {
 std::optional<int64_t> feed_session::next_page_start(const fetch_request& req,
                                                      const fetch_result& page,
                                                      int64_t to_ns) const {
-  if (req.limit == 0
-      || (proto_->id() == provider::binance && req.kind == fetch_kind::trades
-          && !req.aggregated))
+  if (req.limit == 0 || !proto_->backfill_pages(req))
     return std::nullopt;
   size_t rows = page.trades.size() + page.quotes.size() + page.bars.size();
   if (rows < req.limit)

@@ -3,10 +3,6 @@
 #include <set>
 #include <tuple>
 
-#include "adapters/streams/binance_stream.hpp"
-#include "adapters/streams/finnhub_stream.hpp"
-#include "adapters/streams/polygon_stream.hpp"
-
 namespace tickflow {
 
 std::string_view to_string(stream_kind k) noexcept {
@@ -42,20 +38,6 @@ spread_subscriptions(const std::vector<stream_subscription>& subs,
     out.back().push_back(std::move(s));
   }
   return out;
-}
-
-std::unique_ptr<stream_protocol> make_stream_protocol(provider p,
-                                                      const adapter_options& opts) {
-  switch (p) {
-    case provider::binance:
-      return make_binance_stream(opts);
-    case provider::polygon:
-      return make_polygon_stream(opts, polygon_market::stocks);
-    case provider::finnhub:
-      return make_finnhub_stream(opts);
-    default:
-      return nullptr;
-  }
 }
 
 } // namespace tickflow

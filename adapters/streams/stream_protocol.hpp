@@ -93,6 +93,14 @@ class stream_protocol {
   /// or nullopt when the provider offers none (the gap is then reported).
   virtual std::optional<fetch_request>
   backfill(const stream_subscription& sub, int64_t from_ns, int64_t to_ns) const = 0;
+
+  /// Whether a full page answering `req` (a backfill() request) can be
+  /// continued from its newest row. False where the provider ignores the
+  /// start time and always serves the newest rows (Binance raw trades).
+  virtual bool backfill_pages(const fetch_request& req) const noexcept {
+    (void) req;
+    return true;
+  }
 };
 
 /// Largest text frame a parser reads (larger ones are errc::malformed).
@@ -104,8 +112,8 @@ std::vector<std::vector<stream_subscription>>
 spread_subscriptions(const std::vector<stream_subscription>& subs,
                      size_t per_connection);
 
-/// The stream dialect of a provider, or nullptr for one without (binance,
-/// polygon and finnhub have one).
+/// The stream dialect of a provider (its descriptor's), or nullptr for one
+/// without. Defined in adapters/registry.cpp.
 std::unique_ptr<stream_protocol> make_stream_protocol(provider p,
                                                       const adapter_options& opts);
 

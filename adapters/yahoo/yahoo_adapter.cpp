@@ -6,7 +6,9 @@
 
 #include "adapters/common/bar_window.hpp"
 #include "adapters/common/provider_errors.hpp"
+#include "adapters/provider_descriptor.hpp"
 #include "adapters/yahoo/yahoo_parse.hpp"
+#include "adapters/yahoo/yahoo_provider.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow {
@@ -31,17 +33,12 @@ class yahoo_adapter final : public rest_adapter {
  public:
   explicit yahoo_adapter(const adapter_options& options)
       : overrides_(options.symbol_overrides) {
-    info_.id = provider::yahoo;
-    info_.asset_classes = {asset_class::equity, asset_class::forex,
-                           asset_class::crypto};
-    info_.data_types = {fetch_kind::price, fetch_kind::bars};
-    info_.intervals = {interval::m1, interval::m5, interval::m15,
-                       interval::m30, interval::h1, interval::d1,
-                       interval::w1, interval::mo1};
-    info_.needs_key = false;
+    // nop
   }
 
-  const provider_info& info() const noexcept override { return info_; }
+  const provider_info& info() const noexcept override {
+    return yahoo_descriptor().info;
+  }
 
   result<outbound_request> build(const fetch_request& req,
                                  const credentials&) const override {
@@ -132,7 +129,6 @@ class yahoo_adapter final : public rest_adapter {
   }
 
  private:
-  provider_info info_;
   kv_list overrides_;
 };
 

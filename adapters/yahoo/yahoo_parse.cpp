@@ -4,6 +4,7 @@
 #include <string>
 
 #include "adapters/common/json_number.hpp"
+#include "adapters/yahoo/yahoo_provider.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow::yahoo {
@@ -172,7 +173,7 @@ result<chart_bars> parse_chart_bars(const rapidjson::Value& doc,
     bar b;
     b.instrument = std::string{instrument};
     b.provider_symbol = std::string{provider_symbol};
-    b.source = provider::yahoo;
+    b.source = providers::yahoo;
     b.span = span;
     if (is_daily_or_longer(span)) {
       // 00:00 UTC of the exchange's local date, then the week / month.
@@ -207,7 +208,7 @@ result<price> parse_chart_price(const rapidjson::Value& doc,
   json::number_reader m{(**r)["meta"], "chart.result[0].meta"};
   price x;
   x.instrument = std::string{instrument};
-  x.source = provider::yahoo;
+  x.source = providers::yahoo;
   x.value = m.decimal("regularMarketPrice");
   auto time_s = m.int64("regularMarketTime");
   x.ts_recv_ns = recv_ns;

@@ -170,9 +170,9 @@ http_response info_answer(const topology& t, uint16_t port, int64_t started_ns,
     providers += (providers.size() > 1 ? "," : "") + jstr(p);
   providers += "]";
   std::string hooks = "{";
-  for (auto name : webhook_names)
+  for (auto& [name, var] : t.access.webhooks.secret_envs)
     hooks += (hooks.size() > 1 ? "," : "") + jstr(name) + ":"
-             + boolean(webhooks.secrets.count(std::string{name}) > 0);
+             + boolean(webhooks.secrets.count(name) > 0);
   hooks += "}";
   auto& a = t.access;
   std::string body =
@@ -248,8 +248,7 @@ void gateway_metrics(metric_families& m, const gateway_facts& g,
             static_cast<double>(g.rate_limited));
   m.gauge("tickflow_http_limited_clients", "Clients the request limiter tracks", {},
           static_cast<double>(g.limited_clients));
-  for (auto view : webhook_names) {
-    std::string name{view};
+  for (auto& name : g.webhook_routes) {
     bool any = false;
     for (auto& [key, n] : g.webhooks.results)
       if (key.first == name) {

@@ -50,6 +50,7 @@ struct gateway_facts {
   uint64_t rate_limited = 0;    ///< answered 429 by the per-client limit
   uint64_t limited_clients = 0; ///< clients the limiter tracks
   webhook_counters webhooks;
+  std::vector<std::string> webhook_routes;  ///< every POST /webhooks/<name>
   std::vector<std::string> webhook_secrets; ///< providers with a secret
   prefetch_counters prefetch;
 };

@@ -15,7 +15,7 @@
 #include "api/api_error.hpp"
 #include "api/http_types.hpp"
 #include "pipeline/model/reports.hpp"
-#include "pipeline/schedule/schedule_stats.hpp"
+#include "pipeline/ratelimit/schedule_stats.hpp"
 #include "pipeline/validate/quality_report.hpp"
 
 namespace tickflow::api {

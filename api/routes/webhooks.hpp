@@ -20,9 +20,6 @@
 
 namespace tickflow::api {
 
-/// The webhook routes, in route order: POST /webhooks/<name>.
-inline constexpr std::string_view webhook_names[] = {"binance", "polygon", "test"};
-
 /// Events one /webhooks/test request may carry.
 inline constexpr size_t max_webhook_events = 10000;
 

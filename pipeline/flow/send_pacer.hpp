@@ -4,7 +4,7 @@
 
 namespace tickflow {
 
-/// Paces outgoing frames of one connection (Binance: at most 5 per second).
+/// Paces outgoing frames of one connection (e.g. at most 5 per second).
 /// GCRA without burst: frames are spaced by at least the emission interval
 /// ceil(1e9 / per_second) ns, so no window of one second (half-open) ever
 /// holds more than per_second frames. Pure: times are parameters.

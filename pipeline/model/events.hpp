@@ -37,7 +37,7 @@ enum quality_flag : uint32_t {
   quality_duplicate = 1u << 4,   ///< seen before (provider id / open time)
   quality_out_of_order = 1u << 5,///< older than the last event of its series
   quality_future = 1u << 6,      ///< timestamp ahead of the clock beyond skew
-  quality_synthetic = 1u << 7,   ///< produced by the simulator
+  quality_synthetic = 1u << 7,   ///< made up by a synthetic feed
 };
 
 /// The names of the quality flags in bit order: quality_flag_names[i] names
@@ -56,7 +56,7 @@ std::optional<quality_flag> quality_flag_from_string(std::string_view name) noex
 struct trade {
   std::string instrument;      ///< canonical id, e.g. "BTC-USDT"
   std::string provider_symbol; ///< the provider's own symbol, e.g. "BTCUSDT"
-  provider source = provider::simulator;
+  provider source{};
   decimal price;
   decimal size;
   side aggressor = side::unknown;
@@ -70,7 +70,7 @@ struct trade {
 struct quote {
   std::string instrument;
   std::string provider_symbol;
-  provider source = provider::simulator;
+  provider source{};
   decimal bid_price;
   decimal bid_size;
   decimal ask_price;
@@ -84,7 +84,7 @@ struct quote {
 struct bar {
   std::string instrument;
   std::string provider_symbol;
-  provider source = provider::simulator;
+  provider source{};
   interval span = interval::m1;
   int64_t open_time_ns = 0; ///< start of the bar, UTC ns
   decimal open;
@@ -101,7 +101,7 @@ struct bar {
 /// Latest known price of an instrument (from its last trade or a quote/ticker).
 struct price {
   std::string instrument;
-  provider source = provider::simulator;
+  provider source{};
   decimal value;
   std::string trade_id; ///< id of the trade that set it, when there is one
   int64_t ts_event_ns = 0;
@@ -127,8 +127,8 @@ std::string_view to_string(feed_state s) noexcept;
 /// It travels with the events (event_batch::statuses) to the cache and the
 /// WebSocket channel "status:<provider>".
 struct feed_status {
-  provider source = provider::simulator;
-  std::string connection;   ///< which connection of the provider ("binance#0")
+  provider source{};
+  std::string connection;   ///< which connection of the provider ("<provider>#0")
   feed_state state = feed_state::connected;
   int64_t gap_start_ns = 0; ///< last message before the gap (0: none)
   int64_t gap_end_ns = 0;   ///< first message after it (0: still open)

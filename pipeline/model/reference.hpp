@@ -17,7 +17,7 @@ namespace tickflow {
 struct asset_profile {
   std::string instrument;      ///< canonical id ("AAPL", "BTC-USD")
   std::string provider_symbol; ///< the provider's own id ("AAPL", "bitcoin")
-  provider source = provider::simulator;
+  provider source{};
   std::string name;            ///< "Apple Inc", "Bitcoin"
   std::string asset_type;      ///< "equity", "crypto", "etf", ... (lowercase)
   std::string description;
@@ -49,7 +49,7 @@ struct news_item {
   std::string publisher;       ///< "Reuters", "The Motley Fool"
   std::string image;           ///< URL
   std::vector<std::string> instruments; ///< canonical ids it is about
-  provider source = provider::simulator;
+  provider source{};
   int64_t published_ns = 0;    ///< publish time, UTC ns
   int64_t ts_recv_ns = 0;
 };

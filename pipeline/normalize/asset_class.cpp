@@ -104,7 +104,7 @@ detected_symbol by_shape(std::string_view s) {
     out.cls = asset_class::futures;
     return out;
   }
-  if (ends_with("=X")) { // Yahoo: "EURUSD=X", or "JPY=X" for USD-JPY
+  if (ends_with("=X")) { // "EURUSD=X" (the =X forex convention), or "JPY=X" for USD-JPY
     auto body = s.substr(0, s.size() - 2);
     if (body.size() == 6 && is_fiat(body.substr(0, 3)) && is_fiat(body.substr(3)))
       as_pair(body.substr(0, 3), body.substr(3), asset_class::forex);

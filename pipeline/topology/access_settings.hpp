@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace tickflow {
@@ -34,18 +36,29 @@ struct client_limit_settings {
   size_t max_batch_items = 100;
 };
 
+/// The webhooks and their secrets' default variables: every provider whose
+/// descriptor accepts webhooks, in id order, then "test".
+std::vector<std::pair<std::string, std::string>> default_webhook_secret_envs();
+
 /// [webhooks]: signed pushes from providers.
 struct webhook_settings {
   bool enabled = true;
-  /// Environment variables holding each provider's HMAC-SHA256 secret; a
-  /// webhook whose variable is empty or unset is off.
-  std::string binance_secret_env = "TICKFLOW_WEBHOOK_BINANCE_SECRET";
-  std::string polygon_secret_env = "TICKFLOW_WEBHOOK_POLYGON_SECRET";
-  std::string test_secret_env = "TICKFLOW_WEBHOOK_TEST_SECRET";
+  /// Environment variable holding each webhook's HMAC-SHA256 secret, by
+  /// webhook name ([webhooks] <name>-secret-env): every provider whose
+  /// descriptor accepts webhooks, in id order, then "test"; by default
+  /// TICKFLOW_WEBHOOK_<NAME>_SECRET. A webhook whose variable is empty or
+  /// unset is off.
+  std::vector<std::pair<std::string, std::string>> secret_envs =
+    default_webhook_secret_envs();
   size_t max_body_bytes = 65536;
   /// A signed timestamp further than this from our clock is refused, and a
   /// signature seen within it is a replay.
   int64_t timestamp_window_ns = 300'000'000'000;
+
+  /// The variable of webhook `name` ("" for no such webhook).
+  const std::string& secret_env(std::string_view name) const noexcept;
+  /// The same, to set.
+  std::string& secret_env(std::string_view name);
 };
 
 struct access_settings {

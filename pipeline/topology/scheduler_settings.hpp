@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/schedule/failover.hpp"
-#include "pipeline/schedule/provider_limits.hpp"
-#include "pipeline/schedule/retry_policy.hpp"
+#include "pipeline/ratelimit/failover.hpp"
+#include "pipeline/ratelimit/provider_limits.hpp"
+#include "pipeline/ratelimit/retry_policy.hpp"
 
 namespace tickflow {
 

@@ -60,6 +60,9 @@ parse_overrides(std::string_view s);
 result<void> check_base_url(std::string_view s);
 /// A bind address (IPv4/IPv6 literal or localhost).
 result<void> check_bind(std::string_view s);
+/// True when listening on both bind addresses would clash (equal, or one is
+/// a wildcard covering the other; "::" covers IPv4 too on a dual-stack host).
+bool binds_overlap(std::string_view a, std::string_view b);
 /// An absolute URL path ("/api/v1/stream").
 result<void> check_url_path(std::string_view s);
 
@@ -145,6 +148,29 @@ struct schema_extension {
   std::vector<section_spec> sections;
   std::vector<cross_check> checks;
 };
+
+// -- the core sections, in their own files ------------------------------------
+// topology.cpp puts them in the schema after [alerts], in this order; the
+// areas' extensions come last.
+
+/// [providers], [simulator] (topology_providers.cpp).
+std::vector<section_spec> provider_sections();
+/// [redis], [storage] (topology_storage.cpp).
+std::vector<section_spec> storage_sections();
+/// [validator.<rule>] of every rule, in rule order (topology_rules.cpp).
+std::vector<section_spec> rule_sections();
+/// [<provider>] of every REST provider, in id order (topology_providers.cpp).
+std::vector<section_spec> rest_provider_sections();
+
+/// simulator.symbols is required when the simulator is enabled.
+result<void> check_simulator(const topology& t, const entry_index& set,
+                             std::string_view source);
+/// Every enabled REST provider has its base-url.
+result<void> check_rest_providers(const topology& t, const entry_index& set,
+                                  std::string_view source);
+/// The two writers' journals are apart.
+result<void> check_journal_dirs(const topology& t, const entry_index& set,
+                                std::string_view source);
 
 // One per area, each in its own file (pipeline/topology/topology_<area>.cpp).
 schema_extension streams_schema();   ///< [stream.*], [capture], [replay]

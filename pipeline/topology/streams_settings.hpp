@@ -1,7 +1,7 @@
 #pragma once
 
 // Settings of the streams area; filled by pipeline/topology/topology_streams.cpp:
-//   [streams]           enabled = binance, polygon    (which live feeds run)
+//   [streams]           enabled = <provider>, ...     (which live feeds run)
 //   [stream.<provider>] url, subscriptions, reconnect, watchdog, backfill, capture
 //   [replay]            enabled, files | dir, provider, speed
 
@@ -20,7 +20,7 @@ namespace tickflow {
 /// What one subscription asks for ("BTC-USDT:trades", "BTC-USDT:bars:1m").
 enum class stream_topic_kind : uint8_t {
   trades,     ///< "trades": every trade
-  agg_trades, ///< "agg-trades": Binance aggregate trades
+  agg_trades, ///< "agg-trades": aggregate trades (where the provider has them)
   quotes,     ///< "quotes": top of book
   bars,       ///< "bars:<interval>": live bars
 };
@@ -38,7 +38,7 @@ struct stream_topic {
 
 /// [stream.<provider>]: one provider's live WebSocket feed.
 struct stream_settings {
-  std::string name;        ///< provider name ("binance")
+  std::string name;        ///< provider name
   std::string url;         ///< ws:// or wss:// base; real hosts only in configs/live.ini
   std::string api_key_env; ///< environment variable holding the key ("" = none)
   std::vector<stream_topic> subscriptions;
@@ -52,9 +52,14 @@ struct stream_settings {
   std::string ca_file;     ///< wss: trusted CAs (PEM); "" = the system store
 };
 
-/// Defaults of [stream.<provider>]: as stream_settings, except Binance,
-/// whose server drops every connection after 24 h: max-connection-age 23h.
+/// Defaults of [stream.<provider>]: as stream_settings, with the
+/// max-connection-age the provider's descriptor gives (a server that cuts
+/// connections after 24 h: 23h).
 stream_settings stream_defaults(std::string_view provider);
+
+/// [replay] provider when the file does not set it: the first provider with
+/// a stream dialect, in id order.
+std::string default_replay_provider();
 
 /// How fast [replay] plays captured frames.
 enum class replay_pace : uint8_t {
@@ -68,7 +73,7 @@ struct replay_settings {
   bool enabled = false;
   std::vector<std::string> files; ///< capture files, played in this order
   std::string dir;                ///< or: every capture file of `provider` here
-  std::string provider = "binance"; ///< whose dialect the frames are in
+  std::string provider = default_replay_provider(); ///< whose dialect the frames are in
   replay_pace pace = replay_pace::original;
   double speed = 1;               ///< multiplied: N
 };
@@ -88,7 +93,7 @@ struct streams_settings {
 /// (config_invalid with the problem as context; no repeats).
 result<std::vector<stream_topic>> parse_stream_topics(std::string_view text);
 
-/// Providers with a live stream dialect: binance, polygon, finnhub.
+/// True for a provider with a live stream dialect.
 bool has_stream_dialect(std::string_view provider) noexcept;
 
 } // namespace tickflow

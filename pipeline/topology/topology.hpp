@@ -11,6 +11,7 @@
 #include "pipeline/model/decimal.hpp"
 #include "pipeline/model/error.hpp"
 #include "pipeline/model/interval.hpp"
+#include "pipeline/providers/provider_info.hpp"
 #include "pipeline/topology/access_settings.hpp"
 #include "pipeline/topology/cluster_settings.hpp"
 #include "pipeline/topology/jobs_settings.hpp"
@@ -142,7 +143,7 @@ struct simulator_settings {
   int64_t timer_ns = 10'000'000;     ///< how often the actor emits a batch
 };
 
-/// One REST provider: its section is named after it ([binance], [polygon], ...).
+/// One REST provider: its section is named after it ([<provider>]).
 struct rest_provider_settings {
   std::string name;        ///< provider name, as in [providers] enabled
   std::string base_url;    ///< "http://127.0.0.1:9001"; real hosts only in configs/live.ini
@@ -198,8 +199,7 @@ struct storage_settings {
   journal_fsync_policy fsync = journal_fsync_policy::interval;
 };
 
-/// Names of the providers served over REST (every known one but the
-/// simulator and replay).
+/// True for the name of a provider with a REST dialect.
 bool is_rest_provider(std::string_view name) noexcept;
 
 /// The whole effective configuration: which actors exist and how they behave.
@@ -213,7 +213,8 @@ struct topology {
   alert_sink_settings alerts;
   cache_settings cache;
   supervisor_settings supervisor;
-  std::vector<std::string> providers{"simulator"}; ///< [providers] enabled
+  /// [providers] enabled
+  std::vector<std::string> providers = default_enabled_providers();
   simulator_settings simulator;
   /// Settings of every REST provider section present, by name.
   std::map<std::string, rest_provider_settings> rest_providers;

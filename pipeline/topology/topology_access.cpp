@@ -1,6 +1,41 @@
 // The access area of the schema: [auth], [limits], [webhooks].
 
+#include <deque>
+
+#include "pipeline/providers/provider_info.hpp"
 #include "pipeline/topology/schema.hpp"
+
+namespace tickflow {
+
+std::vector<std::pair<std::string, std::string>> default_webhook_secret_envs() {
+  auto names = provider_names([](const provider_info& p) { return p.webhook; });
+  names.emplace_back("test");
+  std::vector<std::pair<std::string, std::string>> out;
+  for (auto& name : names) {
+    std::string var = "TICKFLOW_WEBHOOK_";
+    for (char c : name)
+      var += static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+    out.emplace_back(name, var + "_SECRET");
+  }
+  return out;
+}
+
+const std::string& webhook_settings::secret_env(std::string_view name) const noexcept {
+  static const std::string none;
+  for (auto& [n, var] : secret_envs)
+    if (n == name)
+      return var;
+  return none;
+}
+
+std::string& webhook_settings::secret_env(std::string_view name) {
+  for (auto& [n, var] : secret_envs)
+    if (n == name)
+      return var;
+  return secret_envs.emplace_back(std::string{name}, std::string{}).second;
+}
+
+} // namespace tickflow
 
 namespace tickflow::topo {
 
@@ -29,10 +64,26 @@ result<void> check_webhook_body(const topology& t, const entry_index& set,
                         + std::to_string(wh.max_body_bytes));
 }
 
+/// [webhooks] <name>-secret-env of every webhook, in secret_envs order.
+std::vector<key_spec> webhook_secret_keys() {
+  // A key_spec holds a string_view: the names live in a table that never
+  // moves its strings.
+  static std::deque<std::string> keys;
+  std::vector<key_spec> out;
+  for (auto& [name, var] : webhook_settings{}.secret_envs) {
+    keys.push_back(name + "-secret-env");
+    out.push_back(key_spec{keys.back(),
+                           [name = name](std::string_view v, topology& t) {
+                             return set_env_name(v, t.access.webhooks.secret_env(name));
+                           }});
+  }
+  return out;
+}
+
 } // namespace
 
 schema_extension access_schema() {
-  return {
+  schema_extension x{
     {
       {"auth",
        {
@@ -75,18 +126,6 @@ schema_extension access_schema() {
           [](std::string_view v, topology& t) {
             return set_bool(v, t.access.webhooks.enabled);
           }},
-         {"binance-secret-env",
-          [](std::string_view v, topology& t) {
-            return set_env_name(v, t.access.webhooks.binance_secret_env);
-          }},
-         {"polygon-secret-env",
-          [](std::string_view v, topology& t) {
-            return set_env_name(v, t.access.webhooks.polygon_secret_env);
-          }},
-         {"test-secret-env",
-          [](std::string_view v, topology& t) {
-            return set_env_name(v, t.access.webhooks.test_secret_env);
-          }},
          {"max-body-bytes",
           [](std::string_view v, topology& t) {
             return set_uint(v, 64, 64 * mib, t.access.webhooks.max_body_bytes);
@@ -100,6 +139,13 @@ schema_extension access_schema() {
     },
     {check_webhook_body},
   };
+  // The secrets' keys follow enabled.
+  for (auto& sec : x.sections)
+    if (sec.name == "webhooks") {
+      auto keys = webhook_secret_keys();
+      sec.keys.insert(sec.keys.begin() + 1, keys.begin(), keys.end());
+    }
+  return x;
 }
 
 } // namespace tickflow::topo

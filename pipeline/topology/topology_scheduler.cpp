@@ -5,8 +5,8 @@
 #include <deque>
 
 #include "pipeline/model/events.hpp"
-#include "pipeline/model/provider.hpp"
 #include "pipeline/model/text.hpp"
+#include "pipeline/providers/provider_info.hpp"
 #include "pipeline/topology/schema.hpp"
 
 namespace tickflow::topo {
@@ -15,16 +15,9 @@ namespace {
 
 constexpr uint64_t max_limit = 1'000'000'000;
 
-/// The REST providers tickflow speaks, by name.
+/// The REST providers tickflow speaks, by name, in id order.
 std::vector<std::string> rest_provider_names() {
-  std::vector<std::string> out;
-  for (auto i = static_cast<int>(provider::simulator);
-       i <= static_cast<int>(provider::newsapi); ++i) {
-    auto name = std::string{to_string(static_cast<provider>(i))};
-    if (is_rest_provider(name))
-      out.push_back(name);
-  }
-  return out;
+  return provider_names([](const provider_info& p) { return p.rest; });
 }
 
 std::string listed(const std::vector<std::string>& xs) {
@@ -34,7 +27,7 @@ std::string listed(const std::vector<std::string>& xs) {
   return out;
 }
 
-/// "binance, coingecko": REST providers, each once.
+/// "a, b": REST providers, each once.
 result<std::vector<std::string>> parse_chain(std::string_view s) {
   auto items = split_list(s);
   if (!items)
@@ -117,7 +110,7 @@ result<asset_class_overrides> parse_class_overrides(std::string_view s) {
   return out;
 }
 
-/// "binance=USDT, *=USD"
+/// "PROVIDER=QUOTE, *=USD"
 result<std::vector<std::pair<std::string, std::string>>> parse_quotes(std::string_view s) {
   auto pairs = parse_pairs(s, "PROVIDER=QUOTE");
   if (!pairs)

@@ -1,24 +1,31 @@
 // The streams area of the schema: [streams], [stream.<provider>], [replay].
 
 #include <algorithm>
-#include <array>
+#include <deque>
 
 #include "pipeline/model/events.hpp"
 #include "pipeline/model/text.hpp"
+#include "pipeline/providers/provider_info.hpp"
 #include "pipeline/topology/schema.hpp"
 
 namespace tickflow {
 
 bool has_stream_dialect(std::string_view provider) noexcept {
-  return provider == "binance" || provider == "polygon" || provider == "finnhub";
+  auto* p = find_provider(provider);
+  return p != nullptr && p->stream;
 }
 
 stream_settings stream_defaults(std::string_view provider) {
   stream_settings s;
   s.name = std::string{provider};
-  if (provider == "binance")
-    s.max_connection_age_ns = 23 * 3600 * 1'000'000'000LL;
+  if (auto* p = find_provider(provider))
+    s.max_connection_age_ns = p->streams.max_connection_age_ns;
   return s;
+}
+
+std::string default_replay_provider() {
+  auto xs = provider_names([](const provider_info& p) { return p.stream; });
+  return xs.empty() ? std::string{} : xs.front();
 }
 
 std::vector<stream_settings> streams_settings::enabled_feeds() const {
@@ -35,10 +42,23 @@ result<std::vector<stream_topic>> parse_topics(std::string_view s);
 
 namespace {
 
-constexpr std::array<std::string_view, 3> stream_providers{"binance", "polygon",
-                                                           "finnhub"};
+/// The providers with a stream dialect, in id order.
+std::vector<std::string> stream_providers() {
+  return provider_names([](const provider_info& p) { return p.stream; });
+}
 
-/// "binance, polygon": stream providers, no repeats.
+/// "a, b": the items joined with `sep`.
+std::string joined(const std::vector<std::string>& xs, std::string_view sep) {
+  std::string out;
+  for (auto& x : xs) {
+    if (!out.empty())
+      out.append(sep);
+    out += x;
+  }
+  return out;
+}
+
+/// Stream providers as listed in [streams] enabled, no repeats.
 result<std::vector<std::string>> parse_stream_providers(std::string_view s) {
   auto items = split_list(s);
   if (!items)
@@ -47,7 +67,7 @@ result<std::vector<std::string>> parse_stream_providers(std::string_view s) {
   for (auto name : *items) {
     if (!has_stream_dialect(name))
       return bad("unknown stream provider " + quote_for_error(name)
-                 + " (known: binance, polygon, finnhub)");
+                 + " (known: " + joined(stream_providers(), ", ") + ")");
     if (std::find(out.begin(), out.end(), name) != out.end())
       return bad("stream provider " + quote_for_error(name) + " is listed twice");
     out.emplace_back(name);
@@ -172,11 +192,12 @@ section_spec stream_section(std::string_view provider) {
       i = feeds.emplace(n, stream_defaults(n)).first;
     return i->second;
   };
-  static const std::array<std::string, 3> names{"stream.binance", "stream.polygon",
-                                                "stream.finnhub"};
-  auto at = std::find(stream_providers.begin(), stream_providers.end(), provider);
+  // The spec holds a string_view: the name lives in a table that never
+  // moves its strings.
+  static std::deque<std::string> names;
+  names.push_back("stream." + n);
   return section_spec{
-    names[static_cast<size_t>(at - stream_providers.begin())],
+    names.back(),
     {
       {"url",
        [of](std::string_view v, topology& t) {
@@ -305,7 +326,7 @@ schema_extension streams_schema() {
          return set_parsed(parse_stream_providers(v), t.streams.enabled);
        }},
     }});
-  for (auto p : stream_providers)
+  for (auto& p : stream_providers())
     x.sections.push_back(stream_section(p));
   x.sections.push_back(section_spec{
     "replay",
@@ -326,10 +347,11 @@ schema_extension streams_schema() {
        }},
       {"provider",
        [](std::string_view v, topology& t) -> result<void> {
-         auto i = parse_choice(v, stream_providers);
-         if (!i)
-           return std::move(i).err();
-         t.streams.replay.provider = std::string{stream_providers[*i]};
+         auto names = stream_providers();
+         if (std::find(names.begin(), names.end(), v) == names.end())
+           return bad("must be one of " + joined(names, "|") + ", got "
+                      + quote_for_error(v));
+         t.streams.replay.provider = std::string{v};
          return {};
        }},
       {"speed",

@@ -18,11 +18,11 @@ struct finding {
   rule which = rule::instrument_id;
   severity level = severity::low;
   rule_action action = rule_action::pass; ///< what the engine did about it
-  /// Exact values: "price 0 <= 0", "coingecko 105 is 4.9% off the median
+  /// Exact values: "price 0 <= 0", "<provider> 105 is 4.9% off the median
   /// 100.1 of 3 providers (...)".
   std::string reason;
   std::string instrument;
-  provider source = provider::simulator; ///< provider of the event
+  provider source{}; ///< provider of the event
   /// The provider the finding points at when it is not the source: for
   /// rule::divergence, the provider farthest from the median (when one is).
   std::optional<provider> suspect;

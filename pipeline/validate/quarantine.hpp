@@ -19,7 +19,7 @@ struct quarantined_event {
   rule why = rule::instrument_id; ///< the drop finding, else the first flag
   std::string reason;   ///< that finding's reason
   bool dropped = false; ///< false: flagged and passed on
-  provider source = provider::simulator;
+  provider source{};
   std::string instrument;
   int64_t event_time_ns = 0; ///< ts_event_ns; open_time_ns for a bar
   int64_t seen_ns = 0;       ///< `now` of the check

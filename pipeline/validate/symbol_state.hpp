@@ -34,7 +34,7 @@ enum class series_kind : uint8_t { trade, quote, bar };
 /// One provider's stream of one kind (and, for bars, one interval) of an
 /// instrument: the unit of ordering, duplicate and outlier state.
 struct series_key {
-  provider source = provider::simulator;
+  provider source{};
   series_kind kind = series_kind::trade;
   interval span = interval::m1; ///< bars only; m1 otherwise
 
@@ -74,7 +74,7 @@ struct series_state {
 
 /// Latest price of one provider for an instrument (rule::divergence).
 struct provider_price {
-  provider source = provider::simulator;
+  provider source{};
   decimal value;
   int64_t time_ns = 0;
 };

@@ -122,7 +122,7 @@ std::string_view kind_name(series_kind k) noexcept {
   return "event";
 }
 
-// "coingecko 105" pairs for a divergence reason, by provider.
+// "<provider> 105" pairs for a divergence reason, by provider.
 std::string list_prices(std::vector<provider_price> xs) {
   std::sort(xs.begin(), xs.end(), [](auto& a, auto& b) {
     return a.source < b.source;
@@ -210,7 +210,7 @@ finding to_finding(const stale_symbol& s) {
   f.level = severity::high;
   f.action = rule_action::pass;
   f.instrument = s.instrument;
-  f.source = s.last_source.value_or(provider::simulator);
+  f.source = s.last_source.value_or(provider{});
   f.reason = "no update for " + format_duration(s.silent_ns) + " (cadence "
              + format_duration(s.cadence_ns) + ") since "
              + format_iso8601(s.last_update_ns);

@@ -9,6 +9,7 @@
 
 #include <string>
 
+#include "adapters/alpha_vantage/alpha_vantage_provider.hpp"
 #include "pipeline/model/time.hpp"
 #include "tests/support/adapter_test_support.hpp"
 #include "tests/support/fixture_server.hpp"
@@ -36,7 +37,7 @@ TEST(AlphaVantageReference, OverviewOfTheDemoOutput) {
   auto& p = res.profiles[0];
   EXPECT_EQ(p.instrument, "IBM");
   EXPECT_EQ(p.provider_symbol, "IBM");
-  EXPECT_EQ(p.source, provider::alpha_vantage);
+  EXPECT_EQ(p.source, providers::alpha_vantage);
   EXPECT_EQ(p.name, "International Business Machines Corporation");
   EXPECT_EQ(p.asset_type, "equity"); // "Common Stock"
   EXPECT_EQ(p.exchange, "NYSE");

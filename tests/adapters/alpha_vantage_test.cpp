@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "adapters/alpha_vantage/alpha_vantage_provider.hpp"
 #include "pipeline/model/time.hpp"
 #include "tests/support/adapter_test_support.hpp"
 #include "tests/support/fixture_server.hpp"
@@ -141,7 +142,7 @@ TEST(AlphaVantage, ParsesTheDailyAdjustedFixture) {
     ASSERT_NE(b, nullptr);
     EXPECT_EQ(b->instrument, "IBM");
     EXPECT_EQ(b->provider_symbol, "IBM");
-    EXPECT_EQ(b->source, provider::alpha_vantage);
+    EXPECT_EQ(b->source, providers::alpha_vantage);
     EXPECT_EQ(b->span, interval::d1);
     EXPECT_EQ(b->open, dec(x.o));
     EXPECT_EQ(b->high, dec(x.h));
@@ -201,7 +202,7 @@ TEST(AlphaVantage, ParsesTheGlobalQuoteFixture) {
   ASSERT_EQ(r.prices.size(), 1u);
   auto& p = r.prices[0];
   EXPECT_EQ(p.instrument, "AZN.LON");
-  EXPECT_EQ(p.source, provider::alpha_vantage);
+  EXPECT_EQ(p.source, providers::alpha_vantage);
   EXPECT_EQ(p.value, dec("10442"));
   EXPECT_EQ(p.ts_event_ns, 1'654'041'600 * ns_per_s); // 2022-06-01T00:00Z
   EXPECT_EQ(p.ts_recv_ns, recv_ns);
@@ -532,7 +533,7 @@ TEST(AlphaVantage, MapsSymbolsBothWays) {
 TEST(AlphaVantage, DescribesItself) {
   auto adapter = make_alpha_vantage_adapter({});
   auto& info = adapter->info();
-  EXPECT_EQ(info.id, provider::alpha_vantage);
+  EXPECT_EQ(info.id, providers::alpha_vantage);
   EXPECT_EQ(info.asset_classes, std::vector<asset_class>{asset_class::equity});
   EXPECT_EQ(info.data_types,
             (std::vector<fetch_kind>{fetch_kind::price, fetch_kind::bars,

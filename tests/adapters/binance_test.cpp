@@ -9,6 +9,7 @@
 #include <string>
 #include <variant>
 
+#include "adapters/binance/binance_provider.hpp"
 #include "adapters/common/curl_client.hpp"
 #include "pipeline/model/time.hpp"
 #include "tests/support/adapter_test_support.hpp"
@@ -51,7 +52,7 @@ TEST(BinanceParse, KlinesFixture) {
   const auto& b = out.bars[0];
   EXPECT_EQ(b.instrument, "BNB-BTC");
   EXPECT_EQ(b.provider_symbol, "BNBBTC");
-  EXPECT_EQ(b.source, provider::binance);
+  EXPECT_EQ(b.source, providers::binance);
   EXPECT_EQ(b.span, interval::w1);
   EXPECT_EQ(b.open_time_ns, 1'499'040'000'000'000'000); // 2017-07-03
   EXPECT_EQ(b.open, dec(163479, 7));                    // "0.01634790"
@@ -95,7 +96,7 @@ TEST(BinanceParse, TickerPriceFixture) {
   ASSERT_EQ(out.prices.size(), 1u);
   const auto& p = out.prices[0];
   EXPECT_EQ(p.instrument, "LTC-BTC");
-  EXPECT_EQ(p.source, provider::binance);
+  EXPECT_EQ(p.source, providers::binance);
   EXPECT_EQ(p.value, dec(4000002, 6)); // "4.00000200"
   EXPECT_EQ(p.value.to_string(), "4.000002");
   EXPECT_EQ(p.trade_id, "");
@@ -115,7 +116,7 @@ TEST(BinanceParse, TickerPriceListFixture) {
   EXPECT_EQ((*prices)[1].value, dec(79466, 6)); // "0.07946600"
   EXPECT_EQ((*prices)[1].value.to_string(), "0.079466");
   for (auto& p : *prices) {
-    EXPECT_EQ(p.source, provider::binance);
+    EXPECT_EQ(p.source, providers::binance);
     EXPECT_EQ(p.ts_event_ns, recv_ns);
     EXPECT_EQ(p.ts_recv_ns, recv_ns);
   }
@@ -149,7 +150,7 @@ TEST(BinanceParse, Ticker24hrFullFixtureAsQuote) {
   const auto& q = out.quotes[0];
   EXPECT_EQ(q.instrument, "BNB-BTC");
   EXPECT_EQ(q.provider_symbol, "BNBBTC");
-  EXPECT_EQ(q.source, provider::binance);
+  EXPECT_EQ(q.source, providers::binance);
   EXPECT_EQ(q.bid_price, dec(4, 0));       // "4.00000000"
   EXPECT_EQ(q.bid_size, dec(100, 0));      // "100.00000000"
   EXPECT_EQ(q.ask_price, dec(4000002, 6)); // "4.00000200"
@@ -166,7 +167,7 @@ TEST(BinanceParse, Ticker24hrFixturesAsPrice) {
                                          "BNBBTC", recv_ns);
     ASSERT_TRUE(p) << p.err().message();
     EXPECT_EQ(p->instrument, "BNB-BTC");
-    EXPECT_EQ(p->source, provider::binance);
+    EXPECT_EQ(p->source, providers::binance);
     EXPECT_EQ(p->value, dec(4000002, 6)); // lastPrice "4.00000200"
     EXPECT_EQ(p->trade_id, "28460");      // lastId
     EXPECT_EQ(p->ts_event_ns, 1'499'869'899'040'000'000); // closeTime
@@ -766,7 +767,7 @@ TEST(BinanceSymbols, ALoadedTableDecides) {
 TEST(BinanceAdapter, Info) {
   auto adapter = make_binance_adapter({});
   const auto& info = adapter->info();
-  EXPECT_EQ(info.id, provider::binance);
+  EXPECT_EQ(info.id, providers::binance);
   ASSERT_EQ(info.asset_classes.size(), 1u);
   EXPECT_EQ(info.asset_classes[0], asset_class::crypto);
   EXPECT_EQ(info.data_types, (std::vector<fetch_kind>{

@@ -9,6 +9,7 @@
 
 #include <string>
 
+#include "adapters/coingecko/coingecko_provider.hpp"
 #include "pipeline/model/time.hpp"
 #include "tests/support/adapter_test_support.hpp"
 #include "tests/support/fixture_server.hpp"
@@ -36,7 +37,7 @@ TEST(CoinGeckoReference, CoinOfTheComposedSample) {
   auto& p = res.profiles[0];
   EXPECT_EQ(p.instrument, "BTC-USD");
   EXPECT_EQ(p.provider_symbol, "bitcoin/usd");
-  EXPECT_EQ(p.source, provider::coingecko);
+  EXPECT_EQ(p.source, providers::coingecko);
   EXPECT_EQ(p.name, "Bitcoin");
   EXPECT_EQ(p.asset_type, "crypto");
   EXPECT_EQ(p.currency, "USD");

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "adapters/coingecko/coingecko_provider.hpp"
 #include "pipeline/model/time.hpp"
 #include "tests/support/adapter_test_support.hpp"
 #include "tests/support/fixture_server.hpp"
@@ -38,7 +39,7 @@ TEST(Coingecko, ParsesTheSimplePriceFixture) {
   ASSERT_EQ(r.prices.size(), 1u);
   auto& p = r.prices[0];
   EXPECT_EQ(p.instrument, "BTC-USD");
-  EXPECT_EQ(p.source, provider::coingecko);
+  EXPECT_EQ(p.source, providers::coingecko);
   EXPECT_EQ(p.value, dec("67187.3358936566"));
   EXPECT_EQ(p.ts_event_ns, 1'711'356'300 * ns_per_s);
   EXPECT_EQ(p.ts_recv_ns, recv_ns);
@@ -63,7 +64,7 @@ TEST(Coingecko, ParsesTheMarketChartFixture) {
   for (size_t i = 0; i < 3; ++i) {
     SCOPED_TRACE(i);
     EXPECT_EQ(r.prices[i].instrument, "BTC-USD");
-    EXPECT_EQ(r.prices[i].source, provider::coingecko);
+    EXPECT_EQ(r.prices[i].source, providers::coingecko);
     EXPECT_EQ(r.prices[i].ts_event_ns, expected[i].first * ns_per_ms);
     EXPECT_EQ(r.prices[i].value, dec(expected[i].second));
     EXPECT_EQ(r.prices[i].ts_recv_ns, recv_ns);
@@ -103,7 +104,7 @@ TEST(Coingecko, ParsesTheOhlcFixtureAsCandlesThatEndAtTheirTimestamp) {
     auto& b = r.bars[i];
     EXPECT_EQ(b.instrument, "BTC-USD");
     EXPECT_EQ(b.provider_symbol, "bitcoin/usd");
-    EXPECT_EQ(b.source, provider::coingecko);
+    EXPECT_EQ(b.source, providers::coingecko);
     EXPECT_EQ(b.span, interval::h4);
     EXPECT_EQ(b.open_time_ns, expected[i].open_ms * ns_per_ms);
     EXPECT_EQ(b.open, dec(expected[i].o));
@@ -429,7 +430,7 @@ TEST(Coingecko, MapsSymbolsBothWays) {
 TEST(Coingecko, DescribesItself) {
   auto adapter = make_coingecko_adapter({});
   auto& info = adapter->info();
-  EXPECT_EQ(info.id, provider::coingecko);
+  EXPECT_EQ(info.id, providers::coingecko);
   EXPECT_EQ(info.asset_classes, std::vector<asset_class>{asset_class::crypto});
   EXPECT_EQ(info.data_types,
             (std::vector<fetch_kind>{fetch_kind::price, fetch_kind::bars,

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "adapters/coinmarketcap/coinmarketcap_provider.hpp"
 #include "pipeline/model/time.hpp"
 #include "tests/support/adapter_test_support.hpp"
 #include "tests/support/fixture_server.hpp"
@@ -51,7 +52,7 @@ TEST(Coinmarketcap, ParsesEveryQuotesLatestFixture) {
     ASSERT_EQ(out.prices.size(), 1u);
     auto& p = out.prices[0];
     EXPECT_EQ(p.instrument, "BTC-USD");
-    EXPECT_EQ(p.source, provider::coinmarketcap);
+    EXPECT_EQ(p.source, providers::coinmarketcap);
     EXPECT_EQ(p.value, dec(r.price));
     EXPECT_EQ(p.ts_event_ns, r.ts_s * ns_per_s);
     EXPECT_EQ(p.ts_recv_ns, recv_ns);
@@ -294,7 +295,7 @@ TEST(Coinmarketcap, MapsSymbolsBothWays) {
 TEST(Coinmarketcap, DescribesItself) {
   auto adapter = make_coinmarketcap_adapter({});
   auto& info = adapter->info();
-  EXPECT_EQ(info.id, provider::coinmarketcap);
+  EXPECT_EQ(info.id, providers::coinmarketcap);
   EXPECT_EQ(info.asset_classes, std::vector<asset_class>{asset_class::crypto});
   EXPECT_EQ(info.data_types, std::vector<fetch_kind>{fetch_kind::price});
   EXPECT_TRUE(info.intervals.empty());

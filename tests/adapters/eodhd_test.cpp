@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/eodhd/eodhd_provider.hpp"
 #include "pipeline/model/time.hpp"
 #include "tests/support/adapter_test_support.hpp"
 #include "tests/support/fixture_server.hpp"
@@ -57,7 +58,7 @@ TEST(Eodhd, ParsesTheEodFixtures) {
       auto& b = r.bars[i];
       EXPECT_EQ(b.instrument, "AAPL");
       EXPECT_EQ(b.provider_symbol, "AAPL.US");
-      EXPECT_EQ(b.source, provider::eodhd);
+      EXPECT_EQ(b.source, providers::eodhd);
       EXPECT_EQ(b.span, interval::d1);
       EXPECT_EQ(b.open_time_ns, f.rows[i].open_s * ns_per_s);
       EXPECT_EQ(b.open, dec(f.rows[i].o));
@@ -336,7 +337,7 @@ TEST(Eodhd, MapsSymbolsBothWays) {
 TEST(Eodhd, DescribesItself) {
   auto adapter = make_eodhd_adapter({});
   auto& info = adapter->info();
-  EXPECT_EQ(info.id, provider::eodhd);
+  EXPECT_EQ(info.id, providers::eodhd);
   EXPECT_EQ(info.asset_classes,
             (std::vector<asset_class>{asset_class::equity, asset_class::forex,
                                       asset_class::crypto}));

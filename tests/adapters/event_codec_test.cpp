@@ -11,6 +11,11 @@
 
 #include <string>
 
+#include "adapters/binance/binance_provider.hpp"
+#include "adapters/coingecko/coingecko_provider.hpp"
+#include "adapters/polygon/polygon_provider.hpp"
+#include "adapters/simulator/simulator_provider.hpp"
+
 using namespace tickflow;
 using namespace tickflow::redis;
 
@@ -60,7 +65,7 @@ TEST(EventCodec, EveryKindDecodesFieldForField) {
   ASSERT_TRUE(t.ok()) << t.err().context;
   EXPECT_EQ(t->instrument, "BTC-USDT");
   EXPECT_EQ(t->provider_symbol, "BTCUSDT");
-  EXPECT_EQ(t->source, provider::simulator);
+  EXPECT_EQ(t->source, providers::simulator);
   EXPECT_EQ(t->price, decimal::from_parts(6500012, 2));
   EXPECT_EQ(t->size, decimal::from_parts(15, 3));
   EXPECT_EQ(t->aggressor, side::buy);
@@ -71,7 +76,7 @@ TEST(EventCodec, EveryKindDecodesFieldForField) {
 
   auto q = decode_quote(parse(quote_json));
   ASSERT_TRUE(q.ok()) << q.err().context;
-  EXPECT_EQ(q->source, provider::binance);
+  EXPECT_EQ(q->source, providers::binance);
   EXPECT_EQ(q->bid_price, decimal::from_parts(34567, 1));
   EXPECT_EQ(q->ask_size, decimal::from_parts(2, 0));
   EXPECT_EQ(q->ts_recv_ns, 1700000000000000001);
@@ -80,7 +85,7 @@ TEST(EventCodec, EveryKindDecodesFieldForField) {
   auto b = parse_bar_json(bar_json);
   ASSERT_TRUE(b.ok()) << b.err().context;
   EXPECT_EQ(b->instrument, "AAPL");
-  EXPECT_EQ(b->source, provider::polygon);
+  EXPECT_EQ(b->source, providers::polygon);
   EXPECT_EQ(b->span, interval::h1);
   EXPECT_EQ(b->open_time_ns, 1700000000000000000);
   EXPECT_EQ(b->low, decimal::from_parts(18925, 2));
@@ -91,7 +96,7 @@ TEST(EventCodec, EveryKindDecodesFieldForField) {
 
   auto p = parse_price_json(price_json);
   ASSERT_TRUE(p.ok()) << p.err().context;
-  EXPECT_EQ(p->source, provider::coingecko);
+  EXPECT_EQ(p->source, providers::coingecko);
   EXPECT_EQ(p->value, decimal::from_parts(123, 6));
   EXPECT_TRUE(p->trade_id.empty());
   EXPECT_EQ(p->ts_event_ns, 5);

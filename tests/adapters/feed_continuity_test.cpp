@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "adapters/binance/binance_provider.hpp"
+#include "adapters/polygon/polygon_provider.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow {
@@ -16,7 +18,7 @@ constexpr int64_t minute = 60 * ns_per_s;
 trade btrade(int64_t id, int64_t ts, bool agg = false, std::string inst = "BTC-USDT") {
   trade x;
   x.instrument = std::move(inst);
-  x.source = provider::binance;
+  x.source = providers::binance;
   x.trade_id = (agg ? "a" : "") + std::to_string(id);
   x.ts_event_ns = ts;
   return x;
@@ -25,16 +27,16 @@ trade btrade(int64_t id, int64_t ts, bool agg = false, std::string inst = "BTC-U
 trade ptrade(std::string id, int64_t ts) {
   trade x;
   x.instrument = "AAPL";
-  x.source = provider::polygon;
+  x.source = providers::polygon;
   x.trade_id = std::move(id);
   x.ts_event_ns = ts;
   return x;
 }
 
-bar kline(int64_t open_ns, bool closed, provider src = provider::binance,
+bar kline(int64_t open_ns, bool closed, provider src = providers::binance,
           interval span = interval::m1) {
   bar x;
-  x.instrument = src == provider::binance ? "BTC-USDT" : "AAPL";
+  x.instrument = src == providers::binance ? "BTC-USDT" : "AAPL";
   x.source = src;
   x.span = span;
   x.open_time_ns = open_ns;
@@ -134,8 +136,8 @@ TEST(FeedContinuity, ReportsBarOpenTimeSkips) {
   EXPECT_EQ(gaps[0].to_ns, t0 + 3 * minute);   // last missing open
   EXPECT_EQ(gaps[0].why, "bars of 1m missing (3)");
   // Polygon aggregates skip quiet seconds: not a gap.
-  auto p = bars_batch({kline(t0, true, provider::polygon, interval::s1),
-                       kline(t0 + 9 * ns_per_s, true, provider::polygon, interval::s1)});
+  auto p = bars_batch({kline(t0, true, providers::polygon, interval::s1),
+                       kline(t0 + 9 * ns_per_s, true, providers::polygon, interval::s1)});
   EXPECT_TRUE(c.on_live(subs, p).empty());
   EXPECT_EQ(p.bars.size(), 2u);
 }
@@ -177,7 +179,7 @@ TEST(FeedContinuity, ReconnectGapsPerSubscriptionWithData) {
   b.bars.push_back(kline(t0, false));
   quote q;
   q.instrument = "BTC-USDT";
-  q.source = provider::binance;
+  q.source = providers::binance;
   q.ts_event_ns = t0 + 8;
   b.quotes.push_back(q);
   c.on_live(subs, b);

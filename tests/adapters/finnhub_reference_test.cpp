@@ -9,6 +9,7 @@
 
 #include <string>
 
+#include "adapters/finnhub/finnhub_provider.hpp"
 #include "pipeline/model/time.hpp"
 #include "tests/support/adapter_test_support.hpp"
 #include "tests/support/fixture_server.hpp"
@@ -50,7 +51,7 @@ TEST(FinnhubReference, ProfileOfTheDocumentedSample) {
   auto& p = res.profiles[0];
   EXPECT_EQ(p.instrument, "AAPL");
   EXPECT_EQ(p.provider_symbol, "AAPL");
-  EXPECT_EQ(p.source, provider::finnhub);
+  EXPECT_EQ(p.source, providers::finnhub);
   EXPECT_EQ(p.name, "Apple Inc");
   EXPECT_EQ(p.asset_type, "equity");
   EXPECT_EQ(p.exchange, "NASDAQ/NMS (GLOBAL MARKET)");
@@ -133,7 +134,7 @@ TEST(FinnhubReference, CompanyNewsOfTheDocumentedSample) {
                    "articleshow/71321308.cms");
   EXPECT_EQ(x.id, "25286");
   EXPECT_EQ(x.publisher, "The Economic Times India");
-  EXPECT_EQ(x.source, provider::finnhub);
+  EXPECT_EQ(x.source, providers::finnhub);
   EXPECT_EQ(x.published_ns, 1'569'550'360 * ns_per_s); // SECONDS
   EXPECT_EQ(x.instruments, std::vector<std::string>{"AAPL"}); // asked + related, once
   EXPECT_EQ(x.ts_recv_ns, recv_ns);

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "adapters/finnhub/finnhub_provider.hpp"
 #include "pipeline/model/time.hpp"
 #include "tests/support/adapter_test_support.hpp"
 #include "tests/support/fixture_server.hpp"
@@ -46,7 +47,7 @@ TEST(FinnhubParse, QuoteAapl) {
   EXPECT_TRUE(res.bars.empty());
   const auto& p = res.prices[0];
   EXPECT_EQ(p.instrument, "AAPL");
-  EXPECT_EQ(p.source, provider::finnhub);
+  EXPECT_EQ(p.source, providers::finnhub);
   EXPECT_EQ(p.value, dec(26174, 2)); // c 261.74
   EXPECT_EQ(p.ts_event_ns, 1'582'641'000 * ns_per_s); // t in SECONDS
   EXPECT_EQ(p.ts_recv_ns, recv_ns);
@@ -77,7 +78,7 @@ TEST(FinnhubParse, StockCandleAapl) {
     const auto& r = rows[i];
     EXPECT_EQ(b.instrument, "AAPL") << i;
     EXPECT_EQ(b.provider_symbol, "AAPL") << i;
-    EXPECT_EQ(b.source, provider::finnhub) << i;
+    EXPECT_EQ(b.source, providers::finnhub) << i;
     EXPECT_EQ(b.span, interval::d1) << i;
     EXPECT_EQ(b.open_time_ns, r.t_s * ns_per_s) << i;
     EXPECT_EQ(b.open, r.o) << i;
@@ -457,7 +458,7 @@ TEST(FinnhubSymbols, EquitiesAsIsAndOverridesBothWays) {
 TEST(FinnhubAdapter, Info) {
   auto a = adapter();
   const auto& i = a->info();
-  EXPECT_EQ(i.id, provider::finnhub);
+  EXPECT_EQ(i.id, providers::finnhub);
   EXPECT_TRUE(i.needs_key);
   EXPECT_EQ(i.asset_classes, std::vector<asset_class>{asset_class::equity});
   EXPECT_EQ(i.data_types,

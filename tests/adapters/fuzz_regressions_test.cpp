@@ -12,7 +12,10 @@
 #include <variant>
 #include <vector>
 
+#include "adapters/binance/binance_provider.hpp"
+#include "adapters/coingecko/coingecko_provider.hpp"
 #include "adapters/registry.hpp"
+#include "adapters/yahoo/yahoo_provider.hpp"
 #include "fuzz/rest_input.hpp"
 #include "pipeline/model/time.hpp"
 #include "tests/support/adapter_test_support.hpp"
@@ -64,14 +67,14 @@ TEST(FuzzRegressions, ReplaysEverySavedRestInput) {
 // -- CoinGecko: Unix times multiplied into ns overflowed int64 ----------------
 
 TEST(FuzzRegressions, CoingeckoSavedInputIsOutOfRange) {
-  auto e = expect_error(replay(provider::coingecko,
+  auto e = expect_error(replay(providers::coingecko,
                                regressions_dir / "rest_coingecko"
                                  / "simple_price_last_updated_at_overflow"));
   EXPECT_EQ(e.code, errc::out_of_range) << e.message;
 }
 
 TEST(FuzzRegressions, CoingeckoSimplePriceTimeBeyond2262IsOutOfRange) {
-  auto adapter = make_rest_adapter(provider::coingecko, {});
+  auto adapter = make_rest_adapter(providers::coingecko, {});
   auto e = expect_error(adapter->parse(
     price_of("BTC-USD"),
     reply_of(200, R"({"bitcoin":{"usd":67187.3,"last_updated_at":17146771356300}})"),
@@ -81,7 +84,7 @@ TEST(FuzzRegressions, CoingeckoSimplePriceTimeBeyond2262IsOutOfRange) {
 }
 
 TEST(FuzzRegressions, CoingeckoSimplePriceNegativeTimeIsOutOfRange) {
-  auto adapter = make_rest_adapter(provider::coingecko, {});
+  auto adapter = make_rest_adapter(providers::coingecko, {});
   auto e = expect_error(adapter->parse(
     price_of("BTC-USD"),
     reply_of(200, R"({"bitcoin":{"usd":1,"last_updated_at":-9223372036854775807}})"),
@@ -90,7 +93,7 @@ TEST(FuzzRegressions, CoingeckoSimplePriceNegativeTimeIsOutOfRange) {
 }
 
 TEST(FuzzRegressions, CoingeckoMarketChartTimeBeyond2262IsOutOfRange) {
-  auto adapter = make_rest_adapter(provider::coingecko, {});
+  auto adapter = make_rest_adapter(providers::coingecko, {});
   auto req = price_of("BTC-USD");
   req.start_ns = fuzz::rest_recv_ns - 86'400 * ns_per_s;
   req.end_ns = fuzz::rest_recv_ns;
@@ -103,7 +106,7 @@ TEST(FuzzRegressions, CoingeckoMarketChartTimeBeyond2262IsOutOfRange) {
 }
 
 TEST(FuzzRegressions, CoingeckoOhlcTimeBeyond2262IsOutOfRange) {
-  auto adapter = make_rest_adapter(provider::coingecko, {});
+  auto adapter = make_rest_adapter(providers::coingecko, {});
   auto e = expect_error(adapter->parse(
     bars_of("BTC-USD", interval::h4),
     reply_of(200, "[[9300000000000000,1,2,0.5,1.5]]"), fuzz::rest_recv_ns));
@@ -115,13 +118,13 @@ TEST(FuzzRegressions, CoingeckoOhlcTimeBeyond2262IsOutOfRange) {
 // 128 Ki '[' overflowed the stack under ASan, 1 Mi (a body within the
 // reply limit) without it; the parse is iterative now.
 TEST(FuzzRegressions, BinanceSavedDeepNestingIsMalformed) {
-  auto e = expect_error(replay(provider::binance, regressions_dir / "rest_binance"
+  auto e = expect_error(replay(providers::binance, regressions_dir / "rest_binance"
                                                     / "deep_nesting_stack_overflow"));
   EXPECT_EQ(e.code, errc::malformed) << e.message;
 }
 
 TEST(FuzzRegressions, BinanceMillionDeepArrayIsMalformed) {
-  auto adapter = make_rest_adapter(provider::binance, {});
+  auto adapter = make_rest_adapter(providers::binance, {});
   std::string body;
   for (int i = 0; i < (1 << 19); ++i)
     body += R"({"a":[)";
@@ -144,7 +147,7 @@ std::string yahoo_chart(std::string_view timestamp, std::string_view gmtoffset,
 }
 
 TEST(FuzzRegressions, YahooIntradayTimestampBeyond2262IsOutOfRange) {
-  auto adapter = make_rest_adapter(provider::yahoo, {});
+  auto adapter = make_rest_adapter(providers::yahoo, {});
   auto e = expect_error(adapter->parse(
     bars_of("AAPL", interval::m1),
     reply_of(200, yahoo_chart("17146771356300", "0", "1700000000")),
@@ -153,7 +156,7 @@ TEST(FuzzRegressions, YahooIntradayTimestampBeyond2262IsOutOfRange) {
 }
 
 TEST(FuzzRegressions, YahooDailyGmtoffsetOfMoreThanADayIsOutOfRange) {
-  auto adapter = make_rest_adapter(provider::yahoo, {});
+  auto adapter = make_rest_adapter(providers::yahoo, {});
   auto e = expect_error(adapter->parse(
     bars_of("AAPL", interval::d1),
     reply_of(200, yahoo_chart("1700000000", "9223372036854775807", "1700000000")),
@@ -162,7 +165,7 @@ TEST(FuzzRegressions, YahooDailyGmtoffsetOfMoreThanADayIsOutOfRange) {
 }
 
 TEST(FuzzRegressions, YahooRegularMarketTimeBeyond2262IsOutOfRange) {
-  auto adapter = make_rest_adapter(provider::yahoo, {});
+  auto adapter = make_rest_adapter(providers::yahoo, {});
   auto e = expect_error(adapter->parse(
     price_of("AAPL"),
     reply_of(200, yahoo_chart("1700000000", "0", "17146771356300")),

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "adapters/binance/binance_provider.hpp"
 #include "adapters/journal/batch_codec.hpp"
 #include "tests/support/process.hpp"
 
@@ -81,7 +82,7 @@ event_batch batch(int i, int n = 1) {
     trade t;
     t.instrument = "BTC-USDT";
     t.provider_symbol = "BTCUSDT";
-    t.source = provider::binance;
+    t.source = providers::binance;
     t.price = decimal::from_parts(100 + i, 0);
     t.size = decimal::from_parts(1, 0);
     t.trade_id = std::to_string(i) + "." + std::to_string(k);

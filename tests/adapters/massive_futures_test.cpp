@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "adapters/massive_futures/massive_futures_provider.hpp"
 #include "pipeline/model/time.hpp"
 #include "tests/support/adapter_test_support.hpp"
 #include "tests/support/fixture_server.hpp"
@@ -48,7 +49,7 @@ TEST(MassiveFuturesParse, AggsGcj5) {
   const auto& b0 = res.bars[0];
   EXPECT_EQ(b0.instrument, "GCJ5");
   EXPECT_EQ(b0.provider_symbol, "GCJ5");
-  EXPECT_EQ(b0.source, provider::massive_futures);
+  EXPECT_EQ(b0.source, providers::massive_futures);
   EXPECT_EQ(b0.span, interval::d1);
   EXPECT_EQ(b0.open_time_ns, 1'738'627'200'000'000'000); // 2025-02-04
   EXPECT_EQ(b0.open, dec(28498, 1));   // 2849.8
@@ -79,7 +80,7 @@ TEST(MassiveFuturesParse, TradesEsz4GiveTheNewestPrice) {
   ASSERT_EQ(res.prices.size(), 1u);
   const auto& p = res.prices[0];
   EXPECT_EQ(p.instrument, "ESZ4");
-  EXPECT_EQ(p.source, provider::massive_futures);
+  EXPECT_EQ(p.source, providers::massive_futures);
   EXPECT_EQ(p.value, dec(6052, 0));
   EXPECT_EQ(p.trade_id, "27317882");
   EXPECT_EQ(p.ts_event_ns, 1'734'472'799'000'509'200);
@@ -110,7 +111,7 @@ TEST(MassiveFuturesParse, QuotesGcj5SkipOneSidedQuotes) {
   const auto& q = res.quotes[0]; // results[1]: results[0] has no ask
   EXPECT_EQ(q.instrument, "GCJ5");
   EXPECT_EQ(q.provider_symbol, "GCJ5");
-  EXPECT_EQ(q.source, provider::massive_futures);
+  EXPECT_EQ(q.source, providers::massive_futures);
   EXPECT_EQ(q.bid_price, dec(26847, 1)); // 2684.7
   EXPECT_EQ(q.bid_size, dec(1, 0));
   EXPECT_EQ(q.ask_price, dec(26859, 1)); // 2685.9
@@ -543,7 +544,7 @@ TEST(MassiveFuturesSymbols, ContractTickerBothWaysAndOverrides) {
 TEST(MassiveFuturesAdapter, Info) {
   auto a = adapter();
   const auto& i = a->info();
-  EXPECT_EQ(i.id, provider::massive_futures);
+  EXPECT_EQ(i.id, providers::massive_futures);
   EXPECT_TRUE(i.needs_key);
   EXPECT_EQ(i.asset_classes, std::vector<asset_class>{asset_class::futures});
   EXPECT_EQ(i.data_types,

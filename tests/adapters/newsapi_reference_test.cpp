@@ -9,6 +9,7 @@
 
 #include <string>
 
+#include "adapters/newsapi/newsapi_provider.hpp"
 #include "adapters/registry.hpp"
 #include "pipeline/model/time.hpp"
 #include "tests/support/adapter_test_support.hpp"
@@ -37,10 +38,10 @@ fetch_request search(std::string query, std::string instrument = {}, size_t limi
 }
 
 TEST(NewsApiReference, IsARegisteredNewsOnlyProvider) {
-  EXPECT_EQ(provider_from_string("newsapi"), provider::newsapi);
-  auto a = make_rest_adapter(provider::newsapi, {});
+  EXPECT_EQ(provider_from_string("newsapi"), providers::newsapi);
+  auto a = make_rest_adapter(providers::newsapi, {});
   ASSERT_NE(a, nullptr);
-  EXPECT_EQ(a->info().id, provider::newsapi);
+  EXPECT_EQ(a->info().id, providers::newsapi);
   EXPECT_EQ(a->info().data_types, std::vector<fetch_kind>{fetch_kind::news});
   EXPECT_TRUE(a->info().needs_key);
   EXPECT_EQ(a->build(request(fetch_kind::price, "AAPL"), credentials{"k"}).err().code,
@@ -60,7 +61,7 @@ TEST(NewsApiReference, EverythingOfTheComposedSample) {
   EXPECT_EQ(x.image, "https://www.reuters.com/resizer/apple-event.jpg");
   EXPECT_EQ(x.published_ns, *parse_timestamp("2024-09-10T18:05:00Z"));
   EXPECT_EQ(x.instruments, std::vector<std::string>{"AAPL"});
-  EXPECT_EQ(x.source, provider::newsapi);
+  EXPECT_EQ(x.source, providers::newsapi);
   EXPECT_TRUE(x.id.empty());
   auto& y = res.news[1];
   EXPECT_EQ(y.publisher, "MacRumors");

@@ -9,6 +9,7 @@
 
 #include <string>
 
+#include "adapters/polygon/polygon_provider.hpp"
 #include "pipeline/model/time.hpp"
 #include "tests/support/adapter_test_support.hpp"
 #include "tests/support/fixture_server.hpp"
@@ -41,7 +42,7 @@ TEST(PolygonReference, TickerDetailsOfTheDocumentedSample) {
   auto& p = res.profiles[0];
   EXPECT_EQ(p.instrument, "AAPL");
   EXPECT_EQ(p.provider_symbol, "AAPL");
-  EXPECT_EQ(p.source, provider::polygon);
+  EXPECT_EQ(p.source, providers::polygon);
   EXPECT_EQ(p.name, "Apple Inc.");
   EXPECT_EQ(p.asset_type, "equity"); // type CS
   EXPECT_EQ(p.exchange, "NASDAQ");   // MIC XNAS
@@ -140,7 +141,7 @@ TEST(PolygonReference, NewsOfTheDocumentedSample) {
   EXPECT_EQ(x.summary.rfind("UBS analysts warn", 0), 0u);
   EXPECT_EQ(x.published_ns, *parse_timestamp("2024-06-24T18:33:53Z"));
   EXPECT_EQ(x.instruments, (std::vector<std::string>{"AAPL", "UBS"})); // asked, then tickers
-  EXPECT_EQ(x.source, provider::polygon);
+  EXPECT_EQ(x.source, providers::polygon);
 }
 
 TEST(PolygonReference, NewsOrdersNewestFirstAndMapsTickers) {

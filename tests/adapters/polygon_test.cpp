@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "adapters/common/bar_window.hpp"
+#include "adapters/polygon/polygon_provider.hpp"
 #include "pipeline/model/time.hpp"
 #include "tests/support/adapter_test_support.hpp"
 #include "tests/support/fixture_server.hpp"
@@ -52,7 +53,7 @@ TEST(PolygonParse, AggsRangeAapl) {
   const auto& b0 = res.bars[0];
   EXPECT_EQ(b0.instrument, "AAPL");
   EXPECT_EQ(b0.provider_symbol, "AAPL");
-  EXPECT_EQ(b0.source, provider::polygon);
+  EXPECT_EQ(b0.source, providers::polygon);
   EXPECT_EQ(b0.span, interval::d1);
   EXPECT_EQ(b0.open_time_ns, 1'577'941'200'000 * ns_per_ms);
   EXPECT_EQ(b0.open, dec(7406, 2));       // 74.06
@@ -121,7 +122,7 @@ TEST(PolygonParse, PrevCloseAapl) {
   EXPECT_TRUE(b->closed);
   auto p = polygon::price_of_prev_close(*b);
   EXPECT_EQ(p.instrument, "AAPL");
-  EXPECT_EQ(p.source, provider::polygon);
+  EXPECT_EQ(p.source, providers::polygon);
   EXPECT_EQ(p.value, dec(11597, 2));
   EXPECT_EQ(p.ts_event_ns, 1'605'042'000'000 * ns_per_ms);
   EXPECT_EQ(p.ts_recv_ns, recv_ns);
@@ -137,7 +138,7 @@ TEST(PolygonParse, LastTradeAaplKeepsNanosecondsAsInt64) {
   ASSERT_EQ(res.prices.size(), 1u);
   const auto& p = res.prices[0];
   EXPECT_EQ(p.instrument, "AAPL");
-  EXPECT_EQ(p.source, provider::polygon);
+  EXPECT_EQ(p.source, providers::polygon);
   EXPECT_EQ(p.value, dec(1298473, 4)); // 129.8473
   EXPECT_EQ(p.trade_id, "118749");
   EXPECT_EQ(p.ts_event_ns, 1'617'901'342'969'834'000); // "t", not "y"/"f"
@@ -155,7 +156,7 @@ TEST(PolygonParse, LastNbboAapl) {
   const auto& q = res.quotes[0];
   EXPECT_EQ(q.instrument, "AAPL");
   EXPECT_EQ(q.provider_symbol, "AAPL");
-  EXPECT_EQ(q.source, provider::polygon);
+  EXPECT_EQ(q.source, providers::polygon);
   EXPECT_EQ(q.bid_price, dec(12796, 2)); // p 127.96
   EXPECT_EQ(q.bid_size, dec(1, 0));      // s 1
   EXPECT_EQ(q.ask_price, dec(12798, 2)); // P 127.98
@@ -668,7 +669,7 @@ TEST(PolygonSymbols, OverridesComeFirstBothWays) {
 TEST(PolygonAdapter, Info) {
   auto a = adapter();
   const auto& i = a->info();
-  EXPECT_EQ(i.id, provider::polygon);
+  EXPECT_EQ(i.id, providers::polygon);
   EXPECT_TRUE(i.needs_key);
   EXPECT_EQ(i.asset_classes,
             (std::vector<asset_class>{asset_class::equity, asset_class::crypto,

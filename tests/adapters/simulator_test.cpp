@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/simulator/simulator_provider.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow::simulator {
@@ -190,7 +191,7 @@ TEST(SimulatorFeed, GenerateFollowsTheDocumentedAlgorithm) {
     trade want;
     want.instrument = ids[w];
     want.provider_symbol = syms[w];
-    want.source = provider::simulator;
+    want.source = providers::simulator;
     want.price = decimal::from_parts(ticks[w], 2);
     want.size = decimal::from_parts(lots, 3);
     want.aggressor = buyer_is_maker ? side::sell : side::buy;
@@ -386,7 +387,7 @@ TEST(SimulatorFeed, AdvanceFramesParseBackAndBarsMatchTheTrades) {
       EXPECT_EQ(t.trade_id, std::to_string(next_id++));
       EXPECT_GT(t.ts_event_ns, last);
       EXPECT_LE(t.ts_event_ns, now);
-      EXPECT_EQ(t.source, provider::simulator);
+      EXPECT_EQ(t.source, providers::simulator);
       EXPECT_EQ(t.flags, uint32_t{quality_synthetic});
       EXPECT_EQ(t.ts_recv_ns, recv);
       EXPECT_EQ(f.symbols().to_provider(t.instrument), t.provider_symbol);
@@ -567,7 +568,7 @@ TEST(SimulatorParse, Trade) {
   trade want;
   want.instrument = "BTC-USDT";
   want.provider_symbol = "BTCUSDT";
-  want.source = provider::simulator;
+  want.source = providers::simulator;
   want.price = dec("65000.12");
   want.size = dec("0.015");
   want.aggressor = side::buy;
@@ -592,7 +593,7 @@ TEST(SimulatorParse, Bar) {
   bar want;
   want.instrument = "BTC-USDT";
   want.provider_symbol = "BTCUSDT";
-  want.source = provider::simulator;
+  want.source = providers::simulator;
   want.span = interval::m1;
   want.open_time_ns = 1'700'000'040'000'000'000;
   want.open = dec("65000.1");

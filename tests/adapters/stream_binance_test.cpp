@@ -1,4 +1,4 @@
-#include "adapters/streams/binance_stream.hpp"
+#include "adapters/binance/binance_stream.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "adapters/binance/binance_adapter.hpp"
+#include "adapters/binance/binance_provider.hpp"
 #include "adapters/binance/binance_request.hpp"
 #include "pipeline/model/time.hpp"
 #include "tests/support/adapter_test_support.hpp"
@@ -51,7 +52,7 @@ TEST(BinanceStream, CombinedAggTradeFixture) {
   const auto& t = r.frame.events.trades[0];
   EXPECT_EQ(t.instrument, "OMG-BUSD");
   EXPECT_EQ(t.provider_symbol, "OMGBUSD");
-  EXPECT_EQ(t.source, provider::binance);
+  EXPECT_EQ(t.source, providers::binance);
   EXPECT_EQ(t.price, dec("13.8048"));
   EXPECT_EQ(t.size, dec("2.1"));
   EXPECT_EQ(t.trade_id, "a425085");
@@ -256,8 +257,8 @@ TEST(BinanceStream, ConnectionFacts) {
   EXPECT_TRUE(p->on_open(cred).empty());
   EXPECT_EQ(p->max_streams_per_connection(), 1024u);
   EXPECT_EQ(p->max_outgoing_per_second(), 5.0);
-  EXPECT_EQ(p->id(), provider::binance);
-  EXPECT_NE(make_stream_protocol(provider::binance, {}), nullptr);
+  EXPECT_EQ(p->id(), providers::binance);
+  EXPECT_NE(make_stream_protocol(providers::binance, {}), nullptr);
 }
 
 TEST(BinanceStream, SubscribeAndUnsubscribeShapes) {

@@ -1,4 +1,4 @@
-#include "adapters/streams/finnhub_stream.hpp"
+#include "adapters/finnhub/finnhub_stream.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "adapters/finnhub/finnhub_adapter.hpp"
+#include "adapters/finnhub/finnhub_provider.hpp"
 #include "pipeline/model/time.hpp"
 #include "tests/support/adapter_test_support.hpp"
 #include "tests/support/fixture_server.hpp"
@@ -43,7 +44,7 @@ TEST(FinnhubStream, TradeFixture) {
   const auto& t = r.frame.events.trades[0];
   EXPECT_EQ(t.instrument, "BTC-USDT");
   EXPECT_EQ(t.provider_symbol, "BINANCE:BTCUSDT");
-  EXPECT_EQ(t.source, provider::finnhub);
+  EXPECT_EQ(t.source, providers::finnhub);
   EXPECT_EQ(t.price, dec("7296.89"));
   EXPECT_EQ(t.size, dec("0.011467"));
   EXPECT_EQ(t.ts_event_ns, 1575526691134 * ns_per_ms);

@@ -1,4 +1,4 @@
-#include "adapters/streams/polygon_stream.hpp"
+#include "adapters/polygon/polygon_stream.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "adapters/polygon/polygon_adapter.hpp"
+#include "adapters/polygon/polygon_provider.hpp"
 #include "pipeline/model/time.hpp"
 #include "tests/support/adapter_test_support.hpp"
 #include "tests/support/fixture_server.hpp"
@@ -47,7 +48,7 @@ TEST(PolygonStream, TradeFixture) {
   const auto& t = r.frame.events.trades[0];
   EXPECT_EQ(t.instrument, "MSFT");
   EXPECT_EQ(t.provider_symbol, "MSFT");
-  EXPECT_EQ(t.source, provider::polygon);
+  EXPECT_EQ(t.source, providers::polygon);
   EXPECT_EQ(t.price, dec("114.125"));
   EXPECT_EQ(t.size, dec("100"));
   EXPECT_EQ(t.trade_id, "12345");
@@ -288,7 +289,7 @@ TEST(PolygonRestTrades, ParsesTradesFixture) {
   EXPECT_EQ(out.trades[0].ts_event_ns, 1517562000016036600);
   EXPECT_EQ(out.trades[1].ts_event_ns, 1517562000016038100);
   EXPECT_EQ(out.trades[1].instrument, "AAPL");
-  EXPECT_EQ(out.trades[1].source, provider::polygon);
+  EXPECT_EQ(out.trades[1].source, providers::polygon);
 }
 
 TEST(PolygonRestTrades, EmptyAndBadReplies) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/yahoo/yahoo_provider.hpp"
 #include "pipeline/model/time.hpp"
 #include "tests/support/adapter_test_support.hpp"
 #include "tests/support/fixture_server.hpp"
@@ -44,7 +45,7 @@ void expect_bar(const bar& b, const bar_row& x, std::string_view instrument,
                 std::string_view symbol) {
   EXPECT_EQ(b.instrument, instrument);
   EXPECT_EQ(b.provider_symbol, symbol);
-  EXPECT_EQ(b.source, provider::yahoo);
+  EXPECT_EQ(b.source, providers::yahoo);
   EXPECT_EQ(b.span, interval::d1);
   EXPECT_EQ(b.open_time_ns, x.open_s * ns_per_s);
   EXPECT_EQ(b.open, dec(x.o));
@@ -92,7 +93,7 @@ TEST(Yahoo, ParsesTheAaplChartFixture) {
                    recv_ns));
   ASSERT_EQ(r.prices.size(), 1u);
   EXPECT_EQ(r.prices[0].instrument, "AAPL");
-  EXPECT_EQ(r.prices[0].source, provider::yahoo);
+  EXPECT_EQ(r.prices[0].source, providers::yahoo);
   EXPECT_EQ(r.prices[0].value, dec("244.87"));
   EXPECT_EQ(r.prices[0].ts_event_ns, 1'739'998'801 * ns_per_s);
   EXPECT_EQ(r.prices[0].ts_recv_ns, recv_ns);
@@ -495,7 +496,7 @@ TEST(Yahoo, MapsSymbolsBothWays) {
 TEST(Yahoo, DescribesItself) {
   auto adapter = make_yahoo_adapter({});
   auto& info = adapter->info();
-  EXPECT_EQ(info.id, provider::yahoo);
+  EXPECT_EQ(info.id, providers::yahoo);
   EXPECT_EQ(info.asset_classes,
             (std::vector<asset_class>{asset_class::equity, asset_class::forex,
                                       asset_class::crypto}));

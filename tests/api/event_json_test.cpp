@@ -1,3 +1,7 @@
+#include "adapters/binance/binance_provider.hpp"
+#include "adapters/coingecko/coingecko_provider.hpp"
+#include "adapters/polygon/polygon_provider.hpp"
+#include "adapters/simulator/simulator_provider.hpp"
 #include "api/event_json.hpp"
 
 #include <string>
@@ -32,7 +36,7 @@ trade sample_trade() {
   trade x;
   x.instrument = "BTC-USDT";
   x.provider_symbol = "BTCUSDT";
-  x.source = provider::simulator;
+  x.source = providers::simulator;
   x.price = dec(6500012, 2);
   x.size = dec(15, 3);
   x.aggressor = side::buy;
@@ -59,7 +63,7 @@ TEST(EventJson, TradeMatchesTheDocumentedExample) {
 TEST(EventJson, TradeParsesBackWithRapidJson) {
   auto x = sample_trade();
   x.aggressor = side::sell;
-  x.source = provider::binance;
+  x.source = providers::binance;
   x.flags = quality_outlier | quality_stale;
   auto doc = parse(to_json(x));
   ASSERT_FALSE(doc.HasParseError());
@@ -133,7 +137,7 @@ TEST(EventJson, QuoteExactString) {
   quote x;
   x.instrument = "AAPL";
   x.provider_symbol = "AAPL";
-  x.source = provider::polygon;
+  x.source = providers::polygon;
   x.bid_price = dec(18912, 2);
   x.bid_size = dec(300, 0);
   x.ask_price = dec(18915, 2);
@@ -156,7 +160,7 @@ TEST(EventJson, BarExactString) {
   bar x;
   x.instrument = "BTC-USDT";
   x.provider_symbol = "BTCUSDT";
-  x.source = provider::binance;
+  x.source = providers::binance;
   x.span = interval::m1;
   x.open_time_ns = 1700000040000000000;
   x.open = dec(6500000, 2);
@@ -186,7 +190,7 @@ TEST(EventJson, BarExactString) {
 TEST(EventJson, PriceExactString) {
   price x;
   x.instrument = "ETH-USDT";
-  x.source = provider::coingecko;
+  x.source = providers::coingecko;
   x.value = dec(345678, 2);
   x.trade_id = "991";
   x.ts_event_ns = 1700000000123456789;

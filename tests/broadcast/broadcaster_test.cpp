@@ -10,6 +10,8 @@
 #include <thread>
 
 #include "actors/cache_actor.hpp"
+#include "adapters/binance/binance_provider.hpp"
+#include "adapters/polygon/polygon_provider.hpp"
 #include "tests/broadcast/broadcast_fixture.hpp"
 #include "tests/broadcast/raw_ws.hpp"
 
@@ -472,7 +474,7 @@ TEST_F(BroadcastFixture, FeedStatusesReachTheStatusChannels) {
   };
   // Seen before anyone subscribed: it is in the snapshot.
   event_batch early;
-  early.statuses.push_back(status(provider::binance, feed_state::connected, "up"));
+  early.statuses.push_back(status(providers::binance, feed_state::connected, "up"));
   send(early);
   auto mine = client();  // status:binance only
   auto all = client();   // status:*
@@ -489,8 +491,8 @@ TEST_F(BroadcastFixture, FeedStatusesReachTheStatusChannels) {
   ASSERT_TRUE(next_of(*both, "snapshot"));
   ASSERT_TRUE(next_of(*both, "snapshot"));
   event_batch later;
-  later.statuses.push_back(status(provider::binance, feed_state::disconnected, "closed 1006"));
-  later.statuses.push_back(status(provider::polygon, feed_state::degraded, "silent"));
+  later.statuses.push_back(status(providers::binance, feed_state::disconnected, "closed 1006"));
+  later.statuses.push_back(status(providers::polygon, feed_state::degraded, "silent"));
   send(later);
   auto got = [](ws_client& ws) {
     std::vector<std::string> out;

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include "adapters/binance/binance_provider.hpp"
 #include "api/ws_protocol.hpp"
 
 using namespace tickflow;
@@ -23,7 +24,7 @@ rapidjson::Document parse(const std::string& text) {
 
 feed_status make_status() {
   feed_status s;
-  s.source = provider::binance;
+  s.source = providers::binance;
   s.connection = "binance#0";
   s.state = feed_state::reconnected;
   s.gap_start_ns = 1'700'000'000'000'000'000;

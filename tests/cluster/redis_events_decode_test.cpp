@@ -10,7 +10,18 @@
 #include <string>
 #include <vector>
 
+#include "adapters/alpha_vantage/alpha_vantage_provider.hpp"
+#include "adapters/binance/binance_provider.hpp"
+#include "adapters/coingecko/coingecko_provider.hpp"
+#include "adapters/coinmarketcap/coinmarketcap_provider.hpp"
+#include "adapters/eodhd/eodhd_provider.hpp"
+#include "adapters/finnhub/finnhub_provider.hpp"
+#include "adapters/massive_futures/massive_futures_provider.hpp"
+#include "adapters/polygon/polygon_provider.hpp"
 #include "adapters/redis/redis_schema.hpp"
+#include "adapters/replay/replay_provider.hpp"
+#include "adapters/simulator/simulator_provider.hpp"
+#include "adapters/yahoo/yahoo_provider.hpp"
 #include "api/event_json.hpp"
 #include "pipeline/topology/topology.hpp"
 #include "tests/storage/storage_support.hpp"
@@ -28,7 +39,7 @@ trade sample_trade() {
   trade x;
   x.instrument = "BTC-USDT";
   x.provider_symbol = "BTCUSDT";
-  x.source = provider::binance;
+  x.source = providers::binance;
   x.price = dec("65000.12");
   x.size = dec("0.000015");
   x.aggressor = side::sell;
@@ -43,7 +54,7 @@ quote sample_quote() {
   quote x;
   x.instrument = "AAPL";
   x.provider_symbol = "AAPL";
-  x.source = provider::polygon;
+  x.source = providers::polygon;
   x.bid_price = dec("189.5");
   x.bid_size = dec("300");
   x.ask_price = dec("189.51");
@@ -58,7 +69,7 @@ bar sample_bar() {
   bar x;
   x.instrument = "EURUSD=X";
   x.provider_symbol = "EURUSD=X";
-  x.source = provider::yahoo;
+  x.source = providers::yahoo;
   x.span = interval::h4;
   x.open_time_ns = 1'700'000'000 * ns_per_s;
   x.open = dec("1.0712");
@@ -76,7 +87,7 @@ bar sample_bar() {
 price sample_price() {
   price x;
   x.instrument = "ETH-USDT";
-  x.source = provider::simulator;
+  x.source = providers::simulator;
   x.value = dec("3500.5");
   x.trade_id = "77";
   x.ts_event_ns = t0;
@@ -147,10 +158,10 @@ TEST(PublishedEvents, EveryKindRoundTripsExactly) {
 }
 
 TEST(PublishedEvents, EveryEnumValueAndFlagRoundTrips) {
-  for (auto p : {provider::simulator, provider::replay, provider::binance,
-                 provider::polygon, provider::coingecko, provider::coinmarketcap,
-                 provider::alpha_vantage, provider::eodhd, provider::finnhub,
-                 provider::yahoo, provider::massive_futures}) {
+  for (auto p : {providers::simulator, providers::replay, providers::binance,
+                 providers::polygon, providers::coingecko, providers::coinmarketcap,
+                 providers::alpha_vantage, providers::eodhd, providers::finnhub,
+                 providers::yahoo, providers::massive_futures}) {
     auto x = sample_trade();
     x.source = p;
     auto e = decode_published(payload_of(entry_kind::trade, x));

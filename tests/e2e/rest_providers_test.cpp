@@ -12,7 +12,16 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include "adapters/alpha_vantage/alpha_vantage_provider.hpp"
+#include "adapters/binance/binance_provider.hpp"
+#include "adapters/coingecko/coingecko_provider.hpp"
+#include "adapters/coinmarketcap/coinmarketcap_provider.hpp"
+#include "adapters/eodhd/eodhd_provider.hpp"
+#include "adapters/finnhub/finnhub_provider.hpp"
+#include "adapters/massive_futures/massive_futures_provider.hpp"
+#include "adapters/polygon/polygon_provider.hpp"
 #include "adapters/registry.hpp"
+#include "adapters/yahoo/yahoo_provider.hpp"
 #include "pipeline/model/time.hpp"
 #include "tests/support/fixture_server.hpp"
 #include "tests/support/http_client.hpp"
@@ -76,29 +85,29 @@ class RestProviders : public ::testing::Test {
                    header_list query = {}) {
       s.add("GET", path_of(p, req), fixture_response::file(file), std::move(query));
     };
-    add(provider::binance, price_of("LTC-BTC"),
+    add(providers::binance, price_of("LTC-BTC"),
         "binance/rest/api_v3_ticker_price_single.docs.json");
-    add(provider::binance, bars_of("LTC-BTC", "2017-07-03", "2017-07-04"),
+    add(providers::binance, bars_of("LTC-BTC", "2017-07-03", "2017-07-04"),
         "binance/rest/api_v3_klines.docs.json");
-    add(provider::polygon, price_of("AAPL"), "polygon/rest/v2_last_trade_AAPL.example.json");
-    add(provider::polygon, bars_of("AAPL", "2020-01-01", "2020-01-10"),
+    add(providers::polygon, price_of("AAPL"), "polygon/rest/v2_last_trade_AAPL.example.json");
+    add(providers::polygon, bars_of("AAPL", "2020-01-01", "2020-01-10"),
         "polygon/rest/v2_aggs_ticker_AAPL_range_1_day.example.json");
-    add(provider::coingecko, price_of("BTC-USD"), "coingecko/rest/simple_price.example.json");
-    add(provider::coinmarketcap, price_of("BTC-USD"),
+    add(providers::coingecko, price_of("BTC-USD"), "coingecko/rest/simple_price.example.json");
+    add(providers::coinmarketcap, price_of("BTC-USD"),
         "coinmarketcap/rest/v1_cryptocurrency_quotes_latest_symbol_BTC.documented.json");
-    add(provider::alpha_vantage, price_of("AZN.LON"),
+    add(providers::alpha_vantage, price_of("AZN.LON"),
         "alpha_vantage/rest/global_quote_AZN.LON_2022-06-01.json",
         {{"function", "GLOBAL_QUOTE"}});
-    add(provider::eodhd, bars_of("AAPL", "2022-01-03", "2022-01-04"),
+    add(providers::eodhd, bars_of("AAPL", "2022-01-03", "2022-01-04"),
         "eodhd/rest/eod_AAPL.US.openapi_example.json");
-    add(provider::finnhub, price_of("AAPL"), "finnhub/rest/quote.docs_example.json",
+    add(providers::finnhub, price_of("AAPL"), "finnhub/rest/quote.docs_example.json",
         {{"symbol", "AAPL"}});
-    add(provider::yahoo, bars_of("QQQ", "2020-01-01", "2020-01-03"),
+    add(providers::yahoo, bars_of("QQQ", "2020-01-01", "2020-01-03"),
         "yahoo/rest/v8_finance_chart_QQQ_1d_2020-01-01_2020-01-03.json");
-    add(provider::massive_futures, bars_of("GCJ5", "2025-02-04", "2025-02-06"),
+    add(providers::massive_futures, bars_of("GCJ5", "2025-02-04", "2025-02-06"),
         "massive_futures/rest/futures_vX_aggs_GCJ5.openapi_example.json");
     // Bars that break OHLC consistency (high below low), for validation.
-    s.add("GET", path_of(provider::eodhd, bars_of("BADBARS", "2022-01-03", "2022-01-05")),
+    s.add("GET", path_of(providers::eodhd, bars_of("BADBARS", "2022-01-03", "2022-01-05")),
           fixture_response::json(
             R"([{"date":"2022-01-03","open":10,"high":9,"low":11,"close":10,"adjusted_close":10,"volume":100},)"
             R"({"date":"2022-01-04","open":10,"high":12,"low":9,"close":11,"adjusted_close":11,"volume":100},)"
@@ -106,7 +115,7 @@ class RestProviders : public ::testing::Test {
     // The alert receiver.
     s.add("POST", "/alerts", fixture_response::json(R"({"ok":true})"));
     // A provider that answers garbage for one symbol.
-    s.add("GET", path_of(provider::finnhub, price_of("BAD1")),
+    s.add("GET", path_of(providers::finnhub, price_of("BAD1")),
           fixture_response::json("{\"c\": 12.5, \"t\": [oops"), {{"symbol", "BAD1"}});
 
     dir_ = temp_dir();

@@ -29,9 +29,9 @@ TEST(AccessConfig, TheDefaultFileMatchesTheStructDefaults) {
   EXPECT_EQ(a.limits.max_clients, d.limits.max_clients);
   EXPECT_EQ(a.limits.max_batch_items, d.limits.max_batch_items);
   EXPECT_TRUE(a.webhooks.enabled);
-  EXPECT_EQ(a.webhooks.binance_secret_env, d.webhooks.binance_secret_env);
-  EXPECT_EQ(a.webhooks.polygon_secret_env, d.webhooks.polygon_secret_env);
-  EXPECT_EQ(a.webhooks.test_secret_env, "TICKFLOW_WEBHOOK_TEST_SECRET");
+  EXPECT_EQ(a.webhooks.secret_env("binance"), d.webhooks.secret_env("binance"));
+  EXPECT_EQ(a.webhooks.secret_env("polygon"), d.webhooks.secret_env("polygon"));
+  EXPECT_EQ(a.webhooks.secret_env("test"), "TICKFLOW_WEBHOOK_TEST_SECRET");
   EXPECT_EQ(a.webhooks.max_body_bytes, d.webhooks.max_body_bytes);
   EXPECT_EQ(a.webhooks.timestamp_window_ns, 300'000'000'000);
 }
@@ -53,9 +53,9 @@ TEST(AccessConfig, EveryKeyParses) {
   EXPECT_EQ(a.limits.max_clients, 50u);
   EXPECT_EQ(a.limits.max_batch_items, 9u);
   EXPECT_FALSE(a.webhooks.enabled);
-  EXPECT_EQ(a.webhooks.binance_secret_env, "B");
-  EXPECT_EQ(a.webhooks.polygon_secret_env, "");
-  EXPECT_EQ(a.webhooks.test_secret_env, "T_1");
+  EXPECT_EQ(a.webhooks.secret_env("binance"), "B");
+  EXPECT_EQ(a.webhooks.secret_env("polygon"), "");
+  EXPECT_EQ(a.webhooks.secret_env("test"), "T_1");
   EXPECT_EQ(a.webhooks.max_body_bytes, 4096u);
   EXPECT_EQ(a.webhooks.timestamp_window_ns, 30'000'000'000);
 }

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "adapters/binance/binance_provider.hpp"
+#include "adapters/simulator/simulator_provider.hpp"
 #include "api/digest.hpp"
 #include "api/webhook_auth.hpp"
 #include "api/webhook_events.hpp"
@@ -110,14 +112,14 @@ TEST(CanonicalEvents, ParsesTradesQuotesAndBars) {
   ASSERT_EQ(r->trades.size(), 1u);
   auto& t = r->trades[0];
   EXPECT_EQ(t.instrument, "TEST-USD");
-  EXPECT_EQ(t.source, provider::simulator);
+  EXPECT_EQ(t.source, providers::simulator);
   EXPECT_EQ(t.price, *decimal::parse("101.25"));
   EXPECT_EQ(t.aggressor, side::buy);
   EXPECT_EQ(t.trade_id, "t-1");
   EXPECT_EQ(t.ts_event_ns, 1735787045123000000);
   EXPECT_EQ(t.ts_recv_ns, 42);
   ASSERT_EQ(r->quotes.size(), 1u);
-  EXPECT_EQ(r->quotes[0].source, provider::binance);
+  EXPECT_EQ(r->quotes[0].source, providers::binance);
   EXPECT_EQ(r->quotes[0].ask_price, *decimal::parse("101.30"));
   ASSERT_EQ(r->bars.size(), 1u);
   auto& b = r->bars[0];

@@ -28,6 +28,15 @@ using namespace tickflow::test::tour;
 namespace {
 
 constexpr uint64_t slack_kib = 32 * 1024; // 32 MiB
+#if defined(__SANITIZE_ADDRESS__)
+// Under ASan (./test.sh --sanitize) freed blocks wait in its quarantine (256
+// MiB by default) and its allocator hands memory back to the OS lazily, so
+// the RSS measures ASan, not tickflow: there the cases check their status
+// and close codes only. The plain build (CI's last step) checks the RSS.
+constexpr bool rss_is_tickflows = false;
+#else
+constexpr bool rss_is_tickflows = true;
+#endif
 constexpr auto settle_within = std::chrono::seconds{15};
 
 uint64_t rss_kib(pid_t pid) {
@@ -75,6 +84,8 @@ class MemoryBounds : public ::testing::Test {
 
   /// The RSS is back within 32 MiB of mark() within 15 s.
   ::testing::AssertionResult rss_returns() {
+    if (!rss_is_tickflows)
+      return ::testing::AssertionSuccess();
     auto until = std::chrono::steady_clock::now() + settle_within;
     uint64_t last = 0;
     do {

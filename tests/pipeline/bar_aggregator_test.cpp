@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/binance/binance_provider.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow {
@@ -24,7 +25,7 @@ trade make_trade(std::string instrument, std::string_view price,
   trade t;
   t.provider_symbol = instrument + "@P";
   t.instrument = std::move(instrument);
-  t.source = provider::binance;
+  t.source = providers::binance;
   t.price = dec(price);
   t.size = dec(size);
   t.aggressor = side::buy;
@@ -47,7 +48,7 @@ void expect_bar(const bar& b, const expected_bar& e) {
   SCOPED_TRACE(e.instrument + " " + std::string{to_string(e.span)});
   EXPECT_EQ(b.instrument, e.instrument);
   EXPECT_EQ(b.provider_symbol, e.instrument + "@P");
-  EXPECT_EQ(b.source, provider::binance);
+  EXPECT_EQ(b.source, providers::binance);
   EXPECT_EQ(b.span, e.span);
   EXPECT_EQ(b.open_time_ns, e.open_time_ns);
   EXPECT_EQ(b.open.to_string(), e.open);

@@ -5,6 +5,17 @@
 
 #include <gtest/gtest.h>
 
+#include "adapters/alpha_vantage/alpha_vantage_provider.hpp"
+#include "adapters/binance/binance_provider.hpp"
+#include "adapters/coingecko/coingecko_provider.hpp"
+#include "adapters/coinmarketcap/coinmarketcap_provider.hpp"
+#include "adapters/eodhd/eodhd_provider.hpp"
+#include "adapters/finnhub/finnhub_provider.hpp"
+#include "adapters/massive_futures/massive_futures_provider.hpp"
+#include "adapters/polygon/polygon_provider.hpp"
+#include "adapters/replay/replay_provider.hpp"
+#include "adapters/simulator/simulator_provider.hpp"
+#include "adapters/yahoo/yahoo_provider.hpp"
 #include "pipeline/model/error.hpp"
 #include "pipeline/model/events.hpp"
 #include "pipeline/model/interval.hpp"
@@ -71,17 +82,17 @@ TEST(Result, HoldsAValueOrAnError) {
 
 TEST(Provider, NamesRoundTrip) {
   const std::vector<std::pair<provider, const char*>> cases = {
-    {provider::simulator, "simulator"},
-    {provider::replay, "replay"},
-    {provider::binance, "binance"},
-    {provider::polygon, "polygon"},
-    {provider::coingecko, "coingecko"},
-    {provider::coinmarketcap, "coinmarketcap"},
-    {provider::alpha_vantage, "alpha_vantage"},
-    {provider::eodhd, "eodhd"},
-    {provider::finnhub, "finnhub"},
-    {provider::yahoo, "yahoo"},
-    {provider::massive_futures, "massive_futures"},
+    {providers::simulator, "simulator"},
+    {providers::replay, "replay"},
+    {providers::binance, "binance"},
+    {providers::polygon, "polygon"},
+    {providers::coingecko, "coingecko"},
+    {providers::coinmarketcap, "coinmarketcap"},
+    {providers::alpha_vantage, "alpha_vantage"},
+    {providers::eodhd, "eodhd"},
+    {providers::finnhub, "finnhub"},
+    {providers::yahoo, "yahoo"},
+    {providers::massive_futures, "massive_futures"},
   };
   for (const auto& [p, name] : cases) {
     EXPECT_EQ(to_string(p), name);
@@ -337,7 +348,7 @@ TEST(EventBatch, SizeCountsEveryKind) {
 TEST(Events, PriceOfATradeCarriesItsFields) {
   tickflow::trade t;
   t.instrument = "BTC-USDT";
-  t.source = tickflow::provider::binance;
+  t.source = tickflow::providers::binance;
   t.price = *tickflow::decimal::parse("65000.10");
   t.trade_id = "42";
   t.ts_event_ns = 7;
@@ -345,7 +356,7 @@ TEST(Events, PriceOfATradeCarriesItsFields) {
   t.flags = tickflow::quality_outlier;
   auto p = tickflow::price_of(t);
   EXPECT_EQ(p.instrument, "BTC-USDT");
-  EXPECT_EQ(p.source, tickflow::provider::binance);
+  EXPECT_EQ(p.source, tickflow::providers::binance);
   EXPECT_EQ(p.value.to_string(), "65000.1");
   EXPECT_EQ(p.trade_id, "42");
   EXPECT_EQ(p.ts_event_ns, 7);

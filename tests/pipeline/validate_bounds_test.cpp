@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/binance/binance_provider.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow {
@@ -18,7 +19,7 @@ constexpr int64_t t0 = 1'700'000'000 * ns_per_s;
 trade make_trade(const std::string& instrument, const std::string& id, int64_t ts) {
   trade x;
   x.instrument = instrument;
-  x.source = provider::binance;
+  x.source = providers::binance;
   x.price = *decimal::parse("100");
   x.size = *decimal::parse("1");
   x.trade_id = id;

@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "adapters/binance/binance_provider.hpp"
+#include "adapters/coingecko/coingecko_provider.hpp"
+#include "adapters/polygon/polygon_provider.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow {
@@ -61,10 +64,10 @@ seen summary(const verdict& v, const trade& x) {
 TEST(ValidateDivergence, NamesTheOddProviderOutOfThree) {
   validation_engine e;
   std::vector<trade> xs = {
-    make_trade(provider::binance, "100.1", t0),
-    make_trade(provider::polygon, "100", t0 + ns_per_s),
-    make_trade(provider::coingecko, "105", t0 + 2 * ns_per_s),
-    make_trade(provider::binance, "100.2", t0 + 3 * ns_per_s),
+    make_trade(providers::binance, "100.1", t0),
+    make_trade(providers::polygon, "100", t0 + ns_per_s),
+    make_trade(providers::coingecko, "105", t0 + 2 * ns_per_s),
+    make_trade(providers::binance, "100.2", t0 + 3 * ns_per_s),
   };
   std::vector<verdict> vs;
 
@@ -78,9 +81,9 @@ TEST(ValidateDivergence, NamesTheOddProviderOutOfThree) {
   auto f = vs[2].find(rule::divergence);
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->level, severity::high);
-  EXPECT_EQ(f->suspect, provider::coingecko);
-  EXPECT_EQ(f->blamed(), provider::coingecko);
-  EXPECT_EQ(f->source, provider::coingecko);
+  EXPECT_EQ(f->suspect, providers::coingecko);
+  EXPECT_EQ(f->blamed(), providers::coingecko);
+  EXPECT_EQ(f->source, providers::coingecko);
   EXPECT_EQ(f->reason,
             "coingecko 105 is 4.90% off the median 100.1 of 3 providers "
             "(binance 100.1, polygon 100, coingecko 105); spread 5.00% > "
@@ -91,10 +94,10 @@ TEST(ValidateDivergence, NamesTheOddProviderOutOfThree) {
   auto g = vs[3].find(rule::divergence);
   ASSERT_NE(g, nullptr);
   EXPECT_EQ(g->level, severity::low);
-  EXPECT_EQ(g->source, provider::binance);
-  EXPECT_EQ(g->suspect, provider::coingecko);
+  EXPECT_EQ(g->source, providers::binance);
+  EXPECT_EQ(g->suspect, providers::coingecko);
   EXPECT_EQ(xs[3].flags, quality_divergent);
-  EXPECT_EQ(e.quality_of_provider(provider::coingecko).findings(
+  EXPECT_EQ(e.quality_of_provider(providers::coingecko).findings(
               rule::divergence),
             1u);
   EXPECT_EQ(vs[2].score, 60); // high: full weight 40
@@ -110,34 +113,34 @@ TEST(ValidateDivergence, Table) {
   };
   const row rows[] = {
     {"two providers: flagged, nobody named",
-     {make_trade(provider::binance, "100", t0)},
-     make_trade(provider::coingecko, "102", t0),
+     {make_trade(providers::binance, "100", t0)},
+     make_trade(providers::coingecko, "102", t0),
      {true, severity::low, std::nullopt}},
-    {"within 1%", {make_trade(provider::binance, "100", t0)},
-     make_trade(provider::coingecko, "100.99", t0), {false, {}, {}}},
+    {"within 1%", {make_trade(providers::binance, "100", t0)},
+     make_trade(providers::coingecko, "100.99", t0), {false, {}, {}}},
     {"exactly 1% of the median is not more",
-     {make_trade(provider::binance, "99.5", t0)},
-     make_trade(provider::coingecko, "100.5", t0), {false, {}, {}}},
+     {make_trade(providers::binance, "99.5", t0)},
+     make_trade(providers::coingecko, "100.5", t0), {false, {}, {}}},
     {"the other price is outside the window",
-     {make_trade(provider::binance, "100", t0)},
-     make_trade(provider::coingecko, "110", t0 + 31 * ns_per_s),
+     {make_trade(providers::binance, "100", t0)},
+     make_trade(providers::coingecko, "110", t0 + 31 * ns_per_s),
      {false, {}, {}}},
-    {"window edge included", {make_trade(provider::binance, "100", t0)},
-     make_trade(provider::coingecko, "110", t0 + 30 * ns_per_s),
+    {"window edge included", {make_trade(providers::binance, "100", t0)},
+     make_trade(providers::coingecko, "110", t0 + 30 * ns_per_s),
      {true, severity::low, std::nullopt}},
     {"one provider alone never diverges",
-     {make_trade(provider::binance, "100", t0)},
-     make_trade(provider::binance, "100.5", t0 + 1), {false, {}, {}}},
+     {make_trade(providers::binance, "100", t0)},
+     make_trade(providers::binance, "100.5", t0 + 1), {false, {}, {}}},
     {"three, equidistant from the median: nobody named",
-     {make_trade(provider::binance, "100", t0),
-      make_trade(provider::polygon, "101.2", t0)},
-     make_trade(provider::coingecko, "100.6", t0),
+     {make_trade(providers::binance, "100", t0),
+      make_trade(providers::polygon, "101.2", t0)},
+     make_trade(providers::coingecko, "100.6", t0),
      {true, severity::low, std::nullopt}},
     {"three, a bystander reports the suspect",
-     {make_trade(provider::binance, "100", t0),
-      make_trade(provider::coingecko, "90", t0)},
-     make_trade(provider::polygon, "100.1", t0),
-     {true, severity::low, provider::coingecko}},
+     {make_trade(providers::binance, "100", t0),
+      make_trade(providers::coingecko, "90", t0)},
+     make_trade(providers::polygon, "100.1", t0),
+     {true, severity::low, providers::coingecko}},
   };
   for (auto& r : rows) {
     SCOPED_TRACE(r.name);
@@ -157,8 +160,8 @@ TEST(ValidateDivergence, Table) {
 
 TEST(ValidateDivergence, QuotesCompareTheirMid) {
   validation_engine e;
-  auto a = make_quote(provider::binance, "99.9", "100.1", t0); // mid 100
-  auto b = make_trade(provider::coingecko, "101.5", t0);
+  auto a = make_quote(providers::binance, "99.9", "100.1", t0); // mid 100
+  auto b = make_trade(providers::coingecko, "101.5", t0);
 
   e.check(a, t0);
   auto v = e.check(b, t0);
@@ -188,8 +191,8 @@ TEST(ValidateDivergence, SettingsChangeTheVerdict) {
     s.divergence.max_spread = r.max_spread;
     s.divergence.min_providers = r.min_providers;
     validation_engine e{s};
-    auto a = make_trade(provider::binance, "100", t0);
-    auto b = make_trade(provider::coingecko, "103", t0);
+    auto a = make_trade(providers::binance, "100", t0);
+    auto b = make_trade(providers::coingecko, "103", t0);
 
     e.check(a, t0);
     e.check(b, t0);
@@ -202,10 +205,10 @@ TEST(ValidateDivergence, DroppedOddProviderLeavesTheMedianAlone) {
   validation_settings s;
   s.of(rule::divergence).action = rule_action::drop;
   validation_engine e{s};
-  auto a = make_trade(provider::binance, "100", t0);
-  auto b = make_trade(provider::polygon, "100.1", t0);
-  auto odd = make_trade(provider::coingecko, "120", t0);
-  auto c = make_trade(provider::binance, "100.05", t0 + 1);
+  auto a = make_trade(providers::binance, "100", t0);
+  auto b = make_trade(providers::polygon, "100.1", t0);
+  auto odd = make_trade(providers::coingecko, "120", t0);
+  auto c = make_trade(providers::binance, "100.05", t0 + 1);
 
   e.check(a, t0);
   e.check(b, t0);

@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "adapters/binance/binance_provider.hpp"
+#include "adapters/coingecko/coingecko_provider.hpp"
+#include "adapters/polygon/polygon_provider.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow {
@@ -16,7 +19,7 @@ namespace {
 constexpr int64_t t0 = 1'700'000'000 * ns_per_s; // 2023-11-14T22:13:20Z
 
 trade make_trade(const char* instrument, int64_t ts,
-                 provider p = provider::binance) {
+                 provider p = providers::binance) {
   trade x;
   x.instrument = instrument;
   x.source = p;
@@ -34,13 +37,13 @@ std::vector<std::string> ids(const std::vector<stale_symbol>& xs) {
 }
 
 finding divergence_finding(const std::string& instrument, severity level,
-                           provider suspect = provider::coingecko) {
+                           provider suspect = providers::coingecko) {
   finding f;
   f.which = rule::divergence;
   f.level = level;
   f.action = rule_action::flag;
   f.instrument = instrument;
-  f.source = provider::binance;
+  f.source = providers::binance;
   f.suspect = suspect;
   f.reason = "coingecko off";
   return f;
@@ -89,12 +92,12 @@ TEST(ValidateHealth, StaleSymbolsWithTimeAsAParameter) {
   }
 
   // An update clears it; the details say how late and from whom.
-  auto x = make_trade("BTC-USDT", t0 + 70 * ns_per_s, provider::coingecko);
+  auto x = make_trade("BTC-USDT", t0 + 70 * ns_per_s, providers::coingecko);
   e.check(x, t0 + 70 * ns_per_s);
   auto late = e.stale_symbols(t0 + 71 * ns_per_s);
   EXPECT_EQ(ids(late), (std::vector<std::string>{"ETH-USDT", "SOL-USDT"}));
   ASSERT_EQ(late.size(), 2u);
-  EXPECT_EQ(late[0].last_source, provider::binance);
+  EXPECT_EQ(late[0].last_source, providers::binance);
   EXPECT_EQ(late[0].last_update_ns, t0);
   EXPECT_EQ(late[0].cadence_ns, 10 * ns_per_s);
   EXPECT_EQ(late[0].silent_ns, 71 * ns_per_s);
@@ -176,7 +179,7 @@ TEST(ValidateHealth, AlertStormEndsInOneSummary) {
   ASSERT_EQ(during.size(), 3u);
   EXPECT_EQ(during[0].kind, alert_kind::divergence);
   EXPECT_EQ(during[0].instrument, "I0");
-  EXPECT_EQ(during[0].source, provider::coingecko);
+  EXPECT_EQ(during[0].source, providers::coingecko);
   EXPECT_EQ(during[0].message, "coingecko off");
   EXPECT_EQ(during[2].instrument, "I2");
   EXPECT_TRUE(before_end.empty());
@@ -237,7 +240,7 @@ TEST(ValidateHealth, RepeatsAreCountedNotAlerted) {
   // Another suspect is another key.
   alerts.push_back(limiter
                      .on_finding(divergence_finding("BTC-USDT", severity::high,
-                                                    provider::polygon),
+                                                    providers::polygon),
                                  t0 + 5 * ns_per_s)
                      .size());
   limiter.tick(t0 + 400 * ns_per_s);
@@ -258,9 +261,9 @@ TEST(ValidateHealth, WhichFindingsCanAlert) {
     finding f;
     size_t alerts;
   };
-  auto stale = to_finding(stale_symbol{"AAPL", provider::polygon, t0,
+  auto stale = to_finding(stale_symbol{"AAPL", providers::polygon, t0,
                                        60 * ns_per_s, 90 * ns_per_s});
-  auto future = reject_finding(provider::binance);
+  auto future = reject_finding(providers::binance);
   future.which = rule::future_timestamp;
   future.action = rule_action::flag;
   const row rows[] = {
@@ -268,7 +271,7 @@ TEST(ValidateHealth, WhichFindingsCanAlert) {
     {"low divergence", divergence_finding("BTC-USDT", severity::low), 0},
     {"stale symbol", stale, 1},
     {"other high findings", future, 0},
-    {"one reject", reject_finding(provider::binance), 0},
+    {"one reject", reject_finding(providers::binance), 0},
   };
   for (auto& r : rows) {
     SCOPED_TRACE(r.name);
@@ -283,7 +286,7 @@ TEST(ValidateHealth, WhichFindingsCanAlert) {
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].kind, alert_kind::stale_symbol);
   EXPECT_EQ(got[0].instrument, "AAPL");
-  EXPECT_EQ(got[0].source, provider::polygon);
+  EXPECT_EQ(got[0].source, providers::polygon);
   EXPECT_EQ(got[0].message, "no update for 90s (cadence 60s) since "
                             "2023-11-14T22:13:20Z, last from polygon");
 }
@@ -311,7 +314,7 @@ TEST(ValidateHealth, RejectBurst) {
     std::vector<alert> all;
 
     for (auto t : r.at_s) {
-      auto out = limiter.on_finding(reject_finding(provider::binance),
+      auto out = limiter.on_finding(reject_finding(providers::binance),
                                     t0 + t * ns_per_s);
       got.push_back(out.size());
       all.insert(all.end(), out.begin(), out.end());
@@ -320,7 +323,7 @@ TEST(ValidateHealth, RejectBurst) {
     EXPECT_EQ(got, r.alerts);
     for (auto& a : all) {
       EXPECT_EQ(a.kind, alert_kind::reject_burst);
-      EXPECT_EQ(a.source, provider::binance);
+      EXPECT_EQ(a.source, providers::binance);
       EXPECT_EQ(a.count, 4u);
       EXPECT_EQ(a.message, "binance: 4 rejects within 10s (limit 3), last "
                            "positive_price on BTC-USDT: price 0 <= 0");
@@ -331,8 +334,8 @@ TEST(ValidateHealth, RejectBurst) {
   size_t alerts = 0;
   for (int i = 0; i < 4; ++i)
     alerts += limiter
-                .on_finding(reject_finding(i % 2 ? provider::binance
-                                                 : provider::polygon),
+                .on_finding(reject_finding(i % 2 ? providers::binance
+                                                 : providers::polygon),
                             t0 + i)
                 .size();
   EXPECT_EQ(alerts, 0u);
@@ -351,15 +354,15 @@ TEST(ValidateHealth, EngineFindingsFeedTheLimiter) {
         alerts.push_back(a);
   };
 
-  send(provider::binance, 100, t0);
-  send(provider::polygon, 100, t0 + 1);
-  send(provider::coingecko, 110, t0 + 2);
-  send(provider::binance, 100, t0 + 3);
-  send(provider::coingecko, 111, t0 + 4);
+  send(providers::binance, 100, t0);
+  send(providers::polygon, 100, t0 + 1);
+  send(providers::coingecko, 110, t0 + 2);
+  send(providers::binance, 100, t0 + 3);
+  send(providers::coingecko, 111, t0 + 4);
 
   ASSERT_EQ(alerts.size(), 1u);
   EXPECT_EQ(alerts[0].kind, alert_kind::divergence);
-  EXPECT_EQ(alerts[0].source, provider::coingecko);
+  EXPECT_EQ(alerts[0].source, providers::coingecko);
   EXPECT_EQ(alerts[0].instrument, "BTC-USDT");
   EXPECT_EQ(limiter.totals().repeats, 1u);
 }

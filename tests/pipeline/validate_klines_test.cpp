@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/binance/binance_provider.hpp"
 #include "pipeline/model/time.hpp"
 #include "tests/support/fixture_server.hpp"
 
@@ -45,7 +46,7 @@ std::vector<kline> load_klines() {
     kline y;
     y.x.instrument = "BNB-BTC";
     y.x.provider_symbol = "BNBBTC";
-    y.x.source = provider::binance;
+    y.x.source = providers::binance;
     y.x.open_time_ns = k[0].GetInt64() * ns_per_ms;
     y.x.open = dec(k[1]);
     y.x.high = dec(k[2]);

@@ -9,6 +9,10 @@
 #include <utility>
 #include <vector>
 
+#include "adapters/binance/binance_provider.hpp"
+#include "adapters/coingecko/coingecko_provider.hpp"
+#include "adapters/polygon/polygon_provider.hpp"
+#include "adapters/yahoo/yahoo_provider.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow {
@@ -23,7 +27,7 @@ decimal dec(std::string_view text) {
 }
 
 trade make_trade(const char* price, const char* id, int64_t ts,
-                 provider p = provider::binance,
+                 provider p = providers::binance,
                  const char* instrument = "BTC-USDT") {
   trade x;
   x.instrument = instrument;
@@ -114,19 +118,19 @@ TEST(ValidateQuality, RollingQualityPerProviderAndInstrument) {
   std::vector<step> steps = {
     {make_trade("100", "1", t0), 100},
     {make_trade("100", "2", t0 + 6 * ns_per_s), 50}, // future: flagged
-    {make_trade("0", "3", t0, provider::coingecko), 0}, // dropped
-    {make_trade("2000", "4", t0, provider::binance, "ETH-USDT"), 100},
+    {make_trade("0", "3", t0, providers::coingecko), 0}, // dropped
+    {make_trade("2000", "4", t0, providers::binance, "ETH-USDT"), 100},
   };
   std::vector<int> scores;
 
   for (auto& st : steps)
     scores.push_back(e.check(st.x, t0).score);
-  auto binance = e.quality_of_provider(provider::binance);
-  auto coingecko = e.quality_of_provider(provider::coingecko);
+  auto binance = e.quality_of_provider(providers::binance);
+  auto coingecko = e.quality_of_provider(providers::coingecko);
   auto btc = e.quality_of_instrument("BTC-USDT");
   auto eth = e.quality_of_instrument("ETH-USDT");
   auto unknown = e.quality_of_instrument("SOL-USDT");
-  auto nobody = e.quality_of_provider(provider::yahoo);
+  auto nobody = e.quality_of_provider(providers::yahoo);
 
   EXPECT_EQ(scores, (std::vector<int>{100, 50, 0, 100}));
   // EWMA, alpha 0.5, starting from 100.
@@ -192,9 +196,9 @@ TEST(ValidateQuality, QuarantineIsBoundedAndCountsEverything) {
   auto future = t0 + 10 * ns_per_s;
   std::vector<trade> bad = {
     make_trade("0", "1", t0),                                      // drop
-    make_trade("1", "2", future, provider::binance, "ETH-USDT"),   // flag
+    make_trade("1", "2", future, providers::binance, "ETH-USDT"),   // flag
     make_trade("0", "3", t0),                                      // drop
-    make_trade("1", "4", future, provider::polygon, "AAPL"),       // flag
+    make_trade("1", "4", future, providers::polygon, "AAPL"),       // flag
     make_trade("1", "5", future),                                  // flag
   };
 
@@ -228,7 +232,7 @@ TEST(ValidateQuality, QuarantineIsBoundedAndCountsEverything) {
   EXPECT_EQ(newest[0].flags, quality_future);
   EXPECT_EQ(newest[0].event_time_ns, future);
   EXPECT_EQ(newest[0].seen_ns, t0);
-  EXPECT_EQ(newest[0].source, provider::binance);
+  EXPECT_EQ(newest[0].source, providers::binance);
   EXPECT_EQ(newest[0].type, "trade");
   using fields = std::vector<std::pair<std::string, std::string>>;
   EXPECT_EQ(newest[0].fields, (fields{{"id", "5"},
@@ -243,7 +247,7 @@ TEST(ValidateQuality, QuarantineIsBoundedAndCountsEverything) {
 TEST(ValidateQuality, QuarantineRendersQuotesAndBars) {
   quote qx;
   qx.instrument = "ETH-USDT";
-  qx.source = provider::binance;
+  qx.source = providers::binance;
   qx.bid_price = dec("2000.5");
   qx.bid_size = dec("1.5");
   qx.ask_price = dec("2000.1");
@@ -251,7 +255,7 @@ TEST(ValidateQuality, QuarantineRendersQuotesAndBars) {
   qx.ts_event_ns = t0;
   bar bx;
   bx.instrument = "AAPL";
-  bx.source = provider::polygon;
+  bx.source = providers::polygon;
   bx.span = interval::h1;
   bx.open_time_ns = t0;
   bx.open = dec("190.1");

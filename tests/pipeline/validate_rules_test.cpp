@@ -11,6 +11,9 @@
 #include <variant>
 #include <vector>
 
+#include "adapters/binance/binance_provider.hpp"
+#include "adapters/coingecko/coingecko_provider.hpp"
+#include "adapters/polygon/polygon_provider.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow {
@@ -25,7 +28,7 @@ decimal dec(std::string_view text) {
 }
 
 trade make_trade(const char* price, const char* id, int64_t ts,
-                 provider p = provider::binance,
+                 provider p = providers::binance,
                  const char* instrument = "BTC-USDT") {
   trade x;
   x.instrument = instrument;
@@ -41,7 +44,7 @@ trade make_trade(const char* price, const char* id, int64_t ts,
 quote make_quote(const char* bid, const char* ask, int64_t ts) {
   quote x;
   x.instrument = "ETH-USDT";
-  x.source = provider::binance;
+  x.source = providers::binance;
   x.bid_price = dec(bid);
   x.bid_size = dec("1");
   x.ask_price = dec(ask);
@@ -54,7 +57,7 @@ bar make_bar(const char* o, const char* h, const char* l, const char* c,
              int64_t open_ns, bool closed = true, const char* volume = "10") {
   bar x;
   x.instrument = "AAPL";
-  x.source = provider::polygon;
+  x.source = providers::polygon;
   x.span = interval::m1;
   x.open_time_ns = open_ns;
   x.open = dec(o);
@@ -130,7 +133,7 @@ std::vector<rule_case> rule_cases() {
     s.of(rule::outlier_zscore).enabled = false;
   };
   out.push_back({"instrument_id", rule::instrument_id, {},
-                 {{make_trade("1", "1", t0, provider::binance, "btc"), t0}},
+                 {{make_trade("1", "1", t0, providers::binance, "btc"), t0}},
                  "instrument \"btc\" is not a canonical id", false, 0});
   out.push_back({"positive_price", rule::positive_price, {},
                  {{make_trade("0", "1", t0), t0}}, "price 0 <= 0", false, 0});
@@ -207,7 +210,7 @@ std::vector<rule_case> rule_cases() {
                  quality_outlier});
   out.push_back({"divergence", rule::divergence, {},
                  {{make_trade("100", "1", t0), t0},
-                  {make_trade("103", "1", t0 + ns_per_s, provider::coingecko),
+                  {make_trade("103", "1", t0 + ns_per_s, providers::coingecko),
                    t0 + ns_per_s}},
                  "spread 2.96% > 1.00% across 2 providers (binance 100, "
                  "coingecko 103), median 101.5; no single provider is off",
@@ -326,7 +329,7 @@ TEST(ValidateRules, DropFlagAndPass) {
       EXPECT_EQ(q[0].dropped, r.dropped);
       EXPECT_EQ(q[0].why, rule::future_timestamp);
     }
-    auto quality = e.quality_of_provider(provider::binance);
+    auto quality = e.quality_of_provider(providers::binance);
     EXPECT_EQ(quality.dropped, r.dropped ? 1u : 0u);
     EXPECT_EQ(quality.flagged, r.action == rule_action::flag ? 1u : 0u);
     EXPECT_EQ(quality.findings(rule::future_timestamp), 1u);
@@ -475,8 +478,8 @@ TEST(ValidateRules, NonCanonicalInstrumentsGetNoState) {
   validation_settings s;
   s.of(rule::instrument_id).action = rule_action::flag;
   validation_engine e{s};
-  auto a = make_trade("1", "1", t0, provider::binance, "btc");
-  auto b = make_trade("1", "1", t0, provider::binance, "btc");
+  auto a = make_trade("1", "1", t0, providers::binance, "btc");
+  auto b = make_trade("1", "1", t0, providers::binance, "btc");
 
   e.check(a, t0);
   auto v = e.check(b, t0);

@@ -1,5 +1,8 @@
 // pipeline/reference/news_merge: keys, dedupe, order and limit.
 
+#include "adapters/finnhub/finnhub_provider.hpp"
+#include "adapters/newsapi/newsapi_provider.hpp"
+#include "adapters/polygon/polygon_provider.hpp"
 #include "pipeline/reference/news_merge.hpp"
 
 #include <gtest/gtest.h>
@@ -62,8 +65,8 @@ TEST(NewsMerge, TitleKeys) {
 
 TEST(NewsMerge, NewestFirstAcrossProviders) {
   std::vector<std::vector<news_item>> lists = {
-    {item("f2", "https://f/2", 200, provider::finnhub), item("f1", "https://f/1", 100, provider::finnhub)},
-    {item("p3", "https://p/3", 300, provider::polygon), item("p0", "https://p/0", 50, provider::polygon)},
+    {item("f2", "https://f/2", 200, providers::finnhub), item("f1", "https://f/1", 100, providers::finnhub)},
+    {item("p3", "https://p/3", 300, providers::polygon), item("p0", "https://p/0", 50, providers::polygon)},
   };
   auto m = merge_news(lists, 10);
   EXPECT_EQ(titles(m), (std::vector<std::string>{"p3", "f2", "f1", "p0"}));
@@ -72,18 +75,18 @@ TEST(NewsMerge, NewestFirstAcrossProviders) {
 
 TEST(NewsMerge, EqualTimesKeepProviderOrder) {
   std::vector<std::vector<news_item>> lists = {
-    {item("a", "https://a/1", 100, provider::finnhub), item("b", "https://a/2", 100, provider::finnhub)},
-    {item("c", "https://c/1", 100, provider::polygon)},
+    {item("a", "https://a/1", 100, providers::finnhub), item("b", "https://a/2", 100, providers::finnhub)},
+    {item("c", "https://c/1", 100, providers::polygon)},
   };
   EXPECT_EQ(titles(merge_news(lists, 10)), (std::vector<std::string>{"a", "b", "c"}));
 }
 
 TEST(NewsMerge, SameUrlIsOneStory) {
-  auto f = item("Apple beats estimates", "https://www.reuters.com/apple-q3/", 200, provider::finnhub,
+  auto f = item("Apple beats estimates", "https://www.reuters.com/apple-q3/", 200, providers::finnhub,
                 {"AAPL"});
   f.summary = "Apple reported...";
   auto p = item("Apple Q3: beats estimates (Reuters)", "http://reuters.com/apple-q3", 190,
-                provider::polygon, {"AAPL", "MSFT"});
+                providers::polygon, {"AAPL", "MSFT"});
   p.image = "https://img/1.jpg";
   p.publisher = "Reuters";
   f.publisher = "";
@@ -91,7 +94,7 @@ TEST(NewsMerge, SameUrlIsOneStory) {
   ASSERT_EQ(m.items.size(), 1u);
   EXPECT_EQ(m.duplicates, 1u);
   auto& kept = m.items[0];
-  EXPECT_EQ(kept.source, provider::finnhub); // the newer one
+  EXPECT_EQ(kept.source, providers::finnhub); // the newer one
   EXPECT_EQ(kept.summary, "Apple reported...");
   EXPECT_EQ(kept.image, "https://img/1.jpg"); // lent by the duplicate
   EXPECT_EQ(kept.publisher, "Reuters");
@@ -99,19 +102,19 @@ TEST(NewsMerge, SameUrlIsOneStory) {
 }
 
 TEST(NewsMerge, SameTitleUnderAnotherUrlIsOneStory) {
-  auto m = merge_news({{item("Fed holds rates steady", "https://a.com/1", 100, provider::finnhub)},
-                       {item("FED holds rates steady!", "https://b.com/x", 150, provider::newsapi)}},
+  auto m = merge_news({{item("Fed holds rates steady", "https://a.com/1", 100, providers::finnhub)},
+                       {item("FED holds rates steady!", "https://b.com/x", 150, providers::newsapi)}},
                       10);
   ASSERT_EQ(m.items.size(), 1u);
-  EXPECT_EQ(m.items[0].source, provider::newsapi); // the newest copy is kept
+  EXPECT_EQ(m.items[0].source, providers::newsapi); // the newest copy is kept
   EXPECT_EQ(m.duplicates, 1u);
 }
 
 TEST(NewsMerge, KeysChainThroughAKeptStory) {
   // b matches a by URL, c matches b by title only: all three are one story.
-  auto m = merge_news({{item("First title", "https://x.com/s", 300, provider::finnhub),
-                        item("Second title", "https://x.com/s/", 200, provider::finnhub),
-                        item("second TITLE", "https://y.com/other", 100, provider::polygon)}},
+  auto m = merge_news({{item("First title", "https://x.com/s", 300, providers::finnhub),
+                        item("Second title", "https://x.com/s/", 200, providers::finnhub),
+                        item("second TITLE", "https://y.com/other", 100, providers::polygon)}},
                       10);
   EXPECT_EQ(titles(m), std::vector<std::string>{"First title"});
   EXPECT_EQ(m.duplicates, 2u);
@@ -121,9 +124,9 @@ TEST(NewsMerge, LimitAppliesAfterDedupe) {
   std::vector<news_item> xs;
   for (int i = 0; i < 5; ++i) {
     xs.push_back(item("story " + std::to_string(i), "https://s/" + std::to_string(i), 100 - i,
-                      provider::polygon));
+                      providers::polygon));
     xs.push_back(item("story " + std::to_string(i), "https://t/" + std::to_string(i), 100 - i,
-                      provider::finnhub));
+                      providers::finnhub));
   }
   auto m = merge_news({xs}, 3);
   EXPECT_EQ(titles(m), (std::vector<std::string>{"story 0", "story 1", "story 2"}));
@@ -132,16 +135,16 @@ TEST(NewsMerge, LimitAppliesAfterDedupe) {
 }
 
 TEST(NewsMerge, ItemsWithNothingToTellThemApartAreDropped) {
-  auto m = merge_news({{item("", "", 100, provider::finnhub), item("!!!", " ", 90, provider::finnhub),
-                        item("real", "", 80, provider::finnhub)}},
+  auto m = merge_news({{item("", "", 100, providers::finnhub), item("!!!", " ", 90, providers::finnhub),
+                        item("real", "", 80, providers::finnhub)}},
                       10);
   EXPECT_EQ(titles(m), std::vector<std::string>{"real"});
   EXPECT_EQ(m.duplicates, 2u);
 }
 
 TEST(NewsMerge, KeepNewestSortsAndCuts) {
-  std::vector<news_item> xs = {item("a", "1", 1, provider::finnhub), item("c", "3", 3, provider::finnhub),
-                               item("b", "2", 2, provider::finnhub)};
+  std::vector<news_item> xs = {item("a", "1", 1, providers::finnhub), item("c", "3", 3, providers::finnhub),
+                               item("b", "2", 2, providers::finnhub)};
   keep_newest(xs, 0);
   ASSERT_EQ(xs.size(), 3u);
   EXPECT_EQ(xs[0].title, "c");

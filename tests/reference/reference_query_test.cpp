@@ -10,6 +10,7 @@
 #include <string>
 
 #include "api/routes/reference.hpp"
+#include "adapters/finnhub/finnhub_provider.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow::reference {
@@ -140,7 +141,7 @@ TEST(ReferenceQuery, NewsWindowEndsOnTheMinute) {
 asset_profile profile_named(std::string name) {
   asset_profile p;
   p.name = std::move(name);
-  p.source = provider::finnhub;
+  p.source = providers::finnhub;
   return p;
 }
 

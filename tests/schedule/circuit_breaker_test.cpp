@@ -1,4 +1,4 @@
-#include "pipeline/schedule/circuit_breaker.hpp"
+#include "pipeline/ratelimit/circuit_breaker.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
-#include "pipeline/schedule/batch_merge.hpp"
-#include "pipeline/schedule/coalesce.hpp"
+#include "pipeline/ratelimit/batch_merge.hpp"
+#include "pipeline/ratelimit/coalesce.hpp"
 
 #include <gtest/gtest.h>
 

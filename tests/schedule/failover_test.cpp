@@ -1,4 +1,4 @@
-#include "pipeline/schedule/failover.hpp"
+#include "pipeline/ratelimit/failover.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "pipeline/schedule/rate_limiter.hpp"
+#include "pipeline/ratelimit/rate_limiter.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "pipeline/schedule/retry_policy.hpp"
+#include "pipeline/ratelimit/retry_policy.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "pipeline/schedule/wait_queue.hpp"
+#include "pipeline/ratelimit/wait_queue.hpp"
 
 #include <gtest/gtest.h>
 

@@ -5,7 +5,11 @@
 #include <filesystem>
 #include <limits>
 
+#include "adapters/binance/binance_provider.hpp"
 #include "adapters/journal/journal.hpp"
+#include "adapters/massive_futures/massive_futures_provider.hpp"
+#include "adapters/polygon/polygon_provider.hpp"
+#include "adapters/yahoo/yahoo_provider.hpp"
 #include "tests/storage/storage_support.hpp"
 
 using namespace tickflow;
@@ -23,7 +27,7 @@ event_batch sample_batch() {
   trade t;
   t.instrument = "BTC-USDT";
   t.provider_symbol = "BTCUSDT";
-  t.source = provider::binance;
+  t.source = providers::binance;
   t.price = dec("0.00100000");
   t.size = dec("-999999999999999999");
   t.aggressor = side::sell;
@@ -35,13 +39,13 @@ event_batch sample_batch() {
   t.trade_id.clear();
   t.provider_symbol.clear();
   t.aggressor = side::unknown;
-  t.source = provider::massive_futures;
+  t.source = providers::massive_futures;
   t.price = decimal::from_parts(1, 18);
   b.trades.push_back(t);
   quote q;
   q.instrument = "EURUSD=X";
   q.provider_symbol = "EURUSD=X";
-  q.source = provider::yahoo;
+  q.source = providers::yahoo;
   q.bid_price = dec("1.0712");
   q.bid_size = dec("0");
   q.ask_price = dec("1.07125");
@@ -53,7 +57,7 @@ event_batch sample_batch() {
   bar x;
   x.instrument = "AAPL";
   x.provider_symbol = "AAPL";
-  x.source = provider::polygon;
+  x.source = providers::polygon;
   x.span = interval::mo1;
   x.open_time_ns = 1'700'000'000'000'000'000;
   x.open = dec("74.06");

@@ -7,6 +7,10 @@
 #include <cctype>
 #include <thread>
 
+#include "adapters/binance/binance_provider.hpp"
+#include "adapters/coingecko/coingecko_provider.hpp"
+#include "adapters/polygon/polygon_provider.hpp"
+#include "adapters/yahoo/yahoo_provider.hpp"
 #include "tests/storage/storage_support.hpp"
 
 using namespace tickflow;
@@ -40,7 +44,7 @@ class PgClient : public ::testing::Test {
     bar b;
     b.instrument = instrument_;
     b.provider_symbol = "BTCUSDT";
-    b.source = provider::binance;
+    b.source = providers::binance;
     b.span = interval::m1;
     b.open_time_ns = open_time_ns;
     b.open = dec("0.00100000");
@@ -59,7 +63,7 @@ class PgClient : public ::testing::Test {
     trade t;
     t.instrument = instrument_;
     t.provider_symbol = "BTCUSDT";
-    t.source = provider::binance;
+    t.source = providers::binance;
     t.price = dec("37001.50");
     t.size = dec("0.00100000");
     t.aggressor = side::sell;
@@ -135,7 +139,7 @@ TEST_F(PgClient, BarsRoundTripExactly) {
                       make_bar(t0 + 2 * minute, "999999999999999999")};
   in[1].closed = false;
   in[1].trade_count = 0;
-  in[2].source = provider::coingecko;
+  in[2].source = providers::coingecko;
   in[2].flags = 0;
   auto n = client_.write_bars(in);
   ASSERT_TRUE(n.ok()) << n.err().message();
@@ -293,7 +297,7 @@ TEST_F(PgClient, QuarantineKeepsEveryPayloadOnce) {
     quarantine_record q;
     q.rule = "ohlc_sanity";
     q.reason = "high < low: 0.5 < 2";
-    q.source = provider::yahoo;
+    q.source = providers::yahoo;
     q.instrument = instrument_;
     q.event_time_ns = t0;
     q.payload = payload;
@@ -324,24 +328,24 @@ TEST_F(PgClient, ReadBarsHonoursRangeLimitAndProvider) {
   for (int i = 0; i < 5; ++i)
     in.push_back(make_bar(t0 + i * minute));
   auto other = make_bar(t0 + minute);
-  other.source = provider::polygon;
+  other.source = providers::polygon;
   in.push_back(other);
   ASSERT_EQ(*client_.write_bars(in), 6u);
   auto range = client_.read_bars(instrument_, interval::m1, t0 + minute,
                                  t0 + 3 * minute, 0);
   ASSERT_TRUE(range.ok());
   ASSERT_EQ(range->size(), 3u); // [1, 3) minutes: binance 1, polygon 1, 2
-  EXPECT_EQ((*range)[0].source, provider::binance);
-  EXPECT_EQ((*range)[1].source, provider::polygon);
+  EXPECT_EQ((*range)[0].source, providers::binance);
+  EXPECT_EQ((*range)[1].source, providers::polygon);
   EXPECT_EQ((*range)[2].open_time_ns, t0 + 2 * minute);
   auto limited = client_.read_bars(instrument_, interval::m1, t0,
-                                   t0 + 10 * minute, 2, provider::binance);
+                                   t0 + 10 * minute, 2, providers::binance);
   ASSERT_TRUE(limited.ok());
   ASSERT_EQ(limited->size(), 2u);
   EXPECT_EQ((*limited)[1].open_time_ns, t0 + minute);
   // The end is exclusive to the nanosecond.
   auto edge = client_.read_bars(instrument_, interval::m1, t0, t0 + 1, 0,
-                                provider::binance);
+                                providers::binance);
   ASSERT_TRUE(edge.ok());
   EXPECT_EQ(edge->size(), 1u);
   auto none = client_.read_bars(instrument_, interval::h1, t0,

@@ -5,6 +5,8 @@
 
 #include <limits>
 
+#include "adapters/binance/binance_provider.hpp"
+#include "adapters/polygon/polygon_provider.hpp"
 #include "tests/storage/storage_support.hpp"
 
 using namespace tickflow;
@@ -190,7 +192,7 @@ TEST(PgCopy, BarRowsFollowTheStagingColumns) {
   bar b;
   b.instrument = "BTC-USDT";
   b.provider_symbol = "BTC\tUSDT";
-  b.source = provider::binance;
+  b.source = providers::binance;
   b.span = interval::m1;
   b.open_time_ns = 1'700'000'040'000'000'000;
   b.open = dec("0.00100000");
@@ -224,7 +226,7 @@ TEST(PgCopy, TradeIdsAreKeptOrSynthesized) {
   quarantine_record q;
   q.rule = "ohlc";
   q.reason = "high < low";
-  q.source = provider::polygon;
+  q.source = providers::polygon;
   q.instrument = "AAPL";
   q.event_time_ns = 0;
   q.payload = "oops";

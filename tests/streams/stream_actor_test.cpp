@@ -8,6 +8,7 @@
 
 #include "actors/rest_provider_actor.hpp"
 #include "actors/stream_provider_actor.hpp"
+#include "adapters/binance/binance_provider.hpp"
 #include "tests/streams/stream_test_support.hpp"
 
 using namespace tickflow;
@@ -101,7 +102,7 @@ TEST_F(StreamActor, DropMidStreamRecoversEveryTradeExactlyOnce) {
       seen[t.trade_id] += 1;
       auto id = std::stoll(t.trade_id);
       EXPECT_EQ(t.instrument, "BTC-USDT");
-      EXPECT_EQ(t.source, provider::binance);
+      EXPECT_EQ(t.source, providers::binance);
       bool backfilled = (t.flags & quality_backfilled) != 0;
       if (id >= 11 && id <= 15) {
         EXPECT_TRUE(backfilled) << "trade " << id;

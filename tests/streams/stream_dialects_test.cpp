@@ -6,6 +6,8 @@
 #include <cstdlib>
 
 #include "actors/stream_provider_actor.hpp"
+#include "adapters/finnhub/finnhub_provider.hpp"
+#include "adapters/polygon/polygon_provider.hpp"
 #include "tests/streams/stream_test_support.hpp"
 
 using namespace tickflow;
@@ -118,7 +120,7 @@ TEST_F(StreamDialects, PolygonAuthenticatesSubscribesAndStreams) {
   auto trades = out->trade_list();
   ASSERT_EQ(trades.size(), 1u);
   EXPECT_EQ(trades[0].instrument, "MSFT");
-  EXPECT_EQ(trades[0].source, provider::polygon);
+  EXPECT_EQ(trades[0].source, providers::polygon);
   EXPECT_EQ(trades[0].price.to_string(), "114.125");
   EXPECT_EQ(h.malformed, 0u);
   EXPECT_EQ(h.state, "up");
@@ -186,7 +188,7 @@ TEST_F(StreamDialects, FinnhubSubscribesPerSymbolAndTrustsPings) {
   auto trades = out->trade_list();
   EXPECT_EQ(trades[0].instrument, "AAPL");
   EXPECT_EQ(trades[0].price.to_string(), "7296.89");
-  EXPECT_EQ(trades[0].source, provider::finnhub);
+  EXPECT_EQ(trades[0].source, providers::finnhub);
   for (auto& s : out->status_list())
     EXPECT_EQ(s.reason.find(finnhub_key), std::string::npos) << s.reason;
 }

@@ -86,6 +86,7 @@ TEST(OpsRoutes, Status) {
 
 TEST(OpsRoutes, MetricsFamiliesInOrder) {
   gateway_facts g;
+  g.webhook_routes = {"binance", "polygon", "test"}; // from [webhooks] (the registry)
   g.webhook_secrets = {"polygon"};
   g.webhooks.events["test"] = 4;
   request_metrics requests;

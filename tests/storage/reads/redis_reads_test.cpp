@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "adapters/redis/event_codec.hpp"
+#include "adapters/binance/binance_provider.hpp"
+#include "adapters/coingecko/coingecko_provider.hpp"
 #include "adapters/redis/redis_reads.hpp"
 #include "tests/storage/reads/read_support.hpp"
 
@@ -29,10 +31,10 @@ TEST_F(RedisReads, WhatTheWriterStoresReadsBackExactly) {
   auto bars = minute_bars(id, 0, 5);
   bars[2].flags = quality_outlier | quality_backfilled;
   bars[3].closed = false;
-  bars[4].source = provider::binance;
+  bars[4].source = providers::binance;
   price p;
   p.instrument = id;
-  p.source = provider::coingecko;
+  p.source = providers::coingecko;
   p.value = dec("0.000123");
   p.ts_event_ns = slot(5) + 123;
   p.ts_recv_ns = slot(5) + 456;
@@ -44,7 +46,7 @@ TEST_F(RedisReads, WhatTheWriterStoresReadsBackExactly) {
   ASSERT_TRUE(got->has_value());
   auto& q = **got;
   EXPECT_EQ(q.instrument, id);
-  EXPECT_EQ(q.source, provider::coingecko);
+  EXPECT_EQ(q.source, providers::coingecko);
   EXPECT_EQ(q.value, p.value);
   EXPECT_TRUE(q.trade_id.empty()); // null in JSON
   EXPECT_EQ(q.ts_event_ns, p.ts_event_ns);

@@ -14,6 +14,7 @@
 #include <caf/all.hpp>
 
 #include "actors/messages.hpp"
+#include "adapters/simulator/simulator_provider.hpp"
 #include "pipeline/topology/topology.hpp"
 #include "tests/storage/storage_support.hpp"
 #include "tests/support/process.hpp"
@@ -112,7 +113,7 @@ inline trade make_trade(const std::string& instrument, uint64_t id,
   trade t;
   t.instrument = instrument;
   t.provider_symbol = "P" + instrument;
-  t.source = provider::simulator;
+  t.source = providers::simulator;
   t.price = dec(px);
   t.size = dec(size);
   t.aggressor = id % 2 == 0 ? side::buy : side::sell;
@@ -126,7 +127,7 @@ inline quote make_quote(const std::string& instrument, int64_t ts_ns) {
   quote q;
   q.instrument = instrument;
   q.provider_symbol = "P" + instrument;
-  q.source = provider::simulator;
+  q.source = providers::simulator;
   q.bid_price = dec("99.5");
   q.bid_size = dec("1.25");
   q.ask_price = dec("100.5");
@@ -141,7 +142,7 @@ inline bar make_bar(const std::string& instrument, interval span,
   bar b;
   b.instrument = instrument;
   b.provider_symbol = "P" + instrument;
-  b.source = provider::simulator;
+  b.source = providers::simulator;
   b.span = span;
   b.open_time_ns = open_s * 1'000'000'000;
   b.open = dec("100");
