@@ -182,6 +182,7 @@ caf::behavior broadcaster(caf::stateful_actor<broadcaster_state>* self,
   st.port.server = st.server.get();
   broadcast::book_settings bs;
   bs.max_channels_per_client = topo.broadcaster.max_channels_per_client;
+  bs.max_instruments = topo.broadcaster.max_instruments;
   bs.snapshot_bars = topo.broadcaster.snapshot_bars;
   bs.limits.conflate_bytes = topo.broadcaster.conflate_bytes;
   bs.limits.close_bytes = topo.broadcaster.client_queue_bytes;

@@ -20,7 +20,7 @@ typename Inspector::result_type inspect(Inspector& f, broadcaster_stats& x) {
   return f(caf::meta::type_name("broadcaster_stats"), x.clients, x.behind,
            x.backlog_bytes, x.frames_sent, x.conflated, x.snapshots,
            x.heartbeats, x.statuses, x.bad_commands, x.closed_slow,
-           x.closed_overload, x.closed_idle);
+           x.closed_overload, x.closed_idle, x.instruments, x.instruments_evicted);
 }
 
 /// Spawns the broadcaster: it owns the WebSocket server ([broadcaster]) on

@@ -27,9 +27,10 @@ api_result<ohlcv_query> parse_ohlcv_query(const http_request& req) {
   q.provider = in.provider();
   q.span = in.span(interval::m1);
   q.limit = in.whole("limit", 1, 5000, 100);
-  q.start_ns = in.timestamp("start");
-  q.end_ns = in.timestamp("end");
-  in.ordered(q.start_ns, q.end_ns);
+  auto range = in.range();
+  q.start_given = range.start_ns.has_value();
+  q.start_ns = range.start_ns.value_or(0);
+  q.end_ns = range.end_ns.value_or(0);
   q.validate = in.flag("validate");
   if (!in)
     return std::move(in.error());
@@ -38,7 +39,7 @@ api_result<ohlcv_query> parse_ohlcv_query(const http_request& req) {
 
 api_result<ohlcv_query> parse_historical_query(const http_request& req) {
   auto q = parse_ohlcv_query(req);
-  if (auto* x = std::get_if<ohlcv_query>(&q); x != nullptr && x->start_ns == 0)
+  if (auto* x = std::get_if<ohlcv_query>(&q); x != nullptr && !x->start_given)
     return api_error{400, "missing_parameter", "historical bars need a start",
                      "start"};
   return q;

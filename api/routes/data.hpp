@@ -34,8 +34,9 @@ struct ohlcv_query {
   std::string provider;         ///< provider=, "" when absent
   interval span = interval::m1; ///< default 1m
   size_t limit = 100;           ///< 1..5000, default 100
-  int64_t start_ns = 0;         ///< 0: unbounded
-  int64_t end_ns = 0;           ///< 0: unbounded
+  int64_t start_ns = 0;         ///< 0: unbounded (also start=0: no bar predates the epoch)
+  int64_t end_ns = 0;           ///< 0: unbounded (end=0 is refused)
+  bool start_given = false;     ///< start= was in the query (even 0 or 1970-01-01)
   bool validate = false;        ///< validate=true: each bar carries its findings
 };
 

@@ -166,6 +166,23 @@ void query_reader::ordered(int64_t start_ns, int64_t end_ns) {
     invalid("start", "'start' must not be after 'end'");
 }
 
+time_range query_reader::range() {
+  time_range r;
+  auto start = text("start");
+  auto end = text("end");
+  if (!start.empty())
+    r.start_ns = timestamp("start");
+  if (!end.empty())
+    r.end_ns = timestamp("end");
+  if (failed_)
+    return r;
+  if (r.end_ns && *r.end_ns == 0)
+    invalid("end", "'end' must be after the epoch (1970-01-01T00:00:00Z)");
+  else if (r.start_ns && r.end_ns && *r.start_ns > *r.end_ns)
+    invalid("start", "'start' must not be after 'end'");
+  return r;
+}
+
 bool query_reader::flag(std::string_view name) {
   auto value = text(name);
   if (failed_ || value.empty())

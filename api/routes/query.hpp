@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -43,6 +44,12 @@ api_result<std::string> read_instrument(std::string_view value,
 enum class range_words : uint8_t { from_to, dots };
 
 /// Reads the query of one request; remembers the first problem.
+/// A query's start= and end=; nullopt when absent.
+struct time_range {
+  std::optional<int64_t> start_ns;
+  std::optional<int64_t> end_ns;
+};
+
 class query_reader {
 public:
   explicit query_reader(const http_request& req) noexcept : req_(&req) {}
@@ -89,6 +96,12 @@ public:
 
   /// Checks that start is not after end (when both are given).
   void ordered(int64_t start_ns, int64_t end_ns);
+
+  /// start= and end= (timestamp() rules), told apart from absent: a given
+  /// start of 0 is the epoch, not "no start". start after end is 400
+  /// invalid_parameter "start"; an end at the epoch is 400 "end" (nothing
+  /// is that old, and 0 would otherwise mean "open").
+  time_range range();
 
   /// true/1 or false/0; false when absent.
   bool flag(std::string_view name);

@@ -102,9 +102,9 @@ api_result<technical_query> parse_technical_query(const http_request& req,
       q.specs.push_back(*spec);
   }
   // Range.
-  q.start_ns = in.timestamp("start");
-  q.end_ns = in.timestamp("end");
-  in.ordered(q.start_ns, q.end_ns);
+  auto range = in.range();
+  q.start_ns = range.start_ns.value_or(0);
+  q.end_ns = range.end_ns.value_or(0);
   q.limit = in.whole("limit", 1, cfg.max_bars, cfg.default_limit, range_words::dots);
   if (!in)
     return std::move(in.error());

@@ -28,6 +28,8 @@ struct broadcaster_stats {
   uint64_t closed_slow = 0;      ///< closed 1008: over client-queue-bytes
   uint64_t closed_overload = 0;  ///< closed 1008: over max-queued-bytes
   uint64_t closed_idle = 0;      ///< closed 1001: idle timeout (the server counts)
+  uint64_t instruments = 0;      ///< instruments remembered now
+  uint64_t instruments_evicted = 0; ///< forgotten to stay within max-instruments
 };
 
 } // namespace tickflow
@@ -37,6 +39,9 @@ namespace tickflow::broadcast {
 /// The book's limits ([broadcaster] and [indicators]).
 struct book_settings {
   size_t max_channels_per_client = 256;
+  /// Instruments remembered as seen ([broadcaster] max-instruments); the
+  /// configured ones are always kept.
+  size_t max_instruments = 100'000;
   size_t snapshot_bars = 100;     ///< bars in a bars snapshot (0: none)
   send_queue_limits limits;       ///< conflate-bytes, client-queue-bytes
   size_t max_queued_bytes = 256 << 20; ///< all clients' backlogs together

@@ -10,17 +10,18 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include "pipeline/broadcast/book_types.hpp"
 #include "pipeline/broadcast/channel_index.hpp"
 #include "pipeline/broadcast/frame_renderer.hpp"
+#include "pipeline/broadcast/known_instruments.hpp"
 #include "pipeline/flow/client_send_queue.hpp"
 
 namespace tickflow::broadcast {
@@ -62,7 +63,7 @@ class subscription_book {
       io_(io),
       render_(render),
       index_(settings_.indicators),
-      known_(known.begin(), known.end()),
+      known_(known, settings_.max_instruments),
       hello_(render.hello()),
       behind_notice_(render.conflation(true, 0)) {
     // nop
@@ -139,7 +140,7 @@ class subscription_book {
         done.push_back(canonical);
         continue;
       }
-      if (ch->kind != channel_kind::status && known_.count(ch->instrument) == 0) {
+      if (ch->kind != channel_kind::status && !known_.contains(ch->instrument)) {
         error_to(c, "unknown_channel", "unknown instrument " + ch->instrument, name);
         continue;
       }
@@ -167,12 +168,16 @@ class subscription_book {
 
   /// Fans a batch out to the subscribers of its channels.
   void events(const event_batch& batch) {
+    known_.next_batch();
+    // Built once per batch: only a new instrument past the cap calls it.
+    const std::function<bool(const std::string&)> followed =
+      [this](const std::string& x) { return index_.find(x) != nullptr; };
     for (auto& t : batch.trades)
-      known_.insert(t.instrument);
+      known_.seen(t.instrument, followed);
     for (auto& q : batch.quotes)
-      known_.insert(q.instrument);
+      known_.seen(q.instrument, followed);
     for (auto& b : batch.bars)
-      known_.insert(b.instrument);
+      known_.seen(b.instrument, followed);
     for (auto& s : batch.statuses) {
       ++counters_.statuses;
       index_.remember(s);
@@ -283,6 +288,8 @@ class subscription_book {
     s.clients = clients_.size();
     s.behind = behind_count_;
     s.backlog_bytes = backlog_total_;
+    s.instruments = known_.size();
+    s.instruments_evicted = known_.evicted();
     return s;
   }
 
@@ -577,7 +584,7 @@ class subscription_book {
   Transport& io_;
   const frame_renderer& render_;
   channel_index index_;
-  std::unordered_set<std::string> known_;
+  known_instruments known_;
   std::unordered_map<uint64_t, std::unique_ptr<client>> clients_;
   std::string hello_;
   frame behind_notice_;

@@ -80,6 +80,7 @@ struct broadcaster_settings {
   int64_t idle_timeout_ns = 60'000'000'000;       ///< nothing heard (not even a pong): closed
   size_t snapshot_bars = 100;           ///< bars in the snapshot of a bars channel
   size_t max_control_frames = 128;      ///< a client's queued pongs before 1008
+  size_t max_instruments = 100'000;     ///< instruments remembered for subscribe checks
 };
 
 /// [pipeline]: links between stages.

@@ -61,6 +61,10 @@ schema_extension limits_schema() {
           [](std::string_view v, topology& t) {
             return set_uint(v, 1, 65536, t.broadcaster.max_control_frames);
           }},
+         {"max-instruments",
+          [](std::string_view v, topology& t) {
+            return set_uint(v, 1, 10'000'000, t.broadcaster.max_instruments);
+          }},
        }},
       {"validator",
        {

@@ -94,6 +94,23 @@ TEST_F(BadParameters, BadTimesAndRangesAre400) {
                        "missing_parameter", "start"));
 }
 
+TEST_F(BadParameters, TheEpochIsATimeNotAnAbsentBound) {
+  // Issue 26: 0 stood for both "absent" and the epoch.
+  // A given start: answered (bars, or 404 while the tour's service has
+  // none for the symbol), never 400 missing_parameter.
+  for (auto start : {"0", "1970-01-01"}) {
+    auto r = get(std::string{"/api/v1/data/historical?symbol=BTC-USDT&start="} + start);
+    ASSERT_TRUE(r) << start;
+    EXPECT_TRUE(r->status == 200 || r->status == 404) << start << " " << r->body;
+    EXPECT_EQ(r->body.find("missing_parameter"), std::string::npos) << r->body;
+  }
+  const std::string base = "/api/v1/data/ohlcv?symbol=BTC-USDT&start=2025-01-01";
+  for (auto end : {"1970-01-01", "0"})
+    EXPECT_TRUE(is_error(get(base + "&end=" + end), 400, "invalid_parameter", "end")) << end;
+  EXPECT_TRUE(is_error(get("/api/v1/data/historical?symbol=BTC-USDT&start=2025-01-01&end=0"),
+                       400, "invalid_parameter", "end"));
+}
+
 TEST_F(BadParameters, ExtremeButValidRangesAreServedOrRefusedCleanly) {
   // The edges of the int64 ns range, whole centuries of 1s bars, the
   // largest limit: valid input, answered with data or a documented error.

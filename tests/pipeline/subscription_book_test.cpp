@@ -239,6 +239,26 @@ TEST_F(BookTest, InstrumentsSeenInEventsBecomeKnown) {
   EXPECT_EQ(texts[2], "subscribed trades:SOL-USDT");
 }
 
+TEST_F(BookTest, AFloodOfNewInstrumentsForgetsTheOldestNobodyFollows) {
+  settings.max_instruments = 100;
+  make({"BTC-USDT"}); // configured: always kept
+  connect(1);
+  book->events(trades("SOL-USDT", 1, 1));
+  book->command(1, sub({"trades:SOL-USDT"})); // followed: kept
+  for (int i = 0; i < 1000; ++i)
+    book->events(trades("X" + std::to_string(i) + "-USD", 1, 1));
+  auto s = book->stats();
+  EXPECT_LE(s.instruments, 100u);
+  EXPECT_GE(s.instruments_evicted, 900u);
+  EXPECT_EQ(s.instruments + s.instruments_evicted, 1002u);
+  book->command(1, sub({"trades:BTC-USDT", "trades:X999-USD"}));
+  book->command(1, sub({"trades:X0-USD"}));
+  auto texts = io.texts(1);
+  ASSERT_EQ(texts.size(), 7u);
+  EXPECT_EQ(texts[3], "subscribed trades:BTC-USDT,trades:X999-USD");
+  EXPECT_EQ(texts[6], "error unknown_channel trades:X0-USD");
+}
+
 // -- fan-out ---------------------------------------------------------------------------
 
 TEST_F(BookTest, OneSharedFramePerEventForEverySubscriber) {

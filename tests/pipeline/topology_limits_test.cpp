@@ -25,6 +25,7 @@ TEST(TopologyLimits, DefaultsAreTheDocumentedOnes) {
   EXPECT_EQ(t->gateway.max_response_bytes, 16u << 20);
   EXPECT_EQ(t->gateway.max_unsent_bytes, 256u << 20);
   EXPECT_EQ(t->broadcaster.max_control_frames, 128u);
+  EXPECT_EQ(t->broadcaster.max_instruments, 100000u);
   EXPECT_EQ(t->validator.rules.max_instruments, 10000u);
   EXPECT_EQ(t->jobs.async_result_bytes, 64u << 20);
   // The defaults of the structs agree with the file.
@@ -33,6 +34,7 @@ TEST(TopologyLimits, DefaultsAreTheDocumentedOnes) {
   EXPECT_EQ(d.gateway.max_response_bytes, t->gateway.max_response_bytes);
   EXPECT_EQ(d.gateway.max_unsent_bytes, t->gateway.max_unsent_bytes);
   EXPECT_EQ(d.broadcaster.max_control_frames, t->broadcaster.max_control_frames);
+  EXPECT_EQ(d.broadcaster.max_instruments, t->broadcaster.max_instruments);
   EXPECT_EQ(d.validator.rules.max_instruments, t->validator.rules.max_instruments);
   EXPECT_EQ(d.jobs.async_result_bytes, t->jobs.async_result_bytes);
 }
@@ -40,7 +42,7 @@ TEST(TopologyLimits, DefaultsAreTheDocumentedOnes) {
 TEST(TopologyLimits, KeysJoinTheSectionsBesideTheirOwnKeys) {
   auto t = load("[gateway]\nport = 9100\nmax-read-buffer-bytes = 16384\n"
                 "max-response-bytes = 1048576\nmax-unsent-bytes = 4194304\n"
-                "[broadcaster]\nport = 9101\nmax-control-frames = 8\n"
+                "[broadcaster]\nport = 9101\nmax-control-frames = 8\nmax-instruments = 50\n"
                 "[validator]\ncount = 3\nmax-instruments = 500\n"
                 "[jobs]\nasync-result-bytes = 2048\n");
   ASSERT_TRUE(t) << t.err().context;
@@ -50,6 +52,7 @@ TEST(TopologyLimits, KeysJoinTheSectionsBesideTheirOwnKeys) {
   EXPECT_EQ(t->gateway.max_unsent_bytes, 4194304u);
   EXPECT_EQ(t->broadcaster.port, 9101);
   EXPECT_EQ(t->broadcaster.max_control_frames, 8u);
+  EXPECT_EQ(t->broadcaster.max_instruments, 50u);
   EXPECT_EQ(t->validator.count, 3u);
   EXPECT_EQ(t->validator.rules.max_instruments, 500u);
   EXPECT_EQ(t->jobs.async_result_bytes, 2048u);
@@ -65,6 +68,7 @@ TEST(TopologyLimits, RangesAreChecked) {
     {"[gateway]\nmax-response-bytes = 1023\n", "t.ini:2: gateway.max-response-bytes:"},
     {"[gateway]\nmax-unsent-bytes = 1048575\n", "t.ini:2: gateway.max-unsent-bytes:"},
     {"[broadcaster]\nmax-control-frames = 0\n", "t.ini:2: broadcaster.max-control-frames:"},
+    {"[broadcaster]\nmax-instruments = 0\n", "t.ini:2: broadcaster.max-instruments:"},
     {"[validator]\nmax-instruments = 0\n", "t.ini:2: validator.max-instruments:"},
     {"[jobs]\nasync-result-bytes = 1000\n", "t.ini:2: jobs.async-result-bytes:"},
     {"[gateway]\nmax-header-bytes = 65536\nmax-read-buffer-bytes = 32768\n",

@@ -35,6 +35,19 @@ TEST(DataRoutes, HistoricalNeedsAStartAfterTheOhlcvChecks) {
   EXPECT_EQ(bad.field, "symbol");
 }
 
+TEST(DataRoutes, HistoricalTakesTheEpochAsAStart) {
+  for (auto start : {"0", "1970-01-01", "1970-01-01T00:00:00Z"}) {
+    auto q = parse_historical_query(request({{"symbol", "X"}, {"start", start}}));
+    ASSERT_TRUE(std::holds_alternative<ohlcv_query>(q)) << start;
+    EXPECT_TRUE(std::get<ohlcv_query>(q).start_given);
+    EXPECT_EQ(std::get<ohlcv_query>(q).start_ns, 0);
+  }
+  auto late = std::get<api_error>(parse_historical_query(
+    request({{"symbol", "X"}, {"start", "2025-01-01"}, {"end", "1970-01-01"}})));
+  EXPECT_EQ(late.status, 400u);
+  EXPECT_EQ(late.code, "invalid_parameter");
+}
+
 TEST(DataRoutes, ThePriceOfAProvidersAnswer) {
   price p;
   p.instrument = "A";

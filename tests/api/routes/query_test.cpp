@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -167,6 +168,41 @@ TEST(QueryReader, TimestampsAndTheirOrder) {
   open.ordered(5, 0); // an open end
   open.ordered(0, 5);
   EXPECT_TRUE(open);
+}
+
+TEST(QueryReader, ARangeTellsTheEpochFromAbsence) {
+  constexpr int64_t s = 1'000'000'000;
+  struct row {
+    std::vector<std::pair<std::string, std::string>> params;
+    std::optional<int64_t> start, end;
+    std::string field; // the refused parameter, "" when accepted
+  };
+  const std::vector<row> rows = {
+    {{}, std::nullopt, std::nullopt, ""},
+    {{{"start", "0"}}, 0, std::nullopt, ""},
+    {{{"start", "1970-01-01"}}, 0, std::nullopt, ""},
+    {{{"start", "1970-01-01"}, {"end", "1"}}, 0, 1 * s, ""},
+    {{{"start", "2024-01-02"}, {"end", "2024-01-02"}}, 1704153600 * s, 1704153600 * s, ""},
+    {{{"start", "2025-01-01"}, {"end", "1970-01-01"}}, {}, {}, "end"},
+    {{{"start", "2025-01-01"}, {"end", "0"}}, {}, {}, "end"},
+    {{{"end", "0"}}, {}, {}, "end"},
+    {{{"start", "2025-02-01"}, {"end", "2025-01-01"}}, {}, {}, "start"},
+    {{{"start", "yesterday"}}, {}, {}, "start"},
+  };
+  for (auto& r : rows) {
+    auto req = request(r.params);
+    query_reader in{req};
+    auto got = in.range();
+    if (!r.field.empty()) {
+      ASSERT_FALSE(in) << r.params.size();
+      EXPECT_EQ(in.error().code, "invalid_parameter");
+      EXPECT_EQ(in.error().field, r.field);
+      continue;
+    }
+    ASSERT_TRUE(in) << in.error().message;
+    EXPECT_EQ(got.start_ns, r.start);
+    EXPECT_EQ(got.end_ns, r.end);
+  }
 }
 
 TEST(QueryReader, FlagsProvidersAndIntervals) {
