@@ -2,6 +2,8 @@
 
 #include <caf/all.hpp>
 
+#include "actors/flow.hpp"
+
 #include "pipeline/topology/topology.hpp"
 
 namespace tickflow {
@@ -26,7 +28,15 @@ namespace tickflow {
 ///   (cache_stats_atom) -> cache_stats (hits, misses, evictions, sizes)
 /// `known` lists the instruments configured up front (they are known before
 /// their first event; at most max-instruments are known at once).
-caf::actor spawn_cache(caf::actor_system& sys, const topology& topo,
+/// The cache's messages.
+using cache_actor = batch_sink_actor::extend<
+  caf::replies_to<get_price_atom, std::string>::with<price_reply>,
+  caf::replies_to<get_bars_atom, bars_query>::with<bars_reply>,
+  caf::reacts_to<fill_atom, price>, caf::reacts_to<fill_atom, bars_fill>,
+  caf::replies_to<clear_atom, std::string>::with<uint64_t>,
+  caf::replies_to<cache_stats_atom>::with<cache_stats>>;
+
+cache_actor spawn_cache(caf::actor_system& sys, const topology& topo,
                        std::vector<std::string> known);
 
 } // namespace tickflow

@@ -2,6 +2,8 @@
 
 #include <caf/all.hpp>
 
+#include "actors/flow.hpp"
+
 #include "pipeline/topology/topology.hpp"
 
 namespace tickflow {
@@ -24,6 +26,11 @@ namespace tickflow {
 ///   (stats_atom) -> stage_stats
 ///   (stats_atom, writer_atom) -> writer_stats
 ///   (flush_atom) -> writer_stats, after one replay attempt when journaling
-caf::actor spawn_cache_writer(caf::actor_system& sys, const topology& topo);
+/// The cache writer's messages (retry_atom: its own timer).
+using cache_writer_actor = batch_sink_actor::extend<
+  caf::reacts_to<retry_atom>, caf::replies_to<flush_atom>::with<writer_stats>,
+  caf::replies_to<stats_atom, writer_atom>::with<writer_stats>>;
+
+cache_writer_actor spawn_cache_writer(caf::actor_system& sys, const topology& topo);
 
 } // namespace tickflow

@@ -7,6 +7,8 @@
 
 #include <caf/all.hpp>
 
+#include "actors/flow.hpp"
+
 #include "pipeline/topology/topology.hpp"
 
 namespace tickflow {
@@ -23,12 +25,18 @@ using simulator_frame_source =
 /// queue-bound; when the link is full the [pipeline] overflow policy either
 /// pauses the feed or drops and counts). Frames that do not parse are counted
 /// as rejected. Replies to stats_atom with stage_stats.
-caf::actor spawn_simulator(caf::actor_system& sys, const topology& topo,
-                           caf::actor intake);
+/// The simulator's messages (tick_atom: its own frame timer; ack_atom: the
+/// credit of its link).
+using simulator_actor =
+  stats_actor::extend<caf::reacts_to<tick_atom>, caf::reacts_to<ack_atom>>;
+
+simulator_actor spawn_simulator(caf::actor_system& sys, const topology& topo,
+                                batch_sink_actor intake);
 
 /// The same, with frames from `source` instead of the random walk, parsed
 /// with the symbols of topo.simulator.
-caf::actor spawn_simulator(caf::actor_system& sys, const topology& topo,
-                           caf::actor intake, simulator_frame_source source);
+simulator_actor spawn_simulator(caf::actor_system& sys, const topology& topo,
+                                batch_sink_actor intake,
+                                simulator_frame_source source);
 
 } // namespace tickflow
