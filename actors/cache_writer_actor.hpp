@@ -8,6 +8,11 @@
 
 namespace tickflow {
 
+/// The cache writer's messages (retry_atom: its own timer).
+using cache_writer_actor = batch_sink_actor::extend<
+  caf::reacts_to<retry_atom>, caf::replies_to<flush_atom>::with<writer_stats>,
+  caf::replies_to<stats_atom, writer_atom>::with<writer_stats>>;
+
 /// Spawns the cache writer ([redis]), a detached actor and a router sink:
 /// every accepted event_batch becomes one pipelined Redis round trip
 /// (redis::build_commands: latest price per trade, ticker per quote, capped
@@ -26,11 +31,6 @@ namespace tickflow {
 ///   (stats_atom) -> stage_stats
 ///   (stats_atom, writer_atom) -> writer_stats
 ///   (flush_atom) -> writer_stats, after one replay attempt when journaling
-/// The cache writer's messages (retry_atom: its own timer).
-using cache_writer_actor = batch_sink_actor::extend<
-  caf::reacts_to<retry_atom>, caf::replies_to<flush_atom>::with<writer_stats>,
-  caf::replies_to<stats_atom, writer_atom>::with<writer_stats>>;
-
 cache_writer_actor spawn_cache_writer(caf::actor_system& sys, const topology& topo);
 
 } // namespace tickflow

@@ -33,17 +33,6 @@ typename Inspector::result_type inspect(Inspector& f, stage_handles& x) {
            x.actors, x.cache_writer, x.storage_writer);
 }
 
-/// Spawns the gateway: it owns the REST server ([gateway], HTTP/1.1
-/// keep-alive on `ioc`), routes requests (the route tables of
-/// actors/gateway_*.cpp, documented in api/openapi.json and docs/API.md),
-/// checks access ([auth]: API keys, loopback rule, admin token) and
-/// per-client limits ([limits]) before a route runs, and counts every
-/// answer per route for /metrics. Data queries go to the cache actor, then
-/// the REST provider actors on a miss; webhooks ([webhooks]) feed the
-/// sharder. Errors use the one JSON error shape (api_error.hpp).
-/// Answers (start_atom) -> uint16_t bound port (or an error: a bad
-/// [auth] keys-file), stats_atom; takes provider_handles and stage_handles
-/// from the supervisor.
 /// The gateway's messages: the handles the supervisor hands it, the REST
 /// server's calls (http_call, from its I/O thread) and the jobs actor's
 /// internal calls.
@@ -56,6 +45,17 @@ using gateway_actor = stats_actor::extend_with<internal_calls_actor>::extend<
   caf::reacts_to<redis_atom, redis_reader_actor>, caf::reacts_to<stage_handles>,
   caf::reacts_to<jobs_atom, jobs_actor>, caf::reacts_to<http_call>>;
 
+/// Spawns the gateway: it owns the REST server ([gateway], HTTP/1.1
+/// keep-alive on `ioc`), routes requests (the route tables of
+/// actors/gateway_*.cpp, documented in api/openapi.json and docs/API.md),
+/// checks access ([auth]: API keys, loopback rule, admin token) and
+/// per-client limits ([limits]) before a route runs, and counts every
+/// answer per route for /metrics. Data queries go to the cache actor, then
+/// the REST provider actors on a miss; webhooks ([webhooks]) feed the
+/// sharder. Errors use the one JSON error shape (api_error.hpp).
+/// Answers (start_atom) -> uint16_t bound port (or an error: a bad
+/// [auth] keys-file), stats_atom; takes provider_handles and stage_handles
+/// from the supervisor.
 gateway_actor spawn_gateway(caf::actor_system& sys, const topology& topo,
                             boost::asio::io_context& ioc, cache_actor cache,
                             std::vector<validator_actor> validators);

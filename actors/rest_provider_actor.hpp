@@ -8,14 +8,6 @@
 
 namespace tickflow {
 
-/// Spawns one REST provider actor, detached (its own thread: libcurl blocks
-/// only it). It owns the provider's adapter, a curl client (connection reuse,
-/// timeouts, body limit, gzip) and its credentials, read once from the
-/// environment variable named in the config. Answers
-///   (fetch_atom, fetch_request) -> fetch_reply
-///   (health_atom) -> provider_health
-/// and forwards every fetched bar batch to `intake` (the sharder), so
-/// fetched data is validated, cached and broadcast like streamed data.
 /// Anything that fetches like a REST provider (sched_fetch::via).
 using fetch_actor =
   caf::typed_actor<caf::replies_to<fetch_atom, fetch_request>::with<fetch_reply>>;
@@ -26,6 +18,14 @@ using rest_provider_actor = fetch_actor::extend<
   caf::replies_to<fetch_atom, fetch_batch>::with<fetch_reply>,
   caf::replies_to<health_atom>::with<provider_health>, caf::reacts_to<ack_atom>>;
 
+/// Spawns one REST provider actor, detached (its own thread: libcurl blocks
+/// only it). It owns the provider's adapter, a curl client (connection reuse,
+/// timeouts, body limit, gzip) and its credentials, read once from the
+/// environment variable named in the config. Answers
+///   (fetch_atom, fetch_request) -> fetch_reply
+///   (health_atom) -> provider_health
+/// and forwards every fetched bar batch to `intake` (the sharder), so
+/// fetched data is validated, cached and broadcast like streamed data.
 /// `intake` may be null: a stream's backfill actor forwards nothing.
 rest_provider_actor spawn_rest_provider(caf::actor_system& sys,
                                         const rest_provider_settings& settings,

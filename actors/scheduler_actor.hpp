@@ -52,13 +52,6 @@ typename Inspector::result_type inspect(Inspector& f, sched_fetch& x) {
            x.last_choice, x.via);
 }
 
-/// Spawns the scheduler. It learns the REST provider actors from
-/// provider_handles messages (the supervisor sends them at start and after
-/// every restart). Answers
-///   (fetch_atom, sched_fetch) -> fetch_reply
-///   (failover_atom, std::string provider)  a caller went past it (counted)
-///   (sched_stats_atom) -> scheduler_stats
-///   (stats_atom) -> stage_stats
 /// What a caller of the scheduler needs: one fetch through it.
 using sched_fetch_actor =
   caf::typed_actor<caf::replies_to<fetch_atom, sched_fetch>::with<fetch_reply>>;
@@ -71,6 +64,13 @@ using scheduler_actor = stats_actor::extend_with<sched_fetch_actor>::extend<
   caf::reacts_to<reload_atom, topology>,
   caf::replies_to<sched_stats_atom>::with<scheduler_stats>>;
 
+/// Spawns the scheduler. It learns the REST provider actors from
+/// provider_handles messages (the supervisor sends them at start and after
+/// every restart). Answers
+///   (fetch_atom, sched_fetch) -> fetch_reply
+///   (failover_atom, std::string provider)  a caller went past it (counted)
+///   (sched_stats_atom) -> scheduler_stats
+///   (stats_atom) -> stage_stats
 scheduler_actor spawn_scheduler(caf::actor_system& sys, const topology& topo);
 
 } // namespace tickflow

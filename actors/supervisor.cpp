@@ -606,7 +606,7 @@ supervisor_actor::behavior_type supervisor(supervisor_ptr self, topology topo,
 } // namespace
 
 supervisor_actor spawn_supervisor(caf::actor_system& sys, topology topo,
-                            boost::asio::io_context& ioc) {
+                                  boost::asio::io_context& ioc) {
   return sys.spawn(supervisor, std::move(topo), &ioc);
 }
 
