@@ -42,7 +42,8 @@ struct alerter_state {
   }
 };
 
-caf::behavior alerter(caf::stateful_actor<alerter_state>* self, topology topo) {
+alerter_actor::behavior_type alerter(alerter_actor::stateful_pointer<alerter_state> self,
+                                     topology topo) {
   auto& st = self->state;
   st.urls = topo.alerts.urls;
   curl_options opts;
@@ -67,7 +68,7 @@ caf::behavior alerter(caf::stateful_actor<alerter_state>* self, topology topo) {
 
 } // namespace
 
-caf::actor spawn_alerter(caf::actor_system& sys, const topology& topo) {
+alerter_actor spawn_alerter(caf::actor_system& sys, const topology& topo) {
   return sys.spawn<caf::detached>(alerter, topo);
 }
 

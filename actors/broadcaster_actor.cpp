@@ -42,14 +42,14 @@ struct ws_port {
 using book_type = broadcast::subscription_book<ws_port>;
 
 struct broadcaster_state {
-  caf::stateful_actor<broadcaster_state>* self = nullptr;
+  broadcaster_actor::stateful_pointer<broadcaster_state> self = nullptr;
   broadcaster_settings settings;
   boost::asio::io_context* ioc = nullptr;
   std::shared_ptr<api::ws_server> server;
   ws_port port;
   std::unique_ptr<api::ws_renderer> render;
   std::optional<book_type> book; ///< after port and render: it uses both
-  caf::actor cache;
+  cache_actor cache;
   bool flush_armed = false;
   held_acks upstream;
   stage_stats stats{"broadcaster"};
@@ -141,9 +141,10 @@ struct broadcaster_state {
   }
 };
 
-caf::behavior broadcaster(caf::stateful_actor<broadcaster_state>* self,
-                          topology topo, boost::asio::io_context* ioc,
-                          std::vector<std::string> known, caf::actor cache) {
+broadcaster_actor::behavior_type
+broadcaster(broadcaster_actor::stateful_pointer<broadcaster_state> self, topology topo,
+            boost::asio::io_context* ioc, std::vector<std::string> known,
+            cache_actor cache) {
   auto& st = self->state;
   st.self = self;
   st.settings = topo.broadcaster;
@@ -160,15 +161,15 @@ caf::behavior broadcaster(caf::stateful_actor<broadcaster_state>* self,
   caf::actor_addr me = self->address();
   api::ws_callbacks cb;
   cb.on_open = [me](uint64_t id, api::ws_client client) {
-    if (auto a = caf::actor_cast<caf::actor>(me))
+    if (auto a = caf::actor_cast<broadcaster_actor>(me))
       caf::anon_send(a, ws_opened{id, std::move(client)});
   };
   cb.on_message = [me](uint64_t id, std::string text) {
-    if (auto a = caf::actor_cast<caf::actor>(me))
+    if (auto a = caf::actor_cast<broadcaster_actor>(me))
       caf::anon_send(a, ws_text_atom::value, id, std::move(text));
   };
   cb.on_close = [me](uint64_t id) {
-    if (auto a = caf::actor_cast<caf::actor>(me))
+    if (auto a = caf::actor_cast<broadcaster_actor>(me))
       caf::anon_send(a, ws_close_atom::value, id);
   };
   api::ws_server_options opts;
@@ -252,9 +253,10 @@ caf::behavior broadcaster(caf::stateful_actor<broadcaster_state>* self,
 
 } // namespace
 
-caf::actor spawn_broadcaster(caf::actor_system& sys, const topology& topo,
-                             boost::asio::io_context& ioc,
-                             std::vector<std::string> known, caf::actor cache) {
+broadcaster_actor spawn_broadcaster(caf::actor_system& sys, const topology& topo,
+                                    boost::asio::io_context& ioc,
+                                    std::vector<std::string> known,
+                                    cache_actor cache) {
   return sys.spawn(broadcaster, topo, &ioc, std::move(known), std::move(cache));
 }
 

@@ -7,6 +7,8 @@
 #include <boost/asio/io_context.hpp>
 #include <caf/all.hpp>
 
+#include "actors/cache_actor.hpp"
+#include "actors/flow.hpp"
 #include "pipeline/broadcast/book_types.hpp"
 #include "pipeline/topology/topology.hpp"
 
@@ -22,6 +24,15 @@ typename Inspector::result_type inspect(Inspector& f, broadcaster_stats& x) {
            x.heartbeats, x.statuses, x.bad_commands, x.closed_slow,
            x.closed_overload, x.closed_idle, x.instruments, x.instruments_evicted);
 }
+
+/// The broadcaster's messages: ws_opened / ws_text_atom / ws_close_atom
+/// come from the WebSocket server's thread; flush_atom and tick_atom are its
+/// own timers.
+using broadcaster_actor = batch_sink_actor::extend<
+  caf::replies_to<start_atom>::with<uint16_t>, caf::reacts_to<ws_opened>,
+  caf::reacts_to<ws_text_atom, uint64_t, std::string>,
+  caf::reacts_to<ws_close_atom, uint64_t>, caf::reacts_to<flush_atom>,
+  caf::reacts_to<tick_atom>, caf::replies_to<ws_stats_atom>::with<broadcaster_stats>>;
 
 /// Spawns the broadcaster: it owns the WebSocket server ([broadcaster]) on
 /// `ioc` and a subscription book (pipeline/broadcast/subscription_book,
@@ -44,9 +55,9 @@ typename Inspector::result_type inspect(Inspector& f, broadcaster_stats& x) {
 /// `known` lists the instruments clients may subscribe to before their first
 /// event; instruments seen in events join it. Without a cache, snapshots of
 /// market channels are empty.
-caf::actor spawn_broadcaster(caf::actor_system& sys, const topology& topo,
-                             boost::asio::io_context& ioc,
-                             std::vector<std::string> known,
-                             caf::actor cache = {});
+broadcaster_actor spawn_broadcaster(caf::actor_system& sys, const topology& topo,
+                                    boost::asio::io_context& ioc,
+                                    std::vector<std::string> known,
+                                    cache_actor cache = {});
 
 } // namespace tickflow

@@ -182,8 +182,8 @@ struct cache_state {
   }
 };
 
-caf::behavior cache_actor(caf::stateful_actor<cache_state>* self, topology topo,
-                          std::vector<std::string> known) {
+cache_actor::behavior_type run_cache(cache_actor::stateful_pointer<cache_state> self,
+                                     topology topo, std::vector<std::string> known) {
   auto& st = self->state;
   st.cfg = topo.cache;
   st.l1 = std::make_unique<l1_cache>(st.cfg.max_entries,
@@ -236,9 +236,9 @@ caf::behavior cache_actor(caf::stateful_actor<cache_state>* self, topology topo,
 
 } // namespace
 
-caf::actor spawn_cache(caf::actor_system& sys, const topology& topo,
+cache_actor spawn_cache(caf::actor_system& sys, const topology& topo,
                        std::vector<std::string> known) {
-  return sys.spawn(cache_actor, topo, std::move(known));
+  return sys.spawn(run_cache, topo, std::move(known));
 }
 
 } // namespace tickflow

@@ -2,9 +2,19 @@
 
 #include <caf/all.hpp>
 
+#include "actors/flow.hpp"
+
 #include "pipeline/topology/topology.hpp"
 
 namespace tickflow {
+
+/// The cache's messages.
+using cache_actor = batch_sink_actor::extend<
+  caf::replies_to<get_price_atom, std::string>::with<price_reply>,
+  caf::replies_to<get_bars_atom, bars_query>::with<bars_reply>,
+  caf::reacts_to<fill_atom, price>, caf::reacts_to<fill_atom, bars_fill>,
+  caf::replies_to<clear_atom, std::string>::with<uint64_t>,
+  caf::replies_to<cache_stats_atom>::with<cache_stats>>;
 
 /// Spawns the cache actor: the in-process L1 of the read path, an LRU whose
 /// entries expire ([cache] max-entries, max-bytes, ttl-price, ttl-bars).
@@ -26,7 +36,7 @@ namespace tickflow {
 ///   (cache_stats_atom) -> cache_stats (hits, misses, evictions, sizes)
 /// `known` lists the instruments configured up front (they are known before
 /// their first event; at most max-instruments are known at once).
-caf::actor spawn_cache(caf::actor_system& sys, const topology& topo,
+cache_actor spawn_cache(caf::actor_system& sys, const topology& topo,
                        std::vector<std::string> known);
 
 } // namespace tickflow

@@ -124,9 +124,9 @@ struct cache_writer_state : journal::writer_backend {
   }
 };
 
-using cache_writer_ptr = caf::stateful_actor<cache_writer_state>*;
+using cache_writer_ptr = cache_writer_actor::stateful_pointer<cache_writer_state>;
 
-caf::behavior cache_writer(cache_writer_ptr self, topology topo) {
+cache_writer_actor::behavior_type cache_writer(cache_writer_ptr self, topology topo) {
   auto& st = self->state;
   st.cfg = topo.redis;
   st.keys.prefix = st.cfg.key_prefix;
@@ -139,7 +139,7 @@ caf::behavior cache_writer(cache_writer_ptr self, topology topo) {
   if (auto ok = redis::validate(st.keys); !ok) {
     st.log->error("invalid [redis] settings: {}", ok.err().context);
     self->quit(caf::make_error(caf::sec::invalid_argument, ok.err().context));
-    return {};
+    return no_behavior<cache_writer_actor>();
   }
   // No sync timer: the journal is synced after every replay step, on drain
   // and on exit.
@@ -150,7 +150,7 @@ caf::behavior cache_writer(cache_writer_ptr self, topology topo) {
   if (!jr) {
     st.log->error("cannot open the journal {}: {}", jo.dir, jr.err().context);
     self->quit(caf::make_error(caf::sec::runtime_error, jr.err().context));
-    return {};
+    return no_behavior<cache_writer_actor>();
   }
   journal::writer_options wo;
   wo.mode = journal::journal_mode::on_outage;
@@ -229,7 +229,7 @@ caf::behavior cache_writer(cache_writer_ptr self, topology topo) {
 
 } // namespace
 
-caf::actor spawn_cache_writer(caf::actor_system& sys, const topology& topo) {
+cache_writer_actor spawn_cache_writer(caf::actor_system& sys, const topology& topo) {
   return sys.spawn<caf::detached>(cache_writer, topo);
 }
 

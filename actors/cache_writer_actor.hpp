@@ -2,9 +2,16 @@
 
 #include <caf/all.hpp>
 
+#include "actors/flow.hpp"
+
 #include "pipeline/topology/topology.hpp"
 
 namespace tickflow {
+
+/// The cache writer's messages (retry_atom: its own timer).
+using cache_writer_actor = batch_sink_actor::extend<
+  caf::reacts_to<retry_atom>, caf::replies_to<flush_atom>::with<writer_stats>,
+  caf::replies_to<stats_atom, writer_atom>::with<writer_stats>>;
 
 /// Spawns the cache writer ([redis]), a detached actor and a router sink:
 /// every accepted event_batch becomes one pipelined Redis round trip
@@ -24,6 +31,6 @@ namespace tickflow {
 ///   (stats_atom) -> stage_stats
 ///   (stats_atom, writer_atom) -> writer_stats
 ///   (flush_atom) -> writer_stats, after one replay attempt when journaling
-caf::actor spawn_cache_writer(caf::actor_system& sys, const topology& topo);
+cache_writer_actor spawn_cache_writer(caf::actor_system& sys, const topology& topo);
 
 } // namespace tickflow

@@ -18,8 +18,9 @@ struct capture_state {
   static inline const char* name = "stream.capture";
 };
 
-caf::behavior capture_actor(caf::stateful_actor<capture_state>* self, std::string dir,
-                            std::string provider) {
+capture_writer_actor::behavior_type
+capture_actor(capture_writer_actor::stateful_pointer<capture_state> self, std::string dir,
+              std::string provider) {
   self->state.writer = std::make_unique<capture_writer>(dir, provider);
   self->state.log->info("capturing {} frames under {}", provider, dir);
   return {
@@ -48,8 +49,8 @@ caf::behavior capture_actor(caf::stateful_actor<capture_state>* self, std::strin
 
 } // namespace
 
-caf::actor spawn_capture_writer(caf::actor_system& sys, std::string dir,
-                                std::string provider) {
+capture_writer_actor spawn_capture_writer(caf::actor_system& sys, std::string dir,
+                                          std::string provider) {
   return sys.spawn<caf::detached>(capture_actor, std::move(dir), std::move(provider));
 }
 

@@ -20,13 +20,40 @@
 
 namespace tickflow {
 
+// -- shared interfaces ----------------------------------------------------------
+// The message shapes many actors share; each actor's own alias (next to its
+// spawn function) extends them, so a stage can hold "any downstream that
+// takes event_batch" as a typed handle.
+
+/// Anything that reports its counters: every pipeline stage.
+using stats_actor =
+  caf::typed_actor<caf::replies_to<stats_atom>::with<stage_stats>>;
+
+/// The upstream side of a link: it takes the acks (credit) of what it sent.
+using upstream_actor = caf::typed_actor<caf::reacts_to<ack_atom>>;
+
+/// The downstream side of a link: takes event_batch (and acks its sender),
+/// answers a drain marker once everything before it has passed (true) or a
+/// later stage failed (false), and reports its counters.
+using batch_sink_actor =
+  stats_actor::extend<caf::reacts_to<event_batch>,
+                      caf::replies_to<drain_atom>::with<bool>>;
+
+/// What a typed behaviour function returns after quit() while starting: no
+/// handlers (typed_behavior's default constructor is private in CAF 0.17).
+template <class Handle>
+typename Handle::behavior_type no_behavior() {
+  return {typename Handle::behavior_type::unsafe_init{}, caf::behavior{}};
+}
+
 /// The sending side of one link.
 class flow_link {
  public:
   flow_link() = default;
-  flow_link(caf::actor dest, size_t bound) : dest_(std::move(dest)), bound_(bound) {}
+  flow_link(batch_sink_actor dest, size_t bound)
+    : dest_(std::move(dest)), bound_(bound) {}
 
-  const caf::actor& dest() const noexcept { return dest_; }
+  const batch_sink_actor& dest() const noexcept { return dest_; }
   bool has_credit() const noexcept { return inflight_ < bound_; }
   size_t inflight() const noexcept { return inflight_; }
 
@@ -42,19 +69,30 @@ class flow_link {
     self->send(dest_, std::forward<Ts>(xs)...);
   }
 
+  /// Sends an already built message (one event_batch shared by several
+  /// links, copy-on-write) and takes one credit. The same mailbox path as
+  /// send(); a typed send() cannot take a caf::message, whose content is
+  /// only known at run time.
+  template <class Self>
+  void send_shared(Self* self, const caf::message& msg) {
+    ++inflight_;
+    caf::detail::profiled_send(self, self->ctrl(), dest_, caf::make_message_id(),
+                               {}, self->context(), msg);
+  }
+
   void acked() noexcept {
     if (inflight_ > 0)
       --inflight_;
   }
 
   /// Forgets in-flight batches (the receiver died and was replaced).
-  void reset(caf::actor dest) {
+  void reset(batch_sink_actor dest) {
     dest_ = std::move(dest);
     inflight_ = 0;
   }
 
  private:
-  caf::actor dest_;
+  batch_sink_actor dest_;
   size_t bound_ = 1;
   size_t inflight_ = 0;
 };
@@ -69,7 +107,7 @@ class held_acks {
     if (!sender)
       return;
     if (can_ack)
-      self->send(caf::actor_cast<caf::actor>(sender), ack_atom::value);
+      self->send(caf::actor_cast<upstream_actor>(sender), ack_atom::value);
     else
       held_.push_back(sender);
   }
@@ -78,7 +116,7 @@ class held_acks {
   template <class Self>
   void release(Self* self) {
     for (auto& up : held_)
-      self->send(caf::actor_cast<caf::actor>(up), ack_atom::value);
+      self->send(caf::actor_cast<upstream_actor>(up), ack_atom::value);
     held_.clear();
   }
 
@@ -96,7 +134,8 @@ inline constexpr auto drain_timeout = std::chrono::minutes{10};
 /// a stage's marker follows everything it sent before, so `true` means all
 /// of that has passed the rest of the pipeline. `false` if one failed.
 template <class Self>
-caf::result<bool> drain_through(Self* self, const std::vector<caf::actor>& next) {
+caf::result<bool> drain_through(Self* self,
+                                const std::vector<batch_sink_actor>& next) {
   auto rp = self->template make_response_promise<bool>();
   auto pending = std::make_shared<size_t>(0);
   auto ok = std::make_shared<bool>(true);
@@ -121,8 +160,8 @@ caf::result<bool> drain_through(Self* self, const std::vector<caf::actor>& next)
 }
 
 /// The receivers of `links`.
-inline std::vector<caf::actor> receivers(const std::vector<flow_link>& links) {
-  std::vector<caf::actor> xs;
+inline std::vector<batch_sink_actor> receivers(const std::vector<flow_link>& links) {
+  std::vector<batch_sink_actor> xs;
   for (auto& l : links)
     xs.push_back(l.dest());
   return xs;

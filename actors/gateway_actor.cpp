@@ -23,15 +23,16 @@ bool gateway_state::enabled(const std::string& provider) const {
          != topo.providers.end();
 }
 
-std::vector<std::pair<std::string, caf::actor>>
+std::vector<std::pair<std::string, rest_provider_actor>>
 gateway_state::rest_chain(const std::string& only) const {
-  std::vector<std::pair<std::string, caf::actor>> xs;
+  std::vector<std::pair<std::string, rest_provider_actor>> xs;
   auto& ph = reads.providers;
   for (size_t i = 0; i < ph.names.size(); ++i) {
     auto& n = ph.names[i];
     if (n == "simulator" || !ph.actors[i] || (!only.empty() && n != only))
       continue;
-    xs.emplace_back(n, ph.actors[i]);
+    // Every provider actor but the simulator's is a REST provider's.
+    xs.emplace_back(n, caf::actor_cast<rest_provider_actor>(ph.actors[i]));
   }
   return xs;
 }
@@ -86,9 +87,9 @@ void dispatch(gateway_ptr self, http_call call) {
   call.reply(api::no_route(req, found.allowed));
 }
 
-caf::behavior gateway(caf::stateful_actor<gateway_state>* self, topology topo,
-                      boost::asio::io_context* ioc, caf::actor cache,
-                      std::vector<caf::actor> validators) {
+gateway_actor::behavior_type gateway(gateway_ptr self, topology topo,
+                                     boost::asio::io_context* ioc, cache_actor cache,
+                                     std::vector<validator_actor> validators) {
   auto& st = self->state;
   st.reads.validators = std::move(validators);
   st.ioc = ioc;
@@ -112,7 +113,7 @@ caf::behavior gateway(caf::stateful_actor<gateway_state>* self, topology topo,
   opts.max_unsent_bytes = topo.gateway.max_unsent_bytes;
   st.server = std::make_shared<api::http_server>(
     *ioc, opts, [me](api::http_request req, api::responder reply) {
-      if (auto a = caf::actor_cast<caf::actor>(me))
+      if (auto a = caf::actor_cast<gateway_actor>(me))
         caf::anon_send(a, http_call{std::move(req), std::move(reply), {}, priority::urgent});
       // else: the responder is dropped and the server answers 500
     });
@@ -137,14 +138,16 @@ caf::behavior gateway(caf::stateful_actor<gateway_state>* self, topology topo,
       st.topo.providers = next.providers;
       st.topo.rest_providers = next.rest_providers;
     },
-    [=](reload_atom, std::vector<caf::actor>& validators) {
+    [=](reload_atom, std::vector<validator_actor>& validators) {
       self->state.reads.validators = std::move(validators); // a resized pool
     },
-    [=](writer_atom, caf::actor storage) { self->state.reads.storage = std::move(storage); },
-    [=](scheduler_atom, caf::actor s) { self->state.reads.scheduler = std::move(s); },
-    [=](redis_atom, caf::actor reader) { self->state.reads.redis = std::move(reader); },
+    [=](writer_atom, storage_writer_actor storage) {
+      self->state.reads.storage = std::move(storage);
+    },
+    [=](scheduler_atom, scheduler_actor s) { self->state.reads.scheduler = std::move(s); },
+    [=](redis_atom, redis_reader_actor reader) { self->state.reads.redis = std::move(reader); },
     [=](stage_handles& h) { self->state.ops.stages = std::move(h); },
-    [=](jobs_atom, caf::actor j) { self->state.ops.jobs = std::move(j); },
+    [=](jobs_atom, jobs_actor j) { self->state.ops.jobs = std::move(j); },
     [=](internal_atom, http_call& call) {
       // The jobs actor's own calls: the route's handler directly, without
       // client limits, access checks or request metrics.
@@ -164,9 +167,9 @@ caf::behavior gateway(caf::stateful_actor<gateway_state>* self, topology topo,
 
 } // namespace
 
-caf::actor spawn_gateway(caf::actor_system& sys, const topology& topo,
-                         boost::asio::io_context& ioc, caf::actor cache,
-                         std::vector<caf::actor> validators) {
+gateway_actor spawn_gateway(caf::actor_system& sys, const topology& topo,
+                            boost::asio::io_context& ioc, cache_actor cache,
+                            std::vector<validator_actor> validators) {
   return sys.spawn(gateway, topo, &ioc, std::move(cache), std::move(validators));
 }
 

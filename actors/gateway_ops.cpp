@@ -83,8 +83,8 @@ struct snapshot_job {
 
 using job_ptr = std::shared_ptr<snapshot_job>;
 
-template <class Reply, class Store, class... Ts>
-void ask(gateway_ptr self, const caf::actor& who, job_ptr job, Store store, Ts... xs) {
+template <class Reply, class Handle, class Store, class... Ts>
+void ask(gateway_ptr self, const Handle& who, job_ptr job, Store store, Ts... xs) {
   if (!who)
     return;
   job->pending += 1;

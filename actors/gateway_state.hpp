@@ -27,6 +27,7 @@
 #include <caf/all.hpp>
 
 #include "actors/clock.hpp"
+#include "actors/gateway_actor.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
 #include "actors/scheduler_actor.hpp"
@@ -63,13 +64,13 @@ struct request_log {
 
 /// The read path: who answers data questions and how to reach them.
 struct gateway_reads {
-  caf::actor cache;
-  caf::actor redis;     ///< the Redis reader, when [redis] is enabled
-  caf::actor storage;   ///< the storage writer, when [storage] is enabled
+  cache_actor cache;
+  redis_reader_actor redis;     ///< the Redis reader, when [redis] is enabled
+  storage_writer_actor storage; ///< the storage writer, when [storage] is enabled
   /// The rate-limit scheduler every provider fetch goes through (from the
   /// supervisor: (scheduler_atom, actor)); null: providers are asked directly.
-  caf::actor scheduler;
-  std::vector<caf::actor> validators; ///< quality and quarantine
+  scheduler_actor scheduler;
+  std::vector<validator_actor> validators; ///< quality and quarantine
   provider_handles providers;         ///< the live provider actors
   std::vector<std::unique_ptr<rest_adapter>> catalog; ///< static provider facts
   std::chrono::nanoseconds fetch_timeout{std::chrono::seconds{15}};
@@ -82,7 +83,7 @@ struct gateway_ops {
   std::string start_error; ///< why the gateway cannot start (bad key file)
   std::shared_ptr<request_log> requests = std::make_shared<request_log>();
   stage_handles stages; ///< from the supervisor: what /status reports
-  caf::actor jobs;      ///< the jobs actor (GET /api/v1/jobs, async fetches)
+  jobs_actor jobs;      ///< the jobs actor (GET /api/v1/jobs, async fetches)
   int64_t started_ns = now_ns();
 };
 
@@ -114,10 +115,11 @@ struct gateway_state {
 
   /// The live REST provider actors to ask, in config order; only `only`
   /// when it is set.
-  std::vector<std::pair<std::string, caf::actor>> rest_chain(const std::string& only) const;
+  std::vector<std::pair<std::string, rest_provider_actor>>
+  rest_chain(const std::string& only) const;
 };
 
-using gateway_ptr = caf::stateful_actor<gateway_state>*;
+using gateway_ptr = gateway_actor::stateful_pointer<gateway_state>;
 
 // -- routes -----------------------------------------------------------------------
 

@@ -45,7 +45,7 @@ struct running_job {
 struct jobs_state {
   jobs_settings cfg;
   bool storage = false; ///< [storage] enabled: backfill has somewhere to look
-  caf::actor gateway;
+  internal_calls_actor gateway;
   job_board board;
   std::optional<async_jobs> async;
   std::map<std::string, running_job> running;
@@ -53,7 +53,7 @@ struct jobs_state {
   static inline const char* name = "jobs";
 };
 
-using jobs_ptr = caf::stateful_actor<jobs_state>*;
+using jobs_ptr = jobs_actor::stateful_pointer<jobs_state>;
 
 std::string price_target(const std::string& symbol) {
   return "/api/v1/data/price?symbol=" + api::percent_encode(symbol);
@@ -127,7 +127,7 @@ void call(jobs_ptr self, const std::string& key, size_t index, const std::string
     }
   }
   req.remote = "internal";
-  caf::actor me = caf::actor_cast<caf::actor>(self);
+  auto me = caf::actor_cast<jobs_actor>(self);
   api::responder done = [me, key, index](api::http_response r) {
     caf::anon_send(me, job_item_atom::value, key, static_cast<uint64_t>(index),
                    static_cast<uint32_t>(r.status), std::move(r.body));
@@ -255,7 +255,7 @@ void schedule_jobs(jobs_ptr self) {
   st.board.put("backfill", job_schedule{}, now, st.cfg.backfill_at_start && st.storage);
 }
 
-caf::behavior jobs(jobs_ptr self, topology topo) {
+jobs_actor::behavior_type jobs(jobs_ptr self, topology topo) {
   auto& st = self->state;
   st.cfg = topo.jobs;
   st.storage = topo.storage.enabled;
@@ -263,7 +263,7 @@ caf::behavior jobs(jobs_ptr self, topology topo) {
   if (st.cfg.enabled)
     schedule_jobs(self);
   return {
-    [=](internal_atom, caf::actor gateway) {
+    [=](internal_atom, internal_calls_actor gateway) {
       auto& st = self->state;
       bool first = !st.gateway;
       st.gateway = std::move(gateway);
@@ -323,7 +323,7 @@ caf::behavior jobs(jobs_ptr self, topology topo) {
 
 } // namespace
 
-caf::actor spawn_jobs(caf::actor_system& sys, const topology& topo) {
+jobs_actor spawn_jobs(caf::actor_system& sys, const topology& topo) {
   return sys.spawn(jobs, topo);
 }
 

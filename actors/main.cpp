@@ -127,7 +127,8 @@ int run(const topology& topo, const std::string& config_path) {
     if (started) {
       boost::asio::signal_set signals{ioc, SIGINT, SIGTERM};
       boost::asio::signal_set hangups{ioc, SIGHUP};
-      caf::actor me = caf::actor_cast<caf::actor>(self);
+      // The signal handlers below post to main's scoped actor from the I/O thread.
+      caf::actor me = caf::actor_cast<caf::actor>(self); // untyped: a scoped actor has no interface
       signals.async_wait([me](const boost::system::error_code& ec, int sig) {
         if (!ec)
           caf::anon_send(me, shutdown_atom::value, static_cast<int32_t>(sig));

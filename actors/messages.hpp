@@ -177,28 +177,14 @@ struct fetch_reply {
 /// sends it to the gateway at start and after every restart.
 struct provider_handles {
   std::vector<std::string> names;
-  std::vector<caf::actor> actors;
+  /// REST providers and the simulator: they differ in interface, receivers
+  /// tell them apart by name (docs/ARCHITECTURE.md, "Typed interfaces").
+  std::vector<caf::actor> actors; // untyped: mixed provider kinds
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, provider_handles& x) {
   return f(caf::meta::type_name("provider_handles"), x.names, x.actors);
-}
-
-/// The pipeline stages the gateway reports on (/status, /metrics, /ready)
-/// and feeds (webhooks); the supervisor sends it once it built them.
-struct stage_handles {
-  caf::actor intake; ///< the sharder: where events enter the pipeline
-  std::vector<std::string> names; ///< a name per actor, same order
-  std::vector<caf::actor> actors; ///< every stage but the providers and the gateway
-  caf::actor cache_writer;        ///< null unless [redis] is enabled
-  caf::actor storage_writer;      ///< null unless [storage] is enabled
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, stage_handles& x) {
-  return f(caf::meta::type_name("stage_handles"), x.intake, x.names,
-           x.actors, x.cache_writer, x.storage_writer);
 }
 
 /// One REST request with the means to answer it (local only: holds a callback).

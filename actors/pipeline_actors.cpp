@@ -52,8 +52,9 @@ void distribute(event_batch& all, std::vector<event_batch>& shards) {
     shards[0].statuses.push_back(std::move(x));
 }
 
-caf::behavior sharder(caf::stateful_actor<sharder_state>* self, topology topo,
-                      std::vector<caf::actor> validators) {
+sharder_actor::behavior_type sharder(sharder_actor::stateful_pointer<sharder_state> self,
+                                     topology topo,
+                                     std::vector<batch_sink_actor> validators) {
   auto& st = self->state;
   st.bound = topo.pipeline.queue_bound;
   for (auto& v : validators)
@@ -85,7 +86,7 @@ caf::behavior sharder(caf::stateful_actor<sharder_state>* self, topology topo,
       st.stats.held = st.upstream.size();
     },
     [=](drain_atom) { return drain_through(self, receivers(self->state.validators)); },
-    [=](reload_atom, std::vector<caf::actor>& next) -> caf::result<bool> {
+    [=](reload_atom, std::vector<batch_sink_actor>& next) -> caf::result<bool> {
       // A resized validator pool: batches go to the new shards from now on;
       // the answer comes once the old ones have handled what they were sent
       // (their marker follows it), so the supervisor can stop them.
@@ -110,8 +111,8 @@ struct validator_state {
   held_acks upstream;
   std::optional<validation_engine> engine;
   std::optional<alert_limiter> limiter;
-  caf::actor alerter;
-  caf::actor storage; ///< where quarantined events are persisted, if set
+  alerter_actor alerter;
+  quarantine_sink_actor storage; ///< where quarantined events are persisted, if set
   uint64_t quarantine_sent = 0; ///< quarantine totals().added already sent
   std::chrono::nanoseconds health_interval{10'000'000'000};
   stage_stats stats;
@@ -155,9 +156,10 @@ struct validator_state {
   }
 };
 
-caf::behavior validator(caf::stateful_actor<validator_state>* self,
-                        topology topo, size_t index, caf::actor router,
-                        caf::actor alerter, std::vector<std::string> watched) {
+validator_actor::behavior_type
+validator(validator_actor::stateful_pointer<validator_state> self, topology topo,
+          size_t index, batch_sink_actor router, alerter_actor alerter,
+          std::vector<std::string> watched) {
   auto& st = self->state;
   st.router = flow_link{std::move(router), topo.pipeline.queue_bound};
   st.stats.name = "validator." + std::to_string(index);
@@ -206,7 +208,7 @@ caf::behavior validator(caf::stateful_actor<validator_state>* self,
       st.persist_quarantine();
       return drain_through(self, {st.router.dest()});
     },
-    [=](writer_atom, caf::actor storage) {
+    [=](writer_atom, quarantine_sink_actor storage) {
       auto& st = self->state;
       st.storage = std::move(storage);
       st.quarantine_sent = st.engine->quarantined().totals().added;
@@ -244,8 +246,8 @@ struct router_state {
   static inline const char* name = "router";
 };
 
-caf::behavior router(caf::stateful_actor<router_state>* self, topology topo,
-                     std::vector<caf::actor> sinks) {
+router_actor::behavior_type router(router_actor::stateful_pointer<router_state> self,
+                                   topology topo, std::vector<batch_sink_actor> sinks) {
   for (auto& s : sinks)
     self->state.sinks.emplace_back(std::move(s), topo.pipeline.queue_bound);
   return {
@@ -257,7 +259,7 @@ caf::behavior router(caf::stateful_actor<router_state>* self, topology topo,
       // One message shared by every sink (copy-on-write: sinks only read).
       auto msg = caf::make_message(std::move(batch));
       for (auto& sink : st.sinks)
-        sink.send(self, msg);
+        sink.send_shared(self, msg);
       st.upstream.ack_or_hold(self, all_have_credit(st.sinks));
       st.stats.held = st.upstream.size();
     },
@@ -275,20 +277,21 @@ caf::behavior router(caf::stateful_actor<router_state>* self, topology topo,
 
 } // namespace
 
-caf::actor spawn_sharder(caf::actor_system& sys, const topology& topo,
-                         std::vector<caf::actor> validators) {
+sharder_actor spawn_sharder(caf::actor_system& sys, const topology& topo,
+                            std::vector<batch_sink_actor> validators) {
   return sys.spawn(sharder, topo, std::move(validators));
 }
 
-caf::actor spawn_validator(caf::actor_system& sys, const topology& topo,
-                           size_t index, caf::actor router, caf::actor alerter,
-                           std::vector<std::string> watched) {
+validator_actor spawn_validator(caf::actor_system& sys, const topology& topo,
+                                size_t index, batch_sink_actor router,
+                                alerter_actor alerter,
+                                std::vector<std::string> watched) {
   return sys.spawn(validator, topo, index, std::move(router), std::move(alerter),
                    std::move(watched));
 }
 
-caf::actor spawn_router(caf::actor_system& sys, const topology& topo,
-                        std::vector<caf::actor> sinks) {
+router_actor spawn_router(caf::actor_system& sys, const topology& topo,
+                          std::vector<batch_sink_actor> sinks) {
   return sys.spawn(router, topo, std::move(sinks));
 }
 

@@ -61,8 +61,9 @@ struct redis_reader_state {
   }
 };
 
-caf::behavior redis_reader(caf::stateful_actor<redis_reader_state>* self,
-                           topology topo) {
+redis_reader_actor::behavior_type
+redis_reader(redis_reader_actor::stateful_pointer<redis_reader_state> self,
+             topology topo) {
   auto& st = self->state;
   st.keys.prefix = topo.redis.key_prefix;
   redis::client_options co;
@@ -137,7 +138,7 @@ caf::behavior redis_reader(caf::stateful_actor<redis_reader_state>* self,
 
 } // namespace
 
-caf::actor spawn_redis_reader(caf::actor_system& sys, const topology& topo) {
+redis_reader_actor spawn_redis_reader(caf::actor_system& sys, const topology& topo) {
   return sys.spawn<caf::detached>(redis_reader, topo);
 }
 

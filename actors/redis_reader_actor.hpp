@@ -2,9 +2,17 @@
 
 #include <caf/all.hpp>
 
+#include "actors/flow.hpp"
+
 #include "pipeline/topology/topology.hpp"
 
 namespace tickflow {
+
+/// The Redis reader's messages.
+using redis_reader_actor = stats_actor::extend<
+  caf::replies_to<get_price_atom, std::string>::with<price_reply>,
+  caf::replies_to<get_bars_atom, bars_query>::with<bars_reply>,
+  caf::replies_to<clear_atom, std::string>::with<uint64_t>>;
 
 /// Spawns the Redis reader ([redis] enabled): the read path's second step,
 /// a detached actor with its own connection to the [redis] server, reading
@@ -23,6 +31,6 @@ namespace tickflow {
 ///   (stats_atom) -> stage_stats (events_in: reads, events_out: answers
 ///       with data, rejected: members that did not parse, dropped: reads
 ///       skipped or failed while Redis was down)
-caf::actor spawn_redis_reader(caf::actor_system& sys, const topology& topo);
+redis_reader_actor spawn_redis_reader(caf::actor_system& sys, const topology& topo);
 
 } // namespace tickflow

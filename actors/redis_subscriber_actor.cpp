@@ -96,7 +96,7 @@ struct redis_subscriber_state {
   }
 };
 
-using subscriber_ptr = caf::stateful_actor<redis_subscriber_state>*;
+using subscriber_ptr = redis_subscriber_actor::stateful_pointer<redis_subscriber_state>;
 
 /// Sends the pending batch to every sink once all have credit: one message
 /// shared by all (copy-on-write, sinks only read).
@@ -108,7 +108,7 @@ void flush(subscriber_ptr self) {
   auto msg = caf::make_message(std::move(st.pending));
   st.pending = event_batch{};
   for (auto& l : st.links)
-    l.send(self, msg);
+    l.send_shared(self, msg);
   st.counters.events += n;
   st.counters.batches += 1;
   st.sstats.events_out += n;
@@ -172,8 +172,8 @@ void slice(subscriber_ptr self) {
   self->send(self, tick_atom::value);
 }
 
-caf::behavior redis_subscriber(subscriber_ptr self, topology topo,
-                               std::vector<caf::actor> sinks) {
+redis_subscriber_actor::behavior_type
+redis_subscriber(subscriber_ptr self, topology topo, std::vector<batch_sink_actor> sinks) {
   auto& st = self->state;
   st.pattern = topo.redis.key_prefix + ":events:*";
   st.node_id = topo.cluster.node_id;
@@ -205,8 +205,9 @@ caf::behavior redis_subscriber(subscriber_ptr self, topology topo,
 
 } // namespace
 
-caf::actor spawn_redis_subscriber(caf::actor_system& sys, const topology& topo,
-                                  std::vector<caf::actor> sinks) {
+redis_subscriber_actor spawn_redis_subscriber(caf::actor_system& sys,
+                                              const topology& topo,
+                                              std::vector<batch_sink_actor> sinks) {
   return sys.spawn<caf::detached>(redis_subscriber, topo, std::move(sinks));
 }
 

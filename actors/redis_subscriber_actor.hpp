@@ -6,6 +6,8 @@
 
 #include <caf/all.hpp>
 
+#include "actors/flow.hpp"
+
 #include "pipeline/topology/topology.hpp"
 
 namespace tickflow {
@@ -32,6 +34,11 @@ typename Inspector::result_type inspect(Inspector& f, subscriber_stats& x) {
            x.subscriptions, x.connect_failures, x.connected, x.last_error);
 }
 
+/// The Redis subscriber's messages (tick_atom: its own wait slices).
+using redis_subscriber_actor = stats_actor::extend<
+  caf::reacts_to<tick_atom>, caf::reacts_to<ack_atom>,
+  caf::replies_to<stats_atom, redis_atom>::with<subscriber_stats>>;
+
 /// Spawns the Redis subscriber ([cluster] subscribe), a detached actor with
 /// its own hiredis connection: it PSUBSCRIBEs
 /// <[redis] key-prefix>:events:* on [redis] host:port, decodes what other
@@ -55,7 +62,8 @@ typename Inspector::result_type inspect(Inspector& f, subscriber_stats& x) {
 /// Answers (stats_atom) -> stage_stats ("redis-subscriber": events_in =
 /// messages, rejected = decode failures, dropped) and
 /// (stats_atom, redis_atom) -> subscriber_stats.
-caf::actor spawn_redis_subscriber(caf::actor_system& sys, const topology& topo,
-                                  std::vector<caf::actor> sinks);
+redis_subscriber_actor spawn_redis_subscriber(caf::actor_system& sys,
+                                              const topology& topo,
+                                              std::vector<batch_sink_actor> sinks);
 
 } // namespace tickflow

@@ -16,8 +16,6 @@ namespace tickflow {
 
 namespace {
 
-using play_atom = caf::atom_constant<caf::atom("rplay")>;
-using due_atom = caf::atom_constant<caf::atom("rdue")>;
 
 /// Frames handled per turn at most, so stats and acks get a word in.
 constexpr size_t frames_per_turn = 1000;
@@ -102,7 +100,7 @@ struct replay_state {
   }
 };
 
-using replay_ptr = caf::stateful_actor<replay_state>*;
+using replay_ptr = replay_provider_actor::stateful_pointer<replay_state>;
 
 /// Sends `pending` when the link has credit; true if nothing is left.
 bool flush(replay_ptr self) {
@@ -185,7 +183,8 @@ void advance(replay_ptr self) {
   self->send(self, play_atom::value); // the next turn, after other messages
 }
 
-caf::behavior replay_provider(replay_ptr self, topology topo, caf::actor intake) {
+replay_provider_actor::behavior_type replay_provider(replay_ptr self, topology topo,
+                                                     batch_sink_actor intake) {
   auto& st = self->state;
   st.settings = topo.streams.replay;
   auto id = provider_from_string(st.settings.provider);
@@ -197,7 +196,7 @@ caf::behavior replay_provider(replay_ptr self, topology topo, caf::actor intake)
   if (!st.proto) {
     st.log->error("replay: no stream dialect for provider {}", st.settings.provider);
     self->quit(caf::make_error(caf::sec::invalid_argument, st.settings.provider));
-    return {};
+    return no_behavior<replay_provider_actor>();
   }
   st.files = st.settings.files;
   if (!st.settings.dir.empty())
@@ -233,8 +232,9 @@ caf::behavior replay_provider(replay_ptr self, topology topo, caf::actor intake)
 
 } // namespace
 
-caf::actor spawn_replay_provider(caf::actor_system& sys, const topology& topo,
-                                 caf::actor intake) {
+replay_provider_actor spawn_replay_provider(caf::actor_system& sys,
+                                            const topology& topo,
+                                            batch_sink_actor intake) {
   return sys.spawn<caf::detached>(replay_provider, topo, std::move(intake));
 }
 

@@ -26,7 +26,7 @@ struct rest_provider_state {
   std::unique_ptr<rest_adapter> adapter;
   std::unique_ptr<curl_client> http;
   credentials cred;
-  caf::actor intake;
+  batch_sink_actor intake;
   provider_health health;
   std::shared_ptr<spdlog::logger> log = logger("provider");
   static inline const char* name = "provider.rest";
@@ -93,8 +93,9 @@ struct rest_provider_state {
   }
 };
 
-caf::behavior rest_provider(caf::stateful_actor<rest_provider_state>* self,
-                            rest_provider_settings settings, caf::actor intake) {
+rest_provider_actor::behavior_type
+rest_provider(rest_provider_actor::stateful_pointer<rest_provider_state> self,
+              rest_provider_settings settings, batch_sink_actor intake) {
   auto& st = self->state;
   auto id = provider_from_string(settings.name);
   adapter_options opts{settings.symbol_overrides};
@@ -102,7 +103,7 @@ caf::behavior rest_provider(caf::stateful_actor<rest_provider_state>* self,
   if (!st.adapter) {
     st.log->error("no REST adapter for provider {}", settings.name);
     self->quit(caf::make_error(caf::sec::invalid_argument, settings.name));
-    return {};
+    return no_behavior<rest_provider_actor>();
   }
   curl_options copts;
   copts.timeout_ns = settings.timeout_ns;
@@ -139,9 +140,9 @@ caf::behavior rest_provider(caf::stateful_actor<rest_provider_state>* self,
 
 } // namespace
 
-caf::actor spawn_rest_provider(caf::actor_system& sys,
-                               const rest_provider_settings& settings,
-                               caf::actor intake) {
+rest_provider_actor spawn_rest_provider(caf::actor_system& sys,
+                                        const rest_provider_settings& settings,
+                                        batch_sink_actor intake) {
   return sys.spawn<caf::detached>(rest_provider, settings, std::move(intake));
 }
 

@@ -2,9 +2,21 @@
 
 #include <caf/all.hpp>
 
+#include "actors/flow.hpp"
+
 #include "pipeline/topology/topology.hpp"
 
 namespace tickflow {
+
+/// Anything that fetches like a REST provider (sched_fetch::via).
+using fetch_actor =
+  caf::typed_actor<caf::replies_to<fetch_atom, fetch_request>::with<fetch_reply>>;
+
+/// A REST provider's messages. It answers no stats_atom (the supervisor's
+/// stats list shows it "unavailable"); acks are those of forwarded batches.
+using rest_provider_actor = fetch_actor::extend<
+  caf::replies_to<fetch_atom, fetch_batch>::with<fetch_reply>,
+  caf::replies_to<health_atom>::with<provider_health>, caf::reacts_to<ack_atom>>;
 
 /// Spawns one REST provider actor, detached (its own thread: libcurl blocks
 /// only it). It owns the provider's adapter, a curl client (connection reuse,
@@ -14,8 +26,9 @@ namespace tickflow {
 ///   (health_atom) -> provider_health
 /// and forwards every fetched bar batch to `intake` (the sharder), so
 /// fetched data is validated, cached and broadcast like streamed data.
-caf::actor spawn_rest_provider(caf::actor_system& sys,
-                               const rest_provider_settings& settings,
-                               caf::actor intake);
+/// `intake` may be null: a stream's backfill actor forwards nothing.
+rest_provider_actor spawn_rest_provider(caf::actor_system& sys,
+                                        const rest_provider_settings& settings,
+                                        batch_sink_actor intake);
 
 } // namespace tickflow

@@ -80,8 +80,16 @@ struct budget_state {
   }
 };
 
-caf::behavior budget_keeper(caf::stateful_actor<budget_state>* self,
-                            redis::client_options opts, std::string prefix) {
+/// The shared budget keeper's messages (the scheduler's own helper).
+using budget_actor = caf::typed_actor<
+  caf::replies_to<grant_atom, budget_ask>::with<budget_answer>,
+  caf::reacts_to<release_atom, redis::budget_owner, uint64_t, uint64_t>,
+  caf::reacts_to<ban_atom, redis::budget_owner, int64_t>,
+  caf::reacts_to<weight_atom, redis::budget_owner, int64_t, uint64_t>>;
+
+budget_actor::behavior_type
+budget_keeper(budget_actor::stateful_pointer<budget_state> self,
+              redis::client_options opts, std::string prefix) {
   self->state.budget = std::make_unique<redis::redis_budget>(std::move(opts),
                                                              std::move(prefix));
   return {
@@ -127,7 +135,7 @@ struct call {
   std::string key;
   fetch_request request;
   priority prio = priority::high;
-  caf::actor via; ///< asked instead of the provider's actor, when set
+  fetch_actor via; ///< asked instead of the provider's actor, when set
   std::vector<waiter> waiters;
   uint32_t attempt = 0;   ///< retries done
   bool in_flight = false;
@@ -136,7 +144,7 @@ struct call {
 /// Everything about one provider.
 struct lane {
   std::string name;
-  caf::actor actor;
+  rest_provider_actor actor;
   int64_t shared_failing_since = 0; ///< first of the current run of shared-budget failures
   provider_limits limits;
   rate_limiter limiter;
@@ -158,7 +166,7 @@ struct scheduler_state {
   std::map<std::string, uint64_t> by_key; ///< key -> call still queued or in flight
   fresh_answers<fetch_reply> fresh;
   uint64_t next_id = 1;
-  caf::actor budget; ///< shared mode only
+  budget_actor budget; ///< shared mode only
   uint64_t shared_errors = 0;
   std::mt19937_64 rng{std::random_device{}()};
   stage_stats stats{"scheduler"};
@@ -166,7 +174,7 @@ struct scheduler_state {
   static inline const char* name = "scheduler";
 };
 
-using sched_ptr = caf::stateful_actor<scheduler_state>*;
+using sched_ptr = scheduler_actor::stateful_pointer<scheduler_state>;
 
 std::string key_of(const std::string& provider, const fetch_request& r) {
   return coalescing_key({provider, to_string(r.kind), r.instrument, to_string(r.span),
@@ -378,8 +386,8 @@ void dispatch(sched_ptr self, lane& l, std::vector<uint64_t> ids, uint64_t weigh
   };
   auto& first = st.calls.at(live.front());
   if (live.size() == 1) {
-    self->request(first.via ? first.via : l.actor, l.call_timeout, fetch_atom::value,
-                  first.request)
+    self->request(first.via ? first.via : fetch_actor{l.actor}, l.call_timeout,
+                  fetch_atom::value, first.request)
       .then(handle, lost);
     return;
   }
@@ -675,7 +683,7 @@ void add_lane(scheduler_state& st, const std::string& name,
   l.stats.provider = name;
 }
 
-caf::behavior scheduler(sched_ptr self, topology topo) {
+scheduler_actor::behavior_type scheduler(sched_ptr self, topology topo) {
   auto& st = self->state;
   st.settings = topo.scheduler;
   st.fresh = fresh_answers<fetch_reply>{st.settings.fresh_for_ns, st.settings.fresh_entries};
@@ -704,7 +712,8 @@ caf::behavior scheduler(sched_ptr self, topology topo) {
         l.actor = nullptr;
       for (size_t i = 0; i < h.names.size() && i < h.actors.size(); ++i)
         if (auto l = st.lanes.find(h.names[i]); l != st.lanes.end())
-          l->second.actor = h.actors[i];
+          // Lanes exist for REST providers only: their actors are REST actors.
+          l->second.actor = caf::actor_cast<rest_provider_actor>(h.actors[i]);
       for (auto& [name, l] : st.lanes)
         pump(self, l);
     },
@@ -748,7 +757,7 @@ caf::behavior scheduler(sched_ptr self, topology topo) {
 
 } // namespace
 
-caf::actor spawn_scheduler(caf::actor_system& sys, const topology& topo) {
+scheduler_actor spawn_scheduler(caf::actor_system& sys, const topology& topo) {
   return sys.spawn(scheduler, topo);
 }
 

@@ -15,7 +15,9 @@
 
 #include <caf/all.hpp>
 
+#include "actors/flow.hpp"
 #include "actors/messages.hpp"
+#include "actors/rest_provider_actor.hpp"
 #include "pipeline/ratelimit/priority.hpp"
 #include "pipeline/ratelimit/schedule_stats.hpp"
 #include "pipeline/topology/topology.hpp"
@@ -41,7 +43,7 @@ struct sched_fetch {
   /// When set, the call goes to this actor (answering fetch_atom like a REST
   /// provider actor) instead of the provider's own, on the same budget: the
   /// stream backfills, whose REST actor does not forward into the pipeline.
-  caf::actor via;
+  fetch_actor via;
 };
 
 template <class Inspector>
@@ -50,6 +52,18 @@ typename Inspector::result_type inspect(Inspector& f, sched_fetch& x) {
            x.last_choice, x.via);
 }
 
+/// What a caller of the scheduler needs: one fetch through it.
+using sched_fetch_actor =
+  caf::typed_actor<caf::replies_to<fetch_atom, sched_fetch>::with<fetch_reply>>;
+
+/// The scheduler's messages ((tick_atom, provider) and (retry_atom, id): its
+/// own timers).
+using scheduler_actor = stats_actor::extend_with<sched_fetch_actor>::extend<
+  caf::reacts_to<provider_handles>, caf::reacts_to<tick_atom, std::string>,
+  caf::reacts_to<retry_atom, uint64_t>, caf::reacts_to<failover_atom, std::string>,
+  caf::reacts_to<reload_atom, topology>,
+  caf::replies_to<sched_stats_atom>::with<scheduler_stats>>;
+
 /// Spawns the scheduler. It learns the REST provider actors from
 /// provider_handles messages (the supervisor sends them at start and after
 /// every restart). Answers
@@ -57,7 +71,7 @@ typename Inspector::result_type inspect(Inspector& f, sched_fetch& x) {
 ///   (failover_atom, std::string provider)  a caller went past it (counted)
 ///   (sched_stats_atom) -> scheduler_stats
 ///   (stats_atom) -> stage_stats
-caf::actor spawn_scheduler(caf::actor_system& sys, const topology& topo);
+scheduler_actor spawn_scheduler(caf::actor_system& sys, const topology& topo);
 
 } // namespace tickflow
 

@@ -26,9 +26,10 @@ struct simulator_state {
   static inline const char* name = "provider.simulator";
 };
 
-caf::behavior simulator_provider(caf::stateful_actor<simulator_state>* self,
-                                 topology topo, caf::actor intake,
-                                 simulator_frame_source source) {
+simulator_actor::behavior_type
+simulator_provider(simulator_actor::stateful_pointer<simulator_state> self,
+                   topology topo, batch_sink_actor intake,
+                   simulator_frame_source source) {
   auto& st = self->state;
   st.feed.emplace(topo.simulator);
   st.source = std::move(source);
@@ -80,14 +81,15 @@ caf::behavior simulator_provider(caf::stateful_actor<simulator_state>* self,
 
 } // namespace
 
-caf::actor spawn_simulator(caf::actor_system& sys, const topology& topo,
-                           caf::actor intake) {
+simulator_actor spawn_simulator(caf::actor_system& sys, const topology& topo,
+                                batch_sink_actor intake) {
   return sys.spawn(simulator_provider, topo, std::move(intake),
                    simulator_frame_source{});
 }
 
-caf::actor spawn_simulator(caf::actor_system& sys, const topology& topo,
-                           caf::actor intake, simulator_frame_source source) {
+simulator_actor spawn_simulator(caf::actor_system& sys, const topology& topo,
+                                batch_sink_actor intake,
+                                simulator_frame_source source) {
   return sys.spawn(simulator_provider, topo, std::move(intake), std::move(source));
 }
 

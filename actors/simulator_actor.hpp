@@ -7,6 +7,8 @@
 
 #include <caf/all.hpp>
 
+#include "actors/flow.hpp"
+
 #include "pipeline/topology/topology.hpp"
 
 namespace tickflow {
@@ -16,6 +18,11 @@ namespace tickflow {
 using simulator_frame_source =
   std::function<void(int64_t now_ns, std::vector<std::string>& out)>;
 
+/// The simulator's messages (tick_atom: its own frame timer; ack_atom: the
+/// credit of its link).
+using simulator_actor =
+  stats_actor::extend<caf::reacts_to<tick_atom>, caf::reacts_to<ack_atom>>;
+
 /// Spawns the simulator provider: a random-walk market (adapters/simulator)
 /// that makes wire frames every simulator.timer and parses them itself
 /// (simulator::parse_frames), like every other provider, sending event_batch
@@ -23,12 +30,13 @@ using simulator_frame_source =
 /// queue-bound; when the link is full the [pipeline] overflow policy either
 /// pauses the feed or drops and counts). Frames that do not parse are counted
 /// as rejected. Replies to stats_atom with stage_stats.
-caf::actor spawn_simulator(caf::actor_system& sys, const topology& topo,
-                           caf::actor intake);
+simulator_actor spawn_simulator(caf::actor_system& sys, const topology& topo,
+                                batch_sink_actor intake);
 
 /// The same, with frames from `source` instead of the random walk, parsed
 /// with the symbols of topo.simulator.
-caf::actor spawn_simulator(caf::actor_system& sys, const topology& topo,
-                           caf::actor intake, simulator_frame_source source);
+simulator_actor spawn_simulator(caf::actor_system& sys, const topology& topo,
+                                batch_sink_actor intake,
+                                simulator_frame_source source);
 
 } // namespace tickflow

@@ -138,9 +138,9 @@ struct storage_writer_state : journal::writer_backend {
   }
 };
 
-using storage_writer_ptr = caf::stateful_actor<storage_writer_state>*;
+using storage_writer_ptr = storage_writer_actor::stateful_pointer<storage_writer_state>;
 
-caf::behavior storage_writer(storage_writer_ptr self, topology topo) {
+storage_writer_actor::behavior_type storage_writer(storage_writer_ptr self, topology topo) {
   auto& st = self->state;
   st.cfg = topo.storage;
   st.stats.name = "storage-writer";
@@ -150,7 +150,7 @@ caf::behavior storage_writer(storage_writer_ptr self, topology topo) {
   if (!jr) {
     st.log->error("cannot open the journal {}: {}", jo.dir, jr.err().context);
     self->quit(caf::make_error(caf::sec::runtime_error, jr.err().context));
-    return {};
+    return no_behavior<storage_writer_actor>();
   }
   journal::writer_options wo;
   wo.mode = journal::journal_mode::always;
@@ -341,7 +341,7 @@ std::string storage_conninfo(const storage_settings& s) {
   return out;
 }
 
-caf::actor spawn_storage_writer(caf::actor_system& sys, const topology& topo) {
+storage_writer_actor spawn_storage_writer(caf::actor_system& sys, const topology& topo) {
   return sys.spawn<caf::detached>(storage_writer, topo);
 }
 

@@ -4,9 +4,22 @@
 
 #include <caf/all.hpp>
 
+#include "actors/flow.hpp"
+
 #include "pipeline/topology/topology.hpp"
 
 namespace tickflow {
+
+/// Where the validators persist quarantined events (oldest first).
+using quarantine_sink_actor = caf::typed_actor<
+  caf::reacts_to<quarantine_atom, std::vector<quarantined_event>>>;
+
+/// The storage writer's messages (tick_atom, retry_atom: its own timers).
+using storage_writer_actor = batch_sink_actor::extend_with<quarantine_sink_actor>::extend<
+  caf::reacts_to<tick_atom>, caf::reacts_to<retry_atom>,
+  caf::replies_to<flush_atom>::with<writer_stats>,
+  caf::replies_to<stats_atom, writer_atom>::with<writer_stats>,
+  caf::replies_to<get_bars_atom, bars_query>::with<bars_reply>>;
 
 /// Spawns the storage writer ([storage]), a detached actor and a router
 /// sink that keeps the history in PostgreSQL (adapters/postgres).
@@ -37,7 +50,7 @@ namespace tickflow {
 ///   (flush_atom) -> writer_stats, after flushing or one replay attempt
 ///   (get_bars_atom, bars_query) -> bars_reply: the newest `limit` stored
 ///     bars of the range (no_data when Postgres is away or holds none)
-caf::actor spawn_storage_writer(caf::actor_system& sys, const topology& topo);
+storage_writer_actor spawn_storage_writer(caf::actor_system& sys, const topology& topo);
 
 /// The libpq conninfo of [storage]: dsn plus the password read from the
 /// environment variable named by dsn-env (when set). Never log the result.

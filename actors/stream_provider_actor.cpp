@@ -18,21 +18,6 @@ namespace tickflow {
 
 namespace {
 
-// Messages of a stream actor to itself (I/O callbacks and timers). Each
-// carries the generation of the transport it is about, so news from a
-// connection that was already replaced is ignored (by the session).
-using connect_atom = caf::atom_constant<caf::atom("sconnect")>;
-using opened_atom = caf::atom_constant<caf::atom("sopened")>;
-using frame_atom = caf::atom_constant<caf::atom("sframe")>;
-using binary_atom = caf::atom_constant<caf::atom("sbinary")>;
-using oversize_atom = caf::atom_constant<caf::atom("soversize")>;
-using alive_atom = caf::atom_constant<caf::atom("salive")>;
-using closed_atom = caf::atom_constant<caf::atom("sclosed")>;
-using pace_atom = caf::atom_constant<caf::atom("space")>;
-using watch_atom = caf::atom_constant<caf::atom("swatch")>;
-using age_atom = caf::atom_constant<caf::atom("sage")>;
-using settle_atom = caf::atom_constant<caf::atom("ssettle")>;
-using backfill_atom = caf::atom_constant<caf::atom("sbackfill")>;
 
 /// Text frames posted to the actor and not yet handled, beyond which the
 /// transport's thread waits before reading on (TCP backpressure): without
@@ -48,11 +33,11 @@ constexpr auto backfill_timeout = std::chrono::seconds{30};
 
 struct stream_state {
   std::unique_ptr<feed_session> session;
-  caf::actor rest;
-  caf::actor capture;
+  fetch_actor rest;
+  capture_writer_actor capture;
   /// When set, backfills ask it for a permit ((fetch_atom, sched_fetch) with
   /// via = rest), so they draw on the provider's budget like every REST call.
-  caf::actor scheduler;
+  sched_fetch_actor scheduler;
   std::unique_ptr<ws_transport> ws;
   /// Text frames posted by transports and not yet handled (see max_inbox_frames).
   std::shared_ptr<std::atomic<int64_t>> inbox = std::make_shared<std::atomic<int64_t>>(0);
@@ -65,7 +50,7 @@ struct stream_state {
   const std::string& conn() const { return session->connection(); }
 };
 
-using stream_ptr = caf::stateful_actor<stream_state>*;
+using stream_ptr = stream_provider_actor::stateful_pointer<stream_state>;
 
 /// Sends what is pending if the link has credit; bounds it otherwise.
 void flush(stream_ptr self) {
@@ -101,7 +86,8 @@ void open(stream_ptr self, feed::open& x) {
   auto me = caf::actor_cast<caf::weak_actor_ptr>(self);
   auto post = [me](auto&&... xs) {
     if (auto strong = me.lock())
-      caf::anon_send(caf::actor_cast<caf::actor>(strong), std::forward<decltype(xs)>(xs)...);
+      caf::anon_send(caf::actor_cast<stream_provider_actor>(strong),
+                     std::forward<decltype(xs)>(xs)...);
   };
   ws_transport_callbacks cbs;
   cbs.on_open = [post, gen] { post(opened_atom::value, gen); };
@@ -233,15 +219,15 @@ caf::result<uint64_t> change_subscriptions(stream_ptr self, const std::string& t
   return *r;
 }
 
-caf::behavior stream_provider(stream_ptr self, topology topo,
-                              stream_connection_spec spec, caf::actor intake,
-                              caf::actor rest, caf::actor capture) {
+stream_provider_actor::behavior_type
+stream_provider(stream_ptr self, topology topo, stream_connection_spec spec,
+                batch_sink_actor intake, fetch_actor rest, capture_writer_actor capture) {
   auto& st = self->state;
   auto proto = stream_protocol_for(topo, spec.settings.name);
   if (!proto) {
     st.log->error("no stream dialect for provider {}", spec.settings.name);
     self->quit(caf::make_error(caf::sec::invalid_argument, spec.settings.name));
-    return {};
+    return no_behavior<stream_provider_actor>();
   }
   credentials cred;
   if (!spec.settings.api_key_env.empty())
@@ -320,7 +306,7 @@ caf::behavior stream_provider(stream_ptr self, topology topo,
       self->state.out.acked();
       flush(self);
     },
-    [=](scheduler_atom, caf::actor s) { self->state.scheduler = std::move(s); },
+    [=](scheduler_atom, sched_fetch_actor s) { self->state.scheduler = std::move(s); },
     [=](stats_atom) {
       auto& st = self->state;
       auto& t = st.session->totals();
@@ -339,9 +325,10 @@ caf::behavior stream_provider(stream_ptr self, topology topo,
 
 } // namespace
 
-caf::actor spawn_stream_provider(caf::actor_system& sys, const topology& topo,
-                                 stream_connection_spec spec, caf::actor intake,
-                                 caf::actor rest, caf::actor capture) {
+stream_provider_actor spawn_stream_provider(caf::actor_system& sys, const topology& topo,
+                                            stream_connection_spec spec,
+                                            batch_sink_actor intake, fetch_actor rest,
+                                            capture_writer_actor capture) {
   return sys.spawn<caf::detached>(stream_provider, topo, std::move(spec),
                                   std::move(intake), std::move(rest),
                                   std::move(capture));

@@ -9,6 +9,9 @@
 #include <caf/all.hpp>
 
 #include "actors/capture_writer_actor.hpp"
+#include "actors/flow.hpp"
+#include "actors/rest_provider_actor.hpp"
+#include "actors/scheduler_actor.hpp"
 #include "adapters/streams/feed_session.hpp"
 #include "pipeline/topology/topology.hpp"
 
@@ -16,6 +19,38 @@ namespace tickflow {
 
 // stream_connection_spec and plan_stream_connections: adapters/streams/feed_plan.hpp;
 // spawn_capture_writer: actors/capture_writer_actor.hpp.
+
+// Messages of a stream actor to itself (I/O callbacks and timers). Each
+// carries the generation of the transport it is about, so news from a
+// connection that was already replaced is ignored (by the session).
+using connect_atom = caf::atom_constant<caf::atom("sconnect")>;
+using opened_atom = caf::atom_constant<caf::atom("sopened")>;
+using frame_atom = caf::atom_constant<caf::atom("sframe")>;
+using binary_atom = caf::atom_constant<caf::atom("sbinary")>;
+using oversize_atom = caf::atom_constant<caf::atom("soversize")>;
+using alive_atom = caf::atom_constant<caf::atom("salive")>;
+using closed_atom = caf::atom_constant<caf::atom("sclosed")>;
+using pace_atom = caf::atom_constant<caf::atom("space")>;
+using watch_atom = caf::atom_constant<caf::atom("swatch")>;
+using age_atom = caf::atom_constant<caf::atom("sage")>;
+using settle_atom = caf::atom_constant<caf::atom("ssettle")>;
+using backfill_atom = caf::atom_constant<caf::atom("sbackfill")>;
+
+/// A stream connection actor's messages: the first twelve are its own (I/O
+/// callbacks and timers); (scheduler_atom, s): backfills ask `s` from now on.
+using stream_provider_actor = stats_actor::extend<
+  caf::reacts_to<connect_atom, uint64_t>, caf::reacts_to<opened_atom, uint64_t>,
+  caf::reacts_to<frame_atom, uint64_t, std::string, int64_t>,
+  caf::reacts_to<binary_atom, uint64_t, uint64_t>,
+  caf::reacts_to<oversize_atom, uint64_t, uint64_t>,
+  caf::reacts_to<alive_atom, uint64_t, int64_t>,
+  caf::reacts_to<closed_atom, uint64_t, std::string>, caf::reacts_to<pace_atom>,
+  caf::reacts_to<watch_atom>, caf::reacts_to<age_atom, uint64_t>,
+  caf::reacts_to<settle_atom, uint64_t>, caf::reacts_to<backfill_atom, uint64_t>,
+  caf::replies_to<subscribe_atom, std::string>::with<uint64_t>,
+  caf::replies_to<unsubscribe_atom, std::string>::with<uint64_t>,
+  caf::reacts_to<ack_atom>, caf::reacts_to<scheduler_atom, sched_fetch_actor>,
+  caf::replies_to<health_atom>::with<stream_health>>;
 
 /// Spawns one stream connection actor (detached: it owns a WebSocket
 /// transport whose close it may wait for). Its feed_session
@@ -42,8 +77,10 @@ namespace tickflow {
 /// sec::invalid_argument (a bad topic, one the dialect cannot stream, or
 /// more than the connection may hold).
 /// Answers stats_atom -> stage_stats and health_atom -> stream_health.
-caf::actor spawn_stream_provider(caf::actor_system& sys, const topology& topo,
-                                 stream_connection_spec spec, caf::actor intake,
-                                 caf::actor rest, caf::actor capture);
+/// `rest` and `capture` may be null (no backfill, no capture).
+stream_provider_actor spawn_stream_provider(caf::actor_system& sys, const topology& topo,
+                                            stream_connection_spec spec,
+                                            batch_sink_actor intake, fetch_actor rest,
+                                            capture_writer_actor capture);
 
 } // namespace tickflow

@@ -31,10 +31,18 @@ namespace tickflow {
 
 namespace {
 
+/// A child's handle as an untyped one, for the lists of mixed children below.
+template <class Handle>
+auto as_untyped(const Handle& h) {
+  return caf::actor_cast<caf::actor>(h); // untyped: see provider_slot and stages()
+}
+
 /// One supervised provider slot: its current actor and restart bookkeeping.
 struct provider_slot {
   std::string name;
-  caf::actor actor;
+  /// A REST, stream, replay or simulator actor: only monitored, stopped and
+  /// listed by name.
+  caf::actor actor; // untyped: four provider kinds, four interfaces
   int64_t started_ns = 0;
   restart_backoff backoff;
   int stream = -1; ///< index in supervisor_state::streams: a live stream connection
@@ -44,16 +52,23 @@ struct provider_slot {
 struct supervisor_state {
   topology topo;
   boost::asio::io_context* ioc = nullptr;
-  caf::actor cache, broadcaster, router, sharder, gateway, alerter;
-  caf::actor cache_writer, storage_writer; ///< null unless enabled
-  caf::actor redis_reader; ///< the read path's Redis step; null unless [redis] enabled
-  caf::actor redis_subscriber; ///< other nodes' events; null unless [cluster] subscribe
-  caf::actor scheduler;    ///< rate limits and failover of every REST fetch
-  caf::actor jobs;         ///< scheduled refresh/backfill and async fetch jobs
-  std::vector<caf::actor> validators;
+  cache_actor cache;
+  broadcaster_actor broadcaster;
+  router_actor router;
+  sharder_actor sharder;
+  gateway_actor gateway;
+  alerter_actor alerter;
+  cache_writer_actor cache_writer;     ///< null unless enabled
+  storage_writer_actor storage_writer; ///< null unless enabled
+  redis_reader_actor redis_reader; ///< the read path's Redis step; null unless [redis] enabled
+  redis_subscriber_actor redis_subscriber; ///< other nodes' events; null unless [cluster] subscribe
+  scheduler_actor scheduler; ///< rate limits and failover of every REST fetch
+  jobs_actor jobs;           ///< scheduled refresh/backfill and async fetch jobs
+  std::vector<validator_actor> validators;
   std::vector<provider_slot> providers;
   std::vector<stream_connection_spec> streams; ///< live stream connections
-  std::map<std::string, caf::actor> stream_rest, captures; ///< per stream provider
+  std::map<std::string, rest_provider_actor> stream_rest; ///< per stream provider
+  std::map<std::string, capture_writer_actor> captures;   ///< per stream provider
   bool stopping = false;
   bool draining = false;         ///< the drain marker is on its way
   size_t providers_stopping = 0; ///< providers not yet down during a stop
@@ -61,18 +76,31 @@ struct supervisor_state {
   std::shared_ptr<spdlog::logger> log = logger("supervisor");
   static inline const char* name = "supervisor";
 
-  /// Every actor but the providers, in pipeline order.
-  std::vector<caf::actor> stages() const {
-    std::vector<caf::actor> xs{sharder};
-    xs.insert(xs.end(), validators.begin(), validators.end());
-    xs.insert(xs.end(), {router, cache, broadcaster, gateway, alerter});
-    for (auto& w : {cache_writer, storage_writer, redis_reader, redis_subscriber})
-      if (w)
-        xs.push_back(w);
+  /// Every actor but the providers, in pipeline order: to monitor, stop and
+  /// ask for stats (jobs answers none: its entry reads "unavailable").
+  std::vector<caf::actor> stages() const { // untyped: children of every interface
+    std::vector<caf::actor> xs;            // untyped: as above
+    auto add = [&](const auto& a) { xs.push_back(as_untyped(a)); };
+    add(sharder);
+    for (auto& v : validators)
+      add(v);
+    add(router);
+    add(cache);
+    add(broadcaster);
+    add(gateway);
+    add(alerter);
+    if (cache_writer)
+      add(cache_writer);
+    if (storage_writer)
+      add(storage_writer);
+    if (redis_reader)
+      add(redis_reader);
+    if (redis_subscriber)
+      add(redis_subscriber);
     if (scheduler)
-      xs.push_back(scheduler);
+      add(scheduler);
     if (jobs)
-      xs.push_back(jobs);
+      add(jobs);
     return xs;
   }
 
@@ -82,7 +110,7 @@ struct supervisor_state {
     h.intake = sharder;
     h.cache_writer = cache_writer;
     h.storage_writer = storage_writer;
-    auto add = [&](std::string name, const caf::actor& a) {
+    auto add = [&](std::string name, const stats_actor& a) {
       if (a) {
         h.names.push_back(std::move(name));
         h.actors.push_back(a);
@@ -102,7 +130,7 @@ struct supervisor_state {
   }
 };
 
-using supervisor_ptr = caf::stateful_actor<supervisor_state>*;
+using supervisor_ptr = supervisor_actor::stateful_pointer<supervisor_state>;
 
 /// Instruments known before any event arrives: the simulator's, if it is
 /// enabled (every other provider's become known with their first events).
@@ -163,28 +191,28 @@ provider_slot* find_slot(supervisor_state& st, const std::string& name) {
 
 void spawn_provider(supervisor_ptr self, provider_slot& slot) {
   auto& st = self->state;
-  auto actor_or_null = [](const std::map<std::string, caf::actor>& m,
-                          const std::string& k) {
+  auto actor_or_null = [](const auto& m, const std::string& k) {
     auto i = m.find(k);
-    return i == m.end() ? caf::actor{} : i->second;
+    return i == m.end() ? typename std::decay_t<decltype(m)>::mapped_type{} : i->second;
   };
   if (slot.stream >= 0) {
     auto& spec = st.streams[static_cast<size_t>(slot.stream)];
     auto& name = spec.settings.name;
-    slot.actor = spawn_stream_provider(self->system(), st.topo, spec, st.sharder,
-                                       actor_or_null(st.stream_rest, name),
-                                       actor_or_null(st.captures, name));
+    auto a = spawn_stream_provider(self->system(), st.topo, spec, st.sharder,
+                                   actor_or_null(st.stream_rest, name),
+                                   actor_or_null(st.captures, name));
     // Backfills draw on the provider's budget when the scheduler has one for it.
     auto& enabled = st.topo.providers;
     if (st.scheduler && std::find(enabled.begin(), enabled.end(), name) != enabled.end())
-      self->send(slot.actor, scheduler_atom::value, st.scheduler);
+      self->send(a, scheduler_atom::value, sched_fetch_actor{st.scheduler});
+    slot.actor = as_untyped(a);
   } else if (slot.name == "replay") {
-    slot.actor = spawn_replay_provider(self->system(), st.topo, st.sharder);
+    slot.actor = as_untyped(spawn_replay_provider(self->system(), st.topo, st.sharder));
   } else if (slot.name == "simulator") {
-    slot.actor = spawn_simulator(self->system(), st.topo, st.sharder);
+    slot.actor = as_untyped(spawn_simulator(self->system(), st.topo, st.sharder));
   } else {
     auto& cfg = st.topo.rest_providers.at(slot.name); // checked by load_topology
-    slot.actor = spawn_rest_provider(self->system(), cfg, st.sharder);
+    slot.actor = as_untyped(spawn_rest_provider(self->system(), cfg, st.sharder));
     slot.key_fingerprint = key_fingerprint(cfg);
   }
   slot.started_ns = now_ns();
@@ -208,7 +236,7 @@ void add_stream_slots(supervisor_ptr self) {
   for (auto& feed : topo.streams.enabled_feeds()) {
     auto rest = topo.rest_providers.find(feed.name);
     if (feed.backfill && rest != topo.rest_providers.end() && !rest->second.base_url.empty())
-      st.stream_rest[feed.name] = spawn_rest_provider(sys, rest->second, caf::actor{});
+      st.stream_rest[feed.name] = spawn_rest_provider(sys, rest->second, batch_sink_actor{});
     if (!feed.capture_dir.empty())
       st.captures[feed.name] = spawn_capture_writer(sys, feed.capture_dir, feed.name);
   }
@@ -220,7 +248,7 @@ void add_stream_slots(supervisor_ptr self) {
 }
 
 /// Spawns validator `i` of `count`, watching the simulated instruments of its shard.
-caf::actor spawn_validator_shard(supervisor_ptr self, size_t i, size_t count) {
+validator_actor spawn_validator_shard(supervisor_ptr self, size_t i, size_t count) {
   auto& st = self->state;
   std::vector<std::string> watched;
   for (auto& id : simulated_instruments(st.topo))
@@ -229,7 +257,7 @@ caf::actor spawn_validator_shard(supervisor_ptr self, size_t i, size_t count) {
   auto v = spawn_validator(self->system(), st.topo, i, st.router, st.alerter,
                            std::move(watched));
   if (st.storage_writer)
-    self->send(v, writer_atom::value, st.storage_writer);
+    self->send(v, writer_atom::value, quarantine_sink_actor{st.storage_writer});
   return v;
 }
 
@@ -239,7 +267,7 @@ caf::actor spawn_validator_shard(supervisor_ptr self, size_t i, size_t count) {
 void resize_validators(supervisor_ptr self, size_t count) {
   auto& st = self->state;
   auto old = st.validators;
-  std::vector<caf::actor> next;
+  std::vector<validator_actor> next;
   for (size_t i = 0; i < count; ++i) {
     next.push_back(spawn_validator_shard(self, i, count));
     self->monitor(next.back());
@@ -248,10 +276,11 @@ void resize_validators(supervisor_ptr self, size_t count) {
   st.topo.validator.count = count;
   self->send(st.gateway, reload_atom::value, next);
   self->send(st.gateway, st.gateway_view());
-  self->request(st.sharder, drain_timeout, reload_atom::value, next)
+  self->request(st.sharder, drain_timeout, reload_atom::value,
+                std::vector<batch_sink_actor>(next.begin(), next.end()))
     .then([=](bool) {
       for (auto& v : old) {
-        self->demonitor(v);
+        self->demonitor(v.address());
         self->send_exit(v, caf::exit_reason::user_shutdown);
       }
       self->state.log->info("validator pool resized: {} -> {}", old.size(), count);
@@ -341,7 +370,7 @@ void build(supervisor_ptr self) {
   auto known = simulated_instruments(topo);
   st.cache = spawn_cache(sys, topo, known);
   st.broadcaster = spawn_broadcaster(sys, topo, *st.ioc, known, st.cache);
-  std::vector<caf::actor> sinks{st.cache, st.broadcaster};
+  std::vector<batch_sink_actor> sinks{st.cache, st.broadcaster};
   if (topo.redis.enabled) {
     st.cache_writer = spawn_cache_writer(sys, topo);
     sinks.push_back(st.cache_writer);
@@ -356,14 +385,16 @@ void build(supervisor_ptr self) {
   st.alerter = spawn_alerter(sys, topo);
   for (size_t i = 0; i < topo.validator.count; ++i)
     st.validators.push_back(spawn_validator_shard(self, i, topo.validator.count));
-  st.sharder = spawn_sharder(sys, topo, st.validators);
+  st.sharder = spawn_sharder(sys, topo,
+                             std::vector<batch_sink_actor>(st.validators.begin(),
+                                                           st.validators.end()));
   st.gateway = spawn_gateway(sys, topo, *st.ioc, st.cache, st.validators);
   st.scheduler = spawn_scheduler(sys, topo);
   self->send(st.gateway, scheduler_atom::value, st.scheduler);
   self->send(st.gateway, st.gateway_view()); // reports, webhooks
   st.jobs = spawn_jobs(sys, topo);
   self->send(st.gateway, jobs_atom::value, st.jobs);
-  self->send(st.jobs, internal_atom::value, st.gateway);
+  self->send(st.jobs, internal_atom::value, internal_calls_actor{st.gateway});
   if (topo.redis.enabled) { // the read path's Redis step
     st.redis_reader = spawn_redis_reader(sys, topo);
     self->send(st.gateway, redis_atom::value, st.redis_reader);
@@ -397,9 +428,10 @@ void stop_all(supervisor_ptr self, const caf::error& reason) {
   for (auto& a : st.stages())
     if (a)
       self->send_exit(a, reason);
-  for (auto* helpers : {&st.stream_rest, &st.captures})
-    for (auto& [name, a] : *helpers)
-      self->send_exit(a, reason);
+  for (auto& [name, a] : st.stream_rest)
+    self->send_exit(a, reason);
+  for (auto& [name, a] : st.captures)
+    self->send_exit(a, reason);
 }
 
 /// The second half of a stop: a drain marker through the stages (each
@@ -443,8 +475,8 @@ void graceful_stop(supervisor_ptr self, const caf::error& reason) {
     self->delayed_send(self, std::chrono::seconds{3}, drain_atom::value);
 }
 
-caf::behavior supervisor(supervisor_ptr self, topology topo,
-                         boost::asio::io_context* ioc) {
+supervisor_actor::behavior_type supervisor(supervisor_ptr self, topology topo,
+                                           boost::asio::io_context* ioc) {
   self->state.topo = std::move(topo);
   self->state.ioc = ioc;
   build(self);
@@ -535,7 +567,7 @@ caf::behavior supervisor(supervisor_ptr self, topology topo,
       st.log->info("provider {} restarted", name);
     },
     [=](providers_atom) {
-      std::vector<caf::actor> xs;
+      std::vector<caf::actor> xs; // untyped: providers of four kinds (provider_slot)
       for (auto& p : self->state.providers)
         if (p.actor)
           xs.push_back(p.actor);
@@ -544,7 +576,7 @@ caf::behavior supervisor(supervisor_ptr self, topology topo,
     [=](stats_atom) -> caf::result<std::vector<stage_stats>> {
       // Ask every stage, gather the answers in pipeline order.
       auto& st = self->state;
-      std::vector<caf::actor> all;
+      std::vector<caf::actor> all; // untyped: see stages()
       for (auto& p : st.providers)
         if (p.actor)
           all.push_back(p.actor);
@@ -573,8 +605,8 @@ caf::behavior supervisor(supervisor_ptr self, topology topo,
 
 } // namespace
 
-caf::actor spawn_supervisor(caf::actor_system& sys, topology topo,
-                            boost::asio::io_context& ioc) {
+supervisor_actor spawn_supervisor(caf::actor_system& sys, topology topo,
+                                  boost::asio::io_context& ioc) {
   return sys.spawn(supervisor, std::move(topo), &ioc);
 }
 

@@ -261,7 +261,7 @@ struct provider_state {
 /// Parses the feeder's frames as the simulator actor parses its own and
 /// passes the events on to `intake` within the credit of its link.
 caf::behavior provider_parser(caf::stateful_actor<provider_state>* self,
-                              topology topo, caf::actor intake) {
+                              topology topo, batch_sink_actor intake) {
   self->state.symbols = simulator::feed{topo.simulator}.symbols();
   self->state.out = flow_link{std::move(intake), topo.pipeline.queue_bound};
   return {
@@ -452,22 +452,24 @@ int run_pipeline(const options& o) {
     auto base = read_rss();
     auto known = instruments_of(topo);
     auto cache = spawn_cache(sys, topo, known);
-    std::vector<caf::actor> sinks{cache};
-    caf::actor broadcaster;
+    std::vector<batch_sink_actor> sinks{cache};
+    broadcaster_actor broadcaster;
     if (o.broadcaster) {
       broadcaster = spawn_broadcaster(sys, topo, ioc, known);
       sinks.push_back(broadcaster);
     }
     auto capture = sys.spawn(capture_sink, shared.get());
-    sinks.push_back(capture);
     // The sink acks like every stage, so it can stand in for the next one.
-    auto router = o.stop_after == "route" ? spawn_router(sys, topo, sinks) : capture;
-    std::vector<caf::actor> validators;
+    auto capture_sink_handle = caf::actor_cast<batch_sink_actor>(capture);
+    sinks.push_back(capture_sink_handle);
+    auto router = o.stop_after == "route" ? batch_sink_actor{spawn_router(sys, topo, sinks)}
+                                          : capture_sink_handle;
+    std::vector<batch_sink_actor> validators;
     if (o.stop_after == "shard") // one link: acks are matched by sender
-      validators.push_back(capture);
+      validators.push_back(capture_sink_handle);
     else
       for (size_t i = 0; i < topo.validator.count; ++i)
-        validators.push_back(spawn_validator(sys, topo, i, router, caf::actor{}, {}));
+        validators.push_back(spawn_validator(sys, topo, i, router, {}, {}));
     auto sharder = spawn_sharder(sys, topo, validators);
     auto provider = sys.spawn(provider_parser, topo, sharder);
 
@@ -603,8 +605,11 @@ int run_pipeline(const options& o) {
               << std::endl;
     if (stalled)
       code = 1;
-    for (auto& a : {provider, sharder, router, cache, capture})
-      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(provider, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(sharder, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(router, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(cache, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(capture, caf::exit_reason::user_shutdown);
     for (auto& v : validators)
       caf::anon_send_exit(v, caf::exit_reason::user_shutdown);
     if (broadcaster)

@@ -294,8 +294,9 @@ int run(const options& o) {
   {
     caf::actor_system sys{cfg};
     caf::scoped_actor self{sys};
-    auto writer = pg_mode ? spawn_storage_writer(sys, topo)
-                          : spawn_cache_writer(sys, topo);
+    // Either writer, driven the same way: one untyped handle for both.
+    auto writer = pg_mode ? caf::actor_cast<caf::actor>(spawn_storage_writer(sys, topo))
+                          : caf::actor_cast<caf::actor>(spawn_cache_writer(sys, topo));
     // Wait until the writer is up (migrations done, connected): one stats
     // round trip, then for Postgres the table must be readable.
     self->request(writer, std::chrono::seconds{60}, stats_atom::value,

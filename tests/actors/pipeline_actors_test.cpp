@@ -132,11 +132,11 @@ TEST_F(Actors, CacheServesLatestPriceAndBoundedBars) {
 TEST_F(Actors, FramesBecomeValidatedEventsInOrderPerInstrument) {
   topo.validator.count = 4; // order per symbol must hold across the pool
   caf::scoped_actor sink{*sys};
-  auto router = spawn_router(*sys, topo, {caf::actor_cast<caf::actor>(sink)});
-  std::vector<caf::actor> validators;
+  auto router = spawn_router(*sys, topo, {caf::actor_cast<batch_sink_actor>(sink)});
+  std::vector<validator_actor> validators;
   for (size_t i = 0; i < topo.validator.count; ++i)
-    validators.push_back(spawn_validator(*sys, topo, i, router, caf::actor{}, {}));
-  auto sharder = spawn_sharder(*sys, topo, validators);
+    validators.push_back(spawn_validator(*sys, topo, i, router, {}, {}));
+  auto sharder = spawn_sharder(*sys, topo, {validators.begin(), validators.end()});
   simulator::feed feed{topo.simulator};
   std::vector<std::string> frames;
   feed.generate(500, frames);
@@ -177,7 +177,7 @@ TEST_F(Actors, FramesBecomeValidatedEventsInOrderPerInstrument) {
   EXPECT_EQ(events, good);
   EXPECT_TRUE(ordered);
   EXPECT_EQ(last_id.size(), topo.simulator.symbols.size());
-  auto stats_of = [&](const caf::actor& a) {
+  auto stats_of = [&](const stats_actor& a) {
     stage_stats s;
     upstream->request(a, 2s, stats_atom::value)
       .receive([&](const stage_stats& x) { s = x; }, [](caf::error&) {});
@@ -210,7 +210,7 @@ TEST_F(Actors, FullSinkHoldsAcksUntilItCatchesUp) {
       },
     };
   }, 0);
-  auto router = spawn_router(*sys, topo, {sink});
+  auto router = spawn_router(*sys, topo, {caf::actor_cast<batch_sink_actor>(sink)});
   caf::scoped_actor up{*sys};
   event_batch b;
   b.trades.push_back(make_trade("BTC-USDT", "1", 1, "1"));

@@ -114,9 +114,11 @@ class BroadcastFixture : public ::testing::Test {
     io.join();
   }
 
-  /// Spawns and starts the broadcaster with `topo`.
-  void start(const std::vector<std::string>& known, caf::actor cache = {}) {
-    bc = spawn_broadcaster(*sys, topo, ioc, known, std::move(cache));
+  /// Spawns and starts the broadcaster with `topo` (`cache`: the cache
+  /// actor or a test double answering like it).
+  template <class Cache = cache_actor>
+  void start(const std::vector<std::string>& known, const Cache& cache = {}) {
+    bc = spawn_broadcaster(*sys, topo, ioc, known, caf::actor_cast<cache_actor>(cache));
     caf::scoped_actor self{*sys};
     self->request(bc, 5s, start_atom::value)
       .receive([&](uint16_t p) { port = p; },
@@ -155,7 +157,7 @@ class BroadcastFixture : public ::testing::Test {
     boost::asio::io_context::executor_type>>
     work{boost::asio::make_work_guard(ioc)};
   std::thread io;
-  caf::actor bc;
+  broadcaster_actor bc;
   std::vector<caf::actor> extra; ///< other actors a test spawned
   uint16_t port = 0;
 };

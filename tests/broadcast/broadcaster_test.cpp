@@ -90,7 +90,7 @@ TEST_F(BroadcastFixture, SnapshotComesBeforeAnyLiveEventOfItsChannel) {
   last.value = dec("999.99");
   last.trade_id = "snap";
   auto cache = sys->spawn<caf::detached>(slow_cache, 400ms, last);
-  extra.push_back(cache);
+  extra.push_back(caf::actor_cast<caf::actor>(cache));
   start({"T0-USD"}, cache);
   auto ws = client();
   // Live trades flow the whole time, also while the snapshot is delayed.
@@ -137,7 +137,7 @@ TEST_F(BroadcastFixture, SnapshotComesBeforeAnyLiveEventOfItsChannel) {
 TEST_F(BroadcastFixture, SnapshotsComeFromTheCache) {
   topo.broadcaster.snapshot_bars = 2;
   auto cache = spawn_cache(*sys, topo, {"T0-USD"});
-  extra.push_back(cache);
+  extra.push_back(caf::actor_cast<caf::actor>(cache));
   start({"T0-USD"}, cache);
   event_batch b;
   b.trades.push_back(make_trade("T0-USD", 7));

@@ -105,7 +105,7 @@ void publish(redis::redis_client& rc, const std::string& prefix,
   ASSERT_TRUE(r.ok()) << r.err().context;
 }
 
-subscriber_stats stats_of(caf::scoped_actor& self, const caf::actor& sub) {
+subscriber_stats stats_of(caf::scoped_actor& self, const redis_subscriber_actor& sub) {
   subscriber_stats out;
   self->request(sub, 5s, stats_atom::value, redis_atom::value)
     .receive([&](const subscriber_stats& s) { out = s; }, [](caf::error&) {});
@@ -132,7 +132,7 @@ TEST(RedisSubscriber, PassesOtherNodesEventsAndSkipsItsOwn) {
   auto& prefix = topo.redis.key_prefix;
   auto rec = std::make_shared<recorder>();
   auto sink = sys->spawn(probe, rec, true);
-  auto sub = spawn_redis_subscriber(*sys, topo, {sink});
+  auto sub = spawn_redis_subscriber(*sys, topo, {caf::actor_cast<batch_sink_actor>(sink)});
   ASSERT_TRUE(wait_until([&] { return stats_of(self, sub).connected; }));
   redis::redis_client rc;
   ASSERT_TRUE(rc.connect("127.0.0.1", env.redis_port(), 2000).ok());
@@ -200,7 +200,7 @@ TEST(RedisSubscriber, KeepsToTheSinksCredit) {
   topo.pipeline.queue_bound = 1;
   auto rec = std::make_shared<recorder>();
   auto sink = sys->spawn(probe, rec, false); // holds its acks
-  auto sub = spawn_redis_subscriber(*sys, topo, {sink});
+  auto sub = spawn_redis_subscriber(*sys, topo, {caf::actor_cast<batch_sink_actor>(sink)});
   ASSERT_TRUE(wait_until([&] { return stats_of(self, sub).connected; }));
   redis::redis_client rc;
   ASSERT_TRUE(rc.connect("127.0.0.1", env.redis_port(), 2000).ok());
@@ -263,7 +263,7 @@ TEST(RedisSubscriber, SubscribesAgainWhenRedisComesBack) {
   auto topo = subscriber_topology(port);
   auto rec = std::make_shared<recorder>();
   auto sink = sys->spawn(probe, rec, true);
-  auto sub = spawn_redis_subscriber(*sys, topo, {sink});
+  auto sub = spawn_redis_subscriber(*sys, topo, {caf::actor_cast<batch_sink_actor>(sink)});
   ASSERT_TRUE(wait_until([&] { return stats_of(self, sub).connected; }));
   auto x = short_id("RX");
   constexpr int64_t ts = 1'700'000'000'000'000'000;

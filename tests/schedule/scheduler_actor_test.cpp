@@ -45,8 +45,8 @@ struct SchedulerActor : ::testing::Test {
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> sys;
   fixture_server upstream;
-  caf::actor scheduler;
-  caf::actor provider;
+  scheduler_actor scheduler;
+  rest_provider_actor provider;
   std::shared_ptr<replies> out = std::make_shared<replies>();
 
   /// A scheduler for `name` at the fixture server, one call at a time.
@@ -59,14 +59,16 @@ struct SchedulerActor : ::testing::Test {
     auto topo = load_topology(text, "test.ini");
     ASSERT_TRUE(topo) << topo.err().message();
     scheduler = spawn_scheduler(*sys, *topo);
-    provider = spawn_rest_provider(*sys, topo->rest_providers.at(name), caf::actor{});
-    caf::anon_send(scheduler, provider_handles{{name}, {provider}});
+    provider = spawn_rest_provider(*sys, topo->rest_providers.at(name), batch_sink_actor{});
+    caf::anon_send(scheduler,
+                   provider_handles{{name}, {caf::actor_cast<caf::actor>(provider)}});
   }
 
   void TearDown() override {
-    for (auto& a : {scheduler, provider})
-      if (a)
-        caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    if (scheduler)
+      caf::anon_send_exit(scheduler, caf::exit_reason::user_shutdown);
+    if (provider)
+      caf::anon_send_exit(provider, caf::exit_reason::user_shutdown);
   }
 
   /// Sends one call from a helper actor; its reply lands in `out`.

@@ -22,15 +22,16 @@ struct CaptureReplay : ::testing::Test {
     sys = std::make_unique<caf::actor_system>(cfg);
   }
 
-  void stop(std::vector<caf::actor> xs) {
+  void stop(std::vector<any_actor> xs) {
     caf::scoped_actor self{*sys};
     for (auto& a : xs)
-      self->send_exit(a, caf::exit_reason::user_shutdown);
+      self->send_exit(a.handle, caf::exit_reason::user_shutdown);
     for (auto& a : xs)
-      self->wait_for(a);
+      self->wait_for(a.handle);
   }
 
-  stream_health health_of(const caf::actor& a) {
+  template <class Handle>
+  stream_health health_of(const Handle& a) {
     caf::scoped_actor self{*sys};
     stream_health h;
     self->request(a, 5s, health_atom::value)
@@ -50,7 +51,7 @@ struct CaptureReplay : ::testing::Test {
     topo.pipeline.queue_bound = 2; // exercise the credit wait
     auto out = std::make_shared<collected>();
     auto sink = sys->spawn(collector, out);
-    auto player = spawn_replay_provider(*sys, topo, sink);
+    auto player = spawn_replay_provider(*sys, topo, as_intake(sink));
     EXPECT_TRUE(eventually([&] { return health_of(player).state == "finished"; }));
     EXPECT_EQ(out->event_count(), expected);
     stop({player, sink});
@@ -78,7 +79,7 @@ TEST_F(CaptureReplay, ReplayYieldsTheLiveEventsByteForByte) {
   auto out = std::make_shared<collected>();
   auto sink = sys->spawn(collector, out);
   auto capture = spawn_capture_writer(*sys, dir, "binance");
-  auto live = spawn_stream_provider(*sys, topo, plan[0], sink, caf::actor{}, capture);
+  auto live = spawn_stream_provider(*sys, topo, plan[0], as_intake(sink), {}, capture);
   ASSERT_TRUE(eventually([&] { return subscribed_streams(ws, 1).size() == 4; }));
 
   // The recorded session, BTC trades around it, a repeat (dropped as a

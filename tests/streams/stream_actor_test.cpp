@@ -34,7 +34,8 @@ struct StreamActor : ::testing::Test {
     return plan.empty() ? stream_connection_spec{} : plan.front();
   }
 
-  stream_health health_of(const caf::actor& a) {
+  template <class Handle>
+  stream_health health_of(const Handle& a) {
     caf::scoped_actor self{*sys};
     stream_health h;
     self->request(a, 5s, health_atom::value)
@@ -44,14 +45,14 @@ struct StreamActor : ::testing::Test {
   }
 
   /// Stops `xs` and waits until they are gone (transports closed, joined).
-  void stop(std::vector<caf::actor> xs) {
+  void stop(std::vector<any_actor> xs) {
     caf::scoped_actor self{*sys};
     for (auto& a : xs)
-      if (a)
-        self->send_exit(a, caf::exit_reason::user_shutdown);
+      if (a.handle)
+        self->send_exit(a.handle, caf::exit_reason::user_shutdown);
     for (auto& a : xs)
-      if (a)
-        self->wait_for(a);
+      if (a.handle)
+        self->wait_for(a.handle);
   }
 };
 
@@ -75,9 +76,9 @@ TEST_F(StreamActor, DropMidStreamRecoversEveryTradeExactlyOnce) {
     auto topo = stream_topology(ws.url(), rest.base_url());
     auto out = std::make_shared<collected>();
     auto sink = sys->spawn(collector, out);
-    auto backfill = spawn_rest_provider(*sys, topo.rest_providers["binance"], caf::actor{});
-    auto actor = spawn_stream_provider(*sys, topo, only_connection(topo), sink, backfill,
-                                       caf::actor{});
+    auto backfill = spawn_rest_provider(*sys, topo.rest_providers["binance"], {});
+    auto actor = spawn_stream_provider(*sys, topo, only_connection(topo), as_intake(sink), backfill,
+                                       {});
 
     // First connection: subscribe, trades 1..10.
     ASSERT_TRUE(eventually([&] { return subscribed_streams(ws, 1).size() == 1; }));
@@ -155,8 +156,8 @@ TEST_F(StreamActor, BadFramesAreCountedAndSkipped) {
   topo.streams.feeds["binance"].max_frame_bytes = 1024;
   auto out = std::make_shared<collected>();
   auto sink = sys->spawn(collector, out);
-  auto actor = spawn_stream_provider(*sys, topo, only_connection(topo), sink, caf::actor{},
-                                     caf::actor{});
+  auto actor = spawn_stream_provider(*sys, topo, only_connection(topo), as_intake(sink), {},
+                                     {});
   ASSERT_TRUE(eventually([&] { return subscribed_streams(ws, 1).size() == 1; }));
   auto t0 = wall_ms();
   ASSERT_TRUE(ws.send_text(binance_trade_frame(1, t0)));
@@ -190,8 +191,8 @@ TEST_F(StreamActor, WatchdogTrustsHeartbeatsAndCatchesSilence) {
   topo.streams.feeds["binance"].stale_after_ns = 600'000'000;
   auto out = std::make_shared<collected>();
   auto sink = sys->spawn(collector, out);
-  auto actor = spawn_stream_provider(*sys, topo, only_connection(topo), sink, caf::actor{},
-                                     caf::actor{});
+  auto actor = spawn_stream_provider(*sys, topo, only_connection(topo), as_intake(sink), {},
+                                     {});
   ASSERT_TRUE(eventually([&] { return subscribed_streams(ws, 1).size() == 1; }));
   ASSERT_TRUE(ws.send_text(binance_trade_frame(1, wall_ms())));
   // Quiet but alive: pings only, for several stale periods.
@@ -237,8 +238,8 @@ TEST_F(StreamActor, SubscriptionsSpreadAndPaced) {
   EXPECT_EQ(plan[1].connection, "binance#1");
   auto out = std::make_shared<collected>();
   auto sink = sys->spawn(collector, out);
-  auto a0 = spawn_stream_provider(*sys, topo, plan[0], sink, caf::actor{}, caf::actor{});
-  auto a1 = spawn_stream_provider(*sys, topo, plan[1], sink, caf::actor{}, caf::actor{});
+  auto a0 = spawn_stream_provider(*sys, topo, plan[0], as_intake(sink), {}, {});
+  auto a1 = spawn_stream_provider(*sys, topo, plan[1], as_intake(sink), {}, {});
   ASSERT_TRUE(eventually(
     [&] {
       return subscribed_streams(ws, 1).size() + subscribed_streams(ws, 2).size() == 1100;
@@ -271,8 +272,8 @@ TEST_F(StreamActor, SubscribeAndUnsubscribeAtRunTime) {
   auto topo = stream_topology(ws.url());
   auto out = std::make_shared<collected>();
   auto sink = sys->spawn(collector, out);
-  auto actor = spawn_stream_provider(*sys, topo, only_connection(topo), sink, caf::actor{},
-                                     caf::actor{});
+  auto actor = spawn_stream_provider(*sys, topo, only_connection(topo), as_intake(sink), {},
+                                     {});
   ASSERT_TRUE(eventually([&] { return subscribed_streams(ws, 1).size() == 1; }));
   caf::scoped_actor self{*sys};
   auto ask = [&](auto atom, std::string topics) {
@@ -312,8 +313,8 @@ TEST_F(StreamActor, ReconnectsBeforeTheMaxConnectionAge) {
   feed.reconnect_min_ns = feed.reconnect_max_ns = 3'600'000'000'000; // only a planned one can be quick
   auto out = std::make_shared<collected>();
   auto sink = sys->spawn(collector, out);
-  auto actor = spawn_stream_provider(*sys, topo, only_connection(topo), sink, caf::actor{},
-                                     caf::actor{});
+  auto actor = spawn_stream_provider(*sys, topo, only_connection(topo), as_intake(sink), {},
+                                     {});
   ASSERT_TRUE(eventually([&] { return subscribed_streams(ws, 1).size() == 1; }));
   ASSERT_TRUE(eventually([&] { return subscribed_streams(ws, 2).size() == 1; }));
   ASSERT_TRUE(eventually([&] { return out->has_status(feed_state::reconnected); }));

@@ -45,7 +45,8 @@ struct StreamDialects : ::testing::Test {
     return topo;
   }
 
-  stream_health health_of(const caf::actor& a) {
+  template <class Handle>
+  stream_health health_of(const Handle& a) {
     caf::scoped_actor self{*sys};
     stream_health h;
     self->request(a, 5s, health_atom::value)
@@ -53,12 +54,12 @@ struct StreamDialects : ::testing::Test {
     return h;
   }
 
-  void stop(std::vector<caf::actor> xs) {
+  void stop(std::vector<any_actor> xs) {
     caf::scoped_actor self{*sys};
     for (auto& a : xs)
-      self->send_exit(a, caf::exit_reason::user_shutdown);
+      self->send_exit(a.handle, caf::exit_reason::user_shutdown);
     for (auto& a : xs)
-      self->wait_for(a);
+      self->wait_for(a.handle);
   }
 };
 
@@ -93,7 +94,7 @@ TEST_F(StreamDialects, PolygonAuthenticatesSubscribesAndStreams) {
   ASSERT_EQ(plan.size(), 1u);
   auto out = std::make_shared<collected>();
   auto sink = sys->spawn(collector, out);
-  auto actor = spawn_stream_provider(*sys, topo, plan[0], sink, caf::actor{}, caf::actor{});
+  auto actor = spawn_stream_provider(*sys, topo, plan[0], as_intake(sink), {}, {});
   ASSERT_TRUE(eventually([&] { return ws.received().size() >= 2; }));
   EXPECT_EQ(ws.last_resource(), "/stocks");
   ASSERT_TRUE(ws.send_text(polygon_frame("polygon/ws/stocks_T.example.json")));
@@ -141,7 +142,7 @@ TEST_F(StreamDialects, PolygonRefusedKeyIsReportedAndRetried) {
   ASSERT_EQ(plan.size(), 1u);
   auto out = std::make_shared<collected>();
   auto sink = sys->spawn(collector, out);
-  auto actor = spawn_stream_provider(*sys, topo, plan[0], sink, caf::actor{}, caf::actor{});
+  auto actor = spawn_stream_provider(*sys, topo, plan[0], as_intake(sink), {}, {});
   // It closes, backs off and tries again, and says why.
   ASSERT_TRUE(eventually([&] { return ws.connection_count() >= 2; }));
   auto h = health_of(actor);
@@ -165,7 +166,7 @@ TEST_F(StreamDialects, FinnhubSubscribesPerSymbolAndTrustsPings) {
   ASSERT_EQ(plan.size(), 1u);
   auto out = std::make_shared<collected>();
   auto sink = sys->spawn(collector, out);
-  auto actor = spawn_stream_provider(*sys, topo, plan[0], sink, caf::actor{}, caf::actor{});
+  auto actor = spawn_stream_provider(*sys, topo, plan[0], as_intake(sink), {}, {});
   ASSERT_TRUE(eventually([&] { return ws.received().size() == 2; }));
   EXPECT_EQ(ws.last_resource(), std::string{"/?token="} + finnhub_key);
   auto sent = texts(ws);

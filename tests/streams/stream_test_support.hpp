@@ -18,6 +18,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "actors/flow.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
 #include "api/event_json.hpp"
@@ -28,6 +29,18 @@
 namespace tickflow::test {
 
 using namespace std::chrono_literals;
+
+/// Any actor handle, typed or not: what the fixtures' stop() takes.
+struct any_actor {
+  template <class Handle>
+  any_actor(const Handle& h) : handle(caf::actor_cast<caf::actor>(h)) {}
+  caf::actor handle;
+};
+
+/// The collector (an untyped test double) as a stage's intake.
+inline batch_sink_actor as_intake(const caf::actor& sink) {
+  return caf::actor_cast<batch_sink_actor>(sink);
+}
 
 // -- frames from fixtures ---------------------------------------------------------
 

@@ -70,7 +70,8 @@ inline bool wait_until(const std::function<bool()>& done,
 }
 
 /// Sends a batch and waits (bounded) for the writer's ack.
-inline bool send_and_ack(caf::scoped_actor& self, const caf::actor& writer,
+template <class Writer>
+bool send_and_ack(caf::scoped_actor& self, const Writer& writer,
                          const event_batch& b,
                          std::chrono::milliseconds limit = 5s) {
   self->send(writer, b);
@@ -81,7 +82,8 @@ inline bool send_and_ack(caf::scoped_actor& self, const caf::actor& writer,
 }
 
 /// (stats_atom, writer_atom) or, with flush, (flush_atom).
-inline writer_stats ask(caf::scoped_actor& self, const caf::actor& writer,
+template <class Writer>
+writer_stats ask(caf::scoped_actor& self, const Writer& writer,
                         bool flush = false) {
   writer_stats out;
   out.name = "unavailable";
@@ -96,7 +98,8 @@ inline writer_stats ask(caf::scoped_actor& self, const caf::actor& writer,
 }
 
 /// Sends exit and waits (bounded) until the actor is gone.
-inline bool stop_actor(caf::scoped_actor& self, const caf::actor& a,
+template <class Handle>
+bool stop_actor(caf::scoped_actor& self, const Handle& a,
                        std::chrono::milliseconds limit = 15s) {
   self->monitor(a);
   self->send_exit(a, caf::exit_reason::user_shutdown);
