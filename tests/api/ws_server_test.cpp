@@ -497,9 +497,9 @@ TEST_F(WsServerTest, OnlyVersion13Upgrades) {
     {"version x", upgrade + key + "Sec-WebSocket-Version: x\r\n\r\n"},
     {"two versions", upgrade + key + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Version: 8\r\n\r\n"},
     {"no version, with a key", upgrade + key + "\r\n"},
-    {"Hixie-76", upgrade + "Origin: http://x\r\nSec-WebSocket-Key1: 4 @1  46546xW%0l 1 5\r\n"
+    {"Hixie-76", upgrade + "Origin: http://127.0.0.1\r\nSec-WebSocket-Key1: 4 @1  46546xW%0l 1 5\r\n"
                            "Sec-WebSocket-Key2: 12998 5 Y3 1  .P00\r\n\r\n^n:ds[4U"},
-    {"Hixie-76 without key3", upgrade + "Origin: http://x\r\nSec-WebSocket-Key1: 4 @1  46546xW%0l 1 5\r\n"
+    {"Hixie-76 without key3", upgrade + "Origin: http://127.0.0.1\r\nSec-WebSocket-Key1: 4 @1  46546xW%0l 1 5\r\n"
                                         "Sec-WebSocket-Key2: 12998 5 Y3 1  .P00\r\n\r\n"},
   };
   for (auto& [name, request] : cases) {

@@ -36,7 +36,7 @@ TEST(NewsMerge, UrlKeys) {
     const char* url;
     const char* key;
   } rows[] = {
-    {"https://www.CNBC.com/2020/08/04/a.html", "cnbc.com/2020/08/04/a.html"},
+    {"https://www.LOCALHOST/2020/08/04/a.html", "localhost/2020/08/04/a.html"},
     {"http://cnbc.com/2020/08/04/a.html", "cnbc.com/2020/08/04/a.html"},
     {"https://cnbc.com/a/b/#comments", "cnbc.com/a/b"},
     {"  https://x.io/a/?id=7  ", "x.io/a?id=7"},

@@ -18,7 +18,7 @@ constexpr int64_t s = 1'000'000'000;
 news_item story(std::string title, int64_t published_ns) {
   news_item x;
   x.title = std::move(title);
-  x.url = "https://example.com/" + x.title;
+  x.url = "https://127.0.0.1/" + x.title;
   x.published_ns = published_ns;
   return x;
 }
