@@ -9,6 +9,7 @@
 #include "actors/gateway_state.hpp"
 #include "actors/jobs_actor.hpp"
 #include "adapters/registry.hpp"
+#include "api/memory_budget.hpp"
 #include "api/routes/dispatch.hpp"
 
 namespace tickflow {
@@ -111,6 +112,9 @@ gateway_actor::behavior_type gateway(gateway_ptr self, topology topo,
   opts.max_read_buffer_bytes = topo.gateway.max_read_buffer_bytes;
   opts.max_response_bytes = topo.gateway.max_response_bytes;
   opts.max_unsent_bytes = topo.gateway.max_unsent_bytes;
+  opts.budget_exempt_paths = {"/health", "/ready", "/metrics", "/status"};
+  // One budget per process: the broadcaster's upgrades obey it too.
+  api::memory_budget::process().set_limit(topo.gateway.max_memory_bytes);
   st.server = std::make_shared<api::http_server>(
     *ioc, opts, [me](api::http_request req, api::responder reply) {
       if (auto a = caf::actor_cast<gateway_actor>(me))

@@ -5,6 +5,7 @@
 #include <boost/asio/io_context.hpp>
 #include <caf/all.hpp>
 
+#include "actors/broadcaster_actor.hpp"
 #include "actors/cache_actor.hpp"
 #include "actors/cache_writer_actor.hpp"
 #include "actors/flow.hpp"
@@ -25,12 +26,13 @@ struct stage_handles {
   std::vector<stats_actor> actors; ///< every stage but the providers and the gateway
   cache_writer_actor cache_writer;     ///< null unless [redis] is enabled
   storage_writer_actor storage_writer; ///< null unless [storage] is enabled
+  broadcaster_actor broadcaster;       ///< its instruments and clients, for /metrics
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stage_handles& x) {
   return f(caf::meta::type_name("stage_handles"), x.intake, x.names,
-           x.actors, x.cache_writer, x.storage_writer);
+           x.actors, x.cache_writer, x.storage_writer, x.broadcaster);
 }
 
 /// The gateway's messages: the handles the supervisor hands it, the REST

@@ -6,6 +6,7 @@
 // Postgres through the pipeline (the REST provider actors send them on).
 
 #include <algorithm>
+#include <atomic>
 #include <memory>
 
 #include "actors/gateway_state.hpp"
@@ -292,31 +293,87 @@ void handle_technical(gateway_ptr self, const http_call& call) {
 
 // -- batch and prefetch --------------------------------------------------------------
 
+/// Items of one batch asked at once. Each item is answered by its own route
+/// (an ohlcv item of 1000 bars is ~150 KB of JSON plus its bars); asking all
+/// 100 at once had ten unread batches hold 173 MiB while their answers were
+/// built, a window of 8 keeps one batch's answers in flight to ~1 MB.
+constexpr size_t batch_window = 8;
+
+/// One batch on its way: its items go to the gateway (internal_atom, so
+/// without the client's limits a second time) a window at a time; each
+/// answer sends the next item. Once the collector is over its byte bound the
+/// rest are not asked at all: the batch answers 413 anyway.
+struct batch_run : std::enable_shared_from_this<batch_run> {
+  std::vector<api::batch_entry> entries;
+  std::shared_ptr<api::batch_collector> collector;
+  gateway_actor gateway;
+  priority prio = priority::urgent;
+  std::atomic<size_t> next{0};
+
+  /// Asks the next item that needs a route, answering those that do not
+  /// on the way (callable from any thread).
+  void ask_next() {
+    for (;;) {
+      auto i = next.fetch_add(1);
+      if (i >= entries.size())
+        return;
+      auto respond = collector->item(i);
+      auto& e = entries[i];
+      if (auto* err = std::get_if<api::http_response>(&e.request)) {
+        respond(std::move(*err));
+        continue;
+      }
+      if (collector->overflowed()) {
+        respond(api::fail(413, "response_too_large", "not asked: the batch is over its bound"));
+        continue;
+      }
+      auto& req = std::get<api::http_request>(e.request);
+      auto& routes = all_gateway_routes();
+      auto r = std::find_if(routes.begin(), routes.end(), [&](const route& x) {
+        return x.method == "GET" && x.pattern == req.path;
+      });
+      if (r == routes.end()) {
+        respond(api::fail(501, "not_implemented", "no route " + req.path));
+        continue;
+      }
+      // The next item goes once this one's responder is gone, answered or
+      // dropped (a dropped one answers 500 and must not stall the batch).
+      struct advance {
+        explicit advance(std::shared_ptr<batch_run> r) : run(std::move(r)) {}
+        advance(const advance&) = delete; // a copy's destructor would ask too
+        advance& operator=(const advance&) = delete;
+        std::shared_ptr<batch_run> run;
+        ~advance() {
+          try {
+            run->ask_next();
+          } catch (...) {
+            // The item responders answer 500 when they are dropped.
+          }
+        }
+      };
+      auto adv = std::make_shared<advance>(shared_from_this());
+      auto then = [adv, respond](api::http_response answer) { respond(std::move(answer)); };
+      caf::anon_send(gateway, internal_atom::value,
+                     http_call{std::move(req), std::move(then), {}, prio});
+      return;
+    }
+  }
+};
+
 /// POST /api/v1/data/batch: each item answered by the GET route of its type.
 void handle_batch(gateway_ptr self, const http_call& call) {
   auto max = self->state.topo.access.limits.max_batch_items;
   auto items = api::parse_batch(call.request, max);
   if (auto* e = std::get_if<api::http_response>(&items))
     return call.reply(std::move(*e));
-  auto& xs = std::get<std::vector<api::batch_entry>>(items);
-  auto c = api::batch_collector::make(xs, call.reply);
-  for (size_t i = 0; i < xs.size(); ++i) {
-    auto respond = c->item(i);
-    if (auto* err = std::get_if<api::http_response>(&xs[i].request)) {
-      respond(std::move(*err));
-      continue;
-    }
-    auto& req = std::get<api::http_request>(xs[i].request);
-    auto& routes = all_gateway_routes();
-    auto r = std::find_if(routes.begin(), routes.end(), [&](const route& x) {
-      return x.method == "GET" && x.pattern == req.path;
-    });
-    if (r == routes.end()) {
-      respond(api::fail(501, "not_implemented", "no route " + req.path));
-      continue;
-    }
-    r->handle(self, http_call{std::move(req), std::move(respond), {}, call.prio});
-  }
+  auto run = std::make_shared<batch_run>();
+  run->entries = std::move(std::get<std::vector<api::batch_entry>>(items));
+  run->collector = api::batch_collector::make(run->entries, call.reply,
+                                              self->state.topo.gateway.max_response_bytes);
+  run->gateway = caf::actor_cast<gateway_actor>(self);
+  run->prio = call.prio;
+  for (size_t k = 0; k < batch_window; ++k)
+    run->ask_next();
 }
 
 /// POST /api/v1/prefetch: fetches at batch priority from the REST providers,

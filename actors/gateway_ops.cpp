@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "actors/gateway_state.hpp"
+#include "api/memory_budget.hpp"
 #include "api/routes/dashboard.hpp"
 #include "api/routes/ops.hpp"
 
@@ -155,6 +156,18 @@ void take_snapshot(gateway_ptr self, snapshot_done done) {
   ask<cache_stats>(self, st.reads.cache, job,
                    [](api::ops_snapshot& s, const cache_stats& c) { s.cache = c; },
                    cache_stats_atom::value);
+  ask<broadcaster_stats>(self, sh.broadcaster, job,
+                         [](api::ops_snapshot& s, const broadcaster_stats& b) {
+                           s.broadcaster = b;
+                         },
+                         ws_stats_atom::value);
+  for (auto& v : st.reads.validators)
+    ask<validator_quality>(self, v, job,
+                           [](api::ops_snapshot& s, const validator_quality& q) {
+                             s.validator_instruments += q.instruments;
+                             s.validator_evicted += q.evicted;
+                           },
+                           quality_atom::value, std::string{});
   job->finish();
 }
 
@@ -176,6 +189,11 @@ api::gateway_facts facts(gateway_ptr self) {
   for (auto& [name, secret] : st.hooks.gate.secrets)
     g.webhook_secrets.push_back(name);
   g.prefetch = st.reads.prefetch;
+  g.unsent_bytes = st.server ? st.server->unsent_bytes() : 0;
+  auto& budget = api::memory_budget::process();
+  g.resident_bytes = budget.sample();
+  g.memory_budget = budget.limit();
+  g.memory_refusals = budget.refusals();
   return g;
 }
 

@@ -110,6 +110,7 @@ struct supervisor_state {
     h.intake = sharder;
     h.cache_writer = cache_writer;
     h.storage_writer = storage_writer;
+    h.broadcaster = broadcaster;
     auto add = [&](std::string name, const stats_actor& a) {
       if (a) {
         h.names.push_back(std::move(name));

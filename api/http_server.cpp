@@ -24,6 +24,7 @@
 #include "api/api_error.hpp"
 #include "api/http_framing.hpp"
 #include "api/http_head.hpp"
+#include "api/memory_budget.hpp"
 #include "api/url.hpp"
 
 // Threading model. The io_context may be run by several threads. Each
@@ -456,6 +457,13 @@ class connection : public std::enable_shared_from_this<connection> {
         {503, "unavailable", "server is shutting down", {}}));
       return;
     }
+    if (over_budget(req.path)) {
+      auto res = error_response(
+        {503, "unavailable", "over the process memory budget: try again later", {}});
+      res.headers.emplace_back("Retry-After", "1");
+      write_response(std::move(res));
+      return;
+    }
     auto method = msg.method_string();
     req.method.assign(method.data(), method.size());
     req.headers.reserve(static_cast<size_t>(
@@ -480,6 +488,19 @@ class connection : public std::enable_shared_from_this<connection> {
         self->on_answer_timeout(ec, seq);
       });
     call_handler(std::move(req));
+  }
+
+  /// True (and counted) when the process is over its memory budget and
+  /// `path` is not one of the operations paths that always answer.
+  bool over_budget(const std::string& path) const {
+    auto& budget = memory_budget::process();
+    if (!budget.over())
+      return false;
+    for (auto& p : srv_->opts().budget_exempt_paths)
+      if (p == path)
+        return false;
+    budget.count_refusal();
+    return true;
   }
 
   /// Shared by every copy of one responder: answers exactly once; its

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 
@@ -28,6 +29,9 @@ struct http_server_options {
   /// Answers held unsent by all connections together; an answer that would
   /// pass it is replaced by 503 unavailable (Retry-After: 1).
   size_t max_unsent_bytes = 256 << 20;
+  /// Paths answered even when the process is over its memory budget
+  /// (api/memory_budget.hpp); every other request then gets 503.
+  std::vector<std::string> budget_exempt_paths;
 };
 
 /// HTTP/1.1 server with keep-alive (Boost.Beast) on a caller-run io_context.

@@ -16,6 +16,7 @@
 #include <websocketpp/server.hpp>
 
 #include "api/event_json.hpp"
+#include "api/memory_budget.hpp"
 #include "api/ws_config.hpp"
 
 namespace tickflow::api {
@@ -253,6 +254,14 @@ bool ws_server_core::on_validate(const websocketpp::connection_hdl& hdl) {
     msg.append(path.data(), path.size());
     set_json_response(con, websocketpp::http::status_code::not_found,
                       error_body("not_found", msg));
+    return false;
+  }
+  if (auto& budget = memory_budget::process(); budget.over()) {
+    budget.count_refusal();
+    set_json_response(con, websocketpp::http::status_code::service_unavailable,
+                      error_body("unavailable",
+                                 "over the process memory budget: try again later"));
+    con->replace_header("Retry-After", "1");
     return false;
   }
   {

@@ -6,6 +6,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ccache ca-certificates openssl python3
+  lld  # links twice as fast as ld.bfd (CMakeLists.txt)
   libcaf-dev libwebsocketpp-dev libasio-dev libboost-dev libssl-dev
   rapidjson-dev libhiredis-dev libpq-dev libspdlog-dev libfmt-dev
   libcurl4-openssl-dev libgtest-dev libgmock-dev libbenchmark-dev

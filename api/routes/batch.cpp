@@ -104,8 +104,10 @@ parse_batch(const http_request& call, size_t max_items) {
 }
 
 std::shared_ptr<batch_collector>
-batch_collector::make(const std::vector<batch_entry>& entries, responder reply) {
+batch_collector::make(const std::vector<batch_entry>& entries, responder reply,
+                      size_t max_bytes) {
   auto c = std::make_shared<batch_collector>();
+  c->max_bytes_ = max_bytes;
   c->items_.reserve(entries.size());
   for (auto& e : entries)
     c->items_.push_back(slot{e.symbol, e.type, {}});
@@ -135,7 +137,19 @@ responder batch_collector::item(size_t i) {
 
 void batch_collector::set(size_t i, http_response r) {
   std::unique_lock<std::mutex> guard{mutex_};
-  items_[i].answer = std::move(r);
+  // Each item costs its body plus its labels and envelope in the answer.
+  constexpr size_t envelope_bytes = 96;
+  if (!overflow_.load(std::memory_order_relaxed)) {
+    held_bytes_ += r.body.size() + items_[i].symbol.size() + items_[i].type.size()
+                   + envelope_bytes;
+    if (held_bytes_ > max_bytes_) {
+      overflow_.store(true, std::memory_order_relaxed);
+      for (auto& it : items_)
+        std::string{}.swap(it.answer.body);
+    } else {
+      items_[i].answer = std::move(r);
+    }
+  }
   if (--pending_ > 0)
     return;
   guard.unlock();
@@ -143,8 +157,16 @@ void batch_collector::set(size_t i, http_response r) {
 }
 
 void batch_collector::finish() {
+  if (overflow_.load(std::memory_order_relaxed)) {
+    reply_(fail(413, "response_too_large",
+                "the batch's answers are over " + std::to_string(max_bytes_)
+                  + " bytes: ask for fewer items or shorter ranges"));
+    return;
+  }
   size_t errors = 0;
-  std::string body = "{\"count\":" + std::to_string(items_.size()) + ",\"results\":[";
+  std::string body;
+  body.reserve(held_bytes_ + 64);
+  body += "{\"count\":" + std::to_string(items_.size()) + ",\"results\":[";
   for (size_t i = 0; i < items_.size(); ++i) {
     auto& it = items_[i];
     auto& a = it.answer;
@@ -157,14 +179,18 @@ void batch_collector::finish() {
     body += ",\"status\":" + std::to_string(a.status);
     bool object = !a.body.empty() && a.body.front() == '{' && a.body.back() == '}';
     if (a.status >= 200 && a.status < 300 && object) {
-      body += ",\"data\":" + a.body + "}";
+      body += ",\"data\":";
+      body += a.body;
+      body += '}';
     } else if (object && a.body.rfind("{\"error\":", 0) == 0) {
-      body += "," + a.body.substr(1); // the item's {"error":{...}} inline
+      body += ',';
+      body.append(a.body, 1); // the item's {"error":{...}} inline
       ++errors;
     } else {
       body += R"(,"error":{"code":"internal","message":"no answer"}})";
       ++errors;
     }
+    std::string{}.swap(a.body); // copied: freed now, not at the end
   }
   body += "],\"errors\":" + std::to_string(errors) + "}";
   http_response r;

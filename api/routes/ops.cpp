@@ -248,6 +248,15 @@ void gateway_metrics(metric_families& m, const gateway_facts& g,
             static_cast<double>(g.rate_limited));
   m.gauge("tickflow_http_limited_clients", "Clients the request limiter tracks", {},
           static_cast<double>(g.limited_clients));
+  m.gauge("tickflow_http_unsent_bytes", "Answers held unsent by all REST connections", {},
+          static_cast<double>(g.unsent_bytes));
+  m.gauge("tickflow_memory_resident_bytes", "Resident memory of the process (RSS)", {},
+          static_cast<double>(g.resident_bytes));
+  m.gauge("tickflow_memory_budget_bytes", "[gateway] max-memory (0: no budget)", {},
+          static_cast<double>(g.memory_budget));
+  m.counter("tickflow_memory_refusals_total",
+            "Requests and WebSocket upgrades refused (503) over the memory budget", {},
+            static_cast<double>(g.memory_refusals));
   for (auto& name : g.webhook_routes) {
     bool any = false;
     for (auto& [key, n] : g.webhooks.results)
@@ -360,6 +369,33 @@ void snapshot_metrics(metric_families& m, const ops_snapshot& s) {
   };
   writer("redis", s.redis);
   writer("postgres", s.postgres);
+  auto held = [&](const char* holder, uint64_t now, uint64_t evicted) {
+    m.gauge("tickflow_instruments", "Instruments with state, by holder",
+            {{"holder", holder}}, d(now));
+    m.counter("tickflow_instruments_evicted_total",
+              "Instruments forgotten to stay within their max-instruments, by holder",
+              {{"holder", holder}}, d(evicted));
+  };
+  held("validator", s.validator_instruments, s.validator_evicted);
+  if (s.broadcaster) {
+    auto& b = *s.broadcaster;
+    held("broadcaster", b.instruments, b.instruments_evicted);
+    m.gauge("tickflow_ws_clients", "Connected WebSocket clients", {}, d(b.clients));
+    m.gauge("tickflow_ws_clients_behind", "WebSocket clients being conflated now", {},
+            d(b.behind));
+    m.gauge("tickflow_ws_backlog_bytes", "All WebSocket clients' unsent backlogs", {},
+            d(b.backlog_bytes));
+    m.counter("tickflow_ws_frames_total", "Frames handed to the WebSocket server", {},
+              d(b.frames_sent));
+    m.counter("tickflow_ws_conflated_total", "Updates dropped by conflation", {},
+              d(b.conflated));
+    m.counter("tickflow_ws_closed_total", "WebSocket clients closed by the server, by reason",
+              {{"reason", "slow"}}, d(b.closed_slow));
+    m.counter("tickflow_ws_closed_total", "WebSocket clients closed by the server, by reason",
+              {{"reason", "overload"}}, d(b.closed_overload));
+    m.counter("tickflow_ws_closed_total", "WebSocket clients closed by the server, by reason",
+              {{"reason", "idle"}}, d(b.closed_idle));
+  }
 }
 
 http_response metrics_answer(const metric_families& m) {

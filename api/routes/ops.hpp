@@ -17,6 +17,7 @@
 #include "api/routes/access.hpp"
 #include "api/routes/batch.hpp"
 #include "api/routes/webhooks.hpp"
+#include "pipeline/broadcast/book_types.hpp"
 #include "pipeline/model/reports.hpp"
 #include "pipeline/topology/topology.hpp"
 
@@ -39,6 +40,11 @@ struct ops_snapshot {
   std::optional<writer_stats> redis;    ///< when [redis] is enabled
   std::optional<writer_stats> postgres; ///< when [storage] is enabled
   std::optional<cache_stats> cache;
+  std::optional<broadcaster_stats> broadcaster;
+  /// Instruments with validator state and instruments forgotten, summed
+  /// over the validators that answered.
+  uint64_t validator_instruments = 0;
+  uint64_t validator_evicted = 0;
   stage_stats gateway;
 };
 
@@ -53,6 +59,10 @@ struct gateway_facts {
   std::vector<std::string> webhook_routes;  ///< every POST /webhooks/<name>
   std::vector<std::string> webhook_secrets; ///< providers with a secret
   prefetch_counters prefetch;
+  uint64_t unsent_bytes = 0;    ///< answers held unsent, all connections
+  uint64_t resident_bytes = 0;  ///< the process's RSS (api/memory_budget.hpp)
+  uint64_t memory_budget = 0;   ///< [gateway] max-memory (0: none)
+  uint64_t memory_refusals = 0; ///< requests and upgrades refused over it
 };
 
 /// GET /health: {"status":"ok","service":"tickflow","version":..,"uptime_s":..}.

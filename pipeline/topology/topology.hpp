@@ -62,6 +62,9 @@ struct gateway_settings {
   size_t max_read_buffer_bytes = 65536;   ///< request bytes held unparsed (431/413)
   size_t max_response_bytes = 16 << 20;   ///< one connection's unsent answer (413)
   uint64_t max_unsent_bytes = 256 << 20;  ///< all connections' unsent answers (503)
+  /// Resident bytes of the whole process past which new requests and
+  /// WebSocket upgrades get 503 (0: no budget).
+  uint64_t max_memory_bytes = uint64_t{2} << 30;
 };
 
 /// [broadcaster]: WebSocket server for live events.

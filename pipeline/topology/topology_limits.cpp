@@ -22,7 +22,7 @@ result<void> at_least(const entry_index& set, std::string_view source,
 }
 
 /// The read buffer holds a whole request head; one connection's answer
-/// fits the total.
+/// fits the total; the process budget holds every unsent answer.
 result<void> check_gateway_bounds(const topology& t, const entry_index& set,
                                   std::string_view source) {
   auto& g = t.gateway;
@@ -31,8 +31,16 @@ result<void> check_gateway_bounds(const topology& t, const entry_index& set,
                          g.max_read_buffer_bytes);
       !ok)
     return ok;
-  return at_least(set, source, "gateway.max-unsent-bytes", "max-response-bytes",
-                  g.max_response_bytes, g.max_unsent_bytes);
+  if (auto ok = at_least(set, source, "gateway.max-unsent-bytes",
+                         "max-response-bytes", g.max_response_bytes,
+                         g.max_unsent_bytes);
+      !ok)
+    return ok;
+  if (g.max_memory_bytes == 0)
+    return {};
+  // The process must be able to hold the answers it lets wait unsent.
+  return at_least(set, source, "gateway.max-memory", "max-unsent-bytes",
+                  g.max_unsent_bytes, g.max_memory_bytes);
 }
 
 } // namespace
@@ -53,6 +61,10 @@ schema_extension limits_schema() {
          {"max-unsent-bytes",
           [](std::string_view v, topology& t) {
             return set_uint(v, mib, 64 * 1024 * mib, t.gateway.max_unsent_bytes);
+          }},
+         {"max-memory",
+          [](std::string_view v, topology& t) {
+            return set_uint(v, 0, 1024 * 1024 * mib, t.gateway.max_memory_bytes);
           }},
        }},
       {"broadcaster",

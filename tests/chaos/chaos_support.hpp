@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -38,6 +39,18 @@ using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
 
 /// Seconds since `t0`.
+/// Polls `pred` every 100 ms until it holds or `seconds` pass.
+inline bool wait_for(const std::function<bool()>& pred, double seconds) {
+  auto until = steady::now() + std::chrono::duration_cast<steady::duration>(
+                                 std::chrono::duration<double>(seconds));
+  while (steady::now() < until) {
+    if (pred())
+      return true;
+    std::this_thread::sleep_for(100ms);
+  }
+  return pred();
+}
+
 inline double since(steady::time_point t0) {
   return std::chrono::duration<double>(steady::now() - t0).count();
 }

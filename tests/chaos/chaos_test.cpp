@@ -117,16 +117,6 @@ TEST(Chaos, SixtySecondsOfCutsAndOutagesLoseNothing) {
                       std::to_string(ws_port)},
                      log_path};
   auto t_start = steady::now();
-  auto wait_for = [](const std::function<bool()>& pred, double seconds) {
-    auto until = steady::now() + std::chrono::duration_cast<steady::duration>(
-                                   std::chrono::duration<double>(seconds));
-    while (steady::now() < until) {
-      if (pred())
-        return true;
-      std::this_thread::sleep_for(100ms);
-    }
-    return pred();
-  };
   ASSERT_TRUE(wait_for([&] {
     auto r = http_get(rest_port, "/live");
     return r && r->status == 200;

@@ -18,9 +18,7 @@
 
 #include <gtest/gtest.h>
 
-#include "api/digest.hpp"
-#include "tests/hardening/raw_frames.hpp"
-#include "tests/hardening/tour_support.hpp"
+#include "tests/hardening/hostile_clients.hpp"
 
 using namespace tickflow::test;
 using namespace tickflow::test::tour;
@@ -110,120 +108,19 @@ class MemoryBounds : public ::testing::Test {
 
   /// POST /webhooks/test, signed.
   tickflow::result<http_reply> push(const std::string& body) {
-    auto ts = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                               std::chrono::system_clock::now().time_since_epoch())
-                               .count());
-    auto sig = "sha256="
-               + tickflow::api::to_hex(tickflow::api::hmac_sha256(webhook_secret, ts + "." + body));
-    return http_once(svc_->http_port(), "POST", "/webhooks/test", body,
-                     {{"X-Tickflow-Timestamp", ts}, {"X-Tickflow-Signature", sig}});
+    return push_webhook(svc_->http_port(), body);
   }
 
-  /// `n` closed 1m bars of `instrument`, the newest closed a minute ago.
+  /// `n` closed 1m bars of `instrument`, served before it returns.
   void push_bars(const std::string& instrument, int n) {
-    auto now_min = std::chrono::duration_cast<std::chrono::minutes>(
-                     std::chrono::system_clock::now().time_since_epoch())
-                     .count();
-    std::string body = "{\"events\":[";
-    for (int i = 0; i < n; ++i) {
-      auto open = (now_min - n - 1 + i) * 60;
-      if (i > 0)
-        body += ',';
-      body += R"({"type":"bar","instrument":")" + instrument
-              + R"(","interval":"1m","open_time":)" + std::to_string(open)
-              + R"(,"open":"100.25","high":"101.5","low":"99.75","close":"100.5",)"
-                R"("volume":"1234.5678","trades":42,"closed":true})";
-    }
-    body += "]}";
-    auto r = push(body);
-    ASSERT_TRUE(r) << r.err().context;
-    ASSERT_EQ(r->status, 202u) << r->body;
-    // The bars reach the cache through the pipeline: wait until served.
-    for (int i = 0; i < 500; ++i) {
-      auto got = http_get(svc_->http_port(), "/api/v1/data/ohlcv?symbol=" + instrument
-                                               + "&interval=1m&limit=" + std::to_string(n));
-      if (got && got->status == 200 && got->body.size() > static_cast<size_t>(n) * 50)
-        return;
-      std::this_thread::sleep_for(20ms);
-    }
-    FAIL() << "the pushed bars were never served";
+    auto why = tour::push_bars(svc_->http_port(), instrument, n);
+    ASSERT_EQ(why, "");
   }
 
   std::unique_ptr<tour_service> svc_;
   uint64_t before_ = 0;
   uint64_t peak_ = 0;
 };
-
-const std::string host = "Host: 127.0.0.1\r\n";
-
-/// A batch of `n` ohlcv items of `instrument` (limit bars each).
-std::string batch_request(const std::string& instrument, int n, int limit) {
-  std::string body = "{\"items\":[";
-  for (int i = 0; i < n; ++i)
-    body += std::string{i ? "," : ""} + R"({"symbol":")" + instrument
-            + R"(","type":"ohlcv","interval":"1m","limit":)" + std::to_string(limit) + "}";
-  body += "]}";
-  return "POST /api/v1/data/batch HTTP/1.1\r\n" + host + "Content-Type: application/json\r\n"
-         + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-}
-
-/// Sends `head` then `filler` bytes in 64 KiB pieces, up to `total`, until an
-/// answer arrives (the server stops reading at its bound); then reads it.
-raw_reply send_until_answered(raw_tcp& c, const std::string& head, char filler,
-                              size_t total) {
-  if (!c.send(head))
-    return {};
-  const std::string piece(64 << 10, filler);
-  for (size_t sent = 0; sent < total; sent += piece.size()) {
-    if (!c.send(piece) || c.read_some(std::chrono::milliseconds{1}) >= 0)
-      break;
-  }
-  return c.read_reply();
-}
-
-/// The close code of the first close frame on `c`, reading past everything
-/// before it (a ping flood leaves megabytes of pongs); 0 when none comes.
-uint16_t close_code_after_flood(raw_tcp& c, std::chrono::milliseconds timeout) {
-  auto until = std::chrono::steady_clock::now() + timeout;
-  std::string buf;
-  bool closed = false;
-  while (std::chrono::steady_clock::now() < until) {
-    buf += c.take();
-    size_t at = 0;
-    while (buf.size() >= at + 2) {
-      auto op = static_cast<uint8_t>(buf[at]) & 0x0f;
-      size_t len = static_cast<uint8_t>(buf[at + 1]) & 0x7f;
-      size_t head = 2;
-      if (len == 126) {
-        if (buf.size() < at + 4)
-          break;
-        len = (size_t{static_cast<uint8_t>(buf[at + 2])} << 8) | static_cast<uint8_t>(buf[at + 3]);
-        head = 4;
-      }
-      if (buf.size() < at + head + len)
-        break;
-      if (op == 8)
-        return len >= 2 ? static_cast<uint16_t>((static_cast<uint8_t>(buf[at + head]) << 8)
-                                                | static_cast<uint8_t>(buf[at + head + 1]))
-                        : 1005;
-      at += head + len;
-    }
-    buf.erase(0, at);
-    if (closed)
-      return 0; // closed without a close frame
-    closed = c.read_some(std::chrono::milliseconds{500}) == 0;
-  }
-  return 0;
-}
-
-/// A masked client frame with the 16-bit length form even for a short one.
-std::string non_minimal_frame(const std::string& payload) {
-  std::string out{"\x81\xfe", 2};
-  out += static_cast<char>(payload.size() >> 8);
-  out += static_cast<char>(payload.size() & 0xff);
-  out += std::string(4, '\0');
-  return out + payload;
-}
 
 } // namespace
 
@@ -501,5 +398,54 @@ TEST_F(MemoryBounds, AFloodOfNewInstrumentsKeepsTheValidatorBounded) {
     EXPECT_EQ(r->status, 202u) << r->body;
     sample();
   }
+  EXPECT_TRUE(rss_returns());
+}
+
+// -- the process-wide budget ------------------------------------------------------------
+
+TEST_F(MemoryBounds, OverTheProcessBudgetNewWorkIs503AndOperationsAnswer) {
+  // A budget of 1 MiB: any running process is over it, so every new
+  // request and upgrade is refused; /health, /ready, /metrics still answer.
+  tour_options opts;
+  opts.gateway = "max-response-bytes = 1048576\nmax-unsent-bytes = 1048576\n"
+                 "max-memory = 1048576\n";
+  start(opts);
+  mark();
+  for (auto path : {"/api/v1/data/price?symbol=BTC-USDT", "/api/v1/data/providers", "/info"}) {
+    auto r = http_get(svc_->http_port(), path);
+    ASSERT_TRUE(r) << r.err().context;
+    EXPECT_TRUE(is_error(r, 503, "unavailable")) << path << " " << r->body;
+    EXPECT_NE(r->body.find("memory budget"), std::string::npos) << r->body;
+  }
+  auto raw = raw_exchange(svc_->http_port(),
+                          "GET /api/v1/data/price?symbol=BTC-USDT HTTP/1.1\r\n" + host + "\r\n");
+  EXPECT_TRUE(is_error(raw, 503, "unavailable")) << raw.head;
+  EXPECT_EQ(raw_tcp::header("retry-after", raw.head).value_or(""), "1");
+  auto up = raw_exchange(svc_->ws_port(), "GET /api/v1/stream HTTP/1.1\r\n" + host
+                                            + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                                              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                              "Sec-WebSocket-Version: 13\r\n\r\n");
+  EXPECT_TRUE(is_error(up, 503, "unavailable")) << up.head;
+  for (auto path : {"/health", "/ready", "/status"}) {
+    auto r = http_get(svc_->http_port(), path);
+    ASSERT_TRUE(r) << r.err().context;
+    // /ready may say not_ready for its own reasons, never for the budget.
+    EXPECT_EQ(r->body.find("memory budget"), std::string::npos) << path << " " << r->body;
+    if (std::string{path} != "/ready") {
+      EXPECT_EQ(r->status, 200u) << path << " " << r->body;
+    }
+  }
+  auto m = http_get(svc_->http_port(), "/metrics");
+  ASSERT_TRUE(m) << m.err().context;
+  ASSERT_EQ(m->status, 200u);
+  EXPECT_NE(m->body.find("tickflow_memory_budget_bytes 1048576"), std::string::npos);
+  const std::string refusals = "\ntickflow_memory_refusals_total ";
+  auto at = m->body.find(refusals);
+  ASSERT_NE(at, std::string::npos) << m->body.substr(0, 2000);
+  EXPECT_GE(std::strtoull(m->body.c_str() + at + refusals.size(), nullptr, 10), 5u);
+  EXPECT_NE(m->body.find("tickflow_memory_resident_bytes "), std::string::npos);
+  EXPECT_NE(m->body.find("tickflow_instruments{holder=\"broadcaster\"}"), std::string::npos);
+  EXPECT_NE(m->body.find("tickflow_instruments_evicted_total{holder=\"validator\"}"),
+            std::string::npos);
   EXPECT_TRUE(rss_returns());
 }

@@ -28,6 +28,35 @@ struct ws_frame_in {
   }
 };
 
+/// The head of one server frame at `at` of `b` (unmasked, as servers send).
+struct frame_head {
+  uint8_t opcode = 0;
+  size_t head = 0;   ///< bytes of the head: 2, 4 or 10
+  uint64_t length = 0; ///< payload bytes
+};
+
+/// The head of the frame at `at`, when `b` holds all of it and its payload.
+inline std::optional<frame_head> whole_frame_at(const std::string& b, size_t at) {
+  if (b.size() < at + 2)
+    return std::nullopt;
+  frame_head f;
+  f.opcode = static_cast<uint8_t>(b[at]) & 0x0f;
+  f.length = static_cast<uint8_t>(b[at + 1]) & 0x7f;
+  f.head = 2;
+  if (f.length >= 126) {
+    size_t n = f.length == 126 ? 2 : 8;
+    if (b.size() < at + 2 + n)
+      return std::nullopt;
+    f.length = 0;
+    for (size_t i = 0; i < n; ++i)
+      f.length = (f.length << 8) | static_cast<uint8_t>(b[at + 2 + i]);
+    f.head = 2 + n;
+  }
+  if (b.size() - at - f.head < f.length)
+    return std::nullopt;
+  return f;
+}
+
 /// How one frame is written.
 struct frame_spec {
   uint8_t opcode = 1;

@@ -24,6 +24,7 @@ TEST(TopologyLimits, DefaultsAreTheDocumentedOnes) {
   EXPECT_EQ(t->gateway.max_read_buffer_bytes, 65536u);
   EXPECT_EQ(t->gateway.max_response_bytes, 16u << 20);
   EXPECT_EQ(t->gateway.max_unsent_bytes, 256u << 20);
+  EXPECT_EQ(t->gateway.max_memory_bytes, uint64_t{2} << 30);
   EXPECT_EQ(t->broadcaster.max_control_frames, 128u);
   EXPECT_EQ(t->broadcaster.max_instruments, 100000u);
   EXPECT_EQ(t->validator.rules.max_instruments, 10000u);
@@ -33,6 +34,7 @@ TEST(TopologyLimits, DefaultsAreTheDocumentedOnes) {
   EXPECT_EQ(d.gateway.max_read_buffer_bytes, t->gateway.max_read_buffer_bytes);
   EXPECT_EQ(d.gateway.max_response_bytes, t->gateway.max_response_bytes);
   EXPECT_EQ(d.gateway.max_unsent_bytes, t->gateway.max_unsent_bytes);
+  EXPECT_EQ(d.gateway.max_memory_bytes, t->gateway.max_memory_bytes);
   EXPECT_EQ(d.broadcaster.max_control_frames, t->broadcaster.max_control_frames);
   EXPECT_EQ(d.broadcaster.max_instruments, t->broadcaster.max_instruments);
   EXPECT_EQ(d.validator.rules.max_instruments, t->validator.rules.max_instruments);
@@ -42,6 +44,7 @@ TEST(TopologyLimits, DefaultsAreTheDocumentedOnes) {
 TEST(TopologyLimits, KeysJoinTheSectionsBesideTheirOwnKeys) {
   auto t = load("[gateway]\nport = 9100\nmax-read-buffer-bytes = 16384\n"
                 "max-response-bytes = 1048576\nmax-unsent-bytes = 4194304\n"
+                "max-memory = 8388608\n"
                 "[broadcaster]\nport = 9101\nmax-control-frames = 8\nmax-instruments = 50\n"
                 "[validator]\ncount = 3\nmax-instruments = 500\n"
                 "[jobs]\nasync-result-bytes = 2048\n");
@@ -50,6 +53,7 @@ TEST(TopologyLimits, KeysJoinTheSectionsBesideTheirOwnKeys) {
   EXPECT_EQ(t->gateway.max_read_buffer_bytes, 16384u);
   EXPECT_EQ(t->gateway.max_response_bytes, 1048576u);
   EXPECT_EQ(t->gateway.max_unsent_bytes, 4194304u);
+  EXPECT_EQ(t->gateway.max_memory_bytes, 8388608u);
   EXPECT_EQ(t->broadcaster.port, 9101);
   EXPECT_EQ(t->broadcaster.max_control_frames, 8u);
   EXPECT_EQ(t->broadcaster.max_instruments, 50u);
@@ -67,6 +71,8 @@ TEST(TopologyLimits, RangesAreChecked) {
     {"[gateway]\nmax-read-buffer-bytes = 4095\n", "t.ini:2: gateway.max-read-buffer-bytes:"},
     {"[gateway]\nmax-response-bytes = 1023\n", "t.ini:2: gateway.max-response-bytes:"},
     {"[gateway]\nmax-unsent-bytes = 1048575\n", "t.ini:2: gateway.max-unsent-bytes:"},
+    {"[gateway]\nmax-memory = 1048576\n",
+     "t.ini:2: gateway.max-memory: must be >= max-unsent-bytes (268435456), got 1048576"},
     {"[broadcaster]\nmax-control-frames = 0\n", "t.ini:2: broadcaster.max-control-frames:"},
     {"[broadcaster]\nmax-instruments = 0\n", "t.ini:2: broadcaster.max-instruments:"},
     {"[validator]\nmax-instruments = 0\n", "t.ini:2: validator.max-instruments:"},

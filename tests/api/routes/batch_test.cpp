@@ -156,3 +156,46 @@ TEST(PrefetchRoutes, PlanAndAnswer) {
 }
 
 } // namespace
+
+TEST(BatchRoutes, CollectorPastItsByteBoundAnswers413AndKeepsNothing) {
+  std::vector<batch_entry> xs(3);
+  for (auto& x : xs) {
+    x.symbol = "A";
+    x.type = "ohlcv";
+  }
+  std::vector<http_response> got;
+  // Room for two small answers' envelopes and bodies, not for a third.
+  auto c = batch_collector::make(
+    xs, [&](http_response r) { got.push_back(std::move(r)); }, 400);
+  http_response big;
+  big.body = "{\"bars\":\"" + std::string(60, 'x') + "\"}";
+  c->item(0)(big);
+  c->item(1)(big);
+  EXPECT_TRUE(got.empty());
+  c->item(2)(big);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].status, 413u);
+  EXPECT_NE(got[0].body.find("\"code\":\"response_too_large\""), std::string::npos);
+  EXPECT_NE(got[0].body.find("400 bytes"), std::string::npos);
+}
+
+TEST(BatchRoutes, CollectorWithinItsBoundAnswersEveryItem) {
+  std::vector<batch_entry> xs(2);
+  xs[0].symbol = "A";
+  xs[0].type = "price";
+  xs[1].symbol = "B";
+  xs[1].type = "price";
+  std::vector<http_response> got;
+  auto c = batch_collector::make(
+    xs, [&](http_response r) { got.push_back(std::move(r)); }, 400);
+  http_response ok;
+  ok.body = R"({"price":"1"})";
+  c->item(0)(ok);
+  c->item(1)(ok);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].status, 200u);
+  EXPECT_EQ(got[0].body,
+            R"({"count":2,"results":[{"index":0,"symbol":"A","type":"price","status":200,)"
+            R"("data":{"price":"1"}},{"index":1,"symbol":"B","type":"price","status":200,)"
+            R"("data":{"price":"1"}}],"errors":0})");
+}
