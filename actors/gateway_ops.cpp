@@ -99,8 +99,9 @@ void ask(gateway_ptr self, const Handle& who, job_ptr job, Store store, Ts... xs
 }
 
 /// Asks every stage, provider, writer and the cache; calls done with what
-/// they said.
-void take_snapshot(gateway_ptr self, snapshot_done done) {
+/// they said. `holders`: also the broadcaster's and the validators' counts
+/// of instruments held (for /metrics only: /status and /ready are polled).
+void take_snapshot(gateway_ptr self, snapshot_done done, bool holders = false) {
   auto& st = self->state;
   auto job = std::make_shared<snapshot_job>();
   job->done = std::move(done);
@@ -156,6 +157,8 @@ void take_snapshot(gateway_ptr self, snapshot_done done) {
   ask<cache_stats>(self, st.reads.cache, job,
                    [](api::ops_snapshot& s, const cache_stats& c) { s.cache = c; },
                    cache_stats_atom::value);
+  if (!holders)
+    return job->finish();
   ask<broadcaster_stats>(self, sh.broadcaster, job,
                          [](api::ops_snapshot& s, const broadcaster_stats& b) {
                            s.broadcaster = b;
@@ -234,10 +237,13 @@ void handle_metrics(gateway_ptr self, const http_call& call) {
     api::gateway_metrics(*m, g, st.ops.requests->metrics, st.topo.gateway.max_connections,
                          now_ns());
   }
-  take_snapshot(self, [reply = call.reply, m](const api::ops_snapshot& s) {
-    api::snapshot_metrics(*m, s);
-    reply(api::metrics_answer(*m));
-  });
+  take_snapshot(
+    self,
+    [reply = call.reply, m](const api::ops_snapshot& s) {
+      api::snapshot_metrics(*m, s);
+      reply(api::metrics_answer(*m));
+    },
+    true);
 }
 
 /// POST /api/v1/admin/reload (admin): reads the key file again; a bad
