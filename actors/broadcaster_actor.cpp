@@ -15,6 +15,7 @@
 #include "api/ws_renderer.hpp"
 #include "api/ws_server.hpp"
 #include "pipeline/broadcast/subscription_book.hpp"
+#include "pipeline/topology/instruments.hpp"
 
 namespace tickflow {
 
@@ -190,6 +191,7 @@ broadcaster(broadcaster_actor::stateful_pointer<broadcaster_state> self, topolog
   bs.max_queued_bytes = topo.broadcaster.max_queued_bytes;
   bs.indicators = topo.indicators;
   bs.has_cache = static_cast<bool>(st.cache);
+  bs.live_spans = live_bar_intervals(topo);
   st.book.emplace(bs, st.port, *st.render, known);
   auto tick_every = std::chrono::nanoseconds{
     std::max<int64_t>(topo.broadcaster.heartbeat_interval_ns

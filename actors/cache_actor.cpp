@@ -1,5 +1,6 @@
 #include "actors/cache_actor.hpp"
 
+#include <algorithm>
 #include <memory>
 #include <string_view>
 #include <unordered_map>
@@ -229,6 +230,12 @@ cache_actor::behavior_type run_cache(cache_actor::stateful_pointer<cache_state> 
       return static_cast<uint64_t>(n);
     },
     [=](cache_stats_atom) { return self->state.snapshot(); },
+    [=](instruments_atom) {
+      auto& known = self->state.known;
+      std::vector<std::string> out{known.begin(), known.end()};
+      std::sort(out.begin(), out.end());
+      return out;
+    },
     [=](drain_atom) { return true; }, // batches before it are applied
     [=](stats_atom) { return self->state.stats; },
   };

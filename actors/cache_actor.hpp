@@ -8,13 +8,17 @@
 
 namespace tickflow {
 
+/// Asks the cache for the instruments it knows.
+using instruments_atom = caf::atom_constant<caf::atom("instrmnts")>;
+
 /// The cache's messages.
 using cache_actor = batch_sink_actor::extend<
   caf::replies_to<get_price_atom, std::string>::with<price_reply>,
   caf::replies_to<get_bars_atom, bars_query>::with<bars_reply>,
   caf::reacts_to<fill_atom, price>, caf::reacts_to<fill_atom, bars_fill>,
   caf::replies_to<clear_atom, std::string>::with<uint64_t>,
-  caf::replies_to<cache_stats_atom>::with<cache_stats>>;
+  caf::replies_to<cache_stats_atom>::with<cache_stats>,
+  caf::replies_to<instruments_atom>::with<std::vector<std::string>>>;
 
 /// Spawns the cache actor: the in-process L1 of the read path, an LRU whose
 /// entries expire ([cache] max-entries, max-bytes, ttl-price, ttl-bars).
@@ -34,6 +38,7 @@ using cache_actor = batch_sink_actor::extend<
 ///   (clear_atom, std::string glob) -> uint64_t entries removed
 ///   (stats_atom) -> stage_stats
 ///   (cache_stats_atom) -> cache_stats (hits, misses, evictions, sizes)
+///   (instruments_atom) -> the instruments known (configured and seen), sorted
 /// `known` lists the instruments configured up front (they are known before
 /// their first event; at most max-instruments are known at once).
 cache_actor spawn_cache(caf::actor_system& sys, const topology& topo,

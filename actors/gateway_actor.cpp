@@ -11,6 +11,7 @@
 #include "adapters/registry.hpp"
 #include "api/memory_budget.hpp"
 #include "api/routes/dispatch.hpp"
+#include "pipeline/topology/instruments.hpp"
 
 namespace tickflow {
 
@@ -43,7 +44,8 @@ const std::vector<route>& all_gateway_routes() {
     std::vector<route> out;
     for (auto part : {ops_routes(), data_routes(), batch_routes(), report_routes(),
                       cache_routes(), webhook_routes(), dashboard_routes(),
-                      jobs_routes(), technical_routes(), reference_routes()})
+                      jobs_routes(), technical_routes(), reference_routes(),
+                      instruments_routes()})
       out.insert(out.end(), part.begin(), part.end());
     return out;
   }();
@@ -122,6 +124,8 @@ gateway_actor::behavior_type gateway(gateway_ptr self, topology topo,
       // else: the responder is dropped and the server answers 500
     });
   st.topo = std::move(topo);
+  st.symbols = make_symbol_resolver(st.topo);
+  st.live_spans = live_bar_intervals(st.topo);
   load_access(self);
   return {
     [=](start_atom) -> caf::result<uint16_t> {
@@ -141,6 +145,8 @@ gateway_actor::behavior_type gateway(gateway_ptr self, topology topo,
       auto& st = self->state;
       st.topo.providers = next.providers;
       st.topo.rest_providers = next.rest_providers;
+      st.symbols = make_symbol_resolver(st.topo); // the simulator may come or go
+      st.live_spans = live_bar_intervals(st.topo);
     },
     [=](reload_atom, std::vector<validator_actor>& validators) {
       self->state.reads.validators = std::move(validators); // a resized pool

@@ -11,7 +11,9 @@
 
 #include "actors/gateway_state.hpp"
 #include "api/routes/read_path.hpp"
+#include "api/routes/resample.hpp"
 #include "api/routes/technical.hpp"
+#include "pipeline/normalize/bar_resampler.hpp"
 
 namespace tickflow {
 
@@ -29,7 +31,7 @@ std::chrono::nanoseconds redis_wait(const gateway_state& st) {
 // -- price --------------------------------------------------------------------
 
 void handle_price(gateway_ptr self, const http_call& call) {
-  auto q = api::parse_price_query(call.request);
+  auto q = api::parse_price_query(call.request, self->state.symbols);
   auto* pq = parsed(q, call);
   if (pq == nullptr)
     return;
@@ -40,7 +42,8 @@ void handle_price(gateway_ptr self, const http_call& call) {
   req.kind = fetch_kind::price;
   req.instrument = pq->instrument;
   auto reply = call.reply;
-  auto fetched = [self, reply, instrument = pq->instrument](chain_outcome o) {
+  auto requested = pq->requested;
+  auto fetched = [self, reply, instrument = pq->instrument, requested](chain_outcome o) {
     if (!o.ok)
       return reply(std::move(o.error));
     auto p = api::price_of(o.reply.data.prices, o.reply.data.bars);
@@ -50,7 +53,8 @@ void handle_price(gateway_ptr self, const http_call& call) {
                              "symbol"));
     p->instrument = instrument; // the L1 key is the asked instrument
     self->send(self->state.reads.cache, fill_atom::value, *p);
-    api::provenance from{o.reply.provider, false, p->ts_event_ns, now_ns(), o.passed};
+    api::provenance from{o.reply.provider, false, p->ts_event_ns, now_ns(), o.passed,
+                         requested};
     reply(api::json(200, api::price_body(*p, from)));
   };
   if (!pq->provider.empty() && pq->provider != "simulator")
@@ -66,7 +70,7 @@ void handle_price(gateway_ptr self, const http_call& call) {
     .then(
       [=](const price_reply& r) {
         if (r.status == lookup_status::ok) {
-          api::provenance from{"l1", true, r.value.ts_event_ns, now_ns(), {}};
+          api::provenance from{"l1", true, r.value.ts_event_ns, now_ns(), {}, requested};
           return reply(api::json(200, api::price_body(r.value, from)));
         }
         auto& redis = self->state.reads.redis;
@@ -78,7 +82,8 @@ void handle_price(gateway_ptr self, const http_call& call) {
               if (rr.status != lookup_status::ok)
                 return after_redis(r.status);
               self->send(self->state.reads.cache, fill_atom::value, rr.value);
-              api::provenance from{"redis", true, rr.value.ts_event_ns, now_ns(), {}};
+              api::provenance from{"redis", true, rr.value.ts_event_ns, now_ns(), {},
+                                   requested};
               reply(api::json(200, api::price_body(rr.value, from)));
             },
             [=](caf::error&) { after_redis(r.status); });
@@ -100,15 +105,43 @@ struct read_job {
   api::responder reply;
   priority prio = priority::urgent; ///< of the upstream calls
   bars_delivery deliver; ///< set: the bars go here instead of a JSON reply
+  bool resample = false; ///< no bars: build them from a finer interval
 };
 
 using read_ptr = std::shared_ptr<read_job>;
+
+void read_bars(gateway_ptr self, api::ohlcv_query q, priority prio, api::responder reply,
+               bars_delivery deliver = {}, bool resample = false);
+
+/// Steps 1-4 had no bars of r's interval: reads the range at the next finer
+/// interval of the plan and answers with its bars resampled; false when the
+/// plan has no more intervals to try.
+bool resample_from_finer(gateway_ptr self, const read_ptr& r, size_t next = 0) {
+  auto plan = api::resample_plan(r->plan.q.span, self->state.live_spans);
+  if (next >= plan.size())
+    return false;
+  auto fine = plan[next];
+  read_bars(self, api::finer_query(r->plan.q, fine), r->prio, r->reply,
+            [self, r, next, fine](const std::string& source, std::vector<bar> bars) {
+              auto kept = r->plan.keep(resample_bars(bars, r->plan.q.span));
+              if (kept.empty() && resample_from_finer(self, r, next + 1))
+                return;
+              bool cached = source == "l1" || source == "redis" || source == "postgres";
+              api::provenance from{source, cached, 0, now_ns(), {}};
+              if (!kept.empty())
+                from.resampled_from = std::string{to_string(fine)};
+              r->reply(api::json(200, r->plan.body(kept, std::move(from))));
+            });
+  return true;
+}
 
 /// Answers with `bars` and, unless they came from the L1, fills the L1.
 void answer(gateway_ptr self, const read_ptr& r, const std::string& source, bool cached,
             std::vector<bar> bars, int64_t known_from, bool fill = true,
             std::vector<std::string> failover = {}) {
   auto kept = r->plan.keep(std::move(bars));
+  if (kept.empty() && r->resample && resample_from_finer(self, r))
+    return;
   if (fill && source != "l1")
     if (auto f = r->plan.fill(kept, known_from))
       self->send(self->state.reads.cache, fill_atom::value, std::move(*f));
@@ -229,8 +262,9 @@ void read_redis(gateway_ptr self, read_ptr r) {
 
 /// Starts a bars request down the read path (step 1: the L1).
 void read_bars(gateway_ptr self, api::ohlcv_query q, priority prio, api::responder reply,
-               bars_delivery deliver = {}) {
+               bars_delivery deliver, bool resample) {
   auto r = std::make_shared<read_job>();
+  r->resample = resample;
   r->plan = bars_read::start(std::move(q), now_ns(), [self](const std::string& id) {
     return can_fetch(self, id);
   });
@@ -258,15 +292,18 @@ void read_bars(gateway_ptr self, api::ohlcv_query q, priority prio, api::respond
 }
 
 /// GET /api/v1/data/ohlcv and /api/v1/data/historical (start required).
-template <api::api_result<api::ohlcv_query> (*Parse)(const api::http_request&)>
+template <api::api_result<api::ohlcv_query> (*Parse)(const api::http_request&,
+                                                      const symbol_resolver&)>
 void handle_bars(gateway_ptr self, const http_call& call) {
-  auto q = Parse(call.request);
+  auto q = Parse(call.request, self->state.symbols);
   auto* oq = parsed(q, call);
   if (oq == nullptr)
     return;
   if (!oq->provider.empty() && !self->state.enabled(oq->provider))
     return call.reply(api::provider_not_enabled(oq->provider));
-  read_bars(self, std::move(*oq), call.prio, call.reply);
+  // provider= asks that provider alone: its answer is not resampled.
+  bool resample = oq->provider.empty();
+  read_bars(self, std::move(*oq), call.prio, call.reply, {}, resample);
 }
 
 /// GET /api/v1/technical/{symbol}: indicators from the bars of the read path.

@@ -12,6 +12,7 @@
 //                         dashboard; what [auth] loads at start
 //   gateway_jobs.cpp      jobs, async fetches
 //   gateway_reference.cpp fundamentals, news
+//   gateway_instruments.cpp the instruments search
 //   gateway_webhooks.cpp  /webhooks/{binance,polygon,test}
 
 #include <chrono>
@@ -40,6 +41,7 @@
 #include "api/routes/common.hpp"
 #include "api/routes/data.hpp"
 #include "api/routes/webhooks.hpp"
+#include "pipeline/normalize/symbol_resolver.hpp"
 #include "pipeline/reference/reference_cache.hpp"
 #include "pipeline/ratelimit/priority.hpp"
 #include "pipeline/topology/topology.hpp"
@@ -102,6 +104,11 @@ struct gateway_state {
   gateway_reads reads;
   gateway_ops ops;
   gateway_webhooks hooks;
+  /// Resolves every symbol= to its canonical id: shapes, [failover]
+  /// default-quotes and overrides, and the configured instruments.
+  symbol_resolver symbols;
+  /// Bar intervals the pipeline builds live: what ohlcv resamples from.
+  std::vector<interval> live_spans;
   /// Fundamentals and news answers, [reference] TTLs (gateway_reference.cpp).
   reference::reference_cache reference_answers;
   stage_stats stats{"gateway"};
@@ -146,6 +153,7 @@ std::vector<route> dashboard_routes(); ///< gateway_ops.cpp: /, /dashboard/*
 std::vector<route> webhook_routes();   ///< gateway_webhooks.cpp
 std::vector<route> jobs_routes();      ///< gateway_jobs.cpp
 std::vector<route> reference_routes(); ///< gateway_reference.cpp
+std::vector<route> instruments_routes(); ///< gateway_instruments.cpp
 
 /// Every route of every area, in dispatch order (the OpenAPI document lists
 /// exactly these; tests/gateway checks it).

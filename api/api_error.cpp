@@ -67,6 +67,15 @@ http_response error_response(const api_error& e) {
     out.append(",\"field\":");
     append_json_string(out, e.field);
   }
+  if (!e.candidates.empty()) {
+    out.append(",\"candidates\":[");
+    for (size_t i = 0; i < e.candidates.size(); ++i) {
+      if (i > 0)
+        out += ',';
+      append_json_string(out, e.candidates[i]);
+    }
+    out += ']';
+  }
   out.append("}}");
   return res;
 }

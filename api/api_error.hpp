@@ -2,6 +2,7 @@
 
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "api/http_types.hpp"
 #include "pipeline/model/error.hpp"
@@ -10,12 +11,15 @@ namespace tickflow::api {
 
 /// An error as REST clients see it. Every error response has one shape:
 ///   {"error":{"code":"invalid_argument","message":"...","field":"symbol"}}
-/// ("field" is omitted when empty).
+/// ("field" is omitted when empty, "candidates" too).
 struct api_error {
   unsigned status = 400;
   std::string code;    ///< snake_case, e.g. "missing_parameter", "unknown_symbol"
   std::string message; ///< human readable; never contains a secret
   std::string field;   ///< the offending parameter, if any
+  /// What the client may have meant (an ambiguous symbol's instruments):
+  /// "candidates":[...] when not empty.
+  std::vector<std::string> candidates{};
 };
 
 /// The one table from errc to HTTP status (invalid_argument 400,

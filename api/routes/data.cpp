@@ -10,20 +10,24 @@ namespace tickflow::api {
 
 // -- queries --------------------------------------------------------------------
 
-api_result<price_query> parse_price_query(const http_request& req) {
-  query_reader in{req};
+api_result<price_query> parse_price_query(const http_request& req,
+                                          const symbol_resolver& symbols) {
+  query_reader in{req, symbols};
   price_query q;
   q.instrument = in.symbol();
+  q.requested = std::string{in.text("symbol")};
   q.provider = in.provider();
   if (!in)
     return std::move(in.error());
   return q;
 }
 
-api_result<ohlcv_query> parse_ohlcv_query(const http_request& req) {
-  query_reader in{req};
+api_result<ohlcv_query> parse_ohlcv_query(const http_request& req,
+                                          const symbol_resolver& symbols) {
+  query_reader in{req, symbols};
   ohlcv_query q;
   q.instrument = in.symbol();
+  q.requested = std::string{in.text("symbol")};
   q.provider = in.provider();
   q.span = in.span(interval::m1);
   q.limit = in.whole("limit", 1, 5000, 100);
@@ -37,8 +41,9 @@ api_result<ohlcv_query> parse_ohlcv_query(const http_request& req) {
   return q;
 }
 
-api_result<ohlcv_query> parse_historical_query(const http_request& req) {
-  auto q = parse_ohlcv_query(req);
+api_result<ohlcv_query> parse_historical_query(const http_request& req,
+                                               const symbol_resolver& symbols) {
+  auto q = parse_ohlcv_query(req, symbols);
   if (auto* x = std::get_if<ohlcv_query>(&q); x != nullptr && !x->start_given)
     return api_error{400, "missing_parameter", "historical bars need a start",
                      "start"};
@@ -80,6 +85,14 @@ void append_provenance(std::string& out, const provenance& from, int64_t span_ns
     append_json_string(out, freshness_class(age, span_ns));
   } else {
     out += ",\"as_of\":null,\"age_ms\":null,\"freshness\":null";
+  }
+  if (!from.requested.empty()) {
+    out += ",\"requested\":";
+    append_json_string(out, from.requested);
+  }
+  if (!from.resampled_from.empty()) {
+    out += ",\"resampled_from\":";
+    append_json_string(out, from.resampled_from);
   }
   if (from.failover.empty())
     return;

@@ -17,6 +17,7 @@
 #include "api/http_types.hpp"
 #include "pipeline/model/events.hpp"
 #include "pipeline/model/interval.hpp"
+#include "pipeline/normalize/symbol_resolver.hpp"
 
 namespace tickflow::api {
 
@@ -24,13 +25,15 @@ namespace tickflow::api {
 
 /// GET /api/v1/data/price?symbol=BTC-USDT
 struct price_query {
-  std::string instrument; ///< canonical (input is upper-cased and trimmed)
+  std::string instrument; ///< canonical (symbol= resolved)
+  std::string requested;  ///< symbol= as the client wrote it (trimmed)
   std::string provider;   ///< provider= (lowercased), "" when absent
 };
 
 /// GET /api/v1/data/ohlcv?symbol=&interval=&limit=&start=&end=
 struct ohlcv_query {
-  std::string instrument;
+  std::string instrument;       ///< canonical (symbol= resolved)
+  std::string requested;        ///< symbol= as written; "" when not from a query
   std::string provider;         ///< provider=, "" when absent
   interval span = interval::m1; ///< default 1m
   size_t limit = 100;           ///< 1..5000, default 100
@@ -41,19 +44,23 @@ struct ohlcv_query {
 };
 
 /// provider= must name a known provider (400 invalid_parameter "provider").
-/// Missing symbol: 400 missing_parameter field "symbol"; a symbol that is not
-/// a canonical id after upper-casing: 400 invalid_parameter field "symbol".
-api_result<price_query> parse_price_query(const http_request& req);
+/// Missing symbol: 400 missing_parameter field "symbol"; a symbol that
+/// resolves to no instrument id: 400 invalid_parameter field "symbol"; to
+/// several: 400 ambiguous_symbol with the candidates.
+api_result<price_query> parse_price_query(const http_request& req,
+                                          const symbol_resolver& symbols = shape_resolver());
 
 /// As above, plus: bad interval -> 400 invalid_parameter "interval"; limit not
 /// an integer in 1..5000 -> 400 "limit"; unparsable start/end or start > end ->
 /// 400 "start"/"end" (timestamps via parse_timestamp); validate not
 /// true/false/1/0 -> 400 "validate".
-api_result<ohlcv_query> parse_ohlcv_query(const http_request& req);
+api_result<ohlcv_query> parse_ohlcv_query(const http_request& req,
+                                          const symbol_resolver& symbols = shape_resolver());
 
 /// GET /api/v1/data/historical: as ohlcv, and start is required (400
 /// missing_parameter "start").
-api_result<ohlcv_query> parse_historical_query(const http_request& req);
+api_result<ohlcv_query> parse_historical_query(const http_request& req,
+                                               const symbol_resolver& symbols = shape_resolver());
 
 // -- bodies ---------------------------------------------------------------------
 
@@ -73,6 +80,12 @@ struct provenance {
   /// Providers tried before the one that served, "name: reason" each:
   /// rendered as "failover":[{"provider":..,"reason":..}] when not empty.
   std::vector<std::string> failover;
+  /// symbol= as the client wrote it: "requested":.. when not empty, beside
+  /// the canonical "instrument".
+  std::string requested{};
+  /// The finer interval the bars were built from: "resampled_from":"1m"
+  /// when not empty.
+  std::string resampled_from{};
 };
 
 /// Body of GET /api/v1/data/price: the price object (event_json) plus

@@ -51,25 +51,35 @@ void query_reader::invalid(std::string_view field, std::string message) {
 }
 
 api_result<std::string> read_instrument(std::string_view value,
-                                        std::string_view rule) {
+                                        std::string_view rule,
+                                        const symbol_resolver& symbols) {
   value = trim_space(value);
   if (value.empty())
     return api_error{400, "missing_parameter", "missing required parameter 'symbol'",
                      "symbol"};
-  std::string id{value};
-  for (auto& c : id)
-    if (c >= 'a' && c <= 'z')
-      c = static_cast<char>(c - 'a' + 'A');
-  if (!is_canonical_instrument(id))
-    return api_error{400, "invalid_parameter", std::string{rule}, "symbol"};
-  return id;
+  auto r = symbols.resolve(value);
+  switch (r.status) {
+    case resolve_status::ok:
+      return std::move(r.canonical);
+    case resolve_status::ambiguous: {
+      std::string message = "'" + r.canonical + "' could be ";
+      for (size_t i = 0; i < r.candidates.size(); ++i)
+        message += (i > 0 ? ", " : "") + r.candidates[i];
+      message += ": ask for one of them";
+      return api_error{400, "ambiguous_symbol", std::move(message), "symbol",
+                       std::move(r.candidates)};
+    }
+    case resolve_status::invalid:
+      break;
+  }
+  return api_error{400, "invalid_parameter", std::string{rule}, "symbol"};
 }
 
 std::string query_reader::instrument(std::string_view value,
                                      std::string_view rule) {
   if (failed_)
     return {};
-  auto id = read_instrument(value, rule);
+  auto id = read_instrument(value, rule, *symbols_);
   if (auto* e = std::get_if<api_error>(&id)) {
     failed_ = true;
     error_ = std::move(*e);

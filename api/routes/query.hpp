@@ -21,6 +21,7 @@
 #include "api/api_error.hpp"
 #include "api/http_types.hpp"
 #include "pipeline/model/interval.hpp"
+#include "pipeline/normalize/symbol_resolver.hpp"
 
 namespace tickflow::api {
 
@@ -33,11 +34,14 @@ inline constexpr std::string_view symbol_rule =
   "(1-32 of A-Z, 0-9, '-', '.', '=', '_', '/', ':')";
 
 /// An instrument id given outside the query (a path segment), read by the
-/// rules of symbol=: trimmed, upper-cased, then a canonical id. Empty:
-/// missing_parameter; not an id: invalid_parameter with `rule`; field
-/// "symbol" either way.
+/// rules of symbol=: trimmed, then resolved to its canonical id (`symbols`:
+/// "btcusdt", "BTC/USDT", "BINANCE:BTCUSDT" -> "BTC-USDT"). Empty:
+/// missing_parameter; not an id: invalid_parameter with `rule`; several
+/// instruments fit: ambiguous_symbol with the candidates; field "symbol"
+/// every time.
 api_result<std::string> read_instrument(std::string_view value,
-                                        std::string_view rule = symbol_rule);
+                                        std::string_view rule = symbol_rule,
+                                        const symbol_resolver& symbols = shape_resolver());
 
 /// How an integer's range reads in its message: "'limit' must be an integer
 /// from 1 to 5000" or "'period' must be an integer in 1..500".
@@ -52,7 +56,11 @@ struct time_range {
 
 class query_reader {
 public:
-  explicit query_reader(const http_request& req) noexcept : req_(&req) {}
+  /// `symbols` resolves symbol= and instrument(); the shape rules alone
+  /// unless the caller has the configured resolver.
+  explicit query_reader(const http_request& req,
+                        const symbol_resolver& symbols = shape_resolver()) noexcept
+    : req_(&req), symbols_(&symbols) {}
 
   /// The trimmed value of the first parameter `name`; "" when absent.
   std::string_view text(std::string_view name) const noexcept;
@@ -65,7 +73,7 @@ public:
         f(std::string_view{value});
   }
 
-  /// symbol=, required: the canonical id after trimming and upper-casing.
+  /// symbol=, required: the canonical id it resolves to (read_instrument).
   /// Absent: missing_parameter; not an id: invalid_parameter with `rule`.
   std::string symbol(std::string_view rule = symbol_rule);
 
@@ -121,6 +129,7 @@ public:
 
 private:
   const http_request* req_;
+  const symbol_resolver* symbols_;
   api_error error_;
   bool failed_ = false;
 };

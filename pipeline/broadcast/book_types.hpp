@@ -49,6 +49,9 @@ struct book_settings {
   /// Market snapshots come from a cache (snapshot_request); without one
   /// they are empty at once.
   bool has_cache = true;
+  /// Bar intervals the pipeline builds live; a bars channel of another
+  /// interval is resampled from the coarsest of these that builds it.
+  std::vector<interval> live_spans;
 };
 
 /// A snapshot the book waits for: the owner asks the cache and hands the

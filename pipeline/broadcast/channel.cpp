@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "pipeline/indicators/indicator_spec.hpp"
+#include "pipeline/normalize/symbol_resolver.hpp"
 
 namespace tickflow::broadcast {
 
@@ -125,10 +126,12 @@ result<channel> parse_channel(std::string_view name) {
     return error{errc::invalid_argument,
                  "unknown channel kind: " + echo_input(kind)};
   }
-  if (!is_canonical_instrument(rest))
+  // "trades:btcusdt" and "trades:BINANCE:BTCUSDT" are "trades:BTC-USDT".
+  auto id = shape_resolver().resolve(rest);
+  if (id.status != resolve_status::ok)
     return error{errc::invalid_argument,
                  "not a canonical instrument id: " + echo_input(rest)};
-  out.instrument = std::string{rest};
+  out.instrument = std::move(id.canonical);
   return out;
 }
 

@@ -32,9 +32,10 @@ struct channel {
   std::string name() const;
 };
 
-/// Parses a channel name. errc::invalid_argument (context says why) for an
-/// unknown kind, a bad interval, a non-canonical instrument id or an unknown
-/// provider.
+/// Parses a channel name; the instrument is resolved to its canonical id
+/// ("trades:btcusdt" is "trades:BTC-USDT"). errc::invalid_argument (context
+/// says why) for an unknown kind, a bad interval, a symbol that is no
+/// instrument or an unknown provider.
 result<channel> parse_channel(std::string_view name);
 
 /// Channel names an event belongs to.

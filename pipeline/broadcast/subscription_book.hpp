@@ -23,6 +23,7 @@
 #include "pipeline/broadcast/frame_renderer.hpp"
 #include "pipeline/broadcast/known_instruments.hpp"
 #include "pipeline/flow/client_send_queue.hpp"
+#include "pipeline/normalize/bar_resampler.hpp"
 
 namespace tickflow::broadcast {
 
@@ -191,9 +192,11 @@ class subscription_book {
       if (auto* x = index_.find(q.instrument))
         fan_out(x->quotes, x->quotes.key(), [&] { return render_.event(q); });
     for (auto& b : batch.bars)
-      if (auto* x = index_.find(b.instrument))
+      if (auto* x = index_.find(b.instrument)) {
         if (auto j = x->bars.find(b.span); j != x->bars.end())
           fan_out(j->second, bar_key(j->second, b), [&] { return render_.event(b); });
+        resample_live(*x, b);
+      }
     index_.on_closed_bars(batch.bars, [&](const indicator_slot& x,
                                           const std::string& name,
                                           const indicators::point& p) {
@@ -260,6 +263,11 @@ class subscription_book {
   /// sends heartbeats to clients sent nothing for a heartbeat interval.
   void tick(int64_t now_ns) {
     ++tick_;
+    // Resampled series nobody follows any more are dropped.
+    resampled_.retain([this](const std::string& id, interval iv) {
+      auto* x = index_.find(id);
+      return x != nullptr && x->bars.count(iv) > 0;
+    });
     std::optional<frame> beat;
     for (auto& [id, c] : clients_) {
       if (c->closing)
@@ -294,6 +302,22 @@ class subscription_book {
   }
 
  private:
+  /// Feeds `b` to the bars channels of `x` whose interval nobody builds and
+  /// that are resampled from b's interval (live_source).
+  void resample_live(instrument_slots& x, const bar& b) {
+    if (settings_.live_spans.empty())
+      return;
+    for (auto& [span, slot] : x.bars) {
+      if (span == b.span || live_source(span, settings_.live_spans) != b.span)
+        continue;
+      if (std::find(settings_.live_spans.begin(), settings_.live_spans.end(), span)
+          != settings_.live_spans.end())
+        continue; // built live itself
+      if (auto* c = resampled_.add(b, span))
+        fan_out(slot, bar_key(slot, *c), [&] { return render_.event(*c); });
+    }
+  }
+
   /// Live events of a channel that arrived while its snapshot was on its way.
   struct pending_snapshot {
     uint64_t ticket = 0;
@@ -585,6 +609,7 @@ class subscription_book {
   const frame_renderer& render_;
   channel_index index_;
   known_instruments known_;
+  live_resampler resampled_; ///< bars channels of intervals not built live
   std::unordered_map<uint64_t, std::unique_ptr<client>> clients_;
   std::string hello_;
   frame behind_notice_;

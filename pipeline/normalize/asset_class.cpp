@@ -141,11 +141,13 @@ detected_symbol by_shape(std::string_view s) {
     out.cls = asset_class::futures;
     return out;
   }
-  // "BTCUSDT", "ETHBTC": the longest known quote that leaves a base.
+  // "BTCUSDT", "ETHBTC", "BTCUSD": the longest known quote that leaves a base.
   for (size_t len = std::min<size_t>(5, s.empty() ? 0 : s.size() - 1); len >= 3; --len) {
     auto base = s.substr(0, s.size() - len);
     auto quote = s.substr(s.size() - len);
-    if (base.size() < 2 || !is_crypto_quote(quote))
+    // A fiat after a known coin too ("BTCUSD", Polygon's and Coinbase's
+    // pairs); USD and USDT stay apart.
+    if (base.size() < 2 || !(is_crypto_quote(quote) || is_fiat(quote)))
       continue;
     bool stable = quote.size() >= 4; // USDT, USDC, FDUSD, ...: unambiguous
     if (stable || is_crypto_base(base)) {

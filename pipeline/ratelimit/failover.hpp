@@ -33,6 +33,10 @@ struct failover_settings {
   /// Quote asset each provider uses for a bare crypto symbol ("BTC");
   /// "*" is every other provider.
   std::vector<std::pair<std::string, std::string>> quotes = default_quote_assets();
+  /// Quote asset a bare coin ("BTC") resolves to, per class ("crypto=USDT"),
+  /// so it is one instrument whoever serves it. Empty: the one configured
+  /// instrument of that base, else bare (`quotes` per provider).
+  std::vector<std::pair<asset_class, std::string>> default_quotes;
   /// A price older than this is stale: the next provider is asked (the
   /// stale one still answers when no one has better). Absent: never stale.
   std::vector<std::pair<asset_class, int64_t>> stale_after;

@@ -4,6 +4,7 @@
 
 #include "pipeline/model/events.hpp"
 #include "pipeline/model/text.hpp"
+#include "pipeline/normalize/symbol_resolver.hpp"
 #include "pipeline/topology/schema.hpp"
 
 namespace tickflow::topo {
@@ -24,9 +25,10 @@ result<void> add_symbols(std::string_view v, std::vector<std::string>& out) {
   if (!items)
     return empty_item(v);
   for (auto x : *items) {
-    if (!is_canonical_instrument(x))
+    auto resolved = shape_resolver().resolve(x);
+    if (!is_canonical_instrument(x) || resolved.status != resolve_status::ok)
       return bad(quote_for_error(x) + " is not a canonical instrument id");
-    out.emplace_back(x);
+    out.push_back(std::move(resolved.canonical)); // as clients resolve it
   }
   return {};
 }
@@ -45,10 +47,11 @@ result<void> add_symbols_file(std::string_view path, std::vector<std::string>& o
     auto t = trim_blanks(line);
     if (t.empty() || t.front() == '#')
       continue;
-    if (!is_canonical_instrument(t))
+    auto resolved = shape_resolver().resolve(t);
+    if (!is_canonical_instrument(t) || resolved.status != resolve_status::ok)
       return bad(std::string{path} + ":" + std::to_string(n) + ": "
                  + quote_for_error(t) + " is not a canonical instrument id");
-    out.emplace_back(t);
+    out.push_back(std::move(resolved.canonical)); // as clients resolve it
   }
   return {};
 }

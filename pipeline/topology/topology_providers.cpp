@@ -11,6 +11,7 @@
 
 #include "pipeline/model/events.hpp"
 #include "pipeline/model/text.hpp"
+#include "pipeline/normalize/symbol_resolver.hpp"
 #include "pipeline/providers/provider_info.hpp"
 #include "pipeline/topology/schema.hpp"
 
@@ -68,10 +69,13 @@ result<std::vector<simulated_symbol>> parse_symbols(std::string_view s) {
                  + " must be INSTRUMENT:START_PRICE");
     auto id = trim_blanks(item.substr(0, colon));
     auto px = trim_blanks(item.substr(colon + 1));
-    if (!is_canonical_instrument(id))
+    auto resolved = shape_resolver().resolve(id);
+    if (!is_canonical_instrument(id) || resolved.status != resolve_status::ok)
       return bad(quote_for_error(id)
                  + " is not a canonical instrument id (1 to 32 of A-Z, 0-9,"
                    " '-', '.', '=', '_', '/', ':')");
+    // The id REST and WebSocket clients resolve to ("EURUSD=X" -> "EUR-USD").
+    id = resolved.canonical;
     auto price = decimal::parse(px);
     if (!price || !price->is_positive())
       return bad("start price of " + std::string{id}
@@ -79,7 +83,7 @@ result<std::vector<simulated_symbol>> parse_symbols(std::string_view s) {
     for (auto& prev : out)
       if (prev.instrument == id)
         return bad("instrument " + quote_for_error(id) + " is listed twice");
-    out.push_back(simulated_symbol{std::string{id}, *price});
+    out.push_back(simulated_symbol{std::move(resolved.canonical), *price});
   }
   return out;
 }

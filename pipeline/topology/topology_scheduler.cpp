@@ -130,6 +130,26 @@ result<std::vector<std::pair<std::string, std::string>>> parse_quotes(std::strin
   return out;
 }
 
+/// "crypto=USDT"
+result<std::vector<std::pair<asset_class, std::string>>> parse_default_quotes(std::string_view s) {
+  auto pairs = parse_pairs(s, "CLASS=QUOTE");
+  if (!pairs)
+    return std::move(pairs).err();
+  std::vector<std::pair<asset_class, std::string>> out;
+  for (auto& [cls, q] : *pairs) {
+    auto c = parse_class(cls);
+    if (!c)
+      return std::move(c).err();
+    bool ok = !q.empty() && q.size() <= 10;
+    for (char ch : q)
+      ok = ok && ((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'));
+    if (!ok)
+      return bad("quote asset " + quote_for_error(q) + " must be 1 to 10 of A-Z, 0-9");
+    out.emplace_back(*c, std::string{q});
+  }
+  return out;
+}
+
 /// "crypto=5m, forex=1h"
 result<std::vector<std::pair<asset_class, int64_t>>> parse_staleness(std::string_view s) {
   auto pairs = parse_pairs(s, "CLASS=DURATION");
@@ -337,6 +357,10 @@ schema_extension scheduler_schema() {
       {"stale-after",
        [](std::string_view v, topology& t) {
          return set_parsed(parse_staleness(v), t.scheduler.failover.stale_after);
+       }},
+      {"default-quotes",
+       [](std::string_view v, topology& t) {
+         return set_parsed(parse_default_quotes(v), t.scheduler.failover.default_quotes);
        }},
     }});
   out.checks = {check_limits, check_retry};

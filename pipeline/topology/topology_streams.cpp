@@ -5,6 +5,7 @@
 
 #include "pipeline/model/events.hpp"
 #include "pipeline/model/text.hpp"
+#include "pipeline/normalize/symbol_resolver.hpp"
 #include "pipeline/providers/provider_info.hpp"
 #include "pipeline/topology/schema.hpp"
 
@@ -132,9 +133,11 @@ result<std::vector<stream_topic>> parse_topics(std::string_view s) {
       head = head.substr(0, p);
     }
     head = trim_blanks(head);
-    if (!is_canonical_instrument(head))
+    auto resolved = shape_resolver().resolve(head);
+    if (!is_canonical_instrument(head) || resolved.status != resolve_status::ok)
       return bad(quote_for_error(head) + " is not a canonical instrument id");
-    t.instrument = std::string{head};
+    // The id clients resolve to ("BTCUSDT" -> "BTC-USDT").
+    t.instrument = std::move(resolved.canonical);
     if (std::find(out.begin(), out.end(), t) != out.end())
       return bad("subscription " + quote_for_error(item) + " is listed twice");
     out.push_back(std::move(t));

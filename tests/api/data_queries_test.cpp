@@ -43,7 +43,14 @@ const price_case price_cases[] = {
   {"lowercase", {{"symbol", "btc-usdt"}}, "BTC-USDT", {}},
   {"mixed and trimmed", {{"symbol", " \teth-Usd "}}, "ETH-USD", {}},
   {"share class", {{"symbol", "brk.b"}}, "BRK.B", {}},
-  {"fx", {{"symbol", "EURUSD=X"}}, "EURUSD=X", {}},
+  // Resolved to the canonical id (issue 21: EURUSD=X was kept as written).
+  {"fx", {{"symbol", "EURUSD=X"}}, "EUR-USD", {}},
+  {"polygon fx", {{"symbol", "C:EURUSD"}}, "EUR-USD", {}},
+  {"pair without dash", {{"symbol", "btcusdt"}}, "BTC-USDT", {}},
+  {"pair with slash", {{"symbol", "BTC/USDT"}}, "BTC-USDT", {}},
+  {"venue prefix", {{"symbol", "BINANCE:BTCUSDT"}}, "BTC-USDT", {}},
+  {"usd is not usdt", {{"symbol", "X:BTCUSD"}}, "BTC-USD", {}},
+  {"futures", {{"symbol", "esz4"}}, "ESZ4", {}},
   {"first of two", {{"symbol", "AAA"}, {"symbol", "BBB"}}, "AAA", {}},
   {"other params ignored", {{"x", "1"}, {"symbol", "AAPL"}}, "AAPL", {}},
   {"missing", {}, "", {"missing_parameter", "symbol"}},
@@ -77,6 +84,31 @@ TEST(DataQueriesTest, Price) {
       EXPECT_FALSE(e.message.empty());
     }
   }
+}
+
+TEST(DataQueriesTest, PriceEchoesTheSymbolAsWritten) {
+  auto got = parse_price_query(make_request({{"symbol", " btcusdt "}}));
+  ASSERT_TRUE(std::holds_alternative<price_query>(got));
+  EXPECT_EQ(std::get<price_query>(got).instrument, "BTC-USDT");
+  EXPECT_EQ(std::get<price_query>(got).requested, "btcusdt");
+}
+
+TEST(DataQueriesTest, AnAmbiguousSymbolListsItsCandidates) {
+  symbol_resolver known{{"BTC-USD", "BTC-USDT"}, {}};
+  auto got = parse_ohlcv_query(make_request({{"symbol", "btc"}}), known);
+  ASSERT_TRUE(std::holds_alternative<api_error>(got));
+  auto& e = std::get<api_error>(got);
+  EXPECT_EQ(e.status, 400u);
+  EXPECT_EQ(e.code, "ambiguous_symbol");
+  EXPECT_EQ(e.field, "symbol");
+  EXPECT_EQ(e.candidates, (std::vector<std::string>{"BTC-USD", "BTC-USDT"}));
+  auto body = error_response(e).body;
+  EXPECT_NE(body.find(R"("candidates":["BTC-USD","BTC-USDT"])"), std::string::npos) << body;
+  // The one known instrument of a base is no question.
+  symbol_resolver one{{"BTC-USDT"}, {}};
+  auto ok = parse_price_query(make_request({{"symbol", "btc"}}), one);
+  ASSERT_TRUE(std::holds_alternative<price_query>(ok));
+  EXPECT_EQ(std::get<price_query>(ok).instrument, "BTC-USDT");
 }
 
 TEST(DataQueriesTest, LongestSymbolIsAccepted) {

@@ -48,7 +48,6 @@ TEST(WsProtocol, ParseChannelGood) {
     {"bars:1h:ETH-USDT", channel_kind::bars, interval::h1, "ETH-USDT"},
     {"bars:1M:AAPL", channel_kind::bars, interval::mo1, "AAPL"},
     {"trades:BRK.B", channel_kind::trades, interval::m1, "BRK.B"},
-    {"quotes:EURUSD=X", channel_kind::quotes, interval::m1, "EURUSD=X"},
   };
   for (const auto& r : rows) {
     auto ch = parse_channel(r.in);
@@ -59,6 +58,30 @@ TEST(WsProtocol, ParseChannelGood) {
     }
     EXPECT_EQ(ch->instrument, r.instrument) << r.in;
     EXPECT_EQ(ch->name(), r.in); // round trip
+  }
+}
+
+// Issue 21: the instrument is resolved as symbol= is, so every spelling of
+// one instrument is one channel (lowercase and EURUSD=X were refused or kept
+// apart before).
+TEST(WsProtocol, ParseChannelResolvesTheInstrument) {
+  struct row {
+    std::string in;
+    std::string name;
+  };
+  const row rows[] = {
+    {"quotes:EURUSD=X", "quotes:EUR-USD"},
+    {"trades:btc-usdt", "trades:BTC-USDT"},
+    {"trades:btcusdt", "trades:BTC-USDT"},
+    {"trades:BINANCE:BTCUSDT", "trades:BTC-USDT"},
+    {"bars:5m:BTC/USDT", "bars:5m:BTC-USDT"},
+    {"quotes:Aapl", "quotes:AAPL"},
+    {"trades:X:BTCUSD", "trades:BTC-USD"},
+  };
+  for (const auto& r : rows) {
+    auto ch = parse_channel(r.in);
+    ASSERT_TRUE(ch) << r.in << ": " << ch.err().message();
+    EXPECT_EQ(ch->name(), r.name) << r.in;
   }
 }
 
@@ -74,8 +97,6 @@ TEST(WsProtocol, ParseChannelBad) {
     "bars:BTC-USDT",      // no interval
     "bars::BTC-USDT",     // empty interval
     "bars:1m:",           // empty instrument
-    "trades:btc-usdt",    // lowercase instrument
-    "quotes:Aapl",        // mixed case
     "trades:BTC USDT",    // space
     "trades:-BTC",        // must start with a letter or digit
     ":BTC-USDT",          // empty kind
@@ -93,7 +114,7 @@ TEST(WsProtocol, ParseChannelContextSaysWhy) {
             std::string::npos);
   EXPECT_NE(parse_channel("foo:X").err().context.find("foo"),
             std::string::npos);
-  EXPECT_NE(parse_channel("trades:btc").err().context.find("btc"),
+  EXPECT_NE(parse_channel("trades:btc$").err().context.find("btc$"),
             std::string::npos);
 }
 

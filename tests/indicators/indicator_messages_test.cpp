@@ -23,13 +23,15 @@ TEST(IndicatorChannelNames, ParseToCanonicalNames) {
   EXPECT_EQ(parse_channel("ind:vwap:1s:BTC-USDT")->name(), "ind:vwap:1s:BTC-USDT");
   for (auto bad : {"ind:", "ind:rsi14", "ind:rsi14:1m", "ind:rsi14:7m:BTC-USDT",
                    "ind:nope:1m:BTC-USDT", "ind:rsi0:1m:BTC-USDT", "ind:macd9:1m:BTC-USDT",
-                   "ind:rsi14:1m:btc-usdt", "ind:rsi99999:1m:BTC-USDT"}) {
+                   "ind:rsi99999:1m:BTC-USDT"}) {
     auto r = parse_channel(bad);
     EXPECT_FALSE(r) << bad;
     if (!r) {
       EXPECT_EQ(r.err().code, errc::invalid_argument) << bad;
     }
   }
+  // The instrument resolves as symbol= does (issue 21): lowercase was refused.
+  EXPECT_EQ(parse_channel("ind:rsi14:1m:btc-usdt")->name(), "ind:rsi14:1m:BTC-USDT");
   // Other kinds are unchanged.
   EXPECT_EQ(parse_channel("bars:1m:BTC-USDT")->name(), "bars:1m:BTC-USDT");
 }

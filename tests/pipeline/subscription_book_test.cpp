@@ -190,7 +190,7 @@ TEST_F(BookTest, HelloThenAnswersToEveryKindOfCommand) {
   book->command(1, client_command{client_command::op_kind::ping, {}});
   book->command(1, error{errc::malformed, "not JSON"});
   book->command(1, error{errc::invalid_argument, "unknown op: x"});
-  book->command(1, sub({"trades:btc", "trades:NOPE-USD", "status:*", "quotes:ETH-USDT",
+  book->command(1, sub({"trades:btc$", "trades:NOPE-USD", "status:*", "quotes:ETH-USDT",
                         "bars:1m:ETH-USDT"}));
   book->command(1, unsub({"trades:BTC-USDT", "quotes:AAPL"}));
   EXPECT_EQ(io.texts(1), (std::vector<std::string>{
@@ -200,7 +200,7 @@ TEST_F(BookTest, HelloThenAnswersToEveryKindOfCommand) {
                            "pong",
                            "error malformed",
                            "error unknown_op",
-                           "error invalid_channel trades:btc",
+                           "error invalid_channel trades:btc$",
                            "error unknown_channel trades:NOPE-USD",
                            "error too_many_channels bars:1m:ETH-USDT",
                            "subscribed status:*,quotes:ETH-USDT",
@@ -530,4 +530,42 @@ TEST_F(BookTest, HeartbeatsGoOnlyToQuietClients) {
   }
   EXPECT_EQ(io.texts(1).front(), "heartbeat 4000000000");
   EXPECT_EQ(book->stats().heartbeats, 3u);
+}
+
+// -- bars of intervals nobody builds (issue 21) ---------------------------------------
+
+TEST_F(BookTest, ABarsChannelOfAnIntervalNobodyBuildsIsResampledLive) {
+  settings.live_spans = {interval::s1, interval::m1};
+  make();
+  connect(1);
+  book->command(1, sub({"bars:5m:BTC-USDT", "bars:1m:BTC-USDT"}));
+  event_batch batch;
+  batch.bars = {make_bar("BTC-USDT", 0, false, 1), make_bar("BTC-USDT", 0, true, 2),
+                make_bar("BTC-USDT", 60, true, 3), make_bar("BTC-USDT", 240, true, 1),
+                make_bar("BTC-USDT", 300, false, 4), make_bar("ETH-USDT", 0, true, 9)};
+  book->events(batch);
+  EXPECT_EQ(io.texts(1), (std::vector<std::string>{
+                           "hello", "subscribed bars:5m:BTC-USDT,bars:1m:BTC-USDT",
+                           "snapshot bars:5m:BTC-USDT null", "snapshot bars:1m:BTC-USDT null",
+                           "bar bars:1m:BTC-USDT 0 open 1", "bar bars:5m:BTC-USDT 0 open 1",
+                           "bar bars:1m:BTC-USDT 0 closed 2", "bar bars:5m:BTC-USDT 0 open 2",
+                           "bar bars:1m:BTC-USDT 60 closed 3", "bar bars:5m:BTC-USDT 0 open 5",
+                           // The window's last minute closes the 5m bar.
+                           "bar bars:1m:BTC-USDT 240 closed 1", "bar bars:5m:BTC-USDT 0 closed 6",
+                           "bar bars:1m:BTC-USDT 300 open 4", "bar bars:5m:BTC-USDT 300 open 4"}));
+  // 1s bars feed nothing here: 5m comes from the coarsest live interval (1m).
+  io.clear();
+  event_batch secs;
+  secs.bars = {make_bar("BTC-USDT", 301, true, 1)};
+  secs.bars[0].span = interval::s1;
+  book->events(secs);
+  EXPECT_TRUE(io.texts(1).empty());
+  // Nobody follows the 5m channel any more: its series is dropped at the next tick.
+  book->command(1, unsub({"bars:5m:BTC-USDT"}));
+  book->tick(1);
+  io.clear();
+  event_batch later;
+  later.bars = {make_bar("BTC-USDT", 360, true, 1)};
+  book->events(later);
+  EXPECT_EQ(io.texts(1), (std::vector<std::string>{"bar bars:1m:BTC-USDT 360 closed 1"}));
 }

@@ -605,10 +605,12 @@ TEST(TopologyKeys, SimulatedSymbols) {
   run_table(
     {
       {"simulator", "symbols", "BTC-USDT:65000.00", "BTC-USDT:65000", true},
+      // Ids are kept as clients resolve them (issue 21): EURUSD=X is
+      // EUR-USD, and a venue prefix names no other instrument.
       {"simulator", "symbols", "EURUSD=X:1.0850, BRK.B:400,ESZ6:5000.25",
-       "EURUSD=X:1.085,BRK.B:400,ESZ6:5000.25", true},
+       "EUR-USD:1.085,BRK.B:400,ESZ6:5000.25", true},
       {"simulator", "symbols", "BTC-USDT : 1", "BTC-USDT:1", true},
-      {"simulator", "symbols", "CME:ES:5000", "CME:ES:5000", true},
+      {"simulator", "symbols", "CME:ES:5000", "ES:5000", true},
       {"simulator", "symbols", "",
        "must list at least one INSTRUMENT:START_PRICE", false},
       {"simulator", "symbols", "BTC-USDT",

@@ -58,13 +58,13 @@ TEST(StreamsConfig, DefaultIsOffDocumentedAndEqualsTheStructDefaults) {
 
 TEST(StreamsConfig, SubscriptionsParse) {
   auto t = load("[stream.binance]\nsubscriptions = BTC-USDT:trades, ETH-USDT:agg-trades,"
-                " X:Y:quotes, BTC-USDT:bars:1m, BTC-USDT:bars:1h\n");
+                " I:SPX:quotes, BTC-USDT:bars:1m, BTC-USDT:bars:1h\n");
   ASSERT_TRUE(t) << t.err().context;
   auto& subs = t->streams.feeds.at("binance").subscriptions;
   ASSERT_EQ(subs.size(), 5u);
   EXPECT_EQ(subs[0], (stream_topic{"BTC-USDT", stream_topic_kind::trades, interval::m1}));
   EXPECT_EQ(subs[1].kind, stream_topic_kind::agg_trades);
-  EXPECT_EQ(subs[2].instrument, "X:Y"); // ':' is allowed in instrument ids
+  EXPECT_EQ(subs[2].instrument, "I:SPX"); // ':' is allowed in instrument ids
   EXPECT_EQ(subs[2].kind, stream_topic_kind::quotes);
   EXPECT_EQ(subs[4], (stream_topic{"BTC-USDT", stream_topic_kind::bars, interval::h1}));
 
