@@ -14,6 +14,7 @@
 #include "pipeline/cache/bar_series.hpp"
 #include "pipeline/cache/glob_match.hpp"
 #include "pipeline/cache/lru_ttl_cache.hpp"
+#include "pipeline/cache/recent_trades.hpp"
 
 namespace tickflow {
 
@@ -58,6 +59,10 @@ struct cache_state {
   cache_settings cfg;
   std::unique_ptr<l1_cache> l1;
   std::unordered_set<std::string> known;
+  /// Latest quote per instrument (admitted ones only: max-instruments).
+  std::unordered_map<std::string, quote> quotes;
+  /// The newest trades per instrument ([cache] recent-trades).
+  cache::recent_trades recent;
   held_acks upstream;
   stage_stats stats{"cache"};
   uint64_t over_capacity = 0;
@@ -93,6 +98,39 @@ struct cache_state {
     });
   }
 
+  /// Keeps the newest quote of its instrument (assigned in place).
+  void put_quote(const quote& q) {
+    auto it = quotes.find(q.instrument);
+    if (it == quotes.end())
+      quotes.emplace(q.instrument, q);
+    else if (it->second.ts_event_ns <= q.ts_event_ns)
+      it->second = q;
+  }
+
+  quote_reply get_quote(const std::string& instrument) const {
+    quote_reply r;
+    r.status = known.count(instrument) == 0 ? lookup_status::unknown
+                                            : lookup_status::no_data;
+    if (auto it = quotes.find(instrument); it != quotes.end()) {
+      r.status = lookup_status::ok;
+      r.value = it->second;
+    }
+    return r;
+  }
+
+  trades_reply get_trades(const trades_query& q) const {
+    trades_reply r;
+    r.status = known.count(q.instrument) == 0 ? lookup_status::unknown
+                                              : lookup_status::no_data;
+    auto a = recent.query(q.instrument, q.start_ns, q.end_ns, q.limit);
+    r.complete = a.complete;
+    if (!a.trades.empty()) {
+      r.status = lookup_status::ok;
+      r.trades = std::move(a.trades);
+    }
+    return r;
+  }
+
   /// Applies f to the series of (instrument, span), created when absent.
   template <class F>
   void with_series(const std::string& instrument, interval span, int64_t now,
@@ -115,6 +153,13 @@ struct cache_state {
     for (auto& [instrument, t] : newest)
       if (admit(t->instrument))
         put_price(price_of(*t), now);
+    if (recent.per_instrument() > 0)
+      for (auto& t : batch.trades)
+        if (known.count(t.instrument) > 0) // admitted above
+          recent.add(t);
+    for (auto& q : batch.quotes)
+      if (admit(q.instrument))
+        put_quote(q);
     for (auto& b : batch.bars)
       if (admit(b.instrument))
         with_series(b.instrument, b.span, now,
@@ -187,6 +232,7 @@ cache_actor::behavior_type run_cache(cache_actor::stateful_pointer<cache_state> 
                                      topology topo, std::vector<std::string> known) {
   auto& st = self->state;
   st.cfg = topo.cache;
+  st.recent = cache::recent_trades{st.cfg.recent_trades};
   st.l1 = std::make_unique<l1_cache>(st.cfg.max_entries,
                                      static_cast<size_t>(st.cfg.max_bytes),
                                      entry_bytes);
@@ -235,6 +281,12 @@ cache_actor::behavior_type run_cache(cache_actor::stateful_pointer<cache_state> 
       std::vector<std::string> out{known.begin(), known.end()};
       std::sort(out.begin(), out.end());
       return out;
+    },
+    [=](get_quote_atom, const std::string& instrument) {
+      return self->state.get_quote(instrument);
+    },
+    [=](get_trades_atom, const trades_query& q) {
+      return self->state.get_trades(q);
     },
     [=](drain_atom) { return true; }, // batches before it are applied
     [=](stats_atom) { return self->state.stats; },

@@ -18,7 +18,9 @@ using cache_actor = batch_sink_actor::extend<
   caf::reacts_to<fill_atom, price>, caf::reacts_to<fill_atom, bars_fill>,
   caf::replies_to<clear_atom, std::string>::with<uint64_t>,
   caf::replies_to<cache_stats_atom>::with<cache_stats>,
-  caf::replies_to<instruments_atom>::with<std::vector<std::string>>>;
+  caf::replies_to<instruments_atom>::with<std::vector<std::string>>,
+  caf::replies_to<get_quote_atom, std::string>::with<quote_reply>,
+  caf::replies_to<get_trades_atom, trades_query>::with<trades_reply>>;
 
 /// Spawns the cache actor: the in-process L1 of the read path, an LRU whose
 /// entries expire ([cache] max-entries, max-bytes, ttl-price, ttl-bars).
@@ -39,6 +41,11 @@ using cache_actor = batch_sink_actor::extend<
 ///   (stats_atom) -> stage_stats
 ///   (cache_stats_atom) -> cache_stats (hits, misses, evictions, sizes)
 ///   (instruments_atom) -> the instruments known (configured and seen), sorted
+///   (get_quote_atom, std::string instrument) -> quote_reply: the newest
+///       quote seen (no expiry: a quote is as fresh as its own time says)
+///   (get_trades_atom, trades_query) -> trades_reply: from the newest
+///       [cache] recent-trades trades kept per instrument
+///       (cache::recent_trades); `complete` when nothing older is missing
 /// `known` lists the instruments configured up front (they are known before
 /// their first event; at most max-instruments are known at once).
 cache_actor spawn_cache(caf::actor_system& sys, const topology& topo,

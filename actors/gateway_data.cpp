@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "actors/gateway_state.hpp"
+#include "api/routes/freshness.hpp"
 #include "api/routes/read_path.hpp"
 #include "api/routes/resample.hpp"
 #include "api/routes/technical.hpp"
@@ -61,16 +62,23 @@ void handle_price(gateway_ptr self, const http_call& call) {
     return fetch_from_providers(self, req, pq->provider, call.prio, fetched);
   bool may_fetch = pq->provider.empty(); // provider=simulator: the live data only
   auto prio = call.prio;
+  // A cached price past max_age (by its event time) goes on to the providers;
+  // a Redis one also past [cache] ttl-price since it was received, as in the L1.
+  auto max_age = pq->max_age_ns;
+  auto ttl = st.topo.cache.ttl_price_ns;
   auto after_redis = [=](lookup_status l1) {
     if (!may_fetch || !can_fetch(self, req.instrument))
-      return reply(api::not_found(l1, req.instrument));
+      return reply(l1 == lookup_status::ok ? api::too_old(req.instrument, *max_age)
+                                           : api::not_found(l1, req.instrument));
     fetch_from_providers(self, req, {}, prio, fetched);
   };
   self->request(st.reads.cache, l1_wait, get_price_atom::value, pq->instrument)
     .then(
       [=](const price_reply& r) {
-        if (r.status == lookup_status::ok) {
-          api::provenance from{"l1", true, r.value.ts_event_ns, now_ns(), {}, requested};
+        auto now = now_ns(); // one clock read on the cached path, as before
+        if (r.status == lookup_status::ok
+            && api::within_max_age(r.value.ts_event_ns, now, max_age)) {
+          api::provenance from{"l1", true, r.value.ts_event_ns, now, {}, requested};
           return reply(api::json(200, api::price_body(r.value, from)));
         }
         auto& redis = self->state.reads.redis;
@@ -79,7 +87,9 @@ void handle_price(gateway_ptr self, const http_call& call) {
         self->request(redis, redis_wait(self->state), get_price_atom::value, req.instrument)
           .then(
             [=](const price_reply& rr) {
-              if (rr.status != lookup_status::ok)
+              if (rr.status != lookup_status::ok
+                  || !api::redis_may_answer(rr.value.ts_event_ns, rr.value.ts_recv_ns,
+                                            now_ns(), ttl, max_age))
                 return after_redis(r.status);
               self->send(self->state.reads.cache, fill_atom::value, rr.value);
               api::provenance from{"redis", true, rr.value.ts_event_ns, now_ns(), {},

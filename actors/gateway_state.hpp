@@ -13,6 +13,7 @@
 //   gateway_jobs.cpp      jobs, async fetches
 //   gateway_reference.cpp fundamentals, news
 //   gateway_instruments.cpp the instruments search
+//   gateway_ticks.cpp     quote, trades (cache, Postgres, providers)
 //   gateway_webhooks.cpp  /webhooks/{binance,polygon,test}
 
 #include <chrono>
@@ -154,6 +155,7 @@ std::vector<route> webhook_routes();   ///< gateway_webhooks.cpp
 std::vector<route> jobs_routes();      ///< gateway_jobs.cpp
 std::vector<route> reference_routes(); ///< gateway_reference.cpp
 std::vector<route> instruments_routes(); ///< gateway_instruments.cpp
+std::vector<route> ticks_routes();     ///< gateway_ticks.cpp: quote, trades
 
 /// Every route of every area, in dispatch order (the OpenAPI document lists
 /// exactly these; tests/gateway checks it).

@@ -15,6 +15,7 @@
 #include "pipeline/model/reports.hpp"
 #include "pipeline/model/events.hpp"
 #include "pipeline/model/reports.hpp"
+#include "pipeline/model/tick_lookups.hpp"
 #include "pipeline/topology/topology.hpp"
 #include "pipeline/ratelimit/priority.hpp"
 #include "pipeline/validate/alert_limiter.hpp"
@@ -31,6 +32,8 @@ using start_atom = caf::atom_constant<caf::atom("start")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
 using get_price_atom = caf::atom_constant<caf::atom("getprice")>;
 using get_bars_atom = caf::atom_constant<caf::atom("getbars")>;
+using get_quote_atom = caf::atom_constant<caf::atom("getquote")>;
+using get_trades_atom = caf::atom_constant<caf::atom("gettrades")>;
 using ready_atom = caf::atom_constant<caf::atom("ready")>;
 using restart_atom = caf::atom_constant<caf::atom("restart")>;
 using providers_atom = caf::atom_constant<caf::atom("providers")>;
@@ -160,6 +163,23 @@ typename Inspector::result_type inspect(Inspector& f, bars_query& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, bars_reply& x) {
   return f(caf::meta::type_name("bars_reply"), x.status, x.bars);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, quote_reply& x) {
+  return f(caf::meta::type_name("quote_reply"), x.status, x.value);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, trades_query& x) {
+  return f(caf::meta::type_name("trades_query"), x.instrument, x.start_ns,
+           x.end_ns, x.limit);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, trades_reply& x) {
+  return f(caf::meta::type_name("trades_reply"), x.status, x.trades,
+           x.complete);
 }
 
 /// Reply of a provider actor to (fetch_atom, fetch_request).

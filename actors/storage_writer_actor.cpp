@@ -291,6 +291,24 @@ storage_writer_actor::behavior_type storage_writer(storage_writer_ptr self, topo
       r.bars = std::move(bars);
       return r;
     },
+    [=](get_trades_atom, const trades_query& q) {
+      // The trades route's Postgres step, like get_bars above.
+      auto& st = self->state;
+      trades_reply r;
+      r.status = lookup_status::no_data;
+      if (!st.w->counters().connected && !st.w->prepared())
+        schedule_retry(self, st.w->step(st));
+      if (!st.w->counters().connected)
+        return r;
+      auto end = q.end_ns > 0 ? q.end_ns + 1 : std::numeric_limits<int64_t>::max();
+      auto rows = st.db.read_trades(q.instrument, q.start_ns, end, q.limit, true);
+      if (!rows || rows->empty())
+        return r;
+      r.status = lookup_status::ok;
+      r.trades = std::move(*rows);
+      r.complete = true;
+      return r;
+    },
   };
 }
 

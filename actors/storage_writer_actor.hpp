@@ -19,7 +19,8 @@ using storage_writer_actor = batch_sink_actor::extend_with<quarantine_sink_actor
   caf::reacts_to<tick_atom>, caf::reacts_to<retry_atom>,
   caf::replies_to<flush_atom>::with<writer_stats>,
   caf::replies_to<stats_atom, writer_atom>::with<writer_stats>,
-  caf::replies_to<get_bars_atom, bars_query>::with<bars_reply>>;
+  caf::replies_to<get_bars_atom, bars_query>::with<bars_reply>,
+  caf::replies_to<get_trades_atom, trades_query>::with<trades_reply>>;
 
 /// Spawns the storage writer ([storage]), a detached actor and a router
 /// sink that keeps the history in PostgreSQL (adapters/postgres).
@@ -50,6 +51,8 @@ using storage_writer_actor = batch_sink_actor::extend_with<quarantine_sink_actor
 ///   (flush_atom) -> writer_stats, after flushing or one replay attempt
 ///   (get_bars_atom, bars_query) -> bars_reply: the newest `limit` stored
 ///     bars of the range (no_data when Postgres is away or holds none)
+///   (get_trades_atom, trades_query) -> trades_reply: the newest `limit`
+///     stored trades of the range, oldest first (no_data as above)
 storage_writer_actor spawn_storage_writer(caf::actor_system& sys, const topology& topo);
 
 /// The libpq conninfo of [storage]: dsn plus the password read from the

@@ -547,7 +547,7 @@ pg_client::read_bars(const std::string& instrument, interval span,
 
 result<std::vector<trade>>
 pg_client::read_trades(const std::string& instrument, int64_t start_ns,
-                       int64_t end_ns, size_t limit) {
+                       int64_t end_ns, size_t limit, bool newest) {
   if (auto ok = ensure_connected(); !ok)
     return ok.err();
   params ps{instrument,
@@ -557,7 +557,8 @@ pg_client::read_trades(const std::string& instrument, int64_t start_ns,
             std::to_string(end_ns),
             limit == 0 ? std::nullopt
                        : std::optional<std::string>{std::to_string(limit)}};
-  auto r = ops::exec(*this, "read trades", read_trades_sql(), ps);
+  auto r = ops::exec(*this, "read trades",
+                     newest ? read_newest_trades_sql() : read_trades_sql(), ps);
   if (!r)
     return std::move(r).err();
   auto* res = r->get();
@@ -593,6 +594,8 @@ pg_client::read_trades(const std::string& instrument, int64_t start_ns,
     x.ts_recv_ns = *recv;
     out.push_back(std::move(x));
   }
+  if (newest)
+    std::reverse(out.begin(), out.end());
   return out;
 }
 

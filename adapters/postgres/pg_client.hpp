@@ -118,10 +118,11 @@ class pg_client {
                                      std::optional<provider> source = {});
 
   /// Trades of `instrument` with ts_event in [start_ns, end_ns), oldest
-  /// first, at most `limit` (0 = no limit).
+  /// first, at most `limit` (0 = no limit): the oldest `limit`, or with
+  /// `newest` the newest `limit` of the range.
   result<std::vector<trade>> read_trades(const std::string& instrument,
                                          int64_t start_ns, int64_t end_ns,
-                                         size_t limit);
+                                         size_t limit, bool newest = false);
 
   /// Rows in bars, for one instrument or (empty) all.
   result<size_t> count_bars(const std::string& instrument = {});

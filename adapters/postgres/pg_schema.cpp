@@ -329,6 +329,15 @@ std::string_view read_trades_sql() noexcept {
          "ORDER BY ts_event_ns, trade_id LIMIT $6::bigint";
 }
 
+std::string_view read_newest_trades_sql() noexcept {
+  return "SELECT provider, instrument, provider_symbol, trade_id, "
+         "ts_event_ns, price::text, size::text, side, flags, ts_recv_ns "
+         "FROM trades WHERE instrument = $1 "
+         "AND ts_event >= $2::timestamptz AND ts_event <= $3::timestamptz "
+         "AND ts_event_ns >= $4::bigint AND ts_event_ns < $5::bigint "
+         "ORDER BY ts_event_ns DESC, trade_id DESC LIMIT $6::bigint";
+}
+
 std::string count_sql(table t) {
   std::string out = "SELECT count(*) FROM ";
   out.append(to_string(t));

@@ -109,6 +109,9 @@ std::string_view read_bars_sql() noexcept;
 /// price, size (text), side, flags, ts_recv_ns. Ordered by time, trade id.
 std::string_view read_trades_sql() noexcept;
 
+/// As read_trades_sql, newest first: the newest $6 trades of the range.
+std::string_view read_newest_trades_sql() noexcept;
+
 /// SELECT count(*) FROM <table> WHERE ($1::text IS NULL OR instrument = $1).
 std::string count_sql(table t);
 

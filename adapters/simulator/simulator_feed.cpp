@@ -199,6 +199,7 @@ void feed::emit_trade(walk& w, int64_t ts_ns, std::vector<std::string>& out) {
   t.ts_recv_ns = ts_ns;
   t.flags = quality_synthetic;
   out.push_back(trade_frame(t, id, buyer_is_maker));
+  w.last_trade_ns = ts_ns;
 
   std::vector<bar> closed;
   bars_.add(t, closed);
@@ -224,6 +225,7 @@ void feed::emit_trade(walk& w, int64_t ts_ns, std::vector<std::string>& out) {
 //    to the next call stays below one trade (no catch-up burst).
 // 3. Open-bar snapshots (x:false), as many as fit; they are only emitted
 //    for the symbols that traded during this call.
+// 4. Quotes (settings.quotes) of those symbols, as many as fit.
 size_t feed::advance(int64_t now_ns, std::vector<std::string>& out,
                      size_t max_frames) {
   if (clock_ns_ == 0) {
@@ -292,7 +294,42 @@ size_t feed::advance(int64_t now_ns, std::vector<std::string>& out,
         out.push_back(bar_frame(b));
     }
   }
+
+  // 4. The quotes of the symbols that traded, as many as fit.
+  if (settings_.quotes)
+    for (size_t i = 0; i < walks_.size() && fits(1); ++i)
+      if (traded[i])
+        out.push_back(quote_frame(walks_[i]));
   return produced();
+}
+
+// {"e":"quote","s":"BTCUSDT","b":"65000.11","B":"0.5","a":"65000.13",
+//  "A":"0.5","T":1700000000123000000}: one tick either side of the last
+// trade (the bid at least one tick), max_lots / 2 lots each side. No random
+// draw, so the trades of a seed are the same with quotes on or off.
+std::string feed::quote_frame(const walk& w) const {
+  auto tick = tick_of(settings_);
+  auto lot = lot_of(settings_);
+  auto bid = std::max<int64_t>(w.price_ticks - 1, 1);
+  auto ask = std::min<int64_t>(w.price_ticks + 1, max_ticks(tick));
+  auto lots = std::max<uint32_t>(settings_.max_lots / 2, 1);
+  auto size = decimal::from_parts(
+    static_cast<int64_t>(std::min<int128>(static_cast<int128>(lots) * lot.mantissa,
+                                          max_mantissa)),
+    lot.scale);
+  std::string out;
+  out.reserve(160);
+  out += R"({"e":"quote","s":")";
+  append_json_escaped(out, w.provider_symbol);
+  out += '"';
+  append_decimal_field(out, "b", decimal::from_parts(bid * tick.mantissa, tick.scale));
+  append_decimal_field(out, "B", size);
+  append_decimal_field(out, "a", decimal::from_parts(ask * tick.mantissa, tick.scale));
+  append_decimal_field(out, "A", size);
+  out += R"(,"T":)";
+  append_int(out, w.last_trade_ns);
+  out += '}';
+  return out;
 }
 
 size_t feed::generate(size_t n, std::vector<std::string>& out) {

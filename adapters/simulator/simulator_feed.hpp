@@ -18,15 +18,22 @@ namespace tickflow::simulator {
 ///   {"e":"trade","s":"BTCUSDT","t":17,"p":"65000.12","q":"0.015","m":false,"T":<ns>}
 ///   {"e":"bar","s":"BTCUSDT","i":"1m","t":<open ns>,"o":"..","h":"..","l":"..",
 ///    "c":"..","v":"..","n":42,"x":true}
+///   {"e":"quote","s":"BTCUSDT","b":"65000.11","B":"0.5","a":"65000.13",
+///    "A":"0.5","T":<ns>}
 /// "m" is true when the buyer was the maker (the seller initiated); "x" is
-/// true for a closed bar. Provider symbols are the canonical id without '-'.
+/// true for a closed bar. A quote is the top of book around the last trade:
+/// bid one tick below it, ask one tick above (the bid never below one tick),
+/// max_lots / 2 lots (at least one) on each side, at the last trade's time.
+/// Provider symbols are the canonical id without '-'.
 class feed {
  public:
   explicit feed(const simulator_settings& settings);
 
   /// Emits the trades due in (last, now_ns] at trades_per_second per symbol,
   /// with timestamps spread evenly, plus a frame for every bar that closed and
-  /// (once per call) the open bars' current state. The first call only sets
+  /// (once per call) the open bars' current state and, with
+  /// simulator_settings::quotes, the quotes of the symbols that traded. The
+  /// first call only sets
   /// the clock. At most max_frames frames are produced; trades beyond that
   /// are skipped (the clock still moves on: no catch-up burst).
   /// Returns the number of frames appended.
@@ -49,9 +56,11 @@ class feed {
     std::string instrument;
     std::string provider_symbol;
     int64_t price_ticks = 0; ///< price in tick_size units
+    int64_t last_trade_ns = 0; ///< time of its last trade
   };
 
   void emit_trade(walk& w, int64_t ts_ns, std::vector<std::string>& out);
+  std::string quote_frame(const walk& w) const;
   uint64_t next_random();
 
   simulator_settings settings_;

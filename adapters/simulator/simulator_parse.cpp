@@ -94,6 +94,32 @@ result<void> parse_bar(json::reader& in, const symbol_map& symbols,
   return {};
 }
 
+// Wire (best bid "b" / ask "a" with sizes "B" / "A", time "T" in UTC ns):
+//   {"e":"quote","s":"BTCUSDT","b":"65000.11","B":"0.5","a":"65000.13",
+//    "A":"0.5","T":1700000000123000000}
+result<void> parse_quote(json::reader& in, const symbol_map& symbols,
+                         int64_t recv_ns, std::vector<quote>& out) {
+  quote x;
+  auto symbol = in.string("s");
+  x.bid_price = in.decimal_from_string("b");
+  x.bid_size = in.decimal_from_string("B");
+  x.ask_price = in.decimal_from_string("a");
+  x.ask_size = in.decimal_from_string("A");
+  x.ts_event_ns = in.int64("T");
+  if (!in)
+    return in.err();
+  auto canonical = symbols.to_canonical(symbol);
+  if (canonical.empty())
+    return error{errc::unknown_symbol, std::string{symbol}};
+  x.instrument = canonical;
+  x.provider_symbol = symbol;
+  x.source = providers::simulator;
+  x.ts_recv_ns = recv_ns;
+  x.flags = quality_synthetic;
+  out.push_back(std::move(x));
+  return {};
+}
+
 } // namespace
 
 result<void> parse_frame(std::string_view frame, const symbol_map& symbols,
@@ -122,6 +148,8 @@ result<void> parse_frame(std::string_view frame, const symbol_map& symbols,
     return parse_trade(in, symbols, recv_ns, out.trades);
   if (type == "bar")
     return parse_bar(in, symbols, recv_ns, out.bars);
+  if (type == "quote")
+    return parse_quote(in, symbols, recv_ns, out.quotes);
   return error{errc::malformed, quoted("unknown event type", type)};
 }
 

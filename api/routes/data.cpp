@@ -2,6 +2,7 @@
 
 #include "api/event_json.hpp"
 #include "api/routes/common.hpp"
+#include "api/routes/freshness.hpp"
 #include "api/routes/query.hpp"
 #include "pipeline/model/time.hpp"
 #include "pipeline/validate/event_rules.hpp"
@@ -17,6 +18,7 @@ api_result<price_query> parse_price_query(const http_request& req,
   q.instrument = in.symbol();
   q.requested = std::string{in.text("symbol")};
   q.provider = in.provider();
+  q.max_age_ns = read_max_age(in);
   if (!in)
     return std::move(in.error());
   return q;
@@ -67,11 +69,7 @@ std::string_view freshness_class(int64_t age_ns, int64_t span_ns) noexcept {
   return "end-of-day";
 }
 
-namespace {
-
-/// Appends ,"source":..,"cached":..,"as_of":..,"age_ms":..,"freshness":..
-/// (span_ns: the bars' interval, 0 for a price).
-void append_provenance(std::string& out, const provenance& from, int64_t span_ns = 0) {
+void append_provenance(std::string& out, const provenance& from, int64_t span_ns) {
   out += ",\"source\":";
   append_json_string(out, from.source);
   out += from.cached ? ",\"cached\":true" : ",\"cached\":false";
@@ -99,8 +97,6 @@ void append_provenance(std::string& out, const provenance& from, int64_t span_ns
   out += ",\"failover\":";
   append_reasons(out, from.failover);
 }
-
-} // namespace
 
 std::string price_body(const price& p, const provenance& from) {
   std::string out;

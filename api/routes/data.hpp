@@ -1,7 +1,7 @@
 #pragma once
 
 // The data routes' queries and bodies:
-//   GET /api/v1/data/price?symbol=&provider=
+//   GET /api/v1/data/price?symbol=&provider=&max_age=
 //   GET /api/v1/data/ohlcv?symbol=&interval=&limit=&start=&end=&provider=&validate=
 //   GET /api/v1/data/historical (as ohlcv, start required)
 // Every data body says where it came from and how fresh it is (provenance).
@@ -28,6 +28,9 @@ struct price_query {
   std::string instrument; ///< canonical (symbol= resolved)
   std::string requested;  ///< symbol= as the client wrote it (trimmed)
   std::string provider;   ///< provider= (lowercased), "" when absent
+  /// max_age= in ns (api/routes/freshness): a cached price older than this
+  /// by its event time goes on to the providers; nullopt when absent.
+  std::optional<int64_t> max_age_ns;
 };
 
 /// GET /api/v1/data/ohlcv?symbol=&interval=&limit=&start=&end=
@@ -43,7 +46,8 @@ struct ohlcv_query {
   bool validate = false;        ///< validate=true: each bar carries its findings
 };
 
-/// provider= must name a known provider (400 invalid_parameter "provider").
+/// provider= must name a known provider (400 invalid_parameter "provider");
+/// max_age= whole seconds in 0..604800 (400 invalid_parameter "max_age").
 /// Missing symbol: 400 missing_parameter field "symbol"; a symbol that
 /// resolves to no instrument id: 400 invalid_parameter field "symbol"; to
 /// several: 400 ambiguous_symbol with the candidates.
@@ -87,6 +91,11 @@ struct provenance {
   /// when not empty.
   std::string resampled_from{};
 };
+
+/// Appends ,"source":..,"cached":..,"as_of":..,"age_ms":..,"freshness":..
+/// (and "requested", "resampled_from", "failover" when set) to an object
+/// being written; span_ns: the bars' interval, 0 for a price or a quote.
+void append_provenance(std::string& out, const provenance& from, int64_t span_ns = 0);
 
 /// Body of GET /api/v1/data/price: the price object (event_json) plus
 /// "source", "cached", "as_of" (ISO-8601), "age_ms" and "freshness".

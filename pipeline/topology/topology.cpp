@@ -307,6 +307,10 @@ const std::vector<section_spec>& schema() {
         [](std::string_view v, topology& t) {
           return set_duration(v, ns_per_ms, 10 * ns_per_s, t.cache.redis_timeout_ns);
         }},
+       {"recent-trades",
+        [](std::string_view v, topology& t) {
+          return set_uint(v, 0, 100'000, t.cache.recent_trades);
+        }},
      }},
     {"supervisor",
      {

@@ -116,6 +116,7 @@ struct cache_settings {
   int64_t ttl_price_ns = 60'000'000'000;  ///< a price entry after its last update
   int64_t ttl_bars_ns = 300'000'000'000;  ///< a bar series after its last update
   int64_t redis_timeout_ns = 250'000'000; ///< Redis reads: connect and I/O timeout
+  size_t recent_trades = 256; ///< trades kept per instrument for /data/trades (0: none)
 };
 
 /// [supervisor]
@@ -145,6 +146,9 @@ struct simulator_settings {
   uint64_t seed = 42;
   std::vector<interval> bar_intervals{interval::s1, interval::m1};
   int64_t timer_ns = 10'000'000;     ///< how often the actor emits a batch
+  /// Emit a quote (top of book around the last trade) per symbol that
+  /// traded, once per batch: GET /api/v1/data/quote and quotes:<ID>.
+  bool quotes = true;
 };
 
 /// One REST provider: its section is named after it ([<provider>]).

@@ -197,6 +197,8 @@ std::vector<section_spec> provider_sections() {
         [](std::string_view v, topology& t) {
           return set_duration(v, ns_per_ms, ns_per_h, t.simulator.timer_ns);
         }},
+       {"quotes",
+        [](std::string_view v, topology& t) { return set_bool(v, t.simulator.quotes); }},
      }},
   };
 }

@@ -440,7 +440,8 @@ TEST(SimulatorFeed, QuietBarsCloseOnTime) {
   std::vector<std::string> out;
   f.advance(t0, out);
   EXPECT_EQ(f.advance(t0 + 1 * ns_per_s, out), 0u); // half a trade due
-  EXPECT_EQ(f.advance(t0 + 2 * ns_per_s, out), 3u); // trade + two snapshots
+  // trade + two snapshots + the quote (issue 21: the simulator quotes too)
+  EXPECT_EQ(f.advance(t0 + 2 * ns_per_s, out), 4u);
 
   reference_rng rng{3};
   rng.next(); // step
@@ -458,6 +459,8 @@ TEST(SimulatorFeed, QuietBarsCloseOnTime) {
       + std::to_string(t0 + 2 * ns_per_s) + "}",
     open_bar_1s + "false}",
     open_bar_1m,
+    R"({"e":"quote","s":"BTCUSDT","b":"65000.11","B":"0.001","a":"65000.13",)"
+      R"("A":"0.001","T":)" + std::to_string(t0 + 2 * ns_per_s) + "}",
   };
   EXPECT_EQ(out, want);
 
@@ -468,6 +471,43 @@ TEST(SimulatorFeed, QuietBarsCloseOnTime) {
   EXPECT_EQ(out, std::vector<std::string>{open_bar_1s + "true}"});
   out.clear();
   EXPECT_EQ(f.advance(t0 + 3'500 * ns_per_ms, out), 0u);
+}
+
+TEST(SimulatorFeed, QuotesFollowTheLastTradeAndDrawNothing) {
+  auto with = three_symbols();
+  auto without = three_symbols();
+  without.quotes = false;
+  feed a{with};
+  feed b{without};
+  std::vector<std::string> qa, qb;
+  a.advance(t0, qa);
+  b.advance(t0, qb);
+  a.advance(t0 + ns_per_s, qa);
+  b.advance(t0 + ns_per_s, qb);
+  auto ea = parse_all(qa, a.symbols(), 0);
+  auto eb = parse_all(qb, b.symbols(), 0);
+  // The same market either way: quotes take no random draw.
+  ASSERT_EQ(ea.trades.size(), eb.trades.size());
+  for (size_t i = 0; i < ea.trades.size(); ++i)
+    expect_same_trade(ea.trades[i], eb.trades[i]);
+  EXPECT_TRUE(eb.quotes.empty());
+  ASSERT_EQ(ea.quotes.size(), 3u); // one per symbol that traded
+  for (auto& q : ea.quotes) {
+    // The last trade of the symbol, one tick either side of it.
+    const trade* last = nullptr;
+    for (auto& t : ea.trades)
+      if (t.instrument == q.instrument)
+        last = &t;
+    ASSERT_NE(last, nullptr) << q.instrument;
+    EXPECT_EQ(q.ts_event_ns, last->ts_event_ns);
+    auto tick = decimal::from_parts(1, 2);
+    EXPECT_EQ(*decimal::add(q.bid_price, tick), last->price);
+    EXPECT_EQ(q.ask_price, *decimal::add(last->price, tick));
+    EXPECT_EQ(q.bid_size, dec("0.5")); // max_lots 1000 / 2 lots of 0.001
+    EXPECT_EQ(q.ask_size, dec("0.5"));
+    EXPECT_EQ(q.source, providers::simulator);
+    EXPECT_EQ(q.flags, quality_synthetic);
+  }
 }
 
 TEST(SimulatorFeed, MaxFramesCapsACallWithoutCatchingUpLater) {
@@ -706,11 +746,41 @@ TEST(SimulatorParse, WrongTypesAndBadNumbers) {
     {with(trade_fixture, "e", R"("trade\u0000")"), errc::malformed,
      "unknown event type"},
     // Unknown values.
-    {with(trade_fixture, "e", "\"quote\""), errc::malformed,
-     "unknown event type \"quote\""},
+    // ("quote" is a simulator event since issue 21.)
+    {with(trade_fixture, "e", "\"book\""), errc::malformed,
+     "unknown event type \"book\""},
+    // A trade frame read as a quote lacks the quote's fields.
+    {with(trade_fixture, "e", "\"quote\""), errc::missing_field, "b"},
     {with(bar_fixture, "i", "\"7m\""), errc::malformed,
      "i: unknown interval \"7m\""},
   });
+}
+
+constexpr std::string_view quote_fixture =
+  R"({"e":"quote","s":"BTCUSDT","b":"65000.11","B":"0.5","a":"65000.13",)"
+  R"("A":"0.25","T":1700000000123000000})";
+
+TEST(SimulatorParse, AQuoteFrame) {
+  event_batch out;
+  ASSERT_TRUE(parse_frame(quote_fixture, test_symbols(), 7, out));
+  ASSERT_EQ(out.quotes.size(), 1u);
+  auto& q = out.quotes[0];
+  EXPECT_EQ(q.instrument, "BTC-USDT");
+  EXPECT_EQ(q.provider_symbol, "BTCUSDT");
+  EXPECT_EQ(q.source, providers::simulator);
+  EXPECT_EQ(q.bid_price, dec("65000.11"));
+  EXPECT_EQ(q.bid_size, dec("0.5"));
+  EXPECT_EQ(q.ask_price, dec("65000.13"));
+  EXPECT_EQ(q.ask_size, dec("0.25"));
+  EXPECT_EQ(q.ts_event_ns, 1'700'000'000'123'000'000);
+  EXPECT_EQ(q.ts_recv_ns, 7);
+  EXPECT_EQ(q.flags, uint32_t{quality_synthetic});
+  std::vector<failure> rows;
+  for (auto key : {"s", "b", "B", "a", "A", "T"})
+    rows.push_back({without(quote_fixture, key), errc::missing_field, key});
+  rows.push_back({with(quote_fixture, "b", "65000.11"), errc::bad_number, "b: "});
+  rows.push_back({with(quote_fixture, "s", "\"XRPUSDT\""), errc::unknown_symbol, "XRPUSDT"});
+  expect_failures(rows);
 }
 
 TEST(SimulatorParse, UnknownSymbol) {

@@ -3,6 +3,7 @@
 // a partly stored range asks the provider for the missing slots only, the
 // cache clear needs the admin token, and a dead Redis is skipped.
 
+#include <chrono>
 #include <cstdlib>
 #include <string>
 
@@ -61,7 +62,11 @@ TEST_F(ReadSteps, EachStepAnswersWithItsSource) {
   px.value = dec("42.5");
   px.trade_id = "9";
   px.ts_event_ns = slot(9);
-  px.ts_recv_ns = slot(9) + 1;
+  // Received just now: a Redis price received longer ago than [cache]
+  // ttl-price is passed over like an expired L1 entry (issue 21).
+  px.ts_recv_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
   write_redis(rc, prefix, {}, {px});
   provider.add("GET", "/api/v3/klines", fixture_response::json(binance_klines(0, 9)),
                {{"symbol", z}});
