@@ -7,6 +7,7 @@
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
 #include "adapters/common/curl_client.hpp"
+#include "adapters/common/provider_errors.hpp"
 #include "adapters/registry.hpp"
 
 namespace tickflow {
@@ -34,7 +35,9 @@ struct rest_provider_state {
   fetch_reply fetch(const fetch_request& req) {
     return run(to_string(req.kind), req.instrument,
                [&] { return adapter->build(req, cred); },
-               [&](const http_reply& h) { return adapter->parse(req, h, now_ns()); });
+               [&](const http_reply& h) {
+                 return settle_not_found(req.kind, adapter->parse(req, h, now_ns()));
+               });
   }
 
   /// One merged request for several instruments (the scheduler's BATCH).

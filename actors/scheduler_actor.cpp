@@ -451,6 +451,9 @@ void on_reply(sched_ptr self, const std::string& name, std::vector<uint64_t> ids
   auto kind = classify_failure(r.failure.code, r.http_status);
   auto& retry = st.settings.retry;
   if (auto pause = pause_ns(retry, kind, r.failure.retry_after_ns); pause > 0) {
+    // The callers' Retry-After is the time tickflow really stays away (a 418
+    // without Retry-After: ban-pause, 120 s), not what the provider sent.
+    r.failure.retry_after_ns = std::max(r.failure.retry_after_ns, pause);
     l.limiter.pause_until(now + pause);
     if (kind == failure_kind::banned) {
       l.banned_until = std::max(l.banned_until, now + pause);

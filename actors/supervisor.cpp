@@ -26,6 +26,7 @@
 #include "actors/storage_writer_actor.hpp"
 #include "actors/stream_provider_actor.hpp"
 #include "pipeline/flow/restart_backoff.hpp"
+#include "pipeline/topology/instruments.hpp"
 
 namespace tickflow {
 
@@ -133,8 +134,8 @@ struct supervisor_state {
 
 using supervisor_ptr = supervisor_actor::stateful_pointer<supervisor_state>;
 
-/// Instruments known before any event arrives: the simulator's, if it is
-/// enabled (every other provider's become known with their first events).
+/// The simulator's instruments, if it is enabled (what the validators
+/// watch for staleness from the start).
 std::vector<std::string> simulated_instruments(const topology& topo) {
   std::vector<std::string> xs;
   for (auto& p : topo.providers)
@@ -368,7 +369,8 @@ void build(supervisor_ptr self) {
   auto& st = self->state;
   auto& sys = self->system();
   auto& topo = st.topo;
-  auto known = simulated_instruments(topo);
+  // Known before any event: the simulator's and the streams' instruments.
+  auto known = live_instruments(topo);
   st.cache = spawn_cache(sys, topo, known);
   st.broadcaster = spawn_broadcaster(sys, topo, *st.ioc, known, st.cache);
   std::vector<batch_sink_actor> sinks{st.cache, st.broadcaster};

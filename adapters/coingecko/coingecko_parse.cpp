@@ -125,10 +125,21 @@ result<price> parse_simple_price(const rapidjson::Value& doc,
   x.instrument = std::string{instrument};
   x.source = providers::coingecko;
   x.value = in.decimal(vs_name.c_str());
-  auto updated_s = in.int64("last_updated_at");
   x.ts_recv_ns = recv_ns;
+  // last_updated_at is optional (include_last_updated_at=true asks for it,
+  // CoinGecko may still leave it out or send null): the receive time
+  // stands in, flagged "defaulted", rather than refusing the price.
+  auto* updated = coin->IsObject() ? json::member(*coin, "last_updated_at") : nullptr;
+  int64_t updated_s = 0;
+  if (updated != nullptr && !updated->IsNull())
+    updated_s = in.int64("last_updated_at");
   if (!in)
     return in.err();
+  if (updated == nullptr || updated->IsNull()) {
+    x.ts_event_ns = recv_ns;
+    x.flags |= quality_defaulted;
+    return x;
+  }
   if (updated_s < 0 || updated_s > max_s)
     return error{errc::out_of_range,
                  std::string{id} + ".last_updated_at: timestamp out of range"};

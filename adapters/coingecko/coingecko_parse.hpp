@@ -47,7 +47,8 @@ std::optional<fetch_error> parse_error_body(const rapidjson::Value& doc,
 /// Price is a JSON float in the vs currency, last_updated_at Unix SECONDS:
 ///   {"bitcoin":{"usd":67187.3358936566,"last_updated_at":1711356300}}
 /// An unknown id gives {} and an unsupported vs currency {"bitcoin":{}}:
-/// both errc::unknown_symbol.
+/// both errc::unknown_symbol. Without last_updated_at (absent or null) the
+/// price is kept, as of `recv_ns`, flagged quality_defaulted.
 result<price> parse_simple_price(const rapidjson::Value& doc,
                                  std::string_view id, std::string_view vs,
                                  std::string_view instrument,

@@ -1,6 +1,7 @@
 #include "adapters/common/provider_errors.hpp"
 
 #include <utility>
+#include <variant>
 
 #include "pipeline/model/time.hpp"
 
@@ -57,6 +58,14 @@ int64_t ns_until_next_utc_midnight(int64_t now_ns) noexcept {
   constexpr int64_t day_ns = 86'400 * ns_per_s;
   auto day = now_ns / day_ns - (now_ns % day_ns < 0 ? 1 : 0);
   return (day + 1) * day_ns - now_ns;
+}
+
+fetch_outcome settle_not_found(fetch_kind kind, fetch_outcome out) {
+  auto* e = std::get_if<fetch_error>(&out);
+  if (e != nullptr && e->code == errc::not_found
+      && (kind == fetch_kind::price || kind == fetch_kind::quote))
+    e->code = errc::unknown_symbol;
+  return out;
 }
 
 } // namespace tickflow

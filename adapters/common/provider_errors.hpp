@@ -85,6 +85,14 @@ read_number_text_reply(const http_reply& reply, int64_t recv_ns,
   return std::nullopt;
 }
 
+/// What a provider's "nothing" means for `kind`. Asked for the latest price
+/// or quote of one instrument, a provider that has nothing (errc::not_found:
+/// Polygon's empty results, Finnhub's and Massive's empty answers) does not
+/// know the symbol: errc::unknown_symbol, a 404 unknown_symbol that is never
+/// retried. Bars, trades and news of a range may simply be none: not_found
+/// stays (404 no_data). Other errors and data pass unchanged.
+fetch_outcome settle_not_found(fetch_kind kind, fetch_outcome out);
+
 /// Nanoseconds from `now_ns` to the next 00:00 UTC (a whole day at
 /// midnight): when a daily quota resets.
 int64_t ns_until_next_utc_midnight(int64_t now_ns) noexcept;

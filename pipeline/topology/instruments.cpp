@@ -30,6 +30,14 @@ std::vector<configured_instrument> configured_instruments(const topology& t) {
   return out;
 }
 
+std::vector<std::string> live_instruments(const topology& t) {
+  std::vector<std::string> out;
+  for (auto& x : configured_instruments(t))
+    if (!x.providers.empty())
+      out.push_back(x.id);
+  return out;
+}
+
 std::vector<interval> live_bar_intervals(const topology& t) {
   std::vector<interval> out;
   auto add = [&](interval iv) {

@@ -23,6 +23,12 @@ struct configured_instrument {
 /// the [watchlist] (no live provider).
 std::vector<configured_instrument> configured_instruments(const topology& t);
 
+/// The ids of the configured instruments a live source feeds (the
+/// simulator's symbols, the enabled [stream.*] subscriptions), sorted: the
+/// cache and the broadcaster know them before their first event, so a
+/// WebSocket client may subscribe to them at once.
+std::vector<std::string> live_instruments(const topology& t);
+
 /// The bar intervals the pipeline builds live: the simulator's
 /// bar-intervals (when it is enabled) and every enabled bars subscription.
 std::vector<interval> live_bar_intervals(const topology& t);

@@ -48,6 +48,30 @@ TEST(Coingecko, ParsesTheSimplePriceFixture) {
   EXPECT_TRUE(r.quotes.empty());
 }
 
+// The simple/price fixture without its last_updated_at (derived: that one
+// line removed): the price is kept, as of its receipt, flagged (issue 21).
+TEST(Coingecko, APriceWithoutItsTimeIsDefaultedAndFlagged) {
+  auto adapter = make_coingecko_adapter({});
+  auto body = rest_fixture("simple_price.example.json");
+  auto at = body.find(",\n    \"last_updated_at\": 1711356300");
+  ASSERT_NE(at, std::string::npos) << body;
+  auto without = body.substr(0, at) + body.substr(body.find('\n', at + 2));
+  auto nulled = body.substr(0, at) + ",\n    \"last_updated_at\": null"
+                + body.substr(body.find('\n', at + 2));
+  for (auto& b : {without, nulled}) {
+    auto r = expect_result(adapter->parse(price_of("BTC-USD"), reply_of(200, b), recv_ns));
+    ASSERT_EQ(r.prices.size(), 1u) << b;
+    auto& p = r.prices[0];
+    EXPECT_EQ(p.value, dec("67187.3358936566"));
+    EXPECT_EQ(p.ts_event_ns, recv_ns);
+    EXPECT_EQ(p.ts_recv_ns, recv_ns);
+    EXPECT_EQ(p.flags, uint32_t{quality_defaulted});
+  }
+  // With its time, nothing is flagged.
+  auto r = expect_result(adapter->parse(price_of("BTC-USD"), reply_of(200, body), recv_ns));
+  EXPECT_EQ(r.prices[0].flags, uint32_t{quality_none});
+}
+
 TEST(Coingecko, ParsesTheMarketChartFixture) {
   auto body = rest_fixture("coins_id_market_chart.example.json");
   auto req = price_of("BTC-USD");
@@ -309,8 +333,6 @@ TEST(Coingecko, RejectsMalformedBodies) {
      price_of("BTC-USD"), errc::bad_number, "bitcoin.usd: not a JSON number"},
     {"price: null price", R"({"bitcoin":{"usd":null,"last_updated_at":1}})",
      price_of("BTC-USD"), errc::bad_number, "bitcoin.usd: expected a number"},
-    {"price: no timestamp", R"({"bitcoin":{"usd":1.5}})", price_of("BTC-USD"),
-     errc::missing_field, "bitcoin.last_updated_at"},
     {"price: float timestamp",
      R"({"bitcoin":{"usd":1.5,"last_updated_at":1.5}})", price_of("BTC-USD"),
      errc::bad_number, "bitcoin.last_updated_at: not a whole number"},
