@@ -53,7 +53,7 @@ TEST(ProviderErrors, CoinGeckoCoinNotFoundIsUnknownAndAskedOnce) {
   tickflow_run tf{base_config("coingecko") + "[coingecko]\nbase-url = " + upstream.base_url()
                   + "\nsymbols = NOPE-USD=nopecoin\n[scheduler]\nfresh-for = 0s\n"};
   ASSERT_TRUE(tf.up()) << tf.output();
-  auto [status, d] = tf.get("/api/v1/data/ohlcv?symbol=NOPE-USD&interval=1d&provider=coingecko");
+  auto [status, d] = tf.get("/api/v1/data/ohlcv?symbol=NOPE-USD&interval=4h&provider=coingecko");
   EXPECT_EQ(status, 404u);
   EXPECT_EQ(error_code(d), "unknown_symbol");
   EXPECT_EQ(upstream.request_count(), 1u); // not three times
