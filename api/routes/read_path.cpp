@@ -14,7 +14,28 @@ std::vector<int64_t> open_times(const std::vector<bar>& xs) {
   return out;
 }
 
+const trading_calendar& always_open() {
+  static const trading_calendar cal;
+  return cal;
+}
+
 } // namespace
+
+const trading_calendar& bars_read::calendar() const noexcept {
+  return cal ? *cal : always_open();
+}
+
+bool bars_read::closed() const {
+  return ranged && !calendar().always_open()
+         && !cache::any_open_slot(q.span, calendar(), window_start_ns, end_ns);
+}
+
+int64_t bars_read::fetch_start(int64_t start_ns) const {
+  if (start_ns == 0 || calendar().always_open() || direct(q))
+    return start_ns;
+  auto open = cache::missing_ranges(q.span, calendar(), start_ns, end_ns, {}, 1);
+  return open.empty() ? start_ns : std::max(start_ns, open.front().first_ns);
+}
 
 bool bars_read::direct(const ohlcv_query& q) noexcept {
   return !q.provider.empty() && q.provider != "simulator";
@@ -25,7 +46,8 @@ void bars_read::init(int64_t now_ns) {
   end_ns = end_given ? q.end_ns : now_ns;
   ranged = !direct(q) && (q.start_ns != 0 || fetchable);
   if (ranged)
-    window_start_ns = cache::newest_slots_start(q.span, q.start_ns, end_ns, q.limit);
+    window_start_ns = cache::newest_slots_start(q.span, calendar(), q.start_ns, end_ns,
+                                                 q.limit);
 }
 
 bars_query bars_read::l1_query() const {
@@ -35,6 +57,8 @@ bars_query bars_read::l1_query() const {
 bars_query bars_read::step_query() const {
   if (!ranged)
     return l1_query();
+  // Every slot, open or not: a store may hold bars outside the session
+  // (a provider's pre-market bars), which must not push session bars out.
   auto slots = cache::count_slots(q.span, window_start_ns,
                                   bar_open_time(q.span, end_ns));
   return {q.instrument, q.span, std::clamp<size_t>(slots, 1, q.limit),
@@ -83,7 +107,8 @@ std::optional<int64_t> bars_read::redis_answer(const std::vector<bar>& bars) con
     return std::nullopt;
   if (!ranged)
     return bars.front().open_time_ns;
-  auto gaps = cache::missing_ranges(q.span, window_start_ns, end_ns, open_times(bars), 1);
+  auto gaps = cache::missing_ranges(q.span, calendar(), window_start_ns, end_ns,
+                                    open_times(bars), 1);
   if (!gaps.empty())
     return std::nullopt;
   return window_start_ns;
@@ -96,9 +121,9 @@ storage_decision bars_read::after_storage(const std::vector<bar>& stored) const 
     return d;
   }
   d.known_from = window_start_ns;
-  auto gaps = cache::missing_ranges(q.span, window_start_ns, end_ns, open_times(stored),
-                                    max_gap_requests);
-  if (gaps.empty() && !stored.empty()) {
+  auto gaps = cache::missing_ranges(q.span, calendar(), window_start_ns, end_ns,
+                                    open_times(stored), max_gap_requests);
+  if (gaps.empty() && (!stored.empty() || closed())) {
     d.next = next_step::answer;
   } else if (!fetchable) { // partial (or nothing): what storage has
     d.next = stored.empty() ? next_step::nothing_found : next_step::answer;

@@ -5,11 +5,14 @@
 // in part is completed by asking the providers for the missing sub-ranges
 // alone; every answer from a later step fills the L1 (read-through). Pure:
 // the gateway asks each step and hands its answer to a bars_read, which
-// says what to do next and what to answer.
+// says what to do next and what to answer. Slots follow the instrument's
+// trading calendar: a date or hour the market is closed is never a gap,
+// never fetched (a range with no trading slot is answered empty at once).
 
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -55,22 +58,39 @@ struct bars_read {
   /// ranged: where the newest `limit` slots up to end_ns begin.
   int64_t window_start_ns = 0;
   lookup_status l1 = lookup_status::no_data; ///< what the L1 said
+  /// The instrument's trading calendar; null: always open.
+  std::shared_ptr<const trading_calendar> cal;
 
   /// provider= names a provider other than the simulator: only it is
   /// asked, for the whole query, and no step before.
   static bool direct(const ohlcv_query& q) noexcept;
 
   /// Starts a read of `q` at `now_ns`; `can_fetch`: some enabled REST
-  /// provider serves the instrument (asked only when it matters).
+  /// provider serves the instrument (asked only when it matters); `cal`:
+  /// the instrument's trading calendar (null: always open).
   template <class CanFetch>
-  static bars_read start(ohlcv_query q, int64_t now_ns, CanFetch&& can_fetch) {
+  static bars_read start(ohlcv_query q, int64_t now_ns, CanFetch&& can_fetch,
+                         std::shared_ptr<const trading_calendar> cal = nullptr) {
     bars_read r;
     r.q = std::move(q);
+    r.cal = std::move(cal);
     r.may_fetch = r.q.provider.empty(); // provider=simulator: the live data only
     r.fetchable = r.may_fetch && !direct(r.q) && can_fetch(r.q.instrument);
     r.init(now_ns);
     return r;
   }
+
+  /// The calendar its slots follow.
+  const trading_calendar& calendar() const noexcept;
+
+  /// Ranged, and the market trades in no slot of the range (a weekend, a
+  /// holiday, a night): answered empty, and no provider is asked.
+  bool closed() const;
+
+  /// Where a fetch of the whole query starts: `start_ns`, moved up to the
+  /// first trading slot when the market is closed there (2023-01-14, a
+  /// Saturday before a holiday, asks from 2023-01-17).
+  int64_t fetch_start(int64_t start_ns) const;
 
   /// The question for the L1: the query as the user asked it.
   bars_query l1_query() const;

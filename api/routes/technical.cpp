@@ -1,8 +1,8 @@
 // The warm-up: the bars come down the read path of /ohlcv (L1, Redis,
 // Postgres, then the providers, which backfill missing ranges), with the
 // warm-up each indicator needs before the first answered bar: its warmup()
-// plus half again and 2 slots of margin, since a slot without a bar (a
-// closed market) still counts as a slot. Only closed bars count. When fewer
+// plus half again and 2 slots of margin, counted in the instrument's
+// trading slots (a closed market's slot is no slot). Only closed bars count. When fewer
 // bars than the warm-up exist before the first answered bar, the answer says
 // so in "missing_bars" and holds the values that can be computed (a 200, not
 // an error): recursive indicators (EMA, RSI, ATR, MACD) then start later.
@@ -113,7 +113,8 @@ api_result<technical_query> parse_technical_query(const http_request& req,
 
 api_result<technical_read> plan_technical_read(const technical_query& q,
                                                const indicators_settings& cfg,
-                                               int64_t now_ns) {
+                                               int64_t now_ns,
+                                               const trading_calendar* cal) {
   size_t warmup = 0;
   for (auto& s : q.specs)
     warmup = std::max(warmup, s.warmup());
@@ -125,8 +126,14 @@ api_result<technical_read> plan_technical_read(const technical_query& q,
   r.to_ns = q.end_ns != 0 ? q.end_ns : now_ns;
   if (q.start_ns != 0) {
     r.from_ns = cache::first_slot_at_or_after(q.span, q.start_ns);
-    for (size_t i = 0; i < margin && r.from_ns > 0; ++i)
-      r.from_ns = cache::previous_slot(q.span, r.from_ns);
+    if (cal != nullptr && !cal->always_open() && margin > 0 && r.from_ns > 0) {
+      // The oldest of the `margin` trading slots before the first one.
+      r.from_ns = cache::newest_slots_start(q.span, *cal, 0,
+                                            cache::previous_slot(q.span, r.from_ns), margin);
+    } else {
+      for (size_t i = 0; i < margin && r.from_ns > 0; ++i)
+        r.from_ns = cache::previous_slot(q.span, r.from_ns);
+    }
     r.from_ns = std::max<int64_t>(r.from_ns, 0);
     auto slots = cache::count_slots(q.span, r.from_ns, bar_open_time(q.span, r.to_ns));
     if (slots > cfg.max_bars)

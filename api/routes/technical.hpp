@@ -14,6 +14,7 @@
 #include "api/http_types.hpp"
 #include "api/routes/data.hpp"
 #include "pipeline/indicators/indicator_spec.hpp"
+#include "pipeline/model/trading_calendar.hpp"
 #include "pipeline/topology/indicators_settings.hpp"
 
 namespace tickflow::api {
@@ -47,12 +48,14 @@ struct technical_read {
 };
 
 /// The read for `q` at `now_ns`: each indicator's warmup() plus half again
-/// and 2 slots of margin before the first answered bar (a slot without a
-/// bar, a closed market, still counts as a slot). 400 when that is more
+/// and 2 slots of margin before the first answered bar, counted in the
+/// trading slots of `cal` (null: every slot), so a weekend, a holiday or a
+/// night before start= leaves no warm-up bar missing. 400 when that is more
 /// than [indicators] max-bars.
 api_result<technical_read> plan_technical_read(const technical_query& q,
                                                const indicators_settings& cfg,
-                                               int64_t now_ns);
+                                               int64_t now_ns,
+                                               const trading_calendar* cal = nullptr);
 
 /// The body, from the bars the read path delivered (`source` answered
 /// them). Only closed bars in [from_ns, to_ns] count. When fewer bars than

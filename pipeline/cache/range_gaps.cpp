@@ -20,6 +20,39 @@ int64_t add_saturated(int64_t a, int64_t b) noexcept {
   return a + b;
 }
 
+/// At most max_ranges (>= 1) of `gaps`: the ranges separated by the fewest
+/// held slots (widths[i]: held between gap i and i + 1) are merged.
+std::vector<slot_range> merge_gaps(std::vector<slot_range> gaps,
+                                   const std::vector<size_t>& widths, size_t max_ranges) {
+  if (max_ranges < 1)
+    max_ranges = 1;
+  if (gaps.size() <= max_ranges)
+    return gaps;
+  // Keep the max_ranges - 1 widest runs of held slots as the splits; every
+  // other run between two gaps is fetched again inside a merged range.
+  std::vector<size_t> runs(gaps.size() - 1); // run i lies between gap i and i+1
+  std::iota(runs.begin(), runs.end(), size_t{0});
+  std::stable_sort(runs.begin(), runs.end(), [&](size_t a, size_t b) {
+    return widths[a] > widths[b];
+  });
+  std::vector<bool> split(runs.size(), false);
+  for (size_t k = 0; k + 1 < max_ranges; ++k)
+    split[runs[k]] = true;
+  std::vector<slot_range> merged;
+  auto open = gaps.front();
+  for (size_t i = 0; i + 1 < gaps.size(); ++i) {
+    if (split[i]) {
+      merged.push_back(open);
+      open = gaps[i + 1];
+    } else {
+      open.last_ns = gaps[i + 1].last_ns;
+      open.slots += widths[i] + gaps[i + 1].slots;
+    }
+  }
+  merged.push_back(open);
+  return merged;
+}
+
 } // namespace
 
 int64_t next_slot(interval iv, int64_t open_ns) noexcept {
@@ -109,41 +142,198 @@ std::vector<slot_range> missing_ranges(interval iv, int64_t start_ns,
   }
   if (!done && cursor <= last)
     gaps.push_back({cursor, last, count_slots(iv, cursor, last)});
-  if (max_ranges < 1)
-    max_ranges = 1;
-  if (gaps.size() <= max_ranges)
+  if (gaps.size() <= std::max<size_t>(max_ranges, 1))
     return gaps;
-  // Keep the max_ranges - 1 widest runs of held slots as the splits; every
-  // other run between two gaps is fetched again inside a merged range.
-  std::vector<size_t> runs(gaps.size() - 1); // run i lies between gap i and i+1
-  std::iota(runs.begin(), runs.end(), size_t{0});
-  auto held_between = [&](size_t i) {
-    return count_slots(iv, next_slot(iv, gaps[i].last_ns),
-                       previous_slot(iv, gaps[i + 1].first_ns));
-  };
-  std::vector<size_t> widths(runs.size());
-  for (size_t i = 0; i < runs.size(); ++i)
-    widths[i] = held_between(i);
-  std::stable_sort(runs.begin(), runs.end(), [&](size_t a, size_t b) {
-    return widths[a] > widths[b];
-  });
-  std::vector<bool> split(runs.size(), false);
-  for (size_t k = 0; k + 1 < max_ranges; ++k)
-    split[runs[k]] = true;
-  std::vector<slot_range> merged;
-  auto open = gaps.front();
-  for (size_t i = 0; i + 1 < gaps.size(); ++i) {
-    if (split[i]) {
-      open.slots = count_slots(iv, open.first_ns, open.last_ns);
-      merged.push_back(open);
-      open = gaps[i + 1];
-    } else {
-      open.last_ns = gaps[i + 1].last_ns;
+  std::vector<size_t> widths(gaps.size() - 1);
+  for (size_t i = 0; i < widths.size(); ++i)
+    widths[i] = count_slots(iv, next_slot(iv, gaps[i].last_ns),
+                            previous_slot(iv, gaps[i + 1].first_ns));
+  return merge_gaps(std::move(gaps), widths, max_ranges);
+}
+
+// -- with a trading calendar ------------------------------------------------
+// The same questions, asked of the slots in which the market trades. The
+// open slots of a range are gathered as runs of consecutive slots (one per
+// session for intraday bars), so a range of years costs one step per date,
+// not per slot.
+
+namespace {
+
+int64_t floor_div(int64_t a, int64_t b) noexcept {
+  auto q = a / b;
+  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/// Consecutive open slots first..last (both open times).
+struct run {
+  int64_t first = 0;
+  int64_t last = 0;
+};
+
+/// The open slots of `cal` in [first, last] (slot open times), as runs,
+/// oldest first; adjacent runs (a 24-hour session and the next) are one.
+std::vector<run> open_runs(interval iv, const trading_calendar& cal, int64_t first,
+                           int64_t last) {
+  std::vector<run> out;
+  if (last < first)
+    return out;
+  if (interval_ns(iv) >= day_ns) {
+    for (auto t = first; t <= last;) {
+      if (cal.slot_open(iv, t)) {
+        if (!out.empty() && next_slot(iv, out.back().last) == t)
+          out.back().last = t;
+        else
+          out.push_back({t, t});
+      }
+      auto next = next_slot(iv, t);
+      if (next <= t)
+        break;
+      t = next;
     }
+    return out;
   }
-  open.slots = count_slots(iv, open.first_ns, open.last_ns);
-  merged.push_back(open);
+  // Intraday: the slots that overlap each date's session (a session may
+  // begin the evening before its date, so one date either side is asked).
+  for (auto d = floor_div(first, day_ns) - 1; d <= floor_div(last, day_ns) + 1; ++d) {
+    auto s = cal.session(d);
+    if (!s.open())
+      continue;
+    auto a = std::max(first, bar_open_time(iv, s.open_ns));
+    auto b = std::min(last, bar_open_time(iv, s.close_ns - 1));
+    if (a <= b)
+      out.push_back({a, b});
+  }
+  std::sort(out.begin(), out.end(), [](const run& x, const run& y) { return x.first < y.first; });
+  std::vector<run> merged;
+  for (auto& r : out) {
+    if (!merged.empty() && r.first <= next_slot(iv, merged.back().last))
+      merged.back().last = std::max(merged.back().last, r.last);
+    else
+      merged.push_back(r);
+  }
   return merged;
+}
+
+size_t count_in(interval iv, const std::vector<run>& runs) {
+  size_t n = 0;
+  for (auto& r : runs)
+    n += count_slots(iv, r.first, r.last);
+  return n;
+}
+
+} // namespace
+
+size_t count_slots(interval iv, const trading_calendar& cal, int64_t first_open_ns,
+                   int64_t last_open_ns) {
+  if (cal.always_open())
+    return count_slots(iv, first_open_ns, last_open_ns);
+  return count_in(iv, open_runs(iv, cal, first_open_ns, last_open_ns));
+}
+
+bool any_open_slot(interval iv, const trading_calendar& cal, int64_t start_ns,
+                   int64_t end_ns) {
+  auto first = first_slot_at_or_after(iv, start_ns);
+  auto last = bar_open_time(iv, end_ns);
+  if (last < first)
+    return false;
+  return cal.always_open() || !open_runs(iv, cal, first, last).empty();
+}
+
+int64_t newest_slots_start(interval iv, const trading_calendar& cal, int64_t start_ns,
+                           int64_t end_ns, size_t count) {
+  if (cal.always_open())
+    return newest_slots_start(iv, start_ns, end_ns, count);
+  auto first = first_slot_at_or_after(iv, start_ns);
+  auto last = bar_open_time(iv, end_ns);
+  if (last < first)
+    return first;
+  count = std::max<size_t>(count, 1);
+  // Look back twice the calendar span of `count` slots plus a week, and
+  // twice as far again until enough open slots are found or `first` is
+  // reached (a year of holidays is never more than a few doublings).
+  auto span = static_cast<__int128>(interval_ns(iv)) * static_cast<__int128>(count) * 2
+              + 7 * static_cast<__int128>(day_ns);
+  for (;;) {
+    auto from128 = static_cast<__int128>(last) - span;
+    auto from = from128 <= first ? first : first_slot_at_or_after(iv, static_cast<int64_t>(from128));
+    auto runs = open_runs(iv, cal, from, last);
+    auto n = count_in(iv, runs);
+    if (n >= count) {
+      // Walk back from the newest run to the count-th newest slot.
+      size_t need = count;
+      for (auto it = runs.rbegin(); it != runs.rend(); ++it) {
+        auto in_run = count_slots(iv, it->first, it->last);
+        if (in_run < need) {
+          need -= in_run;
+          continue;
+        }
+        return newest_slots_start(iv, it->first, it->last, need);
+      }
+    }
+    if (from == first)
+      return runs.empty() ? first : runs.front().first;
+    span *= 2;
+  }
+}
+
+std::vector<slot_range> missing_ranges(interval iv, const trading_calendar& cal,
+                                       int64_t start_ns, int64_t end_ns,
+                                       std::vector<int64_t> held_open_ns,
+                                       size_t max_ranges) {
+  if (cal.always_open())
+    return missing_ranges(iv, start_ns, end_ns, std::move(held_open_ns), max_ranges);
+  std::vector<slot_range> gaps;
+  std::vector<size_t> widths; // held open slots between gap i and i + 1
+  auto first = first_slot_at_or_after(iv, start_ns);
+  auto last = bar_open_time(iv, end_ns);
+  if (last < first)
+    return gaps;
+  for (auto& t : held_open_ns)
+    t = bar_open_time(iv, t);
+  std::sort(held_open_ns.begin(), held_open_ns.end());
+  held_open_ns.erase(std::unique(held_open_ns.begin(), held_open_ns.end()),
+                     held_open_ns.end());
+  auto held = std::lower_bound(held_open_ns.begin(), held_open_ns.end(), first);
+  bool open_gap = false; // the last gap reaches the end of the previous run
+  size_t held_since = 0; // held open slots since the last gap
+  auto add_gap = [&](int64_t a, int64_t b) {
+    auto n = count_slots(iv, a, b);
+    if (open_gap && held_since == 0) { // only closed slots between: one range
+      gaps.back().last_ns = b;
+      gaps.back().slots += n;
+    } else {
+      if (!gaps.empty())
+        widths.push_back(held_since);
+      gaps.push_back({a, b, n});
+    }
+    held_since = 0;
+  };
+  for (auto& r : open_runs(iv, cal, first, last)) {
+    auto cursor = r.first;
+    bool at_end = false; // the run's last slot is a gap's
+    while (held != held_open_ns.end() && *held <= r.last) {
+      auto h = *held++;
+      if (h < cursor) // held but closed (outside any run): not a slot
+        continue;
+      if (h > cursor)
+        add_gap(cursor, previous_slot(iv, h));
+      open_gap = false;
+      ++held_since;
+      cursor = next_slot(iv, h);
+      if (cursor <= h) { // the end of time
+        cursor = r.last + 1;
+        break;
+      }
+    }
+    if (cursor <= r.last) {
+      add_gap(cursor, r.last);
+      at_end = true;
+    }
+    open_gap = at_end;
+  }
+  if (gaps.size() <= std::max<size_t>(max_ranges, 1))
+    return gaps;
+  return merge_gaps(std::move(gaps), widths, max_ranges);
 }
 
 } // namespace tickflow::cache

@@ -2,14 +2,18 @@
 
 // Which bar slots of a requested range storage does not hold: the read path
 // asks the providers for these sub-ranges only. A slot is one bar open time
-// of the interval (bar_open_time); market closures are not known here, so a
-// slot without a bar is missing whether or not the market was open.
+// of the interval (bar_open_time) in which the market trades: the
+// overloads that take a trading_calendar skip closed dates (weekends,
+// holidays) and, for intraday bars, the hours outside the session, so
+// those are never missing, never fetched. The overloads without one know
+// no closure (every slot of a 24/7 market).
 
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
 #include "pipeline/model/interval.hpp"
+#include "pipeline/model/trading_calendar.hpp"
 
 namespace tickflow::cache {
 
@@ -57,6 +61,31 @@ int64_t newest_slots_start(interval iv, int64_t start_ns, int64_t end_ns,
 /// or the range holds no slot.
 std::vector<slot_range> missing_ranges(interval iv, int64_t start_ns,
                                        int64_t end_ns,
+                                       std::vector<int64_t> held_open_ns,
+                                       size_t max_ranges);
+
+// -- with a trading calendar: only the slots in which `cal` trades --------
+
+/// Slots of `cal` whose open times lie in [first_open_ns, last_open_ns].
+size_t count_slots(interval iv, const trading_calendar& cal, int64_t first_open_ns,
+                   int64_t last_open_ns);
+
+/// True if [start_ns, end_ns] holds at least one slot of `cal`.
+bool any_open_slot(interval iv, const trading_calendar& cal, int64_t start_ns,
+                   int64_t end_ns);
+
+/// newest_slots_start counting only the slots of `cal`: where the newest
+/// `count` trading slots of [start_ns, end_ns] begin (the newest 5 daily
+/// bars of an equity up to a Monday begin the Monday before).
+int64_t newest_slots_start(interval iv, const trading_calendar& cal, int64_t start_ns,
+                           int64_t end_ns, size_t count);
+
+/// missing_ranges over the slots of `cal` only: a closed slot is never
+/// missing. A range begins and ends on trading slots and may span closed
+/// ones (Friday..Tuesday when both are missing over a weekend), whose
+/// bars a provider does not have; `slots` counts trading slots only.
+std::vector<slot_range> missing_ranges(interval iv, const trading_calendar& cal,
+                                       int64_t start_ns, int64_t end_ns,
                                        std::vector<int64_t> held_open_ns,
                                        size_t max_ranges);
 

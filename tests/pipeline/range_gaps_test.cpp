@@ -121,3 +121,112 @@ TEST(RangeGaps, CountSlots) {
   EXPECT_EQ(first_slot_at_or_after(interval::m1, t0 + 1), t0 + minute);
   EXPECT_EQ(first_slot_at_or_after(interval::m1, t0), t0);
 }
+
+// -- with a trading calendar -------------------------------------------------
+
+namespace {
+
+int64_t at(const char* text) {
+  auto t = parse_timestamp(text);
+  return t.ok() ? *t : -1;
+}
+
+const trading_calendar& us_equity() {
+  static const trading_calendar cal{calendar_rules::us_equity};
+  return cal;
+}
+
+} // namespace
+
+TEST(SessionGaps, AWeekendAndAHolidayAreNoGaps) {
+  // Friday 2023-01-13 and Tuesday 2023-01-17 held; 14, 15 (weekend) and 16
+  // (Martin Luther King Jr. Day) are no slots.
+  std::vector<int64_t> held{at("2023-01-13"), at("2023-01-17")};
+  EXPECT_TRUE(missing_ranges(interval::d1, us_equity(), at("2023-01-13"),
+                             at("2023-01-17"), held, 4)
+                .empty());
+  EXPECT_FALSE(any_open_slot(interval::d1, us_equity(), at("2023-01-14"), at("2023-01-16")));
+  EXPECT_EQ(count_slots(interval::d1, us_equity(), at("2023-01-13"), at("2023-01-17")), 2u);
+  // New Year's Day 2020 between two held dates.
+  EXPECT_TRUE(missing_ranges(interval::d1, us_equity(), at("2019-12-31"), at("2020-01-02"),
+                             {at("2019-12-31"), at("2020-01-02")}, 4)
+                .empty());
+  // Without the calendar the same dates are gaps.
+  EXPECT_EQ(missing_ranges(interval::d1, at("2023-01-13"), at("2023-01-17"), held, 4).size(),
+            1u);
+}
+
+TEST(SessionGaps, MissingTradingDaysAcrossAWeekendAreOneRange) {
+  // Friday and Tuesday missing, Thursday and Wednesday held: one range
+  // Friday..Tuesday of 2 trading slots.
+  auto gaps = missing_ranges(interval::d1, us_equity(), at("2023-01-12"), at("2023-01-18"),
+                             {at("2023-01-12"), at("2023-01-18")}, 4);
+  ASSERT_EQ(gaps.size(), 1u);
+  EXPECT_EQ(gaps[0], (slot_range{at("2023-01-13"), at("2023-01-17"), 2}));
+  // A range that begins or ends on a closed date begins and ends on slots.
+  gaps = missing_ranges(interval::d1, us_equity(), at("2023-01-14"), at("2023-01-21"), {}, 4);
+  ASSERT_EQ(gaps.size(), 1u);
+  EXPECT_EQ(gaps[0], (slot_range{at("2023-01-17"), at("2023-01-20"), 4}));
+}
+
+TEST(SessionGaps, IntradaySlotsAreTheSessionOnly) {
+  // 1h bars of Friday 2023-01-13 (14:30-21:00Z): slots 14:00..20:00Z.
+  auto gaps = missing_ranges(interval::h1, us_equity(), at("2023-01-13T00:00:00Z"),
+                             at("2023-01-17T23:00:00Z"), {}, 4);
+  ASSERT_EQ(gaps.size(), 1u);
+  EXPECT_EQ(gaps[0].first_ns, at("2023-01-13T14:00:00Z"));
+  EXPECT_EQ(gaps[0].last_ns, at("2023-01-17T20:00:00Z"));
+  EXPECT_EQ(gaps[0].slots, 14u); // 7 on Friday, 7 on Tuesday
+  // Held Friday afternoon and Tuesday morning: two gaps, split by the
+  // held slots; the weekend and the holiday between add nothing.
+  gaps = missing_ranges(interval::h1, us_equity(), at("2023-01-13T00:00:00Z"),
+                        at("2023-01-17T23:00:00Z"),
+                        {at("2023-01-13T20:00:00Z"), at("2023-01-17T14:00:00Z"),
+                         at("2023-01-14T12:00:00Z")}, // closed: ignored
+                        4);
+  ASSERT_EQ(gaps.size(), 2u);
+  EXPECT_EQ(gaps[0], (slot_range{at("2023-01-13T14:00:00Z"), at("2023-01-13T19:00:00Z"), 6}));
+  EXPECT_EQ(gaps[1], (slot_range{at("2023-01-17T15:00:00Z"), at("2023-01-17T20:00:00Z"), 6}));
+  // Everything held across the weekend: no gap.
+  std::vector<int64_t> all;
+  for (auto h = 14; h <= 20; ++h) {
+    all.push_back(at("2023-01-13T00:00:00Z") + h * 3600 * ns_per_s);
+    all.push_back(at("2023-01-17T00:00:00Z") + h * 3600 * ns_per_s);
+  }
+  EXPECT_TRUE(missing_ranges(interval::h1, us_equity(), at("2023-01-13T00:00:00Z"),
+                             at("2023-01-17T23:00:00Z"), all, 4)
+                .empty());
+}
+
+TEST(SessionGaps, MergesAcrossTheNarrowestHeldRuns) {
+  // Daily bars Mon 2023-01-09 .. Fri 2023-01-20 (9 trading days, MLK off),
+  // held: 10, 12, 13, 18. Gaps: 9 | 11 | 17 | 19..20; 2 ranges allowed:
+  // split at the widest held run (12, 13).
+  auto gaps = missing_ranges(interval::d1, us_equity(), at("2023-01-09"), at("2023-01-20"),
+                             {at("2023-01-10"), at("2023-01-12"), at("2023-01-13"),
+                              at("2023-01-18")},
+                             2);
+  ASSERT_EQ(gaps.size(), 2u);
+  EXPECT_EQ(gaps[0], (slot_range{at("2023-01-09"), at("2023-01-11"), 3}));
+  EXPECT_EQ(gaps[1], (slot_range{at("2023-01-17"), at("2023-01-20"), 4}));
+}
+
+TEST(SessionGaps, NewestSlotsStartCountsTradingSlots) {
+  // The newest 5 daily bars up to Tuesday 2023-01-17: 10, 11, 12, 13, 17.
+  EXPECT_EQ(newest_slots_start(interval::d1, us_equity(), 0, at("2023-01-17"), 5),
+            at("2023-01-10"));
+  EXPECT_EQ(newest_slots_start(interval::d1, us_equity(), at("2023-01-12"), at("2023-01-17"), 5),
+            at("2023-01-12"));
+  // The newest 8 hourly bars up to Tuesday 16:00Z: 14, 15, 16 Tuesday and
+  // 16..20 Friday.
+  EXPECT_EQ(newest_slots_start(interval::h1, us_equity(), 0, at("2023-01-17T16:59:00Z"), 8),
+            at("2023-01-13T16:00:00Z"));
+  // A long look-back (250 trading days of 2023 up to its last one).
+  EXPECT_EQ(count_slots(interval::d1, us_equity(), at("2023-01-01"), at("2023-12-31")), 250u);
+  EXPECT_EQ(newest_slots_start(interval::d1, us_equity(), 0, at("2023-12-31"), 250),
+            at("2023-01-03"));
+  // 24/7: the calendar-free answer.
+  trading_calendar crypto;
+  EXPECT_EQ(newest_slots_start(interval::d1, crypto, 0, at("2023-01-17"), 5),
+            at("2023-01-13"));
+}

@@ -3,7 +3,12 @@
 
 #include "api/routes/read_path.hpp"
 
+#include <memory>
+#include <optional>
+
 #include <gtest/gtest.h>
+
+#include "pipeline/model/time.hpp"
 
 using namespace tickflow;
 using namespace tickflow::api;
@@ -161,3 +166,85 @@ TEST(ReadPath, BodySaysAsOfTheNewestBar) {
 }
 
 } // namespace
+
+// -- the instrument's trading calendar ---------------------------------------
+
+namespace {
+
+constexpr int64_t day = 1440 * minute;
+
+int64_t date(const char* text) {
+  auto t = parse_timestamp(text);
+  return t.ok() ? *t : -1;
+}
+
+ohlcv_query daily(const char* start, const char* end) {
+  ohlcv_query q;
+  q.instrument = "AAPL";
+  q.span = interval::d1;
+  q.limit = 100;
+  q.start_ns = date(start);
+  q.end_ns = date(end);
+  return q;
+}
+
+bar day_bar(const char* d) {
+  auto b = at(date(d));
+  b.instrument = "AAPL";
+  b.span = interval::d1;
+  return b;
+}
+
+auto us_equity() {
+  return std::make_shared<const trading_calendar>(calendar_rules::us_equity);
+}
+
+} // namespace
+
+TEST(ReadPathCalendar, AWeekendAndAHolidayAreNeitherGapsNorFetched) {
+  // Stored: Friday 2023-01-13 and Tuesday 2023-01-17; Saturday, Sunday and
+  // Martin Luther King Jr. Day between: the stored bars are the answer.
+  auto now_ns = date("2023-02-01");
+  auto r = bars_read::start(daily("2023-01-13", "2023-01-17"), now_ns, yes, us_equity());
+  auto d = r.after_storage({day_bar("2023-01-13"), day_bar("2023-01-17")});
+  EXPECT_EQ(d.next, next_step::answer);
+  EXPECT_TRUE(d.gaps.empty());
+  EXPECT_FALSE(r.closed());
+  // Without the calendar (as before), 14..16 were a gap to fetch.
+  auto blind = bars_read::start(daily("2023-01-13", "2023-01-17"), now_ns, yes);
+  EXPECT_EQ(blind.after_storage({day_bar("2023-01-13"), day_bar("2023-01-17")}).next,
+            next_step::fill_gaps);
+  // Only closed dates: nothing to fetch, an empty answer.
+  auto weekend = bars_read::start(daily("2023-01-14", "2023-01-16"), now_ns, yes, us_equity());
+  EXPECT_TRUE(weekend.closed());
+  EXPECT_EQ(weekend.after_storage({}).next, next_step::answer);
+  auto new_year = bars_read::start(daily("2020-01-01", "2020-01-01"), now_ns, yes, us_equity());
+  EXPECT_TRUE(new_year.closed());
+  // A fetch of a range that begins on closed dates begins on a trading day.
+  auto after = bars_read::start(daily("2023-01-14", "2023-01-20"), now_ns, yes, us_equity());
+  EXPECT_EQ(after.fetch_start(date("2023-01-14")), date("2023-01-17"));
+  auto from_new_year =
+    bars_read::start(daily("2020-01-01", "2020-01-10"), now_ns, yes, us_equity());
+  EXPECT_EQ(from_new_year.fetch_start(date("2020-01-01")), date("2020-01-02"));
+  EXPECT_EQ(blind.fetch_start(date("2023-01-14")), date("2023-01-14"));
+  // Redis holding both trading days is complete.
+  EXPECT_EQ(r.redis_answer({day_bar("2023-01-13"), day_bar("2023-01-17")}),
+            std::optional<int64_t>{r.window_start_ns});
+  // Crypto trades on the weekend: the same dates are a gap there.
+  auto btc = daily("2023-01-13", "2023-01-17");
+  btc.instrument = "BTC-USDT";
+  auto crypto = bars_read::start(btc, now_ns, yes,
+                                 std::make_shared<const trading_calendar>());
+  EXPECT_FALSE(crypto.closed());
+  EXPECT_EQ(crypto.after_storage({day_bar("2023-01-13"), day_bar("2023-01-17")}).next,
+            next_step::fill_gaps);
+}
+
+TEST(ReadPathCalendar, TheNewestLimitCountsTradingDays) {
+  auto q = daily("2023-01-01", "2023-01-17");
+  q.limit = 5;
+  q.start_ns = 0;
+  auto r = bars_read::start(q, date("2023-02-01"), yes, us_equity());
+  EXPECT_EQ(r.window_start_ns, date("2023-01-10")); // 10, 11, 12, 13, 17
+  EXPECT_EQ(r.window_start_ns + 7 * day, date("2023-01-17"));
+}

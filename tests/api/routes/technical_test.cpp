@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include "pipeline/model/time.hpp"
+
 using namespace tickflow;
 using namespace tickflow::api;
 
@@ -117,6 +119,27 @@ TEST(TechnicalRoutes, TheReadIncludesTheWarmUp) {
   auto too_long = std::get<api_error>(plan_technical_read(q, cfg, t0));
   EXPECT_EQ(too_long.field, "limit");
   EXPECT_EQ(too_long.message, "limit plus the warm-up (8 bars) exceeds 10 ([indicators] max-bars)");
+}
+
+TEST(TechnicalRoutes, TheWarmUpCountsTradingDays) {
+  // sma5 from Tuesday 2023-01-17: 8 trading days of warm-up before it, so
+  // the weekend and Martin Luther King Jr. Day (Jan 16) are skipped and
+  // the read begins Wednesday 2023-01-04 (4, 5, 6, 9, 10, 11, 12, 13).
+  indicators_settings cfg;
+  technical_query q;
+  q.instrument = "AAPL";
+  q.span = interval::d1;
+  q.limit = 10;
+  q.specs.push_back(*indicators::parse_indicator("sma5", 0, cfg.max_period));
+  auto jan17 = *parse_timestamp("2023-01-17");
+  q.start_ns = jan17;
+  q.end_ns = jan17 + 3 * day;
+  trading_calendar us{calendar_rules::us_equity};
+  auto r = std::get<technical_read>(plan_technical_read(q, cfg, jan17 + 20 * day, &us));
+  EXPECT_EQ(r.from_ns, *parse_timestamp("2023-01-04"));
+  trading_calendar crypto;
+  auto c = std::get<technical_read>(plan_technical_read(q, cfg, jan17 + 20 * day, &crypto));
+  EXPECT_EQ(c.from_ns, jan17 - 8 * day); // every day a slot
 }
 
 TEST(TechnicalRoutes, Body) {
