@@ -154,6 +154,7 @@ std::vector<route> webhook_routes();   ///< gateway_webhooks.cpp
 std::vector<route> jobs_routes();      ///< gateway_jobs.cpp
 std::vector<route> reference_routes(); ///< gateway_reference.cpp
 std::vector<route> instruments_routes(); ///< gateway_instruments.cpp
+std::vector<route> corporate_actions_routes(); ///< gateway_corporate_actions.cpp
 
 /// Every route of every area, in dispatch order (the OpenAPI document lists
 /// exactly these; tests/gateway checks it).
