@@ -45,7 +45,7 @@ const std::vector<route>& all_gateway_routes() {
     for (auto part : {ops_routes(), data_routes(), batch_routes(), report_routes(),
                       cache_routes(), webhook_routes(), dashboard_routes(),
                       jobs_routes(), technical_routes(), reference_routes(),
-                      instruments_routes(), ticks_routes()})
+                      instruments_routes(), ticks_routes(), corporate_actions_routes()})
       out.insert(out.end(), part.begin(), part.end());
     return out;
   }();

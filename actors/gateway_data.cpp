@@ -152,7 +152,7 @@ void answer(gateway_ptr self, const read_ptr& r, const std::string& source, bool
   auto kept = r->plan.keep(std::move(bars));
   if (kept.empty() && r->resample && resample_from_finer(self, r))
     return;
-  if (fill && source != "l1")
+  if (fill && source != "l1" && !r->plan.q.adjusted)
     if (auto f = r->plan.fill(kept, known_from))
       self->send(self->state.reads.cache, fill_atom::value, std::move(*f));
   if (r->deliver)
@@ -170,6 +170,7 @@ fetch_request whole_request(const api::ohlcv_query& q) {
   req.start_ns = q.start_ns;
   req.end_ns = q.end_ns;
   req.limit = q.limit;
+  req.adjusted = q.adjusted;
   return req;
 }
 
@@ -281,7 +282,8 @@ void read_bars(gateway_ptr self, api::ohlcv_query q, priority prio, api::respond
   r->reply = std::move(reply);
   r->prio = prio;
   r->deliver = std::move(deliver);
-  if (bars_read::direct(r->plan.q))
+  // The caches hold bars as traded: adjusted ones come from the providers.
+  if (bars_read::direct(r->plan.q) || r->plan.q.adjusted)
     return fetch_whole(self, r, r->plan.q.provider);
   self->request(self->state.reads.cache, l1_wait, get_bars_atom::value, r->plan.l1_query())
     .then(

@@ -112,6 +112,26 @@ void step(gateway_ptr self, std::shared_ptr<walk> w, size_t i) {
   on_answer(self, w, i, std::move(gone));
 }
 
+/// Drops the steps of `chain` whose bars cannot be of the asked kind
+/// (adjusted or as traded), so one answer is one series; false when it
+/// dropped any.
+bool keep_bar_kind(resolved_chain& chain, bool adjusted) {
+  std::vector<std::string> names;
+  for (auto& s : chain.steps)
+    names.push_back(s.provider);
+  auto kept = serving_bars(names, adjusted, chain.symbol.cls);
+  if (kept.size() == names.size())
+    return true;
+  auto& steps = chain.steps;
+  steps.erase(std::remove_if(steps.begin(), steps.end(),
+                             [&](const chain_step& s) {
+                               return std::find(kept.begin(), kept.end(), s.provider)
+                                      == kept.end();
+                             }),
+              steps.end());
+  return false;
+}
+
 /// True if `name`'s adapter lists one of `kinds` in its data types (any
 /// provider when `kinds` is empty).
 bool serves(const gateway_state& st, const std::string& name,
@@ -163,6 +183,11 @@ void fetch_from_providers(gateway_ptr self, fetch_request req, std::string only,
   } else {
     w->chain = only.empty() ? resolve_chain(failover, req.instrument, enabled_rest(st, {req.kind}))
                             : resolve_chain(failover, req.instrument, enabled_rest(st), only);
+    if (req.kind == fetch_kind::bars && !keep_bar_kind(w->chain, req.adjusted)
+        && (w->chain.steps.empty() || !only.empty())) {
+      w->out.error = api::bar_kind_not_served(only, req.instrument, req.adjusted);
+      return done(std::move(w->out));
+    }
   }
   w->req = std::move(req);
   w->prio = prio;

@@ -156,6 +156,7 @@ std::vector<route> jobs_routes();      ///< gateway_jobs.cpp
 std::vector<route> reference_routes(); ///< gateway_reference.cpp
 std::vector<route> instruments_routes(); ///< gateway_instruments.cpp
 std::vector<route> ticks_routes();     ///< gateway_ticks.cpp: quote, trades
+std::vector<route> corporate_actions_routes(); ///< gateway_corporate_actions.cpp
 
 /// Every route of every area, in dispatch order (the OpenAPI document lists
 /// exactly these; tests/gateway checks it).

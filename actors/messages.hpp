@@ -250,15 +250,22 @@ typename Inspector::result_type inspect(Inspector& f, news_item& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, corporate_action& x) {
+  return f(caf::meta::type_name("corporate_action"), x.instrument, x.source,
+           x.kind, x.ex_date_ns, x.split_to, x.split_from, x.amount,
+           x.currency, x.pay_date_ns, x.ts_recv_ns);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fetch_request& x) {
   return f(caf::meta::type_name("fetch_request"), x.kind, x.instrument, x.span,
-           x.start_ns, x.end_ns, x.limit, x.aggregated, x.query);
+           x.start_ns, x.end_ns, x.limit, x.aggregated, x.query, x.adjusted);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fetch_result& x) {
   return f(caf::meta::type_name("fetch_result"), x.prices, x.bars, x.quotes,
-           x.trades, x.profiles, x.news);
+           x.trades, x.profiles, x.news, x.actions);
 }
 
 template <class Inspector>

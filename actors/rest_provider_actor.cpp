@@ -128,7 +128,9 @@ rest_provider(rest_provider_actor::stateful_pointer<rest_provider_state> self,
     [=](fetch_atom, const fetch_request& req) {
       auto& st = self->state;
       auto r = st.fetch(req);
-      if (r.ok && !r.data.bars.empty() && st.intake) {
+      // Adjusted bars are answered, never stored: the caches hold the
+      // series as traded (docs/API.md "Adjusted prices").
+      if (r.ok && !r.data.bars.empty() && st.intake && !req.adjusted) {
         event_batch b;
         b.bars = r.data.bars;
         self->send(st.intake, std::move(b));

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "pipeline/model/corporate_action.hpp"
 #include "pipeline/model/decimal.hpp"
 #include "pipeline/model/events.hpp"
 
@@ -54,6 +55,18 @@ inline void check_event(const bar& x) {
 }
 
 inline void check_event(const price& x) { check_decimal(x.value); }
+
+/// A split's ratio is positive, a dividend's amount not negative, every
+/// decimal normalized.
+inline void check_action(const corporate_action& x) {
+  check_decimal(x.split_to);
+  check_decimal(x.split_from);
+  check_decimal(x.amount);
+  if (x.kind == action_kind::split)
+    TICKFLOW_FUZZ_CHECK(x.split_to.is_positive() && x.split_from.is_positive());
+  else
+    TICKFLOW_FUZZ_CHECK(!x.amount.is_negative());
+}
 
 inline void check_batch(const event_batch& b) {
   for (const auto& x : b.trades)

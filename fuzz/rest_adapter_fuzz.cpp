@@ -33,6 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       fuzz::check_event(x);
     for (const auto& x : r->trades)
       fuzz::check_event(x);
+    for (const auto& x : r->actions)
+      fuzz::check_action(x);
   }
   return 0;
 }

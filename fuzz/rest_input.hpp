@@ -5,7 +5,8 @@
 // crash input replays exactly as the fuzzer ran it.
 //
 // Two header bytes, then the HTTP body:
-//   byte 0: bits 0-2 fetch_kind (mod 6), bit 3 parse_batch instead of parse,
+//   byte 0: bits 0-2 fetch_kind (all 8: price .. news, splits, dividends),
+//           bit 3 parse_batch instead of parse,
 //           bits 4-7 status (index into rest_statuses)
 //   byte 1: bits 0-3 interval (index), bits 4-5 instrument (index into the
 //           provider's list), bit 6 a one-day time range, bit 7 aggregated
@@ -54,7 +55,7 @@ inline rest_case decode_rest_input(provider p, const uint8_t* data, size_t size)
   const uint8_t b0 = data[0];
   const uint8_t b1 = data[1];
   std::string_view body{reinterpret_cast<const char*>(data + 2), size - 2};
-  c.req.kind = static_cast<fetch_kind>((b0 & 0x07) % 6);
+  c.req.kind = static_cast<fetch_kind>(b0 & 0x07);
   c.req.span = static_cast<interval>(b1 & 0x0f);
   c.req.instrument = rest_instruments(p)[(b1 >> 4) & 0x03];
   if (b1 & 0x40) {

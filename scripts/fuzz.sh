@@ -92,7 +92,7 @@ make_rest_seeds() {
   local p=$1 dir=$2 f k i s n=0
   for f in "$root/tests/fixtures/$p"/rest/*; do
     [ -f "$f" ] || continue
-    for k in 0 1 2 3 4 5; do
+    for k in 0 1 2 3 4 5 6 7; do
       for i in 0 1 2 3; do
         seed_with_header "$dir/$(basename "$f").k$k.i$i" "$k $((12 | (i << 4)))" "$f"
       done

@@ -46,7 +46,9 @@ class alpha_vantage_adapter final : public rest_adapter {
                                  ? "full"
                                  : "compact";
       if (req.span == interval::d1) {
-        out.query = {{"function", "TIME_SERIES_DAILY"},
+        // Adjusted: the adjusted series (its "5. adjusted close").
+        out.query = {{"function", req.adjusted ? "TIME_SERIES_DAILY_ADJUSTED"
+                                               : "TIME_SERIES_DAILY"},
                      {"symbol", symbol},
                      {"outputsize", outputsize}};
       } else if (auto name = alpha_vantage::intraday_name(req.span);
@@ -54,7 +56,9 @@ class alpha_vantage_adapter final : public rest_adapter {
         out.query = {{"function", "TIME_SERIES_INTRADAY"},
                      {"symbol", symbol},
                      {"interval", std::string{name}},
-                     {"outputsize", outputsize}};
+                     {"outputsize", outputsize},
+                     // Intraday rows are adjusted unless told otherwise.
+                     {"adjusted", req.adjusted ? "true" : "false"}};
       } else {
         return error{errc::invalid_argument,
                      "alpha_vantage serves 1m, 5m, 15m, 30m, 1h and 1d "
@@ -107,7 +111,7 @@ class alpha_vantage_adapter final : public rest_adapter {
                          0};
     auto bars = alpha_vantage::parse_time_series(doc, req.span,
                                                  req.instrument, symbol,
-                                                 recv_ns);
+                                                 recv_ns, req.adjusted);
     if (!bars)
       return to_fetch_error(bars.err());
     out.bars = std::move(*bars);

@@ -4,6 +4,7 @@
 
 #include "adapters/alpha_vantage/alpha_vantage_provider.hpp"
 #include "adapters/alpha_vantage/us_eastern_time.hpp"
+#include "pipeline/normalize/price_adjust.hpp"
 #include "adapters/common/ascii.hpp"
 #include "adapters/common/bar_window.hpp"
 #include "adapters/common/json_number.hpp"
@@ -94,7 +95,7 @@ result<std::vector<bar>> parse_time_series(const rapidjson::Value& doc,
                                            interval span,
                                            std::string_view instrument,
                                            std::string_view provider_symbol,
-                                           int64_t recv_ns) {
+                                           int64_t recv_ns, bool adjusted) {
   bool daily = span == interval::d1;
   auto name = intraday_name(span);
   if (!daily && name.empty())
@@ -146,10 +147,19 @@ result<std::vector<bar>> parse_time_series(const rapidjson::Value& doc,
     b.close = row.decimal("4. close");
     // Adjusted series: "5. adjusted close", volume in "6. volume".
     b.volume = row.decimal(row.has("5. volume") ? "5. volume" : "6. volume");
+    decimal adjusted_close;
+    if (adjusted && daily)
+      adjusted_close = row.decimal("5. adjusted close");
     if (!row)
       return row.err();
     b.closed = b.open_time_ns + length <= recv_ns;
     b.ts_recv_ns = recv_ns;
+    if (adjusted && daily) {
+      auto a = adjust_bar(std::move(b), adjusted_close);
+      if (!a)
+        return error{errc::malformed, where + ": " + a.err().context};
+      b = std::move(*a);
+    }
     out.push_back(std::move(b));
   }
   sort_by_open_time(out);

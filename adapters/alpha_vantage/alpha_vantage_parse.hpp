@@ -41,9 +41,12 @@ std::optional<fetch_error> parse_error_body(const rapidjson::Value& doc,
 ///    "Time Series (Daily)":{"2024-06-07":{"1. open":"168.18",
 ///      "2. high":"171.305","3. low":"168.06","4. close":"170.01",
 ///      "5. volume":"3475495"}}}
-/// The adjusted series adds "5. adjusted close" (ignored: bars carry the
-/// traded prices), moves the volume to "6. volume" and adds "7. dividend
-/// amount" / "8. split coefficient" (ignored). Intraday series are keyed
+/// The adjusted series adds "5. adjusted close", moves the volume to
+/// "6. volume" and adds "7. dividend amount" / "8. split coefficient"
+/// (ignored). Daily bars carry the traded prices, or with `adjusted` the
+/// prices scaled by "5. adjusted close" / "4. close" (adjust_bar; without
+/// that field errc::missing_field). Intraday rows are taken as they come
+/// (the request's adjusted= says which they are). Intraday series are keyed
 /// "Time Series (5min)" with "YYYY-MM-DD HH:MM:SS" in Meta Data's
 /// "6. Time Zone" (the bar's start), converted to UTC with the US DST rule.
 /// Daily bars are stamped at 00:00 UTC of their date (the US/Eastern trading
@@ -54,7 +57,7 @@ result<std::vector<bar>> parse_time_series(const rapidjson::Value& doc,
                                            interval span,
                                            std::string_view instrument,
                                            std::string_view provider_symbol,
-                                           int64_t recv_ns);
+                                           int64_t recv_ns, bool adjusted = false);
 
 /// GLOBAL_QUOTE:
 ///   {"Global Quote":{"01. symbol":"IBM","05. price":"166.2000",

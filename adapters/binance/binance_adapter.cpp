@@ -169,6 +169,8 @@ class binance_adapter final : public rest_adapter {
         return binance::trades_path;
       case fetch_kind::profile:
       case fetch_kind::news:
+      case fetch_kind::splits:
+      case fetch_kind::dividends:
         break; // not offered by Binance (build() refuses them first)
     }
     return "?";

@@ -12,6 +12,7 @@
 #include <variant>
 #include <vector>
 
+#include "pipeline/model/corporate_action.hpp"
 #include "pipeline/model/error.hpp"
 #include "pipeline/model/events.hpp"
 #include "pipeline/model/fetch_kind.hpp"
@@ -34,6 +35,10 @@ struct fetch_request {
   bool aggregated = false;
   /// news: free-text query (NewsAPI-style sources); "" = none.
   std::string query;
+  /// bars: adjusted for splits and dividends instead of as traded
+  /// (docs/API.md "Adjusted prices"). An adapter whose provider cannot
+  /// (provider_info::adjusted_bars false) refuses it: errc::invalid_argument.
+  bool adjusted = false;
 };
 
 /// Key/value pairs, in order (query parameters, headers).
@@ -75,6 +80,7 @@ struct fetch_result {
   std::vector<trade> trades;
   std::vector<asset_profile> profiles; ///< fetch_kind::profile
   std::vector<news_item> news;         ///< fetch_kind::news
+  std::vector<corporate_action> actions; ///< fetch_kind::splits, dividends
 };
 
 /// A typed provider failure.

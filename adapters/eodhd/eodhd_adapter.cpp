@@ -5,8 +5,10 @@
 #include <utility>
 
 #include "adapters/common/bar_window.hpp"
+#include "adapters/common/corporate_actions.hpp"
 #include "adapters/common/json_number.hpp"
 #include "adapters/common/provider_errors.hpp"
+#include "adapters/eodhd/eodhd_actions.hpp"
 #include "adapters/eodhd/eodhd_parse.hpp"
 #include "adapters/eodhd/eodhd_provider.hpp"
 #include "adapters/provider_descriptor.hpp"
@@ -29,6 +31,22 @@ std::string replaced(std::string_view s, char from, char to) {
   return out;
 }
 
+// GET /api/splits/<symbol> or /api/div/<symbol> with from/to dates.
+result<outbound_request> actions_request(const fetch_request& req, const std::string& symbol,
+                                         const credentials& cred) {
+  if (cred.api_key.empty())
+    return error{errc::unauthorized, "eodhd needs an API token"};
+  outbound_request out;
+  out.path = (req.kind == fetch_kind::splits ? "/api/splits/" : "/api/div/") + url_encode(symbol);
+  out.query = {{"api_token", cred.api_key}, {"fmt", "json"}};
+  if (req.start_ns > 0)
+    out.query.emplace_back("from", utc_date(req.start_ns));
+  if (req.end_ns > 0)
+    out.query.emplace_back("to", utc_date(req.end_ns));
+  out.secrets.push_back(cred.api_key);
+  return out;
+}
+
 class eodhd_adapter final : public rest_adapter {
  public:
   explicit eodhd_adapter(const adapter_options& options)
@@ -45,6 +63,8 @@ class eodhd_adapter final : public rest_adapter {
     auto symbol = to_provider_symbol(req.instrument);
     if (symbol.empty())
       return error{errc::unknown_symbol, req.instrument};
+    if (req.kind == fetch_kind::splits || req.kind == fetch_kind::dividends)
+      return actions_request(req, symbol, cred);
     if (req.kind != fetch_kind::bars)
       return error{errc::invalid_argument,
                    "eodhd serves bars only, not "
@@ -79,11 +99,22 @@ class eodhd_adapter final : public rest_adapter {
     auto symbol = to_provider_symbol(req.instrument);
     if (symbol.empty())
       return fetch_error{errc::unknown_symbol, req.instrument, 0};
+    if (req.kind == fetch_kind::splits || req.kind == fetch_kind::dividends) {
+      auto xs = req.kind == fetch_kind::splits
+                  ? eodhd::parse_splits(doc, req.instrument, recv_ns)
+                  : eodhd::parse_dividends(doc, req.instrument, recv_ns);
+      if (!xs)
+        return to_fetch_error(xs.err());
+      fetch_result out;
+      out.actions = std::move(*xs);
+      keep_actions_in_range(out.actions, req.start_ns, req.end_ns);
+      return out;
+    }
     if (req.kind != fetch_kind::bars || period_of(req.span).empty())
       return fetch_error{errc::invalid_argument,
                          "eodhd serves 1d, 1w and 1M bars only", 0};
     auto bars = eodhd::parse_eod(doc, req.span, req.instrument, symbol,
-                                 recv_ns);
+                                 recv_ns, req.adjusted);
     if (!bars)
       return to_fetch_error(bars.err());
     fetch_result out;

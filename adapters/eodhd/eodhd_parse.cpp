@@ -5,6 +5,8 @@
 #include "adapters/common/bar_window.hpp"
 #include "adapters/common/json_number.hpp"
 #include "adapters/eodhd/eodhd_provider.hpp"
+#include "pipeline/model/session_date.hpp"
+#include "pipeline/normalize/price_adjust.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow::eodhd {
@@ -38,7 +40,7 @@ std::optional<fetch_error> parse_error_reply(const http_reply& reply,
 result<std::vector<bar>> parse_eod(const rapidjson::Value& doc, interval span,
                                    std::string_view instrument,
                                    std::string_view provider_symbol,
-                                   int64_t recv_ns) {
+                                   int64_t recv_ns, bool adjusted) {
   if (!doc.IsArray())
     return error{errc::malformed, "eod: expected an array of bars"};
   std::vector<bar> out;
@@ -56,6 +58,9 @@ result<std::vector<bar>> parse_eod(const rapidjson::Value& doc, interval span,
     b.low = row.decimal("low");
     b.close = row.decimal("close");
     b.volume = row.decimal("volume");
+    decimal adjusted_close;
+    if (adjusted)
+      adjusted_close = row.decimal("adjusted_close");
     if (!row)
       return row.err();
     auto day = date.size() == 10 && date[4] == '-' && date[7] == '-'
@@ -65,9 +70,16 @@ result<std::vector<bar>> parse_eod(const rapidjson::Value& doc, interval span,
     if (!day)
       return error{errc::malformed, "eod[" + std::to_string(i) + "].date: "
                                       + day.err().context};
-    b.open_time_ns = bar_open_time(span, *day);
+    b.open_time_ns = sessions::period_open_ns(span, *day);
     b.closed = b.open_time_ns + interval_ns(span) <= recv_ns;
     b.ts_recv_ns = recv_ns;
+    if (adjusted) {
+      auto a = adjust_bar(std::move(b), adjusted_close);
+      if (!a)
+        return error{errc::malformed, "eod[" + std::to_string(i) + "]: "
+                                        + a.err().context};
+      b = std::move(*a);
+    }
     out.push_back(std::move(b));
   }
   sort_by_open_time(out);

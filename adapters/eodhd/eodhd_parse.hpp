@@ -30,7 +30,9 @@ std::optional<fetch_error> parse_error_reply(const http_reply& reply,
 /// integer, date the trading date:
 ///   [{"date":"2022-01-03","open":177.83,"high":182.88,"low":177.71,
 ///     "close":182.01,"adjusted_close":179.2736,"volume":104487900},...]
-/// Bars carry the traded prices (adjusted_close is ignored) and open at
+/// Bars carry the traded prices, or with `adjusted` the prices scaled by
+/// adjusted_close / close (adjust_bar, pipeline/normalize/price_adjust;
+/// errc::missing_field without adjusted_close), and open at
 /// 00:00 UTC of their date, floored to the Monday of the week (w1) or the
 /// 1st of the month (mo1) like tickflow's own bars. Closed when open + span
 /// is not after `recv_ns` (a month counts 30 days). A body that is not an
@@ -39,6 +41,6 @@ std::optional<fetch_error> parse_error_reply(const http_reply& reply,
 result<std::vector<bar>> parse_eod(const rapidjson::Value& doc, interval span,
                                    std::string_view instrument,
                                    std::string_view provider_symbol,
-                                   int64_t recv_ns);
+                                   int64_t recv_ns, bool adjusted = false);
 
 } // namespace tickflow::eodhd

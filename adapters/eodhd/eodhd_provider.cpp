@@ -12,7 +12,7 @@ provider_info info() {
   x.id = providers::eodhd;
   x.name = "eodhd";
   x.asset_classes = {asset_class::equity, asset_class::forex, asset_class::crypto};
-  x.data_types = {fetch_kind::bars};
+  x.data_types = {fetch_kind::bars, fetch_kind::splits, fetch_kind::dividends};
   x.intervals = {interval::d1, interval::w1, interval::mo1};
   x.needs_key = true;
   x.key_env = "EODHD_API_KEY";

@@ -40,6 +40,9 @@ class finnhub_adapter final : public rest_adapter {
         out = finnhub::quote_request(sym, cred.api_key);
         break;
       case fetch_kind::bars:
+        if (req.adjusted)
+          return error{errc::invalid_argument,
+                       "finnhub: no adjusted bars (candles are as traded)"};
         out = finnhub::candle_request(sym, req.span, req.start_ns, req.end_ns,
                                       req.limit, cred.api_key);
         break;
@@ -55,6 +58,10 @@ class finnhub_adapter final : public rest_adapter {
         break;
       case fetch_kind::trades:
         return error{errc::invalid_argument, "finnhub: no trades over REST"};
+      case fetch_kind::splits:
+      case fetch_kind::dividends:
+        return error{errc::invalid_argument,
+                     "finnhub: no " + std::string{to_string(req.kind)}};
     }
     return keyed(std::move(out), cred);
   }
@@ -105,6 +112,10 @@ class finnhub_adapter final : public rest_adapter {
       case fetch_kind::trades:
         return fetch_error{errc::invalid_argument,
                            "finnhub: no trades over REST", 0};
+      case fetch_kind::splits:
+      case fetch_kind::dividends:
+        return fetch_error{errc::invalid_argument,
+                           "finnhub: no " + std::string{to_string(req.kind)}, 0};
     }
     return out;
   }

@@ -7,6 +7,7 @@
 #include "adapters/common/bar_window.hpp"
 #include "adapters/common/provider_errors.hpp"
 #include "adapters/finnhub/finnhub_provider.hpp"
+#include "pipeline/model/session_date.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow::finnhub {
@@ -106,6 +107,11 @@ result<std::vector<bar>> parse_candles(const json::exact_document& doc,
     auto s = in.integer_at(*t, "t", i);
     if (in)
       x.open_time_ns = seconds_to_ns(in, json::element_name("t", i), s);
+    // D/W/M candles are stamped at the US/Eastern midnight (04:00Z or
+    // 05:00Z): they open at their session date, 00:00Z (docs/API.md).
+    if (in && sessions::is_session_span(x.span))
+      x.open_time_ns = sessions::period_open_ns(
+        x.span, sessions::us_session_day_ns(x.open_time_ns));
     x.open = in.number_at(*o, "o", i);
     x.high = in.number_at(*h, "h", i);
     x.low = in.number_at(*l, "l", i);

@@ -17,6 +17,8 @@ provider_info info() {
                   fetch_kind::news};
   x.intervals = {interval::m1, interval::m5, interval::m15, interval::m30,
                  interval::h1, interval::d1, interval::w1,  interval::mo1};
+  // /stock/candle as asked (no adjusted=): the traded prices.
+  x.adjusted_bars = false;
   x.needs_key = true;
   x.key_env = "FINNHUB_API_KEY";
   // Free plan: 60 a minute, and at most 30 a second.

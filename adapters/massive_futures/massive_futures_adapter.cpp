@@ -48,6 +48,8 @@ class massive_futures_adapter final : public rest_adapter {
       case fetch_kind::profile:
       case fetch_kind::news:
       case fetch_kind::trades:
+      case fetch_kind::splits:
+      case fetch_kind::dividends:
         return error{errc::invalid_argument,
                      "massive_futures: no " + std::string{to_string(req.kind)}
                        + " over REST"};
@@ -98,6 +100,8 @@ class massive_futures_adapter final : public rest_adapter {
       case fetch_kind::profile:
       case fetch_kind::news:
       case fetch_kind::trades:
+      case fetch_kind::splits:
+      case fetch_kind::dividends:
         return fetch_error{errc::invalid_argument,
                            "massive_futures: no "
                              + std::string{to_string(req.kind)}

@@ -4,6 +4,8 @@
 
 #include "adapters/common/bar_window.hpp"
 #include "adapters/massive_futures/massive_futures_provider.hpp"
+#include "pipeline/model/session_date.hpp"
+#include "pipeline/model/time.hpp"
 
 namespace tickflow::massive_futures {
 
@@ -80,6 +82,22 @@ result<std::vector<bar>> parse_aggs(const json::exact_document& doc,
     x.source = providers::massive_futures;
     x.span = ctx.span;
     x.open_time_ns = read_ns(in, "window_start");
+    // A daily bar opens at its session date, 00:00Z (docs/API.md): the
+    // trading day is session_end_date (a CME session opens the evening
+    // before), else window_start's UTC date.
+    if (in && sessions::is_session_span(x.span)) {
+      auto day = sessions::local_day_ns(x.open_time_ns, 0);
+      if (in.has_value("session_end_date")) {
+        auto date = in.string("session_end_date");
+        auto parsed = date.size() == 10 ? parse_timestamp(date)
+                                        : result<int64_t>{errc::invalid_argument, ""};
+        if (!parsed)
+          in.fail(errc::malformed, "session_end_date", "expected YYYY-MM-DD");
+        else
+          day = *parsed;
+      }
+      x.open_time_ns = sessions::period_open_ns(x.span, day);
+    }
     x.open = in.number("open");
     x.high = in.number("high");
     x.low = in.number("low");

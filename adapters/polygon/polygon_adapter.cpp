@@ -3,8 +3,10 @@
 #include <string>
 #include <utility>
 
+#include "adapters/common/corporate_actions.hpp"
 #include "adapters/common/exact_json.hpp"
 #include "adapters/common/provider_errors.hpp"
+#include "adapters/polygon/polygon_actions.hpp"
 #include "adapters/polygon/polygon_parse.hpp"
 #include "adapters/polygon/polygon_provider.hpp"
 #include "adapters/polygon/polygon_reference.hpp"
@@ -38,7 +40,7 @@ class polygon_adapter final : public rest_adapter {
     switch (req.kind) {
       case fetch_kind::bars:
         out = polygon::aggs_request(sym, req.span, req.start_ns, req.end_ns,
-                                    req.limit, cred.api_key);
+                                    req.limit, cred.api_key, req.adjusted);
         break;
       case fetch_kind::price:
         out = polygon::is_crypto_or_forex(sym)
@@ -60,6 +62,12 @@ class polygon_adapter final : public rest_adapter {
       case fetch_kind::trades:
         out = polygon::trades_request(sym, req.start_ns, req.end_ns,
                                       req.limit, cred.api_key);
+        break;
+      case fetch_kind::splits:
+        out = polygon::splits_request(sym, req.start_ns, req.end_ns, cred.api_key);
+        break;
+      case fetch_kind::dividends:
+        out = polygon::dividends_request(sym, req.start_ns, req.end_ns, cred.api_key);
         break;
     }
     if (!out)
@@ -132,6 +140,17 @@ class polygon_adapter final : public rest_adapter {
         if (!xs)
           return fold_parse_error(xs.err());
         out.trades = std::move(*xs);
+        break;
+      }
+      case fetch_kind::splits:
+      case fetch_kind::dividends: {
+        auto xs = req.kind == fetch_kind::splits
+                    ? polygon::parse_splits(doc, req.instrument, sym, recv_ns)
+                    : polygon::parse_dividends(doc, req.instrument, sym, recv_ns);
+        if (!xs)
+          return fold_parse_error(xs.err());
+        out.actions = std::move(*xs);
+        keep_actions_in_range(out.actions, req.start_ns, req.end_ns);
         break;
       }
     }

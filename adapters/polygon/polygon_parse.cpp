@@ -7,6 +7,7 @@
 #include "adapters/common/bar_window.hpp"
 #include "adapters/common/provider_errors.hpp"
 #include "adapters/polygon/polygon_provider.hpp"
+#include "pipeline/model/session_date.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow::polygon {
@@ -48,6 +49,11 @@ bar read_bar(json::exact_reader& in, const parse_context& ctx) {
   x.close = in.number("c");
   x.volume = in.number("v");
   x.open_time_ns = read_ms(in, "t");
+  // Day and longer bars are stamped at the US/Eastern midnight (04:00Z or
+  // 05:00Z): they open at their session date, 00:00Z (docs/API.md).
+  if (in && sessions::is_session_span(x.span))
+    x.open_time_ns = sessions::period_open_ns(
+      x.span, sessions::us_session_day_ns(x.open_time_ns));
   if (in.has_value("n"))
     x.trade_count = in.count("n");
   x.closed = bar_has_ended(x.span, x.open_time_ns, ctx.recv_ns);

@@ -14,7 +14,8 @@ provider_info info() {
   x.name = "polygon";
   x.asset_classes = {asset_class::equity, asset_class::crypto, asset_class::forex};
   x.data_types = {fetch_kind::price, fetch_kind::bars, fetch_kind::quote,
-                  fetch_kind::profile, fetch_kind::news};
+                  fetch_kind::profile, fetch_kind::news, fetch_kind::splits,
+                  fetch_kind::dividends};
   x.intervals = {interval::m1,  interval::m3, interval::m5,  interval::m15,
                  interval::m30, interval::h1, interval::h2,  interval::h4,
                  interval::h6,  interval::h8, interval::h12, interval::d1,

@@ -162,7 +162,8 @@ std::optional<timespan> to_timespan(interval iv) noexcept {
 
 result<outbound_request> aggs_request(std::string_view ticker, interval span,
                                       int64_t start_ns, int64_t end_ns,
-                                      size_t limit, std::string_view api_key) {
+                                      size_t limit, std::string_view api_key,
+                                      bool adjusted) {
   auto ts = to_timespan(span);
   if (!ts)
     return error{errc::invalid_argument,
@@ -185,7 +186,7 @@ result<outbound_request> aggs_request(std::string_view ticker, interval span,
   path.push_back('/');
   path.append(std::to_string(to_ms));
   auto out = get(std::move(path));
-  out.query.emplace_back("adjusted", "true");
+  out.query.emplace_back("adjusted", adjusted ? "true" : "false");
   out.query.emplace_back("sort", start_ns == 0 ? "desc" : "asc");
   if (limit > 0)
     out.query.emplace_back("limit", std::to_string(limit));

@@ -66,7 +66,8 @@ constexpr size_t max_aggs_limit = 50'000;
 constexpr int64_t open_end_ms = 4'102'444'800'000;
 
 /// GET /v2/aggs/ticker/{ticker}/range/{multiplier}/{timespan}/{from}/{to}
-///   ?adjusted=true&sort=asc|desc[&limit=N]&apiKey=KEY
+///   ?adjusted=true|false&sort=asc|desc[&limit=N]&apiKey=KEY
+/// adjusted: split-adjusted bars (fetch_request::adjusted), else as traded.
 /// from/to are Unix ms (floor of the ns bounds). start_ns == 0 asks for the
 /// newest bars: from = 0 and sort=desc (the parser puts bars back in time
 /// order); end_ns == 0 uses open_end_ms. limit 0 leaves the provider default
@@ -74,7 +75,8 @@ constexpr int64_t open_end_ms = 4'102'444'800'000;
 /// limit above max_aggs_limit.
 result<outbound_request> aggs_request(std::string_view ticker, interval span,
                                       int64_t start_ns, int64_t end_ns,
-                                      size_t limit, std::string_view api_key);
+                                      size_t limit, std::string_view api_key,
+                                      bool adjusted = false);
 
 /// GET /v2/aggs/ticker/{ticker}/prev?adjusted=true&apiKey=KEY
 outbound_request prev_close_request(std::string_view ticker,

@@ -5,8 +5,10 @@
 #include <utility>
 
 #include "adapters/common/bar_window.hpp"
+#include "adapters/common/corporate_actions.hpp"
 #include "adapters/common/provider_errors.hpp"
 #include "adapters/provider_descriptor.hpp"
+#include "adapters/yahoo/yahoo_events.hpp"
 #include "adapters/yahoo/yahoo_parse.hpp"
 #include "adapters/yahoo/yahoo_provider.hpp"
 #include "pipeline/model/time.hpp"
@@ -51,6 +53,15 @@ class yahoo_adapter final : public rest_adapter {
       out.query = {{"interval", "1d"}, {"range", "1d"}};
       return out;
     }
+    if (req.kind == fetch_kind::splits || req.kind == fetch_kind::dividends) {
+      // Daily chart with its events over the range (all of it without one).
+      out.query = {{"interval", "1d"}, {"events", "div|split"}};
+      out.query.emplace_back("period1", std::to_string(req.start_ns / ns_per_s));
+      out.query.emplace_back("period2", req.end_ns > 0
+                                          ? std::to_string(req.end_ns / ns_per_s + 86'400)
+                                          : std::string{"9999999999"});
+      return out;
+    }
     if (req.kind != fetch_kind::bars)
       return error{errc::invalid_argument,
                    "yahoo does not serve " + std::string{to_string(req.kind)}};
@@ -92,11 +103,20 @@ class yahoo_adapter final : public rest_adapter {
       out.prices.push_back(std::move(*x));
       return out;
     }
+    if (req.kind == fetch_kind::splits || req.kind == fetch_kind::dividends) {
+      auto kind = req.kind == fetch_kind::splits ? action_kind::split : action_kind::dividend;
+      auto xs = yahoo::parse_chart_events(doc, kind, req.instrument, symbol, recv_ns);
+      if (!xs)
+        return to_fetch_error(xs.err());
+      out.actions = std::move(*xs);
+      keep_actions_in_range(out.actions, req.start_ns, req.end_ns);
+      return out;
+    }
     if (req.kind != fetch_kind::bars || yahoo::interval_name(req.span).empty())
       return fetch_error{errc::invalid_argument,
                          "yahoo does not serve this request", 0};
     auto chart = yahoo::parse_chart_bars(doc, req.span, req.instrument,
-                                         symbol, recv_ns);
+                                         symbol, recv_ns, req.adjusted);
     if (!chart)
       return to_fetch_error(chart.err());
     out.bars = std::move(chart->bars);

@@ -5,13 +5,14 @@
 
 #include "adapters/common/json_number.hpp"
 #include "adapters/yahoo/yahoo_provider.hpp"
+#include "pipeline/model/session_date.hpp"
+#include "pipeline/normalize/price_adjust.hpp"
 #include "pipeline/model/time.hpp"
 
 namespace tickflow::yahoo {
 
 namespace {
 
-constexpr int64_t day_ns = 86'400 * ns_per_s;
 // Largest |Unix s| read from the wire: its ns value, a day of UTC offset and
 // a month-long bar still fit in int64 (year 2262); beyond is out_of_range.
 constexpr int64_t max_s = std::numeric_limits<int64_t>::max() / ns_per_s - 64 * 86'400;
@@ -21,7 +22,8 @@ bool is_daily_or_longer(interval span) noexcept {
          || span == interval::mo1;
 }
 
-// chart.result[0], after checking the symbol.
+} // namespace
+
 result<const rapidjson::Value*> first_result(const rapidjson::Value& doc,
                                              std::string_view symbol) {
   json::number_reader top{doc};
@@ -49,8 +51,6 @@ result<const rapidjson::Value*> first_result(const rapidjson::Value& doc,
                                     + std::string{symbol}};
   return &r;
 }
-
-} // namespace
 
 std::string_view interval_name(interval span) noexcept {
   switch (span) {
@@ -95,7 +95,7 @@ result<chart_bars> parse_chart_bars(const rapidjson::Value& doc,
                                     interval span,
                                     std::string_view instrument,
                                     std::string_view provider_symbol,
-                                    int64_t recv_ns) {
+                                    int64_t recv_ns, bool adjusted) {
   auto r = first_result(doc, provider_symbol);
   if (!r)
     return std::move(r).err();
@@ -138,6 +138,23 @@ result<chart_bars> parse_chart_bars(const rapidjson::Value& doc,
                    "indicators.quote[0]." + std::string{names[k]} + ": "
                      + std::to_string(columns[k]->Size()) + " values for "
                      + std::to_string(n) + " timestamps"};
+  // Adjusted daily bars: indicators.adjclose[0].adjclose, one per row.
+  const rapidjson::Value* adjclose = nullptr;
+  if (adjusted && is_daily_or_longer(span)) {
+    auto list = ind.array("adjclose");
+    if (!ind)
+      return ind.err();
+    if (list->Empty())
+      return error{errc::missing_field, "indicators.adjclose[0]"};
+    json::number_reader a{(*list)[0], "indicators.adjclose[0]"};
+    adjclose = a.array("adjclose");
+    if (!a)
+      return a.err();
+    if (adjclose->Size() != n)
+      return error{errc::malformed, "indicators.adjclose[0].adjclose: "
+                                      + std::to_string(adjclose->Size()) + " values for "
+                                      + std::to_string(n) + " timestamps"};
+  }
   auto length = interval_ns(span);
   out.bars.reserve(n);
   int64_t last_ts = INT64_MIN;
@@ -157,6 +174,7 @@ result<chart_bars> parse_chart_bars(const rapidjson::Value& doc,
     bool has_null = false;
     for (int k = 0; k < 5; ++k)
       has_null = has_null || (*columns[k])[i].IsNull();
+    has_null = has_null || (adjclose != nullptr && (*adjclose)[i].IsNull());
     if (has_null) {
       ++out.skipped_null;
       continue;
@@ -176,10 +194,10 @@ result<chart_bars> parse_chart_bars(const rapidjson::Value& doc,
     b.source = providers::yahoo;
     b.span = span;
     if (is_daily_or_longer(span)) {
-      // 00:00 UTC of the exchange's local date, then the week / month.
-      auto local_s = *ts + gmtoffset_s;
-      auto local_day = local_s / 86'400 - (local_s % 86'400 < 0 ? 1 : 0);
-      b.open_time_ns = bar_open_time(span, local_day * day_ns);
+      // Stamped at the session's opening instant (14:30Z): 00:00 UTC of
+      // the exchange's local date, then the week / month (docs/API.md).
+      b.open_time_ns = sessions::period_open_ns(
+        span, sessions::local_day_ns(*ts * ns_per_s, gmtoffset_s * ns_per_s));
     } else {
       b.open_time_ns = *ts * ns_per_s;
     }
@@ -190,6 +208,16 @@ result<chart_bars> parse_chart_bars(const rapidjson::Value& doc,
     b.volume = values[4];
     b.closed = b.open_time_ns + length <= recv_ns;
     b.ts_recv_ns = recv_ns;
+    if (adjclose != nullptr) {
+      auto where = "indicators.adjclose[0].adjclose" + index + ": ";
+      auto v = json::to_decimal((*adjclose)[i]);
+      if (!v)
+        return error{errc::bad_number, where + v.err().context};
+      auto a = adjust_bar(std::move(b), *v);
+      if (!a)
+        return error{errc::malformed, where + a.err().context};
+      b = std::move(*a);
+    }
     if (!out.bars.empty() && out.bars.back().open_time_ns == b.open_time_ns)
       out.bars.back() = std::move(b); // the later row of the same bar
     else

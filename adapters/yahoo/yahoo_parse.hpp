@@ -27,6 +27,11 @@ struct chart_bars {
   size_t skipped_null = 0; ///< rows with a null open/high/low/close/volume
 };
 
+/// chart.result[0] of a chart body, after checking that its meta.symbol is
+/// `symbol` (errc::malformed otherwise, or for a body of another shape).
+result<const rapidjson::Value*> first_result(const rapidjson::Value& doc,
+                                             std::string_view symbol);
+
 /// The error a chart body reports, or nullopt when chart.error is null or
 /// absent:
 ///   {"chart":{"result":null,"error":{"code":"Not Found",
@@ -53,11 +58,18 @@ std::optional<fetch_error> parse_chart_error(const rapidjson::Value& doc);
 /// span is not after `recv_ns`. Errors: malformed (shape, arrays of unequal
 /// length, times going back, another symbol), missing_field, bad_number
 /// (context "indicators.quote[0].close[3]: ...").
+/// Yahoo's OHLC are already split-adjusted (the AAPL fixture of 2020-08-31,
+/// the day of a 4:1 split, has meta.chartPreviousClose 124.808: the
+/// previous close divided by 4), so tickflow serves Yahoo bars as adjusted
+/// only (provider_info::raw_bars false). With `adjusted`, daily and longer
+/// bars are scaled by indicators.adjclose[0].adjclose / close (splits and
+/// dividends, adjust_bar), a null adjclose skips the row like a null price,
+/// and a missing adjclose is errc::missing_field.
 result<chart_bars> parse_chart_bars(const rapidjson::Value& doc,
                                     interval span,
                                     std::string_view instrument,
                                     std::string_view provider_symbol,
-                                    int64_t recv_ns);
+                                    int64_t recv_ns, bool adjusted = false);
 
 /// The latest price of a chart: meta.regularMarketPrice (JSON double) at
 /// meta.regularMarketTime (Unix SECONDS):

@@ -12,9 +12,13 @@ provider_info info() {
   x.id = providers::yahoo;
   x.name = "yahoo";
   x.asset_classes = {asset_class::equity, asset_class::forex, asset_class::crypto};
-  x.data_types = {fetch_kind::price, fetch_kind::bars};
+  x.data_types = {fetch_kind::price, fetch_kind::bars, fetch_kind::splits,
+                  fetch_kind::dividends};
   x.intervals = {interval::m1, interval::m5, interval::m15, interval::m30,
                  interval::h1, interval::d1, interval::w1,  interval::mo1};
+  // Its OHLC are split-adjusted already (yahoo_parse.hpp): no raw bars of
+  // equities.
+  x.raw_bars = false;
   // Unofficial: stay well below the informal ~2000 an hour.
   provider_limits l;
   l.per_minute = 30;

@@ -5,6 +5,7 @@
 #include "api/routes/freshness.hpp"
 #include "api/routes/query.hpp"
 #include "pipeline/model/time.hpp"
+#include "pipeline/providers/provider_info.hpp"
 #include "pipeline/validate/event_rules.hpp"
 
 namespace tickflow::api {
@@ -24,6 +25,11 @@ api_result<price_query> parse_price_query(const http_request& req,
   return q;
 }
 
+bool adjusted_by_default(std::string_view provider) noexcept {
+  auto* p = provider.empty() ? nullptr : find_provider(provider);
+  return p != nullptr && !p->raw_bars;
+}
+
 api_result<ohlcv_query> parse_ohlcv_query(const http_request& req,
                                           const symbol_resolver& symbols) {
   query_reader in{req, symbols};
@@ -33,11 +39,13 @@ api_result<ohlcv_query> parse_ohlcv_query(const http_request& req,
   q.provider = in.provider();
   q.span = in.span(interval::m1);
   q.limit = in.whole("limit", 1, 5000, 100);
-  auto range = in.range();
+  auto range = in.range(true);
   q.start_given = range.start_ns.has_value();
   q.start_ns = range.start_ns.value_or(0);
   q.end_ns = range.end_ns.value_or(0);
   q.validate = in.flag("validate");
+  q.adjusted = in.text("adjusted").empty() ? adjusted_by_default(q.provider)
+                                           : in.flag("adjusted");
   if (!in)
     return std::move(in.error());
   return q;
@@ -92,6 +100,8 @@ void append_provenance(std::string& out, const provenance& from, int64_t span_ns
     out += ",\"resampled_from\":";
     append_json_string(out, from.resampled_from);
   }
+  if (from.adjusted)
+    out += *from.adjusted ? ",\"adjusted\":true" : ",\"adjusted\":false";
   if (from.failover.empty())
     return;
   out += ",\"failover\":";

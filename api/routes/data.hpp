@@ -44,7 +44,15 @@ struct ohlcv_query {
   int64_t end_ns = 0;           ///< 0: unbounded (end=0 is refused)
   bool start_given = false;     ///< start= was in the query (even 0 or 1970-01-01)
   bool validate = false;        ///< validate=true: each bar carries its findings
+  /// adjusted=true: bars adjusted for splits and dividends; false (the
+  /// default): as traded. Absent with a provider= that publishes adjusted
+  /// bars only: true (docs/API.md "Adjusted prices").
+  bool adjusted = false;
 };
+
+/// adjusted= when the query has none: true when `provider` names a
+/// provider whose bars are adjusted only (provider_info::raw_bars false).
+bool adjusted_by_default(std::string_view provider) noexcept;
 
 /// provider= must name a known provider (400 invalid_parameter "provider");
 /// max_age= whole seconds in 0..604800 (400 invalid_parameter "max_age").
@@ -56,8 +64,8 @@ api_result<price_query> parse_price_query(const http_request& req,
 
 /// As above, plus: bad interval -> 400 invalid_parameter "interval"; limit not
 /// an integer in 1..5000 -> 400 "limit"; unparsable start/end or start > end ->
-/// 400 "start"/"end" (timestamps via parse_timestamp); validate not
-/// true/false/1/0 -> 400 "validate".
+/// 400 "start"/"end" (timestamps via parse_timestamp); validate or adjusted
+/// not true/false/1/0 -> 400 "validate" / "adjusted".
 api_result<ohlcv_query> parse_ohlcv_query(const http_request& req,
                                           const symbol_resolver& symbols = shape_resolver());
 
@@ -90,6 +98,8 @@ struct provenance {
   /// The finer interval the bars were built from: "resampled_from":"1m"
   /// when not empty.
   std::string resampled_from{};
+  /// Bars only: "adjusted":true|false, which series they are.
+  std::optional<bool> adjusted{};
 };
 
 /// Appends ,"source":..,"cached":..,"as_of":..,"age_ms":..,"freshness":..

@@ -44,6 +44,16 @@ http_response no_provider_serves(const std::string& instrument) {
   return fail(404, "unknown_symbol", "no provider serves " + instrument, "symbol");
 }
 
+http_response bar_kind_not_served(const std::string& provider,
+                                  const std::string& instrument, bool adjusted) {
+  std::string kind = adjusted ? "adjusted" : "as-traded (adjusted=false)";
+  if (!provider.empty())
+    return fail(400, "invalid_parameter",
+                provider + " publishes no " + kind + " bars of " + instrument, "adjusted");
+  return fail(404, "unknown_symbol",
+              "no enabled provider serves " + kind + " bars of " + instrument, "symbol");
+}
+
 bool is_no_service(errc code) noexcept {
   return code == errc::unknown_symbol || code == errc::invalid_argument;
 }

@@ -26,6 +26,13 @@ http_response provider_failure(const std::string& provider, errc code,
 /// The reply when no enabled provider serves `instrument`.
 http_response no_provider_serves(const std::string& instrument);
 
+/// Bars of the asked kind (adjusted, or as traded) that cannot be served:
+/// 400 invalid_parameter "adjusted" naming `provider` when it is set (it
+/// publishes the other kind only), else 404 unknown_symbol "no enabled
+/// provider serves adjusted bars of <instrument>".
+http_response bar_kind_not_served(const std::string& provider,
+                                  const std::string& instrument, bool adjusted);
+
 /// A failure that says nothing about the provider's health: it just does
 /// not serve this instrument or request.
 bool is_no_service(errc code) noexcept;

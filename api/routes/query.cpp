@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <limits>
 
 #include "pipeline/model/events.hpp"
 #include "pipeline/model/provider.hpp"
@@ -158,6 +159,15 @@ double query_reader::positive(std::string_view name, double hi,
   return fallback;
 }
 
+namespace {
+
+// "YYYY-MM-DD" (parse_timestamp checks the digits and the ranges).
+bool is_bare_date(std::string_view text) noexcept {
+  return text.size() == 10 && text[4] == '-' && text[7] == '-';
+}
+
+} // namespace
+
 int64_t query_reader::timestamp(std::string_view name) {
   auto value = text(name);
   if (failed_ || value.empty())
@@ -176,7 +186,7 @@ void query_reader::ordered(int64_t start_ns, int64_t end_ns) {
     invalid("start", "'start' must not be after 'end'");
 }
 
-time_range query_reader::range() {
+time_range query_reader::range(bool whole_end_date) {
   time_range r;
   auto start = text("start");
   auto end = text("end");
@@ -186,9 +196,18 @@ time_range query_reader::range() {
     r.end_ns = timestamp("end");
   if (failed_)
     return r;
-  if (r.end_ns && *r.end_ns == 0)
+  if (r.end_ns && *r.end_ns == 0) {
     invalid("end", "'end' must be after the epoch (1970-01-01T00:00:00Z)");
-  else if (r.start_ns && r.end_ns && *r.start_ns > *r.end_ns)
+    return r;
+  }
+  if (whole_end_date && r.end_ns && is_bare_date(end)) {
+    // The whole date (its last ns; 2262-04-11 ends where int64 does).
+    constexpr int64_t rest_of_day = 86'400 * ns_per_s - 1;
+    *r.end_ns = *r.end_ns > std::numeric_limits<int64_t>::max() - rest_of_day
+                  ? std::numeric_limits<int64_t>::max()
+                  : *r.end_ns + rest_of_day;
+  }
+  if (r.start_ns && r.end_ns && *r.start_ns > *r.end_ns)
     invalid("start", "'start' must not be after 'end'");
   return r;
 }

@@ -108,8 +108,11 @@ public:
   /// start= and end= (timestamp() rules), told apart from absent: a given
   /// start of 0 is the epoch, not "no start". start after end is 400
   /// invalid_parameter "start"; an end at the epoch is 400 "end" (nothing
-  /// is that old, and 0 would otherwise mean "open").
-  time_range range();
+  /// is that old, and 0 would otherwise mean "open"). With
+  /// `whole_end_date`, an end given as a date (YYYY-MM-DD) is the last ns
+  /// of that day, so all of the date's bars are in the range (ohlcv,
+  /// historical, corporate-actions; docs/API.md "Bar convention").
+  time_range range(bool whole_end_date = false);
 
   /// true/1 or false/0; false when absent.
   bool flag(std::string_view name);

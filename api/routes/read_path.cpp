@@ -140,6 +140,7 @@ storage_decision bars_read::after_storage(const std::vector<bar>& stored) const 
 std::string bars_read::body(const std::vector<bar>& kept, provenance from) const {
   from.as_of_ns = kept.empty() ? 0 : kept.back().open_time_ns;
   from.requested = q.requested;
+  from.adjusted = q.adjusted;
   return ohlcv_body(q.instrument, q.span, kept, from, q.validate);
 }
 

@@ -16,6 +16,10 @@ std::string_view to_string(fetch_kind k) noexcept {
       return "profile";
     case fetch_kind::news:
       return "news";
+    case fetch_kind::splits:
+      return "splits";
+    case fetch_kind::dividends:
+      return "dividends";
   }
   return "unknown";
 }

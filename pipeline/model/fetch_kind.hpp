@@ -14,9 +14,12 @@ enum class fetch_kind : uint8_t {
   trades, ///< individual trades in [start_ns, end_ns] (stream backfill)
   profile, ///< company / asset profile (fundamentals) of `instrument`
   news,    ///< news about `instrument` ("" = market news), or `query`
+  splits,    ///< stock splits of `instrument` in [start_ns, end_ns]
+  dividends, ///< cash dividends of `instrument` in [start_ns, end_ns]
 };
 
-/// "price", "bars", "quote", "trades", "profile", "news".
+/// "price", "bars", "quote", "trades", "profile", "news", "splits",
+/// "dividends".
 std::string_view to_string(fetch_kind k) noexcept;
 
 } // namespace tickflow

@@ -56,6 +56,11 @@ struct provider_info {
   std::vector<asset_class> asset_classes;
   std::vector<fetch_kind> data_types; ///< what it serves
   std::vector<interval> intervals;    ///< bar intervals it serves
+  /// Its equity bars can be raw (as traded) / adjusted for splits and
+  /// dividends (docs/API.md "Adjusted prices"; fetch_request::adjusted).
+  /// Other classes have no corporate actions: every source serves both.
+  bool raw_bars = true;
+  bool adjusted_bars = true; ///< see raw_bars
   bool needs_key = false;             ///< refuses calls without a key
   /// The environment variable configs/live.ini names for its key ("": none).
   std::string_view key_env;

@@ -82,4 +82,17 @@ int64_t stale_after_ns(const failover_settings& s, asset_class cls) noexcept {
   return 0;
 }
 
+std::vector<std::string> serving_bars(const std::vector<std::string>& names,
+                                      bool adjusted, asset_class cls) {
+  std::vector<std::string> out;
+  for (auto& n : names) {
+    auto* p = find_provider(n);
+    if (p == nullptr)
+      continue;
+    if (cls != asset_class::equity || (adjusted ? p->adjusted_bars : p->raw_bars))
+      out.push_back(n);
+  }
+  return out;
+}
+
 } // namespace tickflow

@@ -68,6 +68,14 @@ resolved_chain resolve_chain(const failover_settings& s, std::string_view symbol
 std::string instrument_for(const failover_settings& s, const detected_symbol& d,
                            std::string_view provider);
 
+/// The providers of `names`, in order, whose bars of class `cls` can be
+/// adjusted (`adjusted`) or raw (provider_info raw_bars / adjusted_bars),
+/// so a chain never serves one kind for the other; unknown names are
+/// dropped. Only equities have corporate actions: for another class every
+/// known name serves both.
+std::vector<std::string> serving_bars(const std::vector<std::string>& names,
+                                      bool adjusted, asset_class cls);
+
 /// The staleness bound of `cls` (0: none).
 int64_t stale_after_ns(const failover_settings& s, asset_class cls) noexcept;
 

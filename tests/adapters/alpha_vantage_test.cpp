@@ -250,24 +250,28 @@ TEST(AlphaVantage, BuildsQueryRequestsPerKind) {
       {"symbol", "IBM"},
       {"interval", "1min"},
       {"outputsize", "compact"},
+      {"adjusted", "false"}, // intraday rows as traded (docs/API.md "Adjusted prices")
       {"apikey", "K"}}},
     {"15m", bars_of("MSFT", interval::m15),
      {{"function", "TIME_SERIES_INTRADAY"},
       {"symbol", "MSFT"},
       {"interval", "15min"},
       {"outputsize", "compact"},
+      {"adjusted", "false"}, // intraday rows as traded (docs/API.md "Adjusted prices")
       {"apikey", "K"}}},
     {"30m", bars_of("IBM", interval::m30),
      {{"function", "TIME_SERIES_INTRADAY"},
       {"symbol", "IBM"},
       {"interval", "30min"},
       {"outputsize", "compact"},
+      {"adjusted", "false"}, // intraday rows as traded (docs/API.md "Adjusted prices")
       {"apikey", "K"}}},
     {"1h", bars_of("IBM", interval::h1),
      {{"function", "TIME_SERIES_INTRADAY"},
       {"symbol", "IBM"},
       {"interval", "60min"},
       {"outputsize", "compact"},
+      {"adjusted", "false"}, // intraday rows as traded (docs/API.md "Adjusted prices")
       {"apikey", "K"}}},
   };
   auto adapter = make_alpha_vantage_adapter({});

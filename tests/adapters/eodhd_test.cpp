@@ -341,7 +341,8 @@ TEST(Eodhd, DescribesItself) {
   EXPECT_EQ(info.asset_classes,
             (std::vector<asset_class>{asset_class::equity, asset_class::forex,
                                       asset_class::crypto}));
-  EXPECT_EQ(info.data_types, std::vector<fetch_kind>{fetch_kind::bars});
+  EXPECT_EQ(info.data_types, (std::vector<fetch_kind>{fetch_kind::bars, fetch_kind::splits,
+                                                       fetch_kind::dividends}));
   EXPECT_EQ(info.intervals,
             (std::vector<interval>{interval::d1, interval::w1, interval::mo1}));
   EXPECT_TRUE(info.needs_key);

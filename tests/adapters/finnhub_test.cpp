@@ -62,15 +62,15 @@ TEST(FinnhubParse, StockCandleAapl) {
              recv_ns));
   ASSERT_EQ(res.bars.size(), 3u);
   struct row {
-    int64_t t_s;
+    int64_t t_s; // the trading day, 00:00Z (t is its US/Eastern midnight, 04:00Z)
     decimal o, h, l, c, v;
   };
   const row rows[] = {
-    {1'569'297'600, dec(22103, 2), dec(22249, 2), dec(21719, 2),
+    {1'569'283'200, dec(22103, 2), dec(22249, 2), dec(21719, 2),
      dec(21768, 2), dec(33463820, 0)},
-    {1'569'384'000, dec(21855, 2), dec(2215, 1), dec(2171402, 4),
+    {1'569'369'600, dec(21855, 2), dec(2215, 1), dec(2171402, 4),
      dec(22103, 2), dec(24018876, 0)},
-    {1'569'470'400, dec(220, 0), dec(22094, 2), dec(21883, 2), dec(21989, 2),
+    {1'569'456'000, dec(220, 0), dec(22094, 2), dec(21883, 2), dec(21989, 2),
      dec(20730608, 0)},
   };
   for (size_t i = 0; i < std::size(rows); ++i) {
@@ -99,8 +99,9 @@ TEST(FinnhubParse, CandlesKeepTheLastLimitBars) {
     req, reply_of(200, fixture("stock_candle_AAPL_D.docs_example.json")),
     recv_ns));
   ASSERT_EQ(res.bars.size(), 2u);
-  EXPECT_EQ(res.bars[0].open_time_ns, 1'569'384'000 * ns_per_s);
-  EXPECT_EQ(res.bars[1].open_time_ns, 1'569'470'400 * ns_per_s);
+  // 2019-09-25 and 2019-09-26, 00:00Z (docs/API.md "Bar convention").
+  EXPECT_EQ(res.bars[0].open_time_ns, 1'569'369'600 * ns_per_s);
+  EXPECT_EQ(res.bars[1].open_time_ns, 1'569'456'000 * ns_per_s);
 }
 
 TEST(FinnhubParse, OpenCandleIsNotClosed) {

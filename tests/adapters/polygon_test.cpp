@@ -55,7 +55,9 @@ TEST(PolygonParse, AggsRangeAapl) {
   EXPECT_EQ(b0.provider_symbol, "AAPL");
   EXPECT_EQ(b0.source, providers::polygon);
   EXPECT_EQ(b0.span, interval::d1);
-  EXPECT_EQ(b0.open_time_ns, 1'577'941'200'000 * ns_per_ms);
+  // t 1577941200000 is 2020-01-02T05:00Z, the US/Eastern midnight: the bar
+  // opens at its trading day, 00:00Z (docs/API.md "Bar convention").
+  EXPECT_EQ(b0.open_time_ns, 1'577'923'200'000 * ns_per_ms);
   EXPECT_EQ(b0.open, dec(7406, 2));       // 74.06
   EXPECT_EQ(b0.high, dec(7515, 2));       // 75.15
   EXPECT_EQ(b0.low, dec(737975, 4));      // 73.7975
@@ -66,7 +68,7 @@ TEST(PolygonParse, AggsRangeAapl) {
   EXPECT_EQ(b0.ts_recv_ns, recv_ns);
   EXPECT_EQ(b0.flags, quality_none);
   const auto& b1 = res.bars[1];
-  EXPECT_EQ(b1.open_time_ns, 1'578'027'600'000 * ns_per_ms);
+  EXPECT_EQ(b1.open_time_ns, 1'578'009'600'000 * ns_per_ms); // 2020-01-03
   EXPECT_EQ(b1.open, dec(742875, 4));     // 74.2875
   EXPECT_EQ(b1.high, dec(75145, 3));      // 75.145
   EXPECT_EQ(b1.low, dec(74125, 3));       // 74.125
@@ -87,7 +89,8 @@ TEST(PolygonParse, AggsRangeCryptoHasFractionalVolume) {
   const auto& b0 = res.bars[0];
   EXPECT_EQ(b0.instrument, "BTC-USD");
   EXPECT_EQ(b0.provider_symbol, "X:BTCUSD");
-  EXPECT_EQ(b0.open_time_ns, 1'590'984'000'000 * ns_per_ms);
+  // t 1590984000000 is 2020-06-01T04:00Z (daylight time): 2020-06-01.
+  EXPECT_EQ(b0.open_time_ns, 1'590'969'600'000 * ns_per_ms);
   EXPECT_EQ(b0.open, dec(95579, 1));      // 9557.9
   EXPECT_EQ(b0.high, dec(1042926, 2));    // 10429.26
   EXPECT_EQ(b0.low, dec(9490, 0));        // 9490
@@ -95,7 +98,7 @@ TEST(PolygonParse, AggsRangeCryptoHasFractionalVolume) {
   EXPECT_EQ(b0.volume, dec(3030676562332156, 10)); // 303067.6562332156
   EXPECT_EQ(b0.trade_count, 1u);
   const auto& b1 = res.bars[1];
-  EXPECT_EQ(b1.open_time_ns, 1'591'070'400'000 * ns_per_ms);
+  EXPECT_EQ(b1.open_time_ns, 1'591'056'000'000 * ns_per_ms); // 2020-06-02
   EXPECT_EQ(b1.open, dec(1009687, 2));    // 10096.87
   EXPECT_EQ(b1.high, dec(1022272, 2));    // 10222.72
   EXPECT_EQ(b1.low, dec(913568, 2));      // 9135.68
@@ -112,7 +115,9 @@ TEST(PolygonParse, PrevCloseAapl) {
   EXPECT_EQ(b->instrument, "AAPL");
   EXPECT_EQ(b->provider_symbol, "AAPL");
   EXPECT_EQ(b->span, interval::d1); // always a day, whatever ctx says
-  EXPECT_EQ(b->open_time_ns, 1'605'042'000'000 * ns_per_ms);
+  // t 1605042000000 (2020-11-10T21:00Z) is no Eastern midnight: its UTC
+  // date, 2020-11-10T00:00Z.
+  EXPECT_EQ(b->open_time_ns, 1'604'966'400'000 * ns_per_ms);
   EXPECT_EQ(b->open, dec(11555, 2));   // 115.55
   EXPECT_EQ(b->high, dec(11759, 2));   // 117.59
   EXPECT_EQ(b->low, dec(11413, 2));    // 114.13
@@ -124,7 +129,7 @@ TEST(PolygonParse, PrevCloseAapl) {
   EXPECT_EQ(p.instrument, "AAPL");
   EXPECT_EQ(p.source, providers::polygon);
   EXPECT_EQ(p.value, dec(11597, 2));
-  EXPECT_EQ(p.ts_event_ns, 1'605'042'000'000 * ns_per_ms);
+  EXPECT_EQ(p.ts_event_ns, 1'604'966'400'000 * ns_per_ms); // the bar's start
   EXPECT_EQ(p.ts_recv_ns, recv_ns);
   EXPECT_TRUE(p.trade_id.empty());
 }
@@ -192,7 +197,8 @@ TEST(PolygonParse, CryptoPriceComesFromPrevClose) {
   ASSERT_EQ(res.bars.size(), 1u);
   EXPECT_EQ(res.prices[0].instrument, "BTC-USD");
   EXPECT_EQ(res.prices[0].value, dec(949262, 2));
-  EXPECT_EQ(res.prices[0].ts_event_ns, 1'591'070'400'000 * ns_per_ms);
+  // The bar's start: 2020-06-02T00:00Z (t is 04:00Z, the Eastern midnight).
+  EXPECT_EQ(res.prices[0].ts_event_ns, 1'591'056'000'000 * ns_per_ms);
   EXPECT_EQ(res.bars[0].provider_symbol, "X:BTCUSD");
   EXPECT_EQ(res.bars[0].volume, dec(135647456, 0)); // exponent shifted
   EXPECT_EQ(res.bars[0].trade_count, 3u);
@@ -478,11 +484,12 @@ TEST(PolygonRequest, BuildsEachKind) {
     kv_list query;
   };
   auto bars = [](std::string id, interval iv, int64_t start, int64_t end,
-                 size_t limit) {
+                 size_t limit, bool adjusted = false) {
     fetch_request r = request(fetch_kind::bars, std::move(id), iv);
     r.start_ns = start;
     r.end_ns = end;
     r.limit = limit;
+    r.adjusted = adjusted;
     return r;
   };
   constexpr int64_t jan1 = 1'577'836'800 * ns_per_s;  // 2020-01-01
@@ -490,14 +497,14 @@ TEST(PolygonRequest, BuildsEachKind) {
   const row rows[] = {
     {bars("AAPL", interval::d1, jan1, jan10, 120),
      "/v2/aggs/ticker/AAPL/range/1/day/1577836800000/1578614400000",
-     {{"adjusted", "true"}, {"sort", "asc"}, {"limit", "120"},
+     {{"adjusted", "false"}, {"sort", "asc"}, {"limit", "120"},
       {"apiKey", "KEY123"}}},
-    {bars("BTC-USD", interval::m5, 0, 0, 0),
+    {bars("BTC-USD", interval::m5, 0, 0, 0, true),
      "/v2/aggs/ticker/X:BTCUSD/range/5/minute/0/4102444800000",
      {{"adjusted", "true"}, {"sort", "desc"}, {"apiKey", "KEY123"}}},
     {bars("EUR-USD", interval::h1, jan1 + 123'456'789, 0, 50'000),
      "/v2/aggs/ticker/C:EURUSD/range/1/hour/1577836800123/4102444800000",
-     {{"adjusted", "true"}, {"sort", "asc"}, {"limit", "50000"},
+     {{"adjusted", "false"}, {"sort", "asc"}, {"limit", "50000"},
       {"apiKey", "KEY123"}}},
     {request(fetch_kind::price, "AAPL"), "/v2/last/trade/AAPL",
      {{"apiKey", "KEY123"}}},
@@ -677,7 +684,8 @@ TEST(PolygonAdapter, Info) {
   EXPECT_EQ(i.data_types,
             (std::vector<fetch_kind>{fetch_kind::price, fetch_kind::bars,
                                      fetch_kind::quote, fetch_kind::profile,
-                                     fetch_kind::news}));
+                                     fetch_kind::news, fetch_kind::splits,
+                                     fetch_kind::dividends}));
   for (auto iv : i.intervals)
     EXPECT_NE(iv, interval::s1);
 }

@@ -501,7 +501,8 @@ TEST(Yahoo, DescribesItself) {
             (std::vector<asset_class>{asset_class::equity, asset_class::forex,
                                       asset_class::crypto}));
   EXPECT_EQ(info.data_types,
-            (std::vector<fetch_kind>{fetch_kind::price, fetch_kind::bars}));
+            (std::vector<fetch_kind>{fetch_kind::price, fetch_kind::bars,
+                                     fetch_kind::splits, fetch_kind::dividends}));
   EXPECT_EQ(info.intervals,
             (std::vector<interval>{interval::m1, interval::m5, interval::m15,
                                    interval::m30, interval::h1, interval::d1,

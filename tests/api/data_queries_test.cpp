@@ -174,7 +174,8 @@ const ohlcv_case ohlcv_cases[] = {
   {"all fields", {{"symbol", "eth-usd"}, {"interval", "15m"},
                   {"limit", "250"}, {"start", "2024-01-02"},
                   {"end", "2024-01-03"}},
-   q("ETH-USD", interval::m15, 250, 1704153600 * s, 1704240000 * s), {}},
+   // An end given as a date is the whole date (docs/API.md "Bar convention").
+   q("ETH-USD", interval::m15, 250, 1704153600 * s, 1704326400 * s - 1), {}},
   // Symbol errors come first.
   {"missing symbol", {{"interval", "5m"}}, {},
    {"missing_parameter", "symbol"}},

@@ -90,7 +90,8 @@ class RestProviders : public ::testing::Test {
     add(providers::binance, bars_of("LTC-BTC", "2017-07-03", "2017-07-04"),
         "binance/rest/api_v3_klines.docs.json");
     add(providers::polygon, price_of("AAPL"), "polygon/rest/v2_last_trade_AAPL.example.json");
-    add(providers::polygon, bars_of("AAPL", "2020-01-01", "2020-01-10"),
+    // end=2020-01-10 is the whole date (docs/API.md "Bar convention").
+    add(providers::polygon, bars_of("AAPL", "2020-01-01", "2020-01-10T23:59:59.999999999Z"),
         "polygon/rest/v2_aggs_ticker_AAPL_range_1_day.example.json");
     add(providers::coingecko, price_of("BTC-USD"), "coingecko/rest/simple_price.example.json");
     add(providers::coinmarketcap, price_of("BTC-USD"),
@@ -214,8 +215,11 @@ TEST_F(RestProviders, BarsComeFromEachProvider) {
      "polygon", 2, "74.06", "75.0875", "135647456"},
     {"/api/v1/data/ohlcv?symbol=AAPL&interval=1d&start=2022-01-03&end=2022-01-04&provider=eodhd",
      "eodhd", 2, "177.83", "182.01", "104487900"},
+    // Yahoo's bars are adjusted (its OHLC are split-adjusted already): open
+    // 214.39999389648438 scaled by adjclose 209.6380615234375 / close
+    // 216.16000366210938 (docs/API.md "Adjusted prices").
     {"/api/v1/data/ohlcv?symbol=QQQ&interval=1d&start=2020-01-01&end=2020-01-03&provider=yahoo",
-     "yahoo", 1, "214.39999389648438", "216.16000366210938", ""},
+     "yahoo", 1, "207.93115446719646", "209.6380615234375", ""},
     {"/api/v1/data/ohlcv?symbol=GCJ5&interval=1d&start=2025-02-04&end=2025-02-06&provider=massive_futures",
      "massive_futures", 2, "2849.8", "2874.2", "133072"},
   };

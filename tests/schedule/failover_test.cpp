@@ -126,5 +126,26 @@ TEST(ResolveChain, QuotesAndStaleness) {
   EXPECT_EQ(stale_after_ns(s, asset_class::equity), 0);
 }
 
+TEST(ServingBars, EquityChainsKeepTheProvidersOfTheAskedKind) {
+  // Finnhub candles are as traded only, Yahoo's OHLC split-adjusted only;
+  // Polygon, EODHD and Alpha Vantage serve both (provider descriptors).
+  const std::vector<std::string> chain{"polygon", "finnhub", "yahoo", "eodhd", "alpha_vantage",
+                                       "nope"};
+  EXPECT_EQ(serving_bars(chain, false, asset_class::equity),
+            (std::vector<std::string>{"polygon", "finnhub", "eodhd", "alpha_vantage"}));
+  EXPECT_EQ(serving_bars(chain, true, asset_class::equity),
+            (std::vector<std::string>{"polygon", "yahoo", "eodhd", "alpha_vantage"}));
+}
+
+TEST(ServingBars, OtherClassesHaveNoCorporateActions) {
+  const std::vector<std::string> chain{"binance", "yahoo", "coingecko", "nope"};
+  for (auto cls : {asset_class::crypto, asset_class::forex, asset_class::futures,
+                   asset_class::index})
+    for (bool adjusted : {false, true})
+      EXPECT_EQ(serving_bars(chain, adjusted, cls),
+                (std::vector<std::string>{"binance", "yahoo", "coingecko"}))
+        << to_string(cls) << " adjusted=" << adjusted;
+}
+
 } // namespace
 } // namespace tickflow
