@@ -162,10 +162,11 @@ bool is_gap_sink(const redis_subscriber_state& st, const flow_link& l) {
 /// shared by all (copy-on-write, sinks only read). Gaps go to the
 /// broadcaster after the other sinks (the cache) got the batch, before the
 /// broadcaster gets it: the snapshot it then asks the cache for holds it.
-void flush(subscriber_ptr self) {
+/// Gaps without a batch wait for one unless `gaps_alone` (nothing came).
+void flush(subscriber_ptr self, bool gaps_alone = false) {
   auto& st = self->state;
   auto n = st.pending.size();
-  if ((n == 0 && st.gaps.empty()) || !all_have_credit(st.links))
+  if ((n == 0 && (st.gaps.empty() || !gaps_alone)) || !all_have_credit(st.links))
     return;
   caf::message msg;
   if (n > 0) {
@@ -227,7 +228,7 @@ void slice(subscriber_ptr self) {
     }
   }
   flush(self);
-  if (!st.pending.empty() || !st.gaps.empty()) {
+  if (!st.pending.empty()) {
     // The sinks are behind: Redis keeps the entries until they caught up.
     self->delayed_send(self, behind_wait, tick_atom::value);
     return;
@@ -254,7 +255,7 @@ void slice(subscriber_ptr self) {
     st.cursor.advance(x.shard, x.id);
     st.take(x);
   }
-  flush(self);
+  flush(self, true);
   self->send(self, tick_atom::value);
 }
 

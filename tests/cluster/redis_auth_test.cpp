@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,8 @@ namespace tickflow::test {
 namespace {
 
 constexpr const char* secret = "s3cret-Pw-7f1";
+constexpr const char* minimal =
+  "[providers]\nenabled = simulator\n[simulator]\nsymbols = AU-X:1\n[redis]\n";
 
 /// A redis-server of this test alone, with requirepass.
 class locked_redis {
@@ -60,9 +63,8 @@ class locked_redis {
 };
 
 topology locked_topology(const locked_redis& server, const std::string& password) {
-  auto t = load_topology("[providers]\nenabled = simulator\n[redis]\nurl = redis://:"
-                           + password + "@127.0.0.1:" + std::to_string(server.port())
-                           + "/3\n",
+  auto t = load_topology(std::string{minimal} + "url = redis://:" + password
+                           + "@127.0.0.1:" + std::to_string(server.port()) + "/3\n",
                          "<auth test>");
   EXPECT_TRUE(t.ok()) << (t ? "" : t.err().context);
   auto topo = *t;
@@ -85,9 +87,8 @@ TEST(RedisAuth, UrlParsesIntoTheSettings) {
   EXPECT_EQ(co.password, secret);
   EXPECT_EQ(co.db, 3u);
   // A bad URL is refused without being quoted.
-  auto bad = load_topology("[providers]\nenabled = simulator\n[redis]\nurl = redis://:"
-                             + std::string{secret} + "@127.0.0.1:99999/3\n",
-                           "<auth test>");
+  auto bad = load_topology(
+    std::string{minimal} + "url = redis://:" + secret + "@127.0.0.1:99999/3\n", "<auth test>");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.err().context.find(secret), std::string::npos) << bad.err().context;
 }
@@ -99,10 +100,19 @@ TEST(RedisAuth, WritersAndSubscribersAuthAndSelectOnEveryConnection) {
   caf::scoped_actor self{*sys};
   auto topo = locked_topology(server, secret);
   // The subscriber of this node reads what another node's writer writes.
-  auto rec = std::make_shared<std::vector<event_batch>>();
+  // Trade ids the sink got (the sink's thread writes, the test reads).
+  struct seen {
+    std::mutex mx;
+    std::vector<std::string> ids;
+  };
+  auto rec = std::make_shared<seen>();
   auto sink = sys->spawn([rec](caf::event_based_actor* me) -> caf::behavior {
     return {[=](const event_batch& b) {
-      rec->push_back(b);
+      {
+        std::lock_guard<std::mutex> lock{rec->mx};
+        for (auto& t : b.trades)
+          rec->ids.push_back(t.trade_id);
+      }
       me->send(caf::actor_cast<caf::actor>(me->current_sender()), ack_atom::value);
     }};
   });
@@ -141,8 +151,14 @@ TEST(RedisAuth, WritersAndSubscribersAuthAndSelectOnEveryConnection) {
   ASSERT_TRUE(len.ok());
   EXPECT_EQ(len->integer, 1);
   // The subscriber got it through its own authenticated connection.
-  ASSERT_TRUE(wait_until([&] { return !rec->empty(); }));
-  EXPECT_EQ(rec->at(0).trades.at(0).trade_id, "1");
+  ASSERT_TRUE(wait_until([&] {
+    std::lock_guard<std::mutex> lock{rec->mx};
+    return !rec->ids.empty();
+  }));
+  {
+    std::lock_guard<std::mutex> lock{rec->mx};
+    EXPECT_EQ(rec->ids, std::vector<std::string>{"1"});
+  }
   EXPECT_TRUE(stop_actor(self, sub));
   EXPECT_TRUE(stop_actor(self, cw));
   self->send_exit(sink, caf::exit_reason::user_shutdown);

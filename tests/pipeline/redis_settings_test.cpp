@@ -11,7 +11,9 @@ namespace tickflow {
 namespace {
 
 result<topology> with_redis(const std::string& keys) {
-  return load_topology("[providers]\nenabled = simulator\n[redis]\n" + keys, "<test>");
+  return load_topology(
+    "[providers]\nenabled = simulator\n[simulator]\nsymbols = RS-X:1\n[redis]\n" + keys,
+    "<test>");
 }
 
 TEST(RedisSettings, StreamAndConnectionDefaults) {
