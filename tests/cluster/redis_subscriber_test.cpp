@@ -224,10 +224,12 @@ TEST(RedisSubscriber, KeepsToTheSinksCredit) {
     b.trades.push_back(make_trade(x, id, ts + static_cast<int64_t>(id), "7", "1"));
     sent.push_back(b.trades[0]);
     publish(rc, topo.redis.key_prefix, "ingest-a", b);
-    if (id == 1) // the first goes out; the sink holds its ack
+    if (id == 1) { // the first goes out; the sink holds its ack
       ASSERT_TRUE(wait_until([&] { return rec->batch_count() == 1; }));
-    if (id == 2) // read, waiting for credit
+    }
+    if (id == 2) { // read, waiting for credit
       ASSERT_TRUE(wait_until([&] { return stats_of(self, sub).messages == 2; }));
+    }
   }
   // One batch in flight without an ack, one read and waiting; the rest
   // stays in Redis (nothing dropped).
