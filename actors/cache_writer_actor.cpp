@@ -9,10 +9,12 @@
 #include "actors/flow.hpp"
 #include "actors/journaled_writer_support.hpp"
 #include "actors/logging.hpp"
+#include "actors/redis_options.hpp"
 #include "actors/messages.hpp"
 #include "adapters/journal/journaled_writer.hpp"
 #include "adapters/redis/redis_client.hpp"
 #include "adapters/redis/redis_schema.hpp"
+#include "adapters/redis/redis_streams.hpp"
 #include "api/event_json.hpp"
 
 namespace tickflow {
@@ -72,6 +74,7 @@ std::vector<redis::cache_entry> entries_of(const event_batch& b) {
 struct cache_writer_state : journal::writer_backend {
   redis_settings cfg;
   redis::cache_settings keys;
+  redis::stream_settings streams;
   redis::redis_client client;
   std::optional<journal::journaled_writer> w;
   held_acks upstream;
@@ -83,8 +86,16 @@ struct cache_writer_state : journal::writer_backend {
   static inline const char* name = "cache-writer";
 
   /// One pipelined round trip.
-  result<void> write(const event_batch& b) override {
-    auto cmds = redis::build_commands(entries_of(b), keys);
+  result<void> write(const event_batch& b) override { return send(b, false); }
+
+  /// A journaled batch: its stream entries carry the replay mark.
+  result<void> write_replay(const event_batch& b) override {
+    return send(b, true);
+  }
+
+  result<void> send(const event_batch& b, bool replay) {
+    auto entries = entries_of(b);
+    auto cmds = redis::build_commands(entries, keys);
     if (!cmds) {
       // Invalid settings cannot happen (checked at start): count as bad data.
       skipped += b.size();
@@ -97,6 +108,8 @@ struct cache_writer_state : journal::writer_backend {
         log->warn("skipped {} entries: {} ({} similar suppressed)",
                   cmds->skipped, cmds->first_skip_reason, suppressed);
     }
+    redis::add_stream_commands(*cmds, entries, keys.prefix, streams,
+                               keys.origin, replay);
     if (cmds->commands.empty())
       return {};
     if (auto r = client.pipeline(cmds->commands); !r)
@@ -135,6 +148,9 @@ cache_writer_actor::behavior_type cache_writer(cache_writer_ptr self, topology t
   st.keys.bars_ttl_s = ttl_s(st.cfg.ttl_bars_ns);
   st.keys.max_bars = st.cfg.max_bars;
   st.keys.origin = topo.cluster.node_id; // subscribers skip their own events
+  st.keys.publish = st.cfg.publish;
+  st.streams.shards = st.cfg.streams;
+  st.streams.retention = st.cfg.stream_retention;
   st.stats.name = "cache-writer";
   if (auto ok = redis::validate(st.keys); !ok) {
     st.log->error("invalid [redis] settings: {}", ok.err().context);
@@ -159,12 +175,7 @@ cache_writer_actor::behavior_type cache_writer(cache_writer_ptr self, topology t
   wo.replay_step_records = replay_step_records;
   wo.sync_after_replay = true;
   st.w.emplace(std::move(*jr), wo);
-  redis::client_options co;
-  co.host = st.cfg.host;
-  co.port = st.cfg.port;
-  co.connect_timeout_ms = static_cast<int>(
-    std::max<int64_t>(1, st.cfg.connect_timeout_ns / 1'000'000));
-  st.client = redis::redis_client{co};
+  st.client = redis::redis_client{redis_options(st.cfg)};
   st.log->info("redis {}:{} (prefix {}), journal {} ({} batches left by a "
                "previous run)",
                st.cfg.host, st.cfg.port, st.cfg.key_prefix, jo.dir,

@@ -172,6 +172,31 @@ result<void> redis_client::connect() {
     return {errc::unavailable, std::move(msg)};
   }
   ctx_ = c;
+  return handshake();
+}
+
+result<void> redis_client::handshake() {
+  auto where = "redis " + opts_.host + ":" + std::to_string(opts_.port);
+  auto run = [&](const command& cmd, const char* what) -> result<void> {
+    auto r = execute(cmd);
+    if (!r)
+      return std::move(r).err();
+    if (r->type == reply::kind::error) {
+      // The server's words never hold the password; ours never do either.
+      disconnect();
+      return {errc::unavailable, where + ": " + what + " refused: " + r->text};
+    }
+    return {};
+  };
+  if (!opts_.password.empty()) {
+    auto ok = opts_.username.empty()
+                ? run({"AUTH", opts_.password}, "AUTH")
+                : run({"AUTH", opts_.username, opts_.password}, "AUTH");
+    if (!ok)
+      return ok;
+  }
+  if (opts_.db != 0)
+    return run({"SELECT", std::to_string(opts_.db)}, "SELECT");
   return {};
 }
 

@@ -37,6 +37,12 @@ struct client_options {
   int connect_timeout_ms = 1000;
   /// Socket read/write timeout of every call afterwards.
   int io_timeout_ms = 5000;
+  /// AUTH [username] password right after every connect ("" = no AUTH).
+  /// Never part of an error message or a log line.
+  std::string username;
+  std::string password;
+  /// SELECT db right after every connect (0 = the default, no SELECT).
+  uint32_t db = 0;
 };
 
 /// One hiredis context. Not thread-safe: one per actor.
@@ -62,7 +68,9 @@ class redis_client {
   result<void> connect(const std::string& host, uint16_t port,
                        int timeout_ms);
 
-  /// Connects again with the stored options (explicit reconnect).
+  /// Connects again with the stored options (explicit reconnect), then
+  /// AUTH and SELECT when the options ask for them (errc::unavailable
+  /// "... AUTH refused: WRONGPASS ..." without the password).
   result<void> connect();
 
   /// Closes the connection; the next call reconnects.
@@ -108,6 +116,9 @@ class redis_client {
   result<void> ping();
 
  private:
+  // AUTH and SELECT on a fresh connection, as the options say.
+  result<void> handshake();
+
   // Connects if there is no context, with the stored options.
   result<void> ensure_connected();
 

@@ -1,5 +1,6 @@
 #include "adapters/redis/redis_events_decode.hpp"
 
+#include <functional>
 #include <utility>
 
 #include <rapidjson/document.h>
@@ -43,6 +44,22 @@ result<published_event> decode_published(std::string_view payload) {
   doc.Parse(payload.data(), payload.size());
   if (doc.HasParseError())
     return {errc::malformed, "not JSON"};
+  return decode_published(doc);
+}
+
+result<void> for_each_stream_event(
+  std::string_view events,
+  const std::function<void(result<published_event>&&)>& each) {
+  rapidjson::Document doc;
+  doc.Parse(events.data(), events.size());
+  if (doc.HasParseError() || !doc.IsArray())
+    return {errc::malformed, "events: expected a JSON array"};
+  for (auto& v : doc.GetArray())
+    each(decode_published(v));
+  return {};
+}
+
+result<published_event> decode_published(const rapidjson::Value& doc) {
   if (!doc.IsObject())
     return {errc::malformed, "not a JSON object"};
   json::reader in{doc};

@@ -15,10 +15,13 @@
 // Pure: no I/O, never throws; bad input is a typed error.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
+
+#include <rapidjson/document.h>
 
 #include "adapters/redis/redis_schema.hpp"
 #include "pipeline/model/error.hpp"
@@ -43,6 +46,16 @@ std::optional<entry_kind> entry_kind_from_string(std::string_view name) noexcept
 /// - errc::missing_field: "type" or "data" is absent;
 /// - an error of the event (event_codec.hpp), its context prefixed "data.".
 result<published_event> decode_published(std::string_view payload);
+
+/// Decodes one parsed payload (an element of a stream entry's array).
+result<published_event> decode_published(const rapidjson::Value& payload);
+
+/// Decodes the "e" field of a stream entry (redis_streams.hpp), a JSON array
+/// of payloads: calls `each` with every element's decode_published() result,
+/// in order. errc::malformed (and no call) when `events` is not an array.
+result<void> for_each_stream_event(
+  std::string_view events,
+  const std::function<void(result<published_event>&&)>& each);
 
 /// Adds a decoded event to `batch`: trades, quotes (tickers) and bars go in;
 /// a price is left out (false), as the trade that set it is published too

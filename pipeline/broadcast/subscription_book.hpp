@@ -116,6 +116,18 @@ class subscription_book {
       reply(c, render_.pong());
       return;
     }
+    if (cmd->op == op::resync) {
+      for (auto& name : cmd->channels) {
+        auto ch = parse_channel(name);
+        if (!ch)
+          error_to(c, "invalid_channel", ch.err().context, name);
+        else if (c.channels.count(ch->name()) == 0)
+          error_to(c, "not_subscribed", "resync needs a subscribed channel", name);
+        else
+          resnapshot(c, *ch, {});
+      }
+      return;
+    }
     std::vector<std::string> done;
     std::vector<std::pair<channel, uint32_t>> fresh;
     for (auto& name : cmd->channels) {
@@ -208,6 +220,22 @@ class subscription_book {
       on_status(s);
     if (backlog_total_ > settings_.max_queued_bytes)
       enforce_budget();
+  }
+
+  /// Events were lost before they reached this node (a Redis stream trimmed
+  /// past it): every channel of an `affected` instrument gets a gap message
+  /// and a fresh snapshot; its live events are held until the snapshot.
+  void gap(const std::function<bool(const std::string&)>& affected,
+           std::string_view reason) {
+    for (auto& [id, c] : clients_) {
+      if (c->closing)
+        continue;
+      for (auto& name : c->channels) {
+        auto ch = parse_channel(name);
+        if (ch && ch->kind != channel_kind::status && affected(ch->instrument))
+          resnapshot(*c, *ch, render_.gap(name, reason));
+      }
+    }
   }
 
   // -- snapshots ---------------------------------------------------------------------
@@ -322,6 +350,8 @@ class subscription_book {
   struct pending_snapshot {
     uint64_t ticket = 0;
     uint32_t channel_id = 0;
+    uint64_t seq = 0; ///< the channel's seq when asked: the snapshot's
+
     std::vector<std::pair<frame, frame_key>> held;
     size_t bytes = 0;
   };
@@ -442,13 +472,24 @@ class subscription_book {
     offer(c, f, key);
   }
 
+  /// Ends a rendered object with ,"seq":N} (its last byte is its '}').
+  static std::string with_seq(std::string text, uint64_t seq) {
+    if (text.empty() || text.back() != '}')
+      return text;
+    text.back() = ',';
+    text += "\"seq\":";
+    text += std::to_string(seq);
+    text += '}';
+    return text;
+  }
+
   /// Sends one event to a channel's subscribers; the frame is built once,
   /// and only if someone listens.
   template <class MakeText>
   void fan_out(const channel_slot& slot, frame_key key, MakeText&& make) {
     if (slot.subscribers.empty())
       return;
-    frame f{make()};
+    frame f{with_seq(make(), ++slot.seq)};
     for (auto* s : slot.subscribers)
       deliver(static_cast<client&>(*s), f, key, slot.id);
   }
@@ -481,13 +522,18 @@ class subscription_book {
     if (!any)
       return;
     auto own = channel_of(s);
-    frame f{render_.event(s)};
-    if (own_slot)
+    auto text = render_.event(s);
+    if (own_slot && !own_slot->subscribers.empty()) {
+      frame f{with_seq(text, ++own_slot->seq)};
       for (auto* c : own_slot->subscribers)
         deliver(static_cast<client&>(*c), f, no_key, own_slot->id);
-    for (auto* c : all.subscribers)
-      if (c->channels.count(own) == 0)
-        deliver(static_cast<client&>(*c), f, no_key, all.id);
+    }
+    if (!all.subscribers.empty()) {
+      frame f{with_seq(std::move(text), ++all.seq)};
+      for (auto* c : all.subscribers)
+        if (c->channels.count(own) == 0)
+          deliver(static_cast<client&>(*c), f, no_key, all.id);
+    }
   }
 
   // -- commands and snapshots ----------------------------------------------------------
@@ -519,9 +565,11 @@ class subscription_book {
   /// held until the snapshot went out.
   void start_snapshot(client& c, const channel& ch, uint32_t slot_id) {
     auto name = ch.name();
+    auto seq = index_.slot_of(ch).seq;
     if (ch.kind == channel_kind::status) {
       ++counters_.snapshots;
-      reply(c, render_.status_snapshot(name, index_.statuses_for(ch.instrument)));
+      reply(c, with_seq(render_.status_snapshot(name, index_.statuses_for(ch.instrument)),
+                        seq));
       return;
     }
     if (ch.kind == channel_kind::indicator) {
@@ -530,17 +578,30 @@ class subscription_book {
     }
     if (ch.kind == channel_kind::bars && settings_.snapshot_bars == 0) {
       ++counters_.snapshots;
-      reply(c, render_.bars_snapshot(name, {}));
+      reply(c, with_seq(render_.bars_snapshot(name, {}), seq));
       return;
     }
     if (!settings_.has_cache) {
       ++counters_.snapshots;
-      reply(c, render_.price_snapshot(name, nullptr));
+      reply(c, with_seq(render_.price_snapshot(name, nullptr), seq));
       return;
     }
     auto bars = ch.kind == channel_kind::bars;
     ask(c, slot_id, bars ? snapshot_request::source::bars : snapshot_request::source::price,
         ch, std::move(name), bars ? settings_.snapshot_bars : 0);
+  }
+
+  /// A subscribed channel starts over: `notice` (unless empty), then a
+  /// fresh snapshot (nothing when one is on its way already: it is fresh).
+  void resnapshot(client& c, const channel& ch, std::string notice) {
+    auto slot_id = index_.slot_of(ch).id;
+    for (auto& p : c.pending)
+      if (p.channel_id == slot_id)
+        return;
+    ++counters_.gaps;
+    if (!notice.empty())
+      reply(c, std::move(notice));
+    start_snapshot(c, ch, slot_id);
   }
 
   /// An indicator channel starts: a seeded one answers at once; else the
@@ -553,7 +614,7 @@ class subscription_book {
       x.series->seed({});
     if (x.series->seeded()) {
       ++counters_.snapshots;
-      reply(c, indicator_snapshot(ch, name));
+      reply(c, with_seq(indicator_snapshot(ch, name), x.slot.seq));
       return;
     }
     ask(c, slot_id, snapshot_request::source::indicator, ch, std::move(name),
@@ -563,7 +624,7 @@ class subscription_book {
   void ask(client& c, uint32_t slot_id, snapshot_request::source from,
            const channel& ch, std::string name, size_t limit) {
     auto ticket = ++next_ticket_;
-    c.pending.push_back(pending_snapshot{ticket, slot_id, {}, 0});
+    c.pending.push_back(pending_snapshot{ticket, slot_id, index_.slot_of(ch).seq, {}, 0});
     fx_.snapshots.push_back(
       snapshot_request{from, c.id, ticket, ch, std::move(name), limit});
   }
@@ -593,7 +654,7 @@ class subscription_book {
     backlog_total_ -= std::min(backlog_total_, held.bytes);
     if (snapshot) {
       ++counters_.snapshots;
-      reply(c, std::move(*snapshot));
+      reply(c, with_seq(std::move(*snapshot), held.seq));
     } else {
       reply(c, render_.error("snapshot_unavailable",
                              "no snapshot: the cache did not answer; "

@@ -30,8 +30,8 @@ bool is_canonical_instrument(std::string_view id) noexcept {
 }
 
 // One name per bit, the last name for the highest flag.
-static_assert(std::size(quality_flag_names) == 8
-              && quality_synthetic == 1u << (std::size(quality_flag_names) - 1));
+static_assert(std::size(quality_flag_names) == 9
+              && quality_replayed == 1u << (std::size(quality_flag_names) - 1));
 
 std::optional<quality_flag> quality_flag_from_string(std::string_view name) noexcept {
   for (size_t bit = 0; bit < std::size(quality_flag_names); ++bit)

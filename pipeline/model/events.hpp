@@ -38,6 +38,7 @@ enum quality_flag : uint32_t {
   quality_out_of_order = 1u << 5,///< older than the last event of its series
   quality_future = 1u << 6,      ///< timestamp ahead of the clock beyond skew
   quality_synthetic = 1u << 7,   ///< made up by a synthetic feed
+  quality_replayed = 1u << 8,    ///< a journal replay that crossed nodes late
 };
 
 /// The names of the quality flags in bit order: quality_flag_names[i] names
@@ -46,7 +47,7 @@ enum quality_flag : uint32_t {
 /// is added here, next to its bit, and nowhere else.
 inline constexpr std::string_view quality_flag_names[] = {
   "backfilled", "outlier",      "stale",  "divergent",
-  "duplicate",  "out_of_order", "future", "synthetic",
+  "duplicate",  "out_of_order", "future", "synthetic", "replayed",
 };
 
 /// The flag named `name` (one bit of the mask); nullopt for an unknown name.
