@@ -126,8 +126,8 @@ struct cache_writer_state : journal::writer_backend {
       log->warn("redis unavailable ({}): journaling batches in {}", n.detail,
                 cfg.journal_dir);
     else if (n.what == journal::writer_event::went_live)
-      log->info("redis {}:{} available: journal replayed ({} batches so far)",
-                cfg.host, cfg.port, w->counters().replayed);
+      log->info("redis {} available: journal replayed ({} batches so far)",
+                redis_where(cfg), w->counters().replayed);
   }
 
   void refresh() {
@@ -176,9 +176,9 @@ cache_writer_actor::behavior_type cache_writer(cache_writer_ptr self, topology t
   wo.sync_after_replay = true;
   st.w.emplace(std::move(*jr), wo);
   st.client = redis::redis_client{redis_options(st.cfg)};
-  st.log->info("redis {}:{} (prefix {}), journal {} ({} batches left by a "
+  st.log->info("redis {} (prefix {}), journal {} ({} batches left by a "
                "previous run)",
-               st.cfg.host, st.cfg.port, st.cfg.key_prefix, jo.dir,
+               redis_where(st.cfg), st.cfg.key_prefix, jo.dir,
                st.w->journal_status().pending_records);
   // Connect (and replay what a previous run left) before the first batch.
   schedule_retry(self, st.w->start());

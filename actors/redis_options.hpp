@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <string>
 
 #include "adapters/redis/redis_client.hpp"
 #include "pipeline/topology/topology.hpp"
@@ -11,7 +12,8 @@ namespace tickflow {
 /// The connection options every Redis client of this node uses (cache
 /// writer, reader, subscriber, shared budget): [redis] host, port (or url),
 /// connect-timeout, AUTH with the url's password or the one in
-/// $[redis] password-env (which wins when set and non-empty), SELECT db.
+/// $[redis] password-env (which wins when set and non-empty), SELECT db,
+/// and [redis] sentinels + master-name (the primary asked on every connect).
 inline redis::client_options redis_options(const redis_settings& r) {
   redis::client_options co;
   co.host = r.host;
@@ -25,7 +27,21 @@ inline redis::client_options redis_options(const redis_settings& r) {
     if (const char* pw = std::getenv(r.password_env.c_str()); pw && *pw)
       co.password = pw;
   co.db = r.db;
+  for (auto& s : r.sentinels)
+    co.sentinels.emplace_back(s.host, s.port);
+  co.master_name = r.master_name;
   return co;
+}
+
+/// Where this node's Redis is, for log lines: "host:port", or "master M
+/// via sentinels h:p,h:p". Never holds the password.
+inline std::string redis_where(const redis_settings& r) {
+  if (r.sentinels.empty())
+    return r.host + ":" + std::to_string(r.port);
+  std::string out = "master " + r.master_name + " via sentinels ";
+  for (size_t i = 0; i < r.sentinels.size(); ++i)
+    out += (i ? "," : "") + r.sentinels[i].host + ":" + std::to_string(r.sentinels[i].port);
+  return out;
 }
 
 } // namespace tickflow

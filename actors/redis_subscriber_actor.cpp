@@ -265,7 +265,7 @@ redis_subscriber(subscriber_ptr self, topology topo,
   auto& st = self->state;
   st.cursor = redis::stream_cursor{topo.redis.key_prefix, topo.redis.streams};
   st.node_id = topo.cluster.node_id;
-  st.where = topo.redis.host + ":" + std::to_string(topo.redis.port);
+  st.where = redis_where(topo.redis);
   st.gap_sink = std::move(gaps);
   auto co = redis_options(topo.redis);
   // XREAD BLOCK answers within block_ms; a silent server shows up here.

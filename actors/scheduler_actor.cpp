@@ -699,8 +699,7 @@ scheduler_actor::behavior_type scheduler(sched_ptr self, topology topo) {
     self->link_to(st.budget);
   }
   st.log->info("scheduler: {} provider budget(s){}", st.lanes.size(),
-               st.settings.shared ? ", shared in Redis at " + topo.redis.host + ":"
-                                      + std::to_string(topo.redis.port)
+               st.settings.shared ? ", shared in Redis at " + redis_where(topo.redis)
                                   : std::string{});
   return {
     [=](fetch_atom, const sched_fetch& f) { return submit(self, f); },

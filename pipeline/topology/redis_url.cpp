@@ -58,6 +58,45 @@ bool host_ok(std::string_view h) noexcept {
   return true;
 }
 
+/// host[:port] or [v6][:port] into host and port (port kept when absent);
+/// the problem, or nullptr.
+const char* parse_host_port(std::string_view hostport, std::string& out_host,
+                            uint16_t& out_port) {
+  std::string_view host = hostport;
+  std::string_view port;
+  if (!hostport.empty() && hostport.front() == '[') {
+    auto close = hostport.find(']');
+    if (close == std::string_view::npos)
+      return "unclosed [ in the host";
+    host = hostport.substr(1, close - 1);
+    auto after = hostport.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':')
+        return "junk after the host";
+      port = after.substr(1);
+      if (port.empty())
+        return "empty port";
+    }
+  } else if (auto colon = hostport.rfind(':'); colon != std::string_view::npos) {
+    host = hostport.substr(0, colon);
+    port = hostport.substr(colon + 1);
+    if (port.empty())
+      return "empty port";
+    if (host.find(':') != std::string_view::npos)
+      return "an IPv6 host needs [brackets]";
+  }
+  if (!host_ok(host))
+    return "bad or missing host";
+  out_host = std::string{host};
+  if (!port.empty()) {
+    uint32_t p = 0;
+    if (!number(port, p) || p == 0 || p > 65535)
+      return "port must be 1..65535";
+    out_port = static_cast<uint16_t>(p);
+  }
+  return nullptr;
+}
+
 } // namespace
 
 result<redis_url> parse_redis_url(std::string_view url) {
@@ -86,40 +125,33 @@ result<redis_url> parse_redis_url(std::string_view url) {
     hostport = rest.substr(0, slash);
     path = rest.substr(slash + 1);
   }
-  std::string_view host = hostport;
-  std::string_view port;
-  if (!hostport.empty() && hostport.front() == '[') {
-    auto close = hostport.find(']');
-    if (close == std::string_view::npos)
-      return bad("unclosed [ in the host");
-    host = hostport.substr(1, close - 1);
-    auto after = hostport.substr(close + 1);
-    if (!after.empty()) {
-      if (after.front() != ':')
-        return bad("junk after the host");
-      port = after.substr(1);
-      if (port.empty())
-        return bad("empty port");
-    }
-  } else if (auto colon = hostport.rfind(':'); colon != std::string_view::npos) {
-    host = hostport.substr(0, colon);
-    port = hostport.substr(colon + 1);
-    if (port.empty())
-      return bad("empty port");
-    if (host.find(':') != std::string_view::npos)
-      return bad("an IPv6 host needs [brackets]");
-  }
-  if (!host_ok(host))
-    return bad("bad or missing host");
-  out.host = std::string{host};
-  if (!port.empty()) {
-    uint32_t p = 0;
-    if (!number(port, p) || p == 0 || p > 65535)
-      return bad("port must be 1..65535");
-    out.port = static_cast<uint16_t>(p);
-  }
+  if (auto e = parse_host_port(hostport, out.host, out.port))
+    return bad(e);
   if (!path.empty() && !number(path, out.db))
     return bad("db must be a number");
+  return out;
+}
+
+result<std::vector<redis_endpoint>> parse_sentinels(std::string_view list) {
+  std::vector<redis_endpoint> out;
+  while (!list.empty()) {
+    auto comma = list.find(',');
+    auto item = list.substr(0, comma);
+    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front())))
+      item.remove_prefix(1);
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back())))
+      item.remove_suffix(1);
+    redis_endpoint e;
+    if (auto why = parse_host_port(item, e.host, e.port))
+      return error{errc::config_invalid,
+                   "sentinel " + std::to_string(out.size() + 1) + ": " + why};
+    out.push_back(std::move(e));
+    if (out.size() > 64)
+      return error{errc::config_invalid, "more than 64 sentinels"};
+  }
+  if (out.empty())
+    return error{errc::config_invalid, "no sentinel (host:port,host:port,...)"};
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "pipeline/model/error.hpp"
 
@@ -19,6 +20,17 @@ struct redis_url {
   std::string password; ///< "" = no AUTH
   uint32_t db = 0;      ///< SELECT index
 };
+
+/// One host:port (a Redis Sentinel).
+struct redis_endpoint {
+  std::string host;
+  uint16_t port = 26379; ///< the Sentinel default when the item has none
+};
+
+/// Parses "host[:port],host[:port],..." ([redis] sentinels; IPv6 hosts in
+/// [brackets], spaces around items ignored, 1 to 64 items).
+/// errc::config_invalid names the item (by position) and what is wrong.
+result<std::vector<redis_endpoint>> parse_sentinels(std::string_view list);
 
 /// Parses "redis://[[user]:password@]host[:port][/db]": user and password
 /// percent-decoded, host a name, an IPv4 literal or a bracketed IPv6

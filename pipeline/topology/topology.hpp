@@ -15,6 +15,7 @@
 #include "pipeline/topology/access_settings.hpp"
 #include "pipeline/topology/cluster_settings.hpp"
 #include "pipeline/topology/jobs_settings.hpp"
+#include "pipeline/topology/redis_url.hpp"
 #include "pipeline/topology/reference_settings.hpp"
 #include "pipeline/topology/indicators_settings.hpp"
 #include "pipeline/topology/scheduler_settings.hpp"
@@ -192,6 +193,10 @@ struct redis_settings {
   std::string password;                 ///< AUTH on every connection; "" = none. Never logged
   std::string password_env;             ///< environment variable holding the password ("" = none)
   uint32_t db = 0;                      ///< SELECT on every connection
+  /// Redis Sentinel: ask these for the primary of `master_name` on every
+  /// connect (then host and port are unused). Empty = connect directly.
+  std::vector<redis_endpoint> sentinels;
+  std::string master_name;              ///< [redis] master-name (with sentinels)
 };
 
 /// [storage]: the PostgreSQL writer (closed bars and trades).

@@ -147,6 +147,31 @@ std::vector<section_spec> storage_sections() {
         [](std::string_view v, topology& t) {
           return set_bool(v, t.redis.publish);
         }},
+       {"sentinels",
+        [](std::string_view v, topology& t) -> result<void> {
+          if (v.empty()) {
+            t.redis.sentinels.clear();
+            return {};
+          }
+          auto list = parse_sentinels(v);
+          if (!list)
+            return bad(list.err().context);
+          t.redis.sentinels = std::move(*list);
+          return {};
+        }},
+       {"master-name",
+        [](std::string_view v, topology& t) -> result<void> {
+          bool ok = v.size() <= 128;
+          for (char c : v)
+            if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_'
+                  || c == '-' || c == '.'))
+              ok = false;
+          if (!ok)
+            return bad("must be empty or 1 to 128 of A-Z, a-z, 0-9, '_', '-', '.', got "
+                       + quote_for_error(v));
+          t.redis.master_name = std::string{v};
+          return {};
+        }},
      }},
     {"storage",
      {

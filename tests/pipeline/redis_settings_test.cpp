@@ -55,5 +55,28 @@ TEST(RedisSettings, BadValuesAreRefused) {
   }
 }
 
+TEST(RedisSettings, SentinelsAndMasterNameGoTogether) {
+  auto t = with_redis("sentinels = 127.0.0.1:26379, 127.0.0.1:26380\nmaster-name = tf-main\n");
+  ASSERT_TRUE(t.ok()) << t.err().context;
+  ASSERT_EQ(t->redis.sentinels.size(), 2u);
+  EXPECT_EQ(t->redis.sentinels[1].port, 26380);
+  EXPECT_EQ(t->redis.master_name, "tf-main");
+  EXPECT_TRUE(with_redis("")->redis.sentinels.empty());
+  struct row {
+    const char* keys;
+    const char* why;
+  } rows[] = {
+    {"sentinels = 127.0.0.1:26379\n", "redis.master-name: required because redis.sentinels"},
+    {"master-name = m\n", "redis.sentinels: required because redis.master-name"},
+    {"sentinels = h:0\nmaster-name = m\n", "sentinel 1: port must be 1..65535"},
+    {"sentinels = h\nmaster-name = m m\n", "redis.master-name"},
+  };
+  for (auto& r : rows) {
+    auto bad = with_redis(r.keys);
+    ASSERT_FALSE(bad.ok()) << r.keys;
+    EXPECT_NE(bad.err().context.find(r.why), std::string::npos) << bad.err().context;
+  }
+}
+
 } // namespace
 } // namespace tickflow

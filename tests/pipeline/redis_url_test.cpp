@@ -5,6 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 namespace tickflow {
 namespace {
 
@@ -61,6 +65,48 @@ TEST(RedisUrl, RedactedHidesThePassword) {
   auto v6 = parse_redis_url("redis://:x@[::1]:9");
   ASSERT_TRUE(v6.ok());
   EXPECT_EQ(redacted(*v6), "redis://:***@[::1]:9/0");
+}
+
+TEST(RedisSentinels, ParsesTheList) {
+  struct row {
+    const char* in;
+    std::vector<std::pair<std::string, uint16_t>> want;
+  } rows[] = {
+    {"127.0.0.1:26379", {{"127.0.0.1", 26379}}},
+    {"a:1,b:2,c:3", {{"a", 1}, {"b", 2}, {"c", 3}}},
+    {" a:1 , b ", {{"a", 1}, {"b", 26379}}}, // spaces ignored, default port
+    {"[::1]:26380,[::1]", {{"::1", 26380}, {"::1", 26379}}},
+  };
+  for (auto& r : rows) {
+    auto l = parse_sentinels(r.in);
+    ASSERT_TRUE(l.ok()) << r.in << ": " << l.err().context;
+    ASSERT_EQ(l->size(), r.want.size()) << r.in;
+    for (size_t i = 0; i < r.want.size(); ++i) {
+      EXPECT_EQ((*l)[i].host, r.want[i].first) << r.in;
+      EXPECT_EQ((*l)[i].port, r.want[i].second) << r.in;
+    }
+  }
+}
+
+TEST(RedisSentinels, RefusesBrokenItemsByPosition) {
+  struct row {
+    const char* in;
+    const char* why;
+  } rows[] = {
+    {"", "no sentinel"},
+    {",", "sentinel 1: bad or missing host"},
+    {"a:1,,b:2", "sentinel 2: bad or missing host"},
+    {"a:1,b:0", "sentinel 2: port must be 1..65535"},
+    {"a:1,b:", "sentinel 2: empty port"},
+    {"::1:5", "sentinel 1: an IPv6 host needs [brackets]"},
+    {"a b:1", "sentinel 1: bad or missing host"},
+  };
+  for (auto& r : rows) {
+    auto l = parse_sentinels(r.in);
+    ASSERT_FALSE(l.ok()) << r.in;
+    EXPECT_EQ(l.err().code, errc::config_invalid) << r.in;
+    EXPECT_NE(l.err().context.find(r.why), std::string::npos) << r.in << ": " << l.err().context;
+  }
 }
 
 } // namespace
