@@ -16,6 +16,7 @@
 #include "adapters/redis/redis_schema.hpp"
 #include "adapters/redis/redis_streams.hpp"
 #include "api/event_json.hpp"
+#include "api/ws_protocol.hpp"
 
 namespace tickflow {
 
@@ -33,7 +34,7 @@ int64_t ttl_s(int64_t ns) noexcept {
 /// The Redis entries of one batch, rendered with api/event_json.
 std::vector<redis::cache_entry> entries_of(const event_batch& b) {
   std::vector<redis::cache_entry> out;
-  out.reserve(2 * b.trades.size() + b.quotes.size() + b.bars.size());
+  out.reserve(2 * b.trades.size() + b.quotes.size() + b.bars.size() + b.statuses.size());
   for (auto& t : b.trades) {
     auto p = price_of(t);
     redis::cache_entry e;
@@ -63,6 +64,17 @@ std::vector<redis::cache_entry> entries_of(const event_batch& b) {
     e.instrument = x.instrument;
     e.span = x.span;
     e.ts_ns = x.open_time_ns;
+    api::append_json(e.json, x);
+    out.push_back(std::move(e));
+  }
+  // Statuses have no key: they only ride the streams, so gateways' status:*
+  // clients see this node's feeds (a journal keeps events only: statuses
+  // of a Redis outage do not reach the other nodes).
+  for (auto& x : b.statuses) {
+    redis::cache_entry e;
+    e.kind = redis::entry_kind::status;
+    e.instrument = std::string{to_string(x.source)};
+    e.ts_ns = x.ts_ns;
     api::append_json(e.json, x);
     out.push_back(std::move(e));
   }
@@ -110,6 +122,8 @@ struct cache_writer_state : journal::writer_backend {
     }
     redis::add_stream_commands(*cmds, entries, keys.prefix, streams,
                                keys.origin, replay);
+    if (cmds->commands.empty()) // statuses alone: no key, no transaction
+      cmds->commands = redis::xadd_commands(entries, keys.prefix, streams, keys.origin, replay);
     if (cmds->commands.empty())
       return {};
     if (auto r = client.pipeline(cmds->commands); !r)
@@ -199,7 +213,7 @@ cache_writer_actor::behavior_type cache_writer(cache_writer_ptr self, topology t
       st.stats.events_in += b.size();
       st.sstats.batches_in += 1;
       st.sstats.events_in += b.size();
-      if (b.size() > 0) { // status-only batches have nothing to cache
+      if (!b.empty()) { // statuses go to the streams too
         auto r = st.w->offer(b, st);
         if (r.written)
           st.sstats.events_out += b.size();

@@ -26,6 +26,15 @@ constexpr auto behind_wait = std::chrono::milliseconds{5}; // sinks behind: look
 constexpr uint32_t entries_per_read = 512; // per stream and XREAD
 constexpr auto check_every = std::chrono::seconds{1}; // trimmed past us?
 
+/// Flags a replayed event (a status has no flags: it says what it says).
+struct mark_replayed {
+  template <class Event>
+  void operator()(Event& v) const noexcept {
+    v.flags |= quality_replayed;
+  }
+  void operator()(feed_status&) const noexcept {}
+};
+
 struct redis_subscriber_state {
   redis::redis_client client;
   redis::stream_cursor cursor{"", 0};
@@ -73,7 +82,7 @@ struct redis_subscriber_state {
           return;
         }
         if (x.replay) {
-          std::visit([](auto& v) { v.flags |= quality_replayed; }, e->event);
+          std::visit(mark_replayed{}, e->event);
           counters.replayed += 1;
         }
         redis::add_to_batch(std::move(*e), pending);
@@ -166,10 +175,11 @@ bool is_gap_sink(const redis_subscriber_state& st, const flow_link& l) {
 void flush(subscriber_ptr self, bool gaps_alone = false) {
   auto& st = self->state;
   auto n = st.pending.size();
-  if ((n == 0 && (st.gaps.empty() || !gaps_alone)) || !all_have_credit(st.links))
+  bool some = !st.pending.empty(); // events or statuses
+  if ((!some && (st.gaps.empty() || !gaps_alone)) || !all_have_credit(st.links))
     return;
   caf::message msg;
-  if (n > 0) {
+  if (some) {
     msg = caf::make_message(std::move(st.pending));
     st.pending = event_batch{};
     for (auto& l : st.links)
@@ -182,7 +192,7 @@ void flush(subscriber_ptr self, bool gaps_alone = false) {
       self->send(st.gap_sink, gap_atom::value, s, shards);
   }
   st.gaps.clear();
-  if (n == 0)
+  if (!some)
     return;
   for (auto& l : st.links)
     if (is_gap_sink(st, l))

@@ -33,7 +33,7 @@ result<published_event> wrap(entry_kind kind, std::string origin, result<T> x) {
 
 std::optional<entry_kind> entry_kind_from_string(std::string_view name) noexcept {
   for (auto k : {entry_kind::price, entry_kind::ticker, entry_kind::bar,
-                 entry_kind::trade})
+                 entry_kind::trade, entry_kind::status})
     if (to_string(k) == name)
       return k;
   return std::nullopt;
@@ -89,6 +89,8 @@ result<published_event> decode_published(const rapidjson::Value& doc) {
       return wrap(*kind, std::move(origin), decode_bar(d->value));
     case entry_kind::trade:
       return wrap(*kind, std::move(origin), decode_trade(d->value));
+    case entry_kind::status:
+      return wrap(*kind, std::move(origin), decode_feed_status(d->value));
   }
   return {errc::malformed, "type: unknown"};
 }
@@ -103,6 +105,9 @@ bool add_to_batch(published_event&& e, event_batch& batch) {
       return true;
     case entry_kind::bar:
       batch.bars.push_back(std::move(std::get<bar>(e.event)));
+      return true;
+    case entry_kind::status:
+      batch.statuses.push_back(std::move(std::get<feed_status>(e.event)));
       return true;
     case entry_kind::price:
       return false;

@@ -30,11 +30,12 @@
 namespace tickflow::redis {
 
 /// One decoded PUBLISH payload. `event` holds the alternative of `kind`
-/// (price, quote for ticker, bar, trade: the index is the entry_kind).
+/// (price, quote for ticker, bar, trade, feed_status: the index is the
+/// entry_kind).
 struct published_event {
   entry_kind kind = entry_kind::trade;
   std::string origin; ///< the publisher's node id; "" when untagged
-  std::variant<price, quote, bar, trade> event;
+  std::variant<price, quote, bar, trade, feed_status> event;
 };
 
 /// Inverse of to_string(entry_kind); nullopt for an unknown name.
@@ -57,7 +58,8 @@ result<void> for_each_stream_event(
   std::string_view events,
   const std::function<void(result<published_event>&&)>& each);
 
-/// Adds a decoded event to `batch`: trades, quotes (tickers) and bars go in;
+/// Adds a decoded event to `batch`: trades, quotes (tickers), bars and
+/// statuses go in;
 /// a price is left out (false), as the trade that set it is published too
 /// and carries the same values.
 bool add_to_batch(published_event&& e, event_batch& batch);

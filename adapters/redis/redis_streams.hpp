@@ -67,7 +67,8 @@ struct stream_settings {
 
 /// One XADD per shard the entries touch, shards in ascending order, events
 /// in input order within each (prices and invalid entries left out, as
-/// build_commands counts them). `replay` marks a journal replay; `origin`
+/// build_commands counts them; a status goes to the shard of its provider's
+/// name). `replay` marks a journal replay; `origin`
 /// is the node id ("" = none).
 std::vector<command> xadd_commands(const std::vector<cache_entry>& entries,
                                    std::string_view prefix,
@@ -76,7 +77,8 @@ std::vector<command> xadd_commands(const std::vector<cache_entry>& entries,
 
 /// Adds xadd_commands() to a batch build_commands() made from the same
 /// entries: before its EXEC when it is a transaction (so the keys and the
-/// stream change together), else at the end. Nothing when it has no commands.
+/// stream change together), else at the end. Nothing when it has no commands
+/// (statuses alone have no key: the caller sends their xadd_commands()).
 void add_stream_commands(command_batch& batch,
                          const std::vector<cache_entry>& entries,
                          std::string_view prefix, const stream_settings& s,

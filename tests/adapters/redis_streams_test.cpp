@@ -315,5 +315,70 @@ TEST(RedisStreams, EventsOfAnEntryDecodeInOrder) {
   EXPECT_EQ(failures, 2u); // no call for an entry that is not an array
 }
 
+TEST(RedisStreams, StatusesRideTheShardOfTheirProvider) {
+  constexpr const char* disconnected =
+    R"({"provider":"binance","connection":"binance#0","state":"disconnected",)"
+    R"("gap_start":1763712000000000000,"gap_end":null,"reason":"closed 1006",)"
+    R"("ts":1763712000500000000,"time":"2025-11-21T08:00:00.5Z"})";
+  std::vector<cache_entry> entries{entry(entry_kind::status, "binance", disconnected),
+                                   entry(entry_kind::status, "", disconnected)};
+  stream_settings s;
+  s.shards = 8;
+  // No key: build_commands leaves statuses out, without counting them.
+  cache_settings keys;
+  auto batch = build_commands(entries, keys);
+  ASSERT_TRUE(batch.ok());
+  EXPECT_TRUE(batch->commands.empty());
+  EXPECT_EQ(batch->skipped, 0u);
+  auto xs = xadd_commands(entries, "tf", s, "ingest-1", false);
+  ASSERT_EQ(xs.size(), 1u); // the one without a provider name is left out
+  EXPECT_EQ(xs[0][1], stream_key("tf", shard_of("binance", 8)));
+  auto& events = xs[0].back();
+  std::vector<feed_status> got;
+  auto ok = for_each_stream_event(events, [&](result<published_event>&& e) {
+    ASSERT_TRUE(e.ok()) << e.err().context;
+    EXPECT_EQ(e->kind, entry_kind::status);
+    event_batch b;
+    EXPECT_TRUE(add_to_batch(std::move(*e), b));
+    ASSERT_EQ(b.statuses.size(), 1u);
+    EXPECT_EQ(b.size(), 0u);
+    got.push_back(b.statuses[0]);
+  });
+  ASSERT_TRUE(ok.ok());
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(to_string(got[0].source), "binance");
+  EXPECT_EQ(got[0].connection, "binance#0");
+  EXPECT_EQ(got[0].state, feed_state::disconnected);
+  EXPECT_EQ(got[0].gap_start_ns, 1763712000000000000);
+  EXPECT_EQ(got[0].gap_end_ns, 0);
+  EXPECT_EQ(got[0].reason, "closed 1006");
+  EXPECT_EQ(got[0].ts_ns, 1763712000500000000);
+}
+
+TEST(RedisStreams, BrokenStatusesAreTypedErrors) {
+  struct row {
+    const char* data;
+    errc code;
+    const char* context;
+  } rows[] = {
+    {R"({"connection":"c","state":"connected","gap_start":null,"gap_end":null,"reason":"","ts":1})",
+     errc::missing_field, "data.provider"},
+    {R"({"provider":"nope","connection":"c","state":"connected","gap_start":null,"gap_end":null,"reason":"","ts":1})",
+     errc::malformed, "data.provider: unknown"},
+    {R"({"provider":"binance","connection":"c","state":"asleep","gap_start":null,"gap_end":null,"reason":"","ts":1})",
+     errc::malformed, "data.state: unknown"},
+    {R"({"provider":"binance","connection":"c","state":"connected","gap_start":"x","gap_end":null,"reason":"","ts":1})",
+     errc::malformed, "data.gap_start"},
+    {R"({"provider":"binance","connection":"c","state":"connected","gap_start":null,"reason":"","ts":1})",
+     errc::missing_field, "data.gap_end"},
+  };
+  for (auto& r : rows) {
+    auto e = decode_published(std::string{R"({"type":"status","data":)"} + r.data + "}");
+    ASSERT_FALSE(e.ok()) << r.data;
+    EXPECT_EQ(e.err().code, r.code) << r.data << ": " << e.err().context;
+    EXPECT_EQ(e.err().context.rfind(r.context, 0), 0u) << e.err().context;
+  }
+}
+
 } // namespace
 } // namespace tickflow::redis

@@ -23,6 +23,7 @@
 #include "adapters/simulator/simulator_provider.hpp"
 #include "adapters/yahoo/yahoo_provider.hpp"
 #include "api/event_json.hpp"
+#include "api/ws_protocol.hpp"
 #include "pipeline/topology/topology.hpp"
 #include "tests/storage/storage_support.hpp"
 
