@@ -12,6 +12,7 @@
 #include "actors/flow.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
+#include "adapters/redis/redis_streams.hpp"
 #include "api/ws_renderer.hpp"
 #include "api/ws_server.hpp"
 #include "pipeline/broadcast/subscription_book.hpp"
@@ -227,6 +228,15 @@ broadcaster(broadcaster_actor::stateful_pointer<broadcaster_state> self, topolog
       st.book->events(batch);
       st.apply();
       st.upstream.ack_or_hold(self, true);
+    },
+    [=](gap_atom, uint32_t shard, uint32_t shards) {
+      auto& st = self->state;
+      auto reason = "events of stream shard " + std::to_string(shard)
+                    + " were trimmed before this node read them";
+      st.book->gap([&](const std::string& instrument) {
+        return redis::shard_of(instrument, shards) == shard;
+      }, reason);
+      st.apply();
     },
     [=](flush_atom) { self->state.on_flush(); },
     [=](drain_atom) {

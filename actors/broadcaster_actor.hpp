@@ -22,7 +22,8 @@ typename Inspector::result_type inspect(Inspector& f, broadcaster_stats& x) {
   return f(caf::meta::type_name("broadcaster_stats"), x.clients, x.behind,
            x.backlog_bytes, x.frames_sent, x.conflated, x.snapshots,
            x.heartbeats, x.statuses, x.bad_commands, x.closed_slow,
-           x.closed_overload, x.closed_idle, x.instruments, x.instruments_evicted);
+           x.closed_overload, x.closed_idle, x.instruments, x.instruments_evicted,
+           x.gaps);
 }
 
 /// The broadcaster's messages: ws_opened / ws_text_atom / ws_close_atom
@@ -32,7 +33,8 @@ using broadcaster_actor = batch_sink_actor::extend<
   caf::replies_to<start_atom>::with<uint16_t>, caf::reacts_to<ws_opened>,
   caf::reacts_to<ws_text_atom, uint64_t, std::string>,
   caf::reacts_to<ws_close_atom, uint64_t>, caf::reacts_to<flush_atom>,
-  caf::reacts_to<tick_atom>, caf::replies_to<ws_stats_atom>::with<broadcaster_stats>>;
+  caf::reacts_to<tick_atom>, caf::replies_to<ws_stats_atom>::with<broadcaster_stats>,
+  caf::reacts_to<gap_atom, uint32_t, uint32_t>>;
 
 /// Spawns the broadcaster: it owns the WebSocket server ([broadcaster]) on
 /// `ioc` and a subscription book (pipeline/broadcast/subscription_book,
@@ -50,6 +52,10 @@ using broadcaster_actor = batch_sink_actor::extend<
 ///   (1008) until the total fits.
 /// - Idle clients get a heartbeat message; the server pings quiet clients
 ///   and closes idle ones (1001).
+/// - (gap_atom, shard, shards) from the Redis subscriber: stream shard
+///   `shard` of `shards` lost entries before this node read them; every
+///   channel of an instrument of that shard gets a gap message and a fresh
+///   snapshot.
 /// Answers (start_atom) -> uint16_t bound port (or an error), stats_atom ->
 /// stage_stats, ws_stats_atom -> broadcaster_stats.
 /// `known` lists the instruments clients may subscribe to before their first

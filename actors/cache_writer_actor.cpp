@@ -9,11 +9,14 @@
 #include "actors/flow.hpp"
 #include "actors/journaled_writer_support.hpp"
 #include "actors/logging.hpp"
+#include "actors/redis_options.hpp"
 #include "actors/messages.hpp"
 #include "adapters/journal/journaled_writer.hpp"
 #include "adapters/redis/redis_client.hpp"
 #include "adapters/redis/redis_schema.hpp"
+#include "adapters/redis/redis_streams.hpp"
 #include "api/event_json.hpp"
+#include "api/ws_protocol.hpp"
 
 namespace tickflow {
 
@@ -31,7 +34,7 @@ int64_t ttl_s(int64_t ns) noexcept {
 /// The Redis entries of one batch, rendered with api/event_json.
 std::vector<redis::cache_entry> entries_of(const event_batch& b) {
   std::vector<redis::cache_entry> out;
-  out.reserve(2 * b.trades.size() + b.quotes.size() + b.bars.size());
+  out.reserve(2 * b.trades.size() + b.quotes.size() + b.bars.size() + b.statuses.size());
   for (auto& t : b.trades) {
     auto p = price_of(t);
     redis::cache_entry e;
@@ -64,6 +67,17 @@ std::vector<redis::cache_entry> entries_of(const event_batch& b) {
     api::append_json(e.json, x);
     out.push_back(std::move(e));
   }
+  // Statuses have no key: they only ride the streams, so gateways' status:*
+  // clients see this node's feeds (a journal keeps events only: statuses
+  // of a Redis outage do not reach the other nodes).
+  for (auto& x : b.statuses) {
+    redis::cache_entry e;
+    e.kind = redis::entry_kind::status;
+    e.instrument = std::string{to_string(x.source)};
+    e.ts_ns = x.ts_ns;
+    api::append_json(e.json, x);
+    out.push_back(std::move(e));
+  }
   return out;
 }
 
@@ -72,6 +86,7 @@ std::vector<redis::cache_entry> entries_of(const event_batch& b) {
 struct cache_writer_state : journal::writer_backend {
   redis_settings cfg;
   redis::cache_settings keys;
+  redis::stream_settings streams;
   redis::redis_client client;
   std::optional<journal::journaled_writer> w;
   held_acks upstream;
@@ -83,8 +98,16 @@ struct cache_writer_state : journal::writer_backend {
   static inline const char* name = "cache-writer";
 
   /// One pipelined round trip.
-  result<void> write(const event_batch& b) override {
-    auto cmds = redis::build_commands(entries_of(b), keys);
+  result<void> write(const event_batch& b) override { return send(b, false); }
+
+  /// A journaled batch: its stream entries carry the replay mark.
+  result<void> write_replay(const event_batch& b) override {
+    return send(b, true);
+  }
+
+  result<void> send(const event_batch& b, bool replay) {
+    auto entries = entries_of(b);
+    auto cmds = redis::build_commands(entries, keys);
     if (!cmds) {
       // Invalid settings cannot happen (checked at start): count as bad data.
       skipped += b.size();
@@ -97,6 +120,10 @@ struct cache_writer_state : journal::writer_backend {
         log->warn("skipped {} entries: {} ({} similar suppressed)",
                   cmds->skipped, cmds->first_skip_reason, suppressed);
     }
+    redis::add_stream_commands(*cmds, entries, keys.prefix, streams,
+                               keys.origin, replay);
+    if (cmds->commands.empty()) // statuses alone: no key, no transaction
+      cmds->commands = redis::xadd_commands(entries, keys.prefix, streams, keys.origin, replay);
     if (cmds->commands.empty())
       return {};
     if (auto r = client.pipeline(cmds->commands); !r)
@@ -113,8 +140,8 @@ struct cache_writer_state : journal::writer_backend {
       log->warn("redis unavailable ({}): journaling batches in {}", n.detail,
                 cfg.journal_dir);
     else if (n.what == journal::writer_event::went_live)
-      log->info("redis {}:{} available: journal replayed ({} batches so far)",
-                cfg.host, cfg.port, w->counters().replayed);
+      log->info("redis {} available: journal replayed ({} batches so far)",
+                redis_where(cfg), w->counters().replayed);
   }
 
   void refresh() {
@@ -135,6 +162,9 @@ cache_writer_actor::behavior_type cache_writer(cache_writer_ptr self, topology t
   st.keys.bars_ttl_s = ttl_s(st.cfg.ttl_bars_ns);
   st.keys.max_bars = st.cfg.max_bars;
   st.keys.origin = topo.cluster.node_id; // subscribers skip their own events
+  st.keys.publish = st.cfg.publish;
+  st.streams.shards = st.cfg.streams;
+  st.streams.retention = st.cfg.stream_retention;
   st.stats.name = "cache-writer";
   if (auto ok = redis::validate(st.keys); !ok) {
     st.log->error("invalid [redis] settings: {}", ok.err().context);
@@ -159,15 +189,10 @@ cache_writer_actor::behavior_type cache_writer(cache_writer_ptr self, topology t
   wo.replay_step_records = replay_step_records;
   wo.sync_after_replay = true;
   st.w.emplace(std::move(*jr), wo);
-  redis::client_options co;
-  co.host = st.cfg.host;
-  co.port = st.cfg.port;
-  co.connect_timeout_ms = static_cast<int>(
-    std::max<int64_t>(1, st.cfg.connect_timeout_ns / 1'000'000));
-  st.client = redis::redis_client{co};
-  st.log->info("redis {}:{} (prefix {}), journal {} ({} batches left by a "
+  st.client = redis::redis_client{redis_options(st.cfg)};
+  st.log->info("redis {} (prefix {}), journal {} ({} batches left by a "
                "previous run)",
-               st.cfg.host, st.cfg.port, st.cfg.key_prefix, jo.dir,
+               redis_where(st.cfg), st.cfg.key_prefix, jo.dir,
                st.w->journal_status().pending_records);
   // Connect (and replay what a previous run left) before the first batch.
   schedule_retry(self, st.w->start());
@@ -188,7 +213,7 @@ cache_writer_actor::behavior_type cache_writer(cache_writer_ptr self, topology t
       st.stats.events_in += b.size();
       st.sstats.batches_in += 1;
       st.sstats.events_in += b.size();
-      if (b.size() > 0) { // status-only batches have nothing to cache
+      if (!b.empty()) { // statuses go to the streams too
         auto r = st.w->offer(b, st);
         if (r.written)
           st.sstats.events_out += b.size();

@@ -56,6 +56,8 @@ using drain_atom = caf::atom_constant<caf::atom("drain")>;
 using fill_atom = caf::atom_constant<caf::atom("fill")>;
 using clear_atom = caf::atom_constant<caf::atom("clear")>;
 using redis_atom = caf::atom_constant<caf::atom("redis")>;
+/// A stream shard lost entries before this node read them (Redis Streams).
+using gap_atom = caf::atom_constant<caf::atom("gap")>;
 using capture_atom = caf::atom_constant<caf::atom("capture")>;
 using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
 using unsubscribe_atom = caf::atom_constant<caf::atom("unsubscr")>;

@@ -1,5 +1,7 @@
 #include "actors/redis_reader_actor.hpp"
 
+#include "actors/redis_options.hpp"
+
 #include <algorithm>
 #include <memory>
 #include <string>
@@ -66,9 +68,7 @@ redis_reader(redis_reader_actor::stateful_pointer<redis_reader_state> self,
              topology topo) {
   auto& st = self->state;
   st.keys.prefix = topo.redis.key_prefix;
-  redis::client_options co;
-  co.host = topo.redis.host;
-  co.port = topo.redis.port;
+  auto co = redis_options(topo.redis);
   auto timeout_ms = static_cast<int>(
     std::max<int64_t>(1, topo.cache.redis_timeout_ns / 1'000'000));
   co.connect_timeout_ms = timeout_ms;

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "actors/logging.hpp"
+#include "actors/redis_options.hpp"
 #include "adapters/redis/redis_budget.hpp"
 #include "adapters/registry.hpp"
 #include "pipeline/ratelimit/batch_merge.hpp"
@@ -695,18 +696,14 @@ scheduler_actor::behavior_type scheduler(sched_ptr self, topology topo) {
     if (is_rest_provider(name))
       add_lane(st, name, cfg);
   if (st.settings.shared) {
-    redis::client_options opts;
-    opts.host = topo.redis.host;
-    opts.port = topo.redis.port;
-    opts.connect_timeout_ms = static_cast<int>(topo.redis.connect_timeout_ns / ms_ns);
+    auto opts = redis_options(topo.redis);
     opts.io_timeout_ms = 2000;
     st.budget = self->system().spawn<caf::detached>(budget_keeper, opts,
                                                     st.settings.key_prefix);
     self->link_to(st.budget);
   }
   st.log->info("scheduler: {} provider budget(s){}", st.lanes.size(),
-               st.settings.shared ? ", shared in Redis at " + topo.redis.host + ":"
-                                      + std::to_string(topo.redis.port)
+               st.settings.shared ? ", shared in Redis at " + redis_where(topo.redis)
                                   : std::string{});
   return {
     [=](fetch_atom, const sched_fetch& f) { return submit(self, f); },

@@ -384,7 +384,8 @@ void build(supervisor_ptr self) {
   }
   st.router = spawn_router(sys, topo, std::move(sinks));
   if (topo.cluster.subscribe) // other nodes' events, to this node's clients and L1
-    st.redis_subscriber = spawn_redis_subscriber(sys, topo, {st.cache, st.broadcaster});
+    st.redis_subscriber = spawn_redis_subscriber(sys, topo, {st.cache, st.broadcaster},
+                                                 st.broadcaster);
   st.alerter = spawn_alerter(sys, topo);
   for (size_t i = 0; i < topo.validator.count; ++i)
     st.validators.push_back(spawn_validator_shard(self, i, topo.validator.count));

@@ -90,7 +90,18 @@ result<client_command> parse_client_command(std::string_view text) {
     cmd.op = client_command::op_kind::ping;
     return cmd; // channels, if any, are ignored
   }
-  if (op == "subscribe")
+  if (op == "resync") {
+    // {"op":"resync","channel":"trades:BTC-USDT"} (or "channels":[...]).
+    auto one = doc.FindMember("channel");
+    if (one != doc.MemberEnd()) {
+      if (!one->value.IsString() || one->value.GetStringLength() > max_channel_name_bytes)
+        return error{errc::malformed, "channel"};
+      cmd.op = client_command::op_kind::resync;
+      cmd.channels.emplace_back(one->value.GetString(), one->value.GetStringLength());
+      return cmd;
+    }
+    cmd.op = client_command::op_kind::resync;
+  } else if (op == "subscribe")
     cmd.op = client_command::op_kind::subscribe;
   else if (op == "unsubscribe")
     cmd.op = client_command::op_kind::unsubscribe;
@@ -267,6 +278,15 @@ std::string indicator_snapshot_message(std::string_view channel,
 
 std::string pong_message() {
   return "{\"type\":\"pong\"}";
+}
+
+std::string gap_message(std::string_view channel, std::string_view reason) {
+  std::string out{"{\"type\":\"gap\",\"channel\":"};
+  append_json_string(out, channel);
+  out += ",\"reason\":";
+  append_json_string(out, reason);
+  out += '}';
+  return out;
 }
 
 std::string error_message(std::string_view code, std::string_view message,

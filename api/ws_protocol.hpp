@@ -95,6 +95,11 @@ std::string indicator_snapshot_message(std::string_view channel,
 /// {"type":"pong"}
 std::string pong_message();
 
+/// {"type":"gap","channel":"trades:BTC-USDT","reason":"..."}: events of the
+/// channel were lost before they reached this node; a fresh snapshot
+/// follows.
+std::string gap_message(std::string_view channel, std::string_view reason);
+
 /// {"type":"error","code":"unknown_channel","message":"...","channel":"..."}
 /// (channel omitted when empty).
 std::string error_message(std::string_view code, std::string_view message,

@@ -66,6 +66,10 @@ std::string ws_renderer::pong() const {
   return pong_message();
 }
 
+std::string ws_renderer::gap(std::string_view channel, std::string_view reason) const {
+  return gap_message(channel, reason);
+}
+
 std::string ws_renderer::error(std::string_view code, std::string_view message,
                                std::string_view channel) const {
   return error_message(code, message, channel);

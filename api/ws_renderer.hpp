@@ -34,6 +34,7 @@ class ws_renderer final : public broadcast::frame_renderer {
   std::string subscribed(const std::vector<std::string>& channels) const override;
   std::string unsubscribed(const std::vector<std::string>& channels) const override;
   std::string pong() const override;
+  std::string gap(std::string_view channel, std::string_view reason) const override;
   std::string error(std::string_view code, std::string_view message,
                     std::string_view channel) const override;
 

@@ -8,7 +8,7 @@
 #      while the simulator runs at RATES trades/s in total; ws_load measures
 #      now - ts_recv (the ingest node's receive time, same machine clock), so
 #      the ingest node's figure is the local path and the gateway's the path
-#      through the cache writer, Redis PUBLISH and the subscriber.
+#      through the cache writer, Redis XADD (event streams) and the subscriber.
 #   2. subscriber throughput: N_PUBLISH trade payloads of another node pushed
 #      into Redis with redis-cli --pipe as fast as Redis takes them; the
 #      gateway's redis_subscriber counters (GET /status) give the events/s it
@@ -192,9 +192,6 @@ subscribe = true
 EOF
 } >"$work/gateway.ini"
 start_node gateway "$work/gateway.ini"
-# Past 32 MB behind (Redis's default pubsub output limit) Redis would cut
-# the subscriber off; the flood measures decoding, not that limit.
-redis-cli -p "$REDIS_PORT" config set client-output-buffer-limit "pubsub 1gb 1gb 0" >/dev/null
 flood_channels=""
 for i in $(seq 8); do flood_channels+="${flood_channels:+,}trades:F${i}B.X"; done
 python3 - "$prefix" "$N_PUBLISH" "$work/flood.resp" "$work/first.resp" <<'EOF'
@@ -213,8 +210,14 @@ def trade(i):
             '"price":"%d.%02d","size":"0.015","side":"buy","trade_id":"%d",'
             '"ts":%d,"time":"2023-11-14T22:13:20Z","ts_recv":%d,"flags":[]}'
             % (inst, inst, 100 + i % 50, i % 100, i, ts, ts))
-    return cmd("PUBLISH", "%s:events:%s" % (prefix, inst),
-               '{"type":"trade","origin":"ingest-x","data":%s}' % data)
+    # One stream entry per trade on the instrument's shard (FNV-1a mod 4,
+    # as adapters/redis/redis_streams), as an ingest node's cache writer
+    # writes a one-trade batch.
+    h = 2166136261
+    for c in inst.encode():
+        h = ((h ^ c) * 16777619) & 0xffffffff
+    return cmd("XADD", "%s:stream:%d" % (prefix, h % 4), "*", "o", "ingest-x", "n", "1",
+               "e", '[{"type":"trade","data":%s}]' % data)
 with open(first, "wb") as f:
     for i in range(8):
         f.write(trade(i))

@@ -11,6 +11,7 @@ packages=(
   rapidjson-dev libhiredis-dev libpq-dev libspdlog-dev libfmt-dev
   libcurl4-openssl-dev libgtest-dev libgmock-dev libbenchmark-dev
   redis-server redis-tools postgresql-15 postgresql-client-15
+  redis-sentinel  # the Sentinel failover test (tests/cluster/sentinel_failover_test.cpp)
   chromium  # headless, for the dashboard test (tests/broadcast/dashboard_test.cpp)
   clang libclang-rt-14-dev  # libFuzzer + sanitizer runtimes for ./test.sh --fuzz (scripts/fuzz.sh)
 )

@@ -107,8 +107,9 @@ next_retry journaled_writer::flush(writer_backend& server) {
   return live_ ? flush_buffer(server) : step(server);
 }
 
-bool journaled_writer::write(writer_backend& server, const event_batch& b) {
-  if (auto r = server.write(b); !r) {
+bool journaled_writer::write(writer_backend& server, const event_batch& b,
+                             bool replay) {
+  if (auto r = replay ? server.write_replay(b) : server.write(b); !r) {
     fail(r.err());
     return false;
   }
@@ -163,7 +164,7 @@ bool journaled_writer::replay_each(writer_backend& server) {
       // A record we wrote ourselves that no longer decodes: skip it.
       server.notice({writer_event::record_skipped, seq, b.err().context});
       counters_.dropped += 1;
-    } else if (!write(server, *b)) {
+    } else if (!write(server, *b, true)) {
       ok = false;
       return false;
     } else {
@@ -207,7 +208,7 @@ bool journaled_writer::replay_merged(writer_backend& server) {
     fail(r.err());
     return false;
   }
-  if (!write(server, chunk))
+  if (!write(server, chunk, true))
     return false;
   counters_.replayed += records;
   if (last_seq > 0)

@@ -99,6 +99,10 @@ class writer_backend {
   /// batches or a merged replay step.
   virtual result<void> write(const event_batch& b) = 0;
 
+  /// Writes journaled batches (a replayed record or a merged replay step);
+  /// the cache writer marks them as replays for other nodes.
+  virtual result<void> write_replay(const event_batch& b) { return write(b); }
+
   /// Checks that the server answers (PING, SELECT 1), when there is nothing
   /// to replay.
   virtual result<void> probe() = 0;
@@ -175,7 +179,7 @@ class journaled_writer {
   const journal_stats& journal_status() const noexcept { return jr_.stats(); }
 
  private:
-  bool write(writer_backend& server, const event_batch& b);
+  bool write(writer_backend& server, const event_batch& b, bool replay = false);
   void fail(const error& e);
   uint64_t append(const event_batch& b, writer_backend& server);
   next_retry go_offline(writer_backend& server);

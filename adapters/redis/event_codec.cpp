@@ -60,6 +60,26 @@ std::optional<side> side_from_string(std::string_view name) noexcept {
   return std::nullopt;
 }
 
+std::optional<feed_state> feed_state_from_string(std::string_view name) noexcept {
+  for (auto s : {feed_state::connected, feed_state::disconnected, feed_state::reconnected,
+                 feed_state::degraded, feed_state::backfilled})
+    if (to_string(s) == name)
+      return s;
+  return std::nullopt;
+}
+
+/// A time field that is an integer (ns) or null (0).
+result<int64_t> optional_time(const value& v, const char* name) {
+  auto f = v.FindMember(name);
+  if (f == v.MemberEnd())
+    return {errc::missing_field, name};
+  if (f->value.IsNull())
+    return int64_t{0};
+  if (!f->value.IsInt64())
+    return {errc::malformed, std::string{name} + ": expected an integer or null"};
+  return f->value.GetInt64();
+}
+
 /// Parses `json` into `doc`; errc::malformed unless it is an object.
 result<void> parse_object(std::string_view json, rapidjson::Document& doc) {
   doc.Parse(json.data(), json.size());
@@ -192,6 +212,35 @@ result<bar> parse_bar_json(std::string_view json) {
   if (auto ok = parse_object(json, doc); !ok)
     return ok.err();
   return decode_bar(doc);
+}
+
+result<feed_status> decode_feed_status(const value& v) {
+  json::reader in{v};
+  auto source = in.string("provider");
+  feed_status x;
+  x.connection = std::string{in.string("connection")};
+  auto state = in.string("state");
+  x.reason = std::string{in.string("reason")};
+  x.ts_ns = in.int64("ts");
+  if (!in)
+    return in.err();
+  auto p = provider_from_string(source);
+  if (!p)
+    return {errc::malformed, "provider: unknown"};
+  x.source = *p;
+  auto st = feed_state_from_string(state);
+  if (!st)
+    return {errc::malformed, "state: unknown"};
+  x.state = *st;
+  auto from = optional_time(v, "gap_start");
+  if (!from)
+    return std::move(from).err();
+  auto to = optional_time(v, "gap_end");
+  if (!to)
+    return std::move(to).err();
+  x.gap_start_ns = *from;
+  x.gap_end_ns = *to;
+  return x;
 }
 
 } // namespace tickflow::redis

@@ -49,6 +49,10 @@ result<bar> decode_bar(const rapidjson::Value& v);
 /// flags.
 result<price> decode_price(const rapidjson::Value& v);
 
+/// A feed status object (api append_json of a feed_status): provider,
+/// connection, state, gap_start and gap_end (ns or null), reason, ts.
+result<feed_status> decode_feed_status(const rapidjson::Value& v);
+
 /// decode_price of a JSON text; errc::malformed "not a JSON object" for text
 /// that is not one.
 result<price> parse_price_json(std::string_view json);

@@ -99,7 +99,9 @@ redis_budget::redis_budget(client_options opts, std::string prefix)
 }
 
 std::string redis_budget::key(std::string_view kind, const budget_owner& who) const {
-  return prefix_ + ":" + std::string{kind} + ":" + who.provider + ":" + who.key;
+  // {provider:key} is the hash tag: every key one script touches is in one
+  // slot, so the scripts also run behind Redis Cluster.
+  return prefix_ + ":" + std::string{kind} + ":{" + who.provider + ":" + who.key + "}";
 }
 
 std::string redis_budget::log_key(const budget_owner& who) const {

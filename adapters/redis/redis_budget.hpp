@@ -11,10 +11,12 @@
 // from the Redis server's clock (TIME), so the processes' clocks do not
 // matter.
 //
-// Keys (prefix from [scheduler] key-prefix):
-//   <prefix>:budget:<provider>:<key>  sorted set, the log of every window
-//   <prefix>:budget-seq:<provider>:<key>  grant ids
-//   <prefix>:ban:<provider>:<key>     present (with a TTL) while banned
+// Keys (prefix from [scheduler] key-prefix), one Redis Cluster hash slot per
+// budget owner (the {provider:key} hash tag), as each script names all three:
+//   <prefix>:budget:{<provider>:<key>}      sorted set, the log of every window
+//   <prefix>:budget-seq:{<provider>:<key>}  grant ids
+//   <prefix>:ban:{<provider>:<key>}         present (with a TTL) while banned
+// (Before issue 24 the keys had no braces; see docs/SCALING.md.)
 
 #include <array>
 #include <cstdint>

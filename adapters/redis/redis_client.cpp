@@ -155,6 +155,81 @@ result<void> redis_client::connect() {
   disconnect();
   if (!have_address_)
     return {errc::invalid_argument, "redis: no address to connect to"};
+  if (!opts_.sentinels.empty())
+    return connect_via_sentinels();
+  return open();
+}
+
+result<void> redis_client::connect_via_sentinels() {
+  std::string tries;
+  auto note = [&](const std::string& what) {
+    tries += tries.empty() ? "" : "; ";
+    tries += what;
+  };
+  auto n = opts_.sentinels.size();
+  for (size_t i = 0; i < n; ++i) {
+    auto k = (sentinel_next_ + i) % n;
+    auto& [shost, sport] = opts_.sentinels[k];
+    // A sentinel is asked without AUTH or SELECT.
+    client_options so;
+    so.host = shost;
+    so.port = sport;
+    so.connect_timeout_ms = opts_.connect_timeout_ms;
+    so.io_timeout_ms = opts_.connect_timeout_ms;
+    redis_client sentinel{so};
+    auto r = sentinel.execute({"SENTINEL", "get-master-addr-by-name", opts_.master_name});
+    if (!r) {
+      note(r.err().context);
+      continue;
+    }
+    if (r->type == reply::kind::error) {
+      note("sentinel " + shost + ":" + std::to_string(sport) + ": " + r->text);
+      continue;
+    }
+    uint32_t port = 0;
+    if (r->type != reply::kind::array || r->elements.size() != 2
+        || r->elements[1].text.empty()) {
+      note("sentinel " + shost + ":" + std::to_string(sport) + " does not know it");
+      continue;
+    }
+    for (char c : r->elements[1].text)
+      port = (c >= '0' && c <= '9' && port <= 65535) ? port * 10 + static_cast<uint32_t>(c - '0')
+                                                     : 70000;
+    if (port == 0 || port > 65535) {
+      note("sentinel " + shost + ":" + std::to_string(sport) + " answered a bad port");
+      continue;
+    }
+    opts_.host = r->elements[0].text;
+    opts_.port = static_cast<uint16_t>(port);
+    if (auto ok = open(); !ok) {
+      note(ok.err().context);
+      continue;
+    }
+    // A sentinel may still name the old primary while it fails over.
+    auto role = execute({"ROLE"});
+    if (!role) {
+      note(role.err().context);
+      continue;
+    }
+    if (role->type != reply::kind::array || role->elements.empty()
+        || role->elements[0].text != "master") {
+      note("redis " + opts_.host + ":" + std::to_string(opts_.port) + ": ROLE is "
+           + (role->type == reply::kind::array && !role->elements.empty()
+                ? role->elements[0].text
+                : role->text)
+           + ", not master");
+      disconnect();
+      continue;
+    }
+    sentinel_next_ = k;
+    return {};
+  }
+  sentinel_next_ = (sentinel_next_ + 1) % n;
+  return {errc::unavailable,
+          "redis sentinels (master " + opts_.master_name + "): " + tries};
+}
+
+result<void> redis_client::open() {
   auto where = "redis " + opts_.host + ":" + std::to_string(opts_.port);
   auto* c = redisConnectWithTimeout(opts_.host.c_str(), opts_.port,
                                     to_timeval(opts_.connect_timeout_ms));
@@ -172,6 +247,31 @@ result<void> redis_client::connect() {
     return {errc::unavailable, std::move(msg)};
   }
   ctx_ = c;
+  return handshake();
+}
+
+result<void> redis_client::handshake() {
+  auto where = "redis " + opts_.host + ":" + std::to_string(opts_.port);
+  auto run = [&](const command& cmd, const char* what) -> result<void> {
+    auto r = execute(cmd);
+    if (!r)
+      return std::move(r).err();
+    if (r->type == reply::kind::error) {
+      // The server's words never hold the password; ours never do either.
+      disconnect();
+      return {errc::unavailable, where + ": " + what + " refused: " + r->text};
+    }
+    return {};
+  };
+  if (!opts_.password.empty()) {
+    auto ok = opts_.username.empty()
+                ? run({"AUTH", opts_.password}, "AUTH")
+                : run({"AUTH", opts_.username, opts_.password}, "AUTH");
+    if (!ok)
+      return ok;
+  }
+  if (opts_.db != 0)
+    return run({"SELECT", std::to_string(opts_.db)}, "SELECT");
   return {};
 }
 
@@ -240,8 +340,11 @@ result<size_t> redis_client::pipeline(const std::vector<command>& cmds) {
       first_error.append(e->str, e->len);
     }
   }
-  if (!first_error.empty())
+  if (!first_error.empty()) {
+    if (first_error.find("): READONLY") != std::string::npos)
+      disconnect();
     return {errc::unavailable, std::move(first_error)};
+  }
   return cmds.size();
 }
 
@@ -261,7 +364,10 @@ result<reply> redis_client::execute(const command& cmd) {
                              argvlen.data())
       != REDIS_OK)
     return io_failure("cannot queue a command");
-  return read_one();
+  auto r = read_one();
+  if (r && r->type == reply::kind::error && r->text.compare(0, 8, "READONLY") == 0)
+    disconnect();
+  return r;
 }
 
 result<reply> redis_client::read_reply() {

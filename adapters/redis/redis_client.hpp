@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "adapters/redis/redis_schema.hpp"
@@ -37,6 +38,19 @@ struct client_options {
   int connect_timeout_ms = 1000;
   /// Socket read/write timeout of every call afterwards.
   int io_timeout_ms = 5000;
+  /// AUTH [username] password right after every connect ("" = no AUTH).
+  /// Never part of an error message or a log line.
+  std::string username;
+  std::string password;
+  /// SELECT db right after every connect (0 = the default, no SELECT).
+  uint32_t db = 0;
+  /// Redis Sentinel: when not empty, every connect asks these sentinels
+  /// (in turn, from the one that answered last) for the address of
+  /// `master_name`'s primary, connects there and checks that ROLE says
+  /// master; host and port then hold the address found.
+  std::vector<std::pair<std::string, uint16_t>> sentinels;
+  /// The master name the sentinels monitor.
+  std::string master_name;
 };
 
 /// One hiredis context. Not thread-safe: one per actor.
@@ -62,7 +76,12 @@ class redis_client {
   result<void> connect(const std::string& host, uint16_t port,
                        int timeout_ms);
 
-  /// Connects again with the stored options (explicit reconnect).
+  /// Connects again with the stored options (explicit reconnect), then
+  /// AUTH and SELECT when the options ask for them (errc::unavailable
+  /// "... AUTH refused: WRONGPASS ..." without the password). With
+  /// sentinels, first asks them for the current primary (so a reconnect
+  /// after a failover finds the new one) and refuses a server whose ROLE
+  /// is not master ("redis sentinels (master M): ..." naming each try).
   result<void> connect();
 
   /// Closes the connection; the next call reconnects.
@@ -76,7 +95,8 @@ class redis_client {
   const client_options& options() const noexcept { return opts_; }
 
   /// Sends all commands in one write (redisAppendCommandArgv each), then
-  /// reads every reply. Returns the number of replies read (= cmds.size()).
+  /// reads every reply. A READONLY error (the server became a replica)
+  /// also drops the connection, so the next call finds the primary. Returns the number of replies read (= cmds.size()).
   /// Any error reply, also one nested in an EXEC array, fails the call with
   /// errc::unavailable "redis: command N (NAME): <server message>" after all
   /// replies were read, so the connection stays usable. An I/O error fails
@@ -85,7 +105,8 @@ class redis_client {
   result<size_t> pipeline(const std::vector<command>& cmds);
 
   /// Runs one command and returns its reply; an error reply is returned as
-  /// a reply of kind::error (not as a failure).
+  /// a reply of kind::error (not as a failure); READONLY drops the
+  /// connection as in pipeline().
   result<reply> execute(const command& cmd);
 
   /// Waits up to the I/O timeout for the next reply the server pushes
@@ -108,6 +129,15 @@ class redis_client {
   result<void> ping();
 
  private:
+  // Opens a context to opts_.host:port, then handshake().
+  result<void> open();
+
+  // Asks the sentinels for the primary and connects to it.
+  result<void> connect_via_sentinels();
+
+  // AUTH and SELECT on a fresh connection, as the options say.
+  result<void> handshake();
+
   // Connects if there is no context, with the stored options.
   result<void> ensure_connected();
 
@@ -119,6 +149,7 @@ class redis_client {
 
   client_options opts_;
   bool have_address_ = false;
+  size_t sentinel_next_ = 0; // the sentinel asked first on the next connect
   redisContext* ctx_ = nullptr;
 };
 

@@ -1,5 +1,6 @@
 #include "adapters/redis/redis_events_decode.hpp"
 
+#include <functional>
 #include <utility>
 
 #include <rapidjson/document.h>
@@ -32,7 +33,7 @@ result<published_event> wrap(entry_kind kind, std::string origin, result<T> x) {
 
 std::optional<entry_kind> entry_kind_from_string(std::string_view name) noexcept {
   for (auto k : {entry_kind::price, entry_kind::ticker, entry_kind::bar,
-                 entry_kind::trade})
+                 entry_kind::trade, entry_kind::status})
     if (to_string(k) == name)
       return k;
   return std::nullopt;
@@ -43,6 +44,22 @@ result<published_event> decode_published(std::string_view payload) {
   doc.Parse(payload.data(), payload.size());
   if (doc.HasParseError())
     return {errc::malformed, "not JSON"};
+  return decode_published(doc);
+}
+
+result<void> for_each_stream_event(
+  std::string_view events,
+  const std::function<void(result<published_event>&&)>& each) {
+  rapidjson::Document doc;
+  doc.Parse(events.data(), events.size());
+  if (doc.HasParseError() || !doc.IsArray())
+    return {errc::malformed, "events: expected a JSON array"};
+  for (auto& v : doc.GetArray())
+    each(decode_published(v));
+  return {};
+}
+
+result<published_event> decode_published(const rapidjson::Value& doc) {
   if (!doc.IsObject())
     return {errc::malformed, "not a JSON object"};
   json::reader in{doc};
@@ -72,6 +89,8 @@ result<published_event> decode_published(std::string_view payload) {
       return wrap(*kind, std::move(origin), decode_bar(d->value));
     case entry_kind::trade:
       return wrap(*kind, std::move(origin), decode_trade(d->value));
+    case entry_kind::status:
+      return wrap(*kind, std::move(origin), decode_feed_status(d->value));
   }
   return {errc::malformed, "type: unknown"};
 }
@@ -86,6 +105,9 @@ bool add_to_batch(published_event&& e, event_batch& batch) {
       return true;
     case entry_kind::bar:
       batch.bars.push_back(std::move(std::get<bar>(e.event)));
+      return true;
+    case entry_kind::status:
+      batch.statuses.push_back(std::move(std::get<feed_status>(e.event)));
       return true;
     case entry_kind::price:
       return false;

@@ -15,10 +15,13 @@
 // Pure: no I/O, never throws; bad input is a typed error.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
+
+#include <rapidjson/document.h>
 
 #include "adapters/redis/redis_schema.hpp"
 #include "pipeline/model/error.hpp"
@@ -27,11 +30,12 @@
 namespace tickflow::redis {
 
 /// One decoded PUBLISH payload. `event` holds the alternative of `kind`
-/// (price, quote for ticker, bar, trade: the index is the entry_kind).
+/// (price, quote for ticker, bar, trade, feed_status: the index is the
+/// entry_kind).
 struct published_event {
   entry_kind kind = entry_kind::trade;
   std::string origin; ///< the publisher's node id; "" when untagged
-  std::variant<price, quote, bar, trade> event;
+  std::variant<price, quote, bar, trade, feed_status> event;
 };
 
 /// Inverse of to_string(entry_kind); nullopt for an unknown name.
@@ -44,7 +48,18 @@ std::optional<entry_kind> entry_kind_from_string(std::string_view name) noexcept
 /// - an error of the event (event_codec.hpp), its context prefixed "data.".
 result<published_event> decode_published(std::string_view payload);
 
-/// Adds a decoded event to `batch`: trades, quotes (tickers) and bars go in;
+/// Decodes one parsed payload (an element of a stream entry's array).
+result<published_event> decode_published(const rapidjson::Value& payload);
+
+/// Decodes the "e" field of a stream entry (redis_streams.hpp), a JSON array
+/// of payloads: calls `each` with every element's decode_published() result,
+/// in order. errc::malformed (and no call) when `events` is not an array.
+result<void> for_each_stream_event(
+  std::string_view events,
+  const std::function<void(result<published_event>&&)>& each);
+
+/// Adds a decoded event to `batch`: trades, quotes (tickers), bars and
+/// statuses go in;
 /// a price is left out (false), as the trade that set it is published too
 /// and carries the same values.
 bool add_to_batch(published_event&& e, event_batch& batch);

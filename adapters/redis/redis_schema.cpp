@@ -55,6 +55,8 @@ std::string_view to_string(entry_kind kind) noexcept {
       return "bar";
     case entry_kind::trade:
       return "trade";
+    case entry_kind::status:
+      return "status";
   }
   return "unknown";
 }
@@ -144,6 +146,8 @@ result<command_batch> build_commands(const std::vector<cache_entry>& entries,
   std::map<std::string_view, int64_t> index_score;  // instrument -> max ts_ms
   for (size_t i = 0; i < entries.size(); ++i) {
     const auto& e = entries[i];
+    if (e.kind == entry_kind::status)
+      continue; // no key: it only rides the streams
     const char* reason = nullptr;
     if (!is_canonical_instrument(e.instrument))
       reason = "instrument is not canonical";

@@ -37,9 +37,11 @@ enum class entry_kind : uint8_t {
   ticker, ///< latest quote: SET <prefix>:ticker:<instrument> + index + publish
   bar,    ///< recent bars: capped sorted set per (interval, instrument)
   trade,  ///< trades are not cached: publish only
+  status, ///< a feed status change (instrument: the provider's name): streams only
 };
 
-/// "price", "ticker", "bar", "trade" (also the "type" of published messages).
+/// "price", "ticker", "bar", "trade", "status" (also the "type" of published
+/// messages and stream events).
 std::string_view to_string(entry_kind kind) noexcept;
 
 /// One event to cache, rendered by the caller (api/event_json or any other

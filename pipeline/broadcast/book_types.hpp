@@ -30,6 +30,7 @@ struct broadcaster_stats {
   uint64_t closed_idle = 0;      ///< closed 1001: idle timeout (the server counts)
   uint64_t instruments = 0;      ///< instruments remembered now
   uint64_t instruments_evicted = 0; ///< forgotten to stay within max-instruments
+  uint64_t gaps = 0;             ///< channels restarted with a fresh snapshot (gap, resync)
 };
 
 } // namespace tickflow

@@ -52,7 +52,7 @@ inline constexpr std::string_view all_status_channel = "status:*";
 ///   {"op":"unsubscribe","channels":[...]}
 ///   {"op":"ping"}
 struct client_command {
-  enum class op_kind : uint8_t { subscribe, unsubscribe, ping } op;
+  enum class op_kind : uint8_t { subscribe, unsubscribe, ping, resync } op;
   std::vector<std::string> channels;
 };
 

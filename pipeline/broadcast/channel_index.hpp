@@ -43,6 +43,9 @@ struct subscriber {
 struct channel_slot {
   uint32_t id = 0; ///< unique per channel, assigned on first use
   std::vector<subscriber*> subscribers;
+  /// Sequence number of the channel's last event sent ("seq"); mutable:
+  /// counting frames does not change who listens.
+  mutable uint64_t seq = 0;
 
   frame_key key() const noexcept { return static_cast<frame_key>(id) << 32; }
 };

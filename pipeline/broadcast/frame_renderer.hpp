@@ -60,6 +60,8 @@ class frame_renderer {
   virtual std::string subscribed(const std::vector<std::string>& channels) const = 0;
   virtual std::string unsubscribed(const std::vector<std::string>& channels) const = 0;
   virtual std::string pong() const = 0;
+  /// Events of `channel` were lost upstream; a fresh snapshot follows.
+  virtual std::string gap(std::string_view channel, std::string_view reason) const = 0;
   /// An error reply; `channel` empty when it concerns no one channel.
   virtual std::string error(std::string_view code, std::string_view message,
                             std::string_view channel) const = 0;

@@ -6,6 +6,9 @@
 // closing slow consumers, the global byte budget, heartbeats and the live
 // indicator channels. The owner (actors/broadcaster_actor) feeds it client
 // commands, event batches and timer ticks, and carries out its effects.
+// In three layers: book_sender.hpp (clients, sending, conflation, budget,
+// seq), book_snapshots.hpp (snapshots, resync, gaps) and this one
+// (commands, events, statuses, timers, counters).
 
 #include <algorithm>
 #include <cstddef>
@@ -18,11 +21,8 @@
 #include <utility>
 #include <vector>
 
+#include "pipeline/broadcast/book_snapshots.hpp"
 #include "pipeline/broadcast/book_types.hpp"
-#include "pipeline/broadcast/channel_index.hpp"
-#include "pipeline/broadcast/frame_renderer.hpp"
-#include "pipeline/broadcast/known_instruments.hpp"
-#include "pipeline/flow/client_send_queue.hpp"
 #include "pipeline/normalize/bar_resampler.hpp"
 
 namespace tickflow::broadcast {
@@ -30,9 +30,6 @@ namespace tickflow::broadcast {
 /// Housekeeping ticks per heartbeat interval: an idle client gets its
 /// heartbeat 1 to 1.25 intervals after the last frame it was sent.
 inline constexpr int64_t ticks_per_heartbeat = 4;
-
-/// WebSocket close code of the clients the book closes (RFC 6455: policy).
-inline constexpr uint16_t close_policy = 1008;
 
 /// The subscription book of one WebSocket server.
 ///
@@ -48,7 +45,33 @@ inline constexpr uint16_t close_policy = 1008;
 /// Each event is rendered once and its frame shared by every subscriber.
 /// Deterministic: time comes in as tick(now_ns).
 template <class Transport>
-class subscription_book {
+class subscription_book : public book_snapshots<Transport> {
+  using base = book_snapshots<Transport>;
+  using typename base::client;
+  using base::backlog_total_;
+  using base::behind_count_;
+  using base::clients_;
+  using base::counters_;
+  using base::enforce_budget;
+  using base::error_to;
+  using base::fan_out;
+  using base::fx_;
+  using base::index_;
+  using base::io_;
+  using base::known_;
+  using base::notice;
+  using base::offer;
+  using base::react;
+  using base::reply;
+  using base::render_;
+  using base::resnapshot;
+  using base::retire;
+  using base::settings_;
+  using base::start_snapshot;
+  using base::tick_;
+  using base::transmit;
+  using base::deliver;
+
  public:
   using client_handle = typename Transport::client;
   using frame = typename Transport::frame;
@@ -60,13 +83,7 @@ class subscription_book {
   subscription_book(book_settings settings, Transport& io,
                     const frame_renderer& render,
                     const std::vector<std::string>& known)
-    : settings_(std::move(settings)),
-      io_(io),
-      render_(render),
-      index_(settings_.indicators),
-      known_(known, settings_.max_instruments),
-      hello_(render.hello()),
-      behind_notice_(render.conflation(true, 0)) {
+    : base(std::move(settings), io, render, known), hello_(render.hello()) {
     // nop
   }
 
@@ -114,6 +131,18 @@ class subscription_book {
     using op = client_command::op_kind;
     if (cmd->op == op::ping) {
       reply(c, render_.pong());
+      return;
+    }
+    if (cmd->op == op::resync) {
+      for (auto& name : cmd->channels) {
+        auto ch = parse_channel(name);
+        if (!ch)
+          error_to(c, "invalid_channel", ch.err().context, name);
+        else if (c.channels.count(ch->name()) == 0)
+          error_to(c, "not_subscribed", "resync needs a subscribed channel", name);
+        else
+          resnapshot(c, *ch, {});
+      }
       return;
     }
     std::vector<std::string> done;
@@ -210,31 +239,6 @@ class subscription_book {
       enforce_budget();
   }
 
-  // -- snapshots ---------------------------------------------------------------------
-
-  /// The cache's last price (nullptr: none) for a price request.
-  void answer(const snapshot_request& r, const price* last) {
-    resolve(r, render_.price_snapshot(r.name, last));
-  }
-
-  /// The cache's bars for a bars or indicator request.
-  void answer(const snapshot_request& r, const std::vector<bar>& bars) {
-    if (r.from == snapshot_request::source::indicator) {
-      index_.seed_indicator(r.ch, bars);
-      resolve(r, indicator_snapshot(r.ch, r.name));
-      return;
-    }
-    resolve(r, render_.bars_snapshot(r.name, bars));
-  }
-
-  /// The cache did not answer: the channel goes live without a snapshot
-  /// (an indicator from live bars only).
-  void fail(const snapshot_request& r) {
-    if (r.from == snapshot_request::source::indicator)
-      index_.seed_indicator(r.ch, {});
-    resolve(r, std::nullopt);
-  }
-
   // -- timers ------------------------------------------------------------------------
 
   /// Every conflate-interval while a client is behind: sends what waits.
@@ -318,160 +322,6 @@ class subscription_book {
     }
   }
 
-  /// Live events of a channel that arrived while its snapshot was on its way.
-  struct pending_snapshot {
-    uint64_t ticket = 0;
-    uint32_t channel_id = 0;
-    std::vector<std::pair<frame, frame_key>> held;
-    size_t bytes = 0;
-  };
-
-  struct client : subscriber {
-    client_handle link;
-    client_send_queue<frame> out;
-    std::vector<pending_snapshot> pending;
-    size_t held_bytes = 0;            ///< in pending[].held
-    int64_t last_send_tick = 0;
-    uint64_t conflated_at_behind = 0; ///< out.conflated() when it fell behind
-    bool closing = false;             ///< closed by us or gone: no more sends
-
-    size_t backlog() const noexcept { return out.backlog() + held_bytes; }
-  };
-
-  void notice(client_notice::what kind, uint64_t id, size_t bytes = 0,
-              std::string reason = {}) {
-    fx_.notices.push_back(client_notice{kind, id, bytes, clients_.size(),
-                                        std::move(reason)});
-  }
-
-  // -- sending -----------------------------------------------------------------------
-
-  /// Hands a frame to the server for one client; the client's unsent bytes.
-  std::optional<size_t> transmit(client& c, const frame& f) {
-    auto unsent = io_.enqueue(c.link, f);
-    if (unsent)
-      ++counters_.frames_sent;
-    return unsent;
-  }
-
-  /// Offers a frame to a client's send queue and acts on the outcome.
-  void offer(client& c, const frame& f, frame_key key) {
-    if (c.closing)
-      return;
-    auto before = c.backlog();
-    auto conflated_before = c.out.conflated();
-    auto outcome = c.out.offer(f, f.size(), key,
-                               [this, &c](const frame& x) { return transmit(c, x); });
-    c.last_send_tick = tick_;
-    backlog_total_ = backlog_total_ - before + c.backlog();
-    counters_.conflated += c.out.conflated() - conflated_before;
-    react(c, outcome);
-  }
-
-  /// A client-specific message (reply, snapshot, heartbeat).
-  void reply(client& c, std::string text, frame_key key = no_key) {
-    offer(c, frame{std::move(text)}, key);
-  }
-
-  void react(client& c, send_outcome outcome) {
-    switch (outcome) {
-      case send_outcome::fell_behind:
-        ++behind_count_;
-        c.conflated_at_behind = c.out.conflated();
-        transmit(c, behind_notice_); // at once: the client learns why
-        notice(client_notice::what::behind, c.id, c.out.unsent());
-        fx_.arm_flush = true;
-        return;
-      case send_outcome::caught_up:
-        --behind_count_;
-        transmit(c, frame{render_.conflation(false, c.out.conflated()
-                                                      - c.conflated_at_behind)});
-        notice(client_notice::what::caught_up, c.id);
-        return;
-      case send_outcome::close:
-        ++counters_.closed_slow;
-        close_client(c, "slow consumer");
-        return;
-      case send_outcome::gone:
-        retire(c);
-        return;
-      case send_outcome::sent:
-      case send_outcome::queued:
-        return;
-    }
-  }
-
-  /// Stops sending to a client and takes its backlog off the total.
-  void retire(client& c) {
-    if (c.closing)
-      return;
-    c.closing = true;
-    backlog_total_ -= std::min(backlog_total_, c.backlog());
-    if (c.out.behind())
-      --behind_count_;
-  }
-
-  /// Closes a client with 1008; it leaves on its close (close()).
-  void close_client(client& c, const std::string& reason) {
-    if (c.closing)
-      return;
-    auto backlog = c.backlog();
-    retire(c);
-    notice(client_notice::what::closed, c.id, backlog, reason);
-    io_.close(c.link, close_policy, reason);
-  }
-
-  /// Delivers a channel's live event, or holds it while the channel's
-  /// snapshot is on its way.
-  void deliver(client& c, const frame& f, frame_key key, uint32_t channel_id) {
-    if (c.closing)
-      return;
-    for (auto& p : c.pending) {
-      if (p.channel_id != channel_id)
-        continue;
-      p.held.emplace_back(f, key);
-      p.bytes += f.size();
-      c.held_bytes += f.size();
-      backlog_total_ += f.size();
-      if (c.backlog() > settings_.limits.close_bytes) {
-        ++counters_.closed_slow;
-        close_client(c, "slow consumer");
-      }
-      return;
-    }
-    offer(c, f, key);
-  }
-
-  /// Sends one event to a channel's subscribers; the frame is built once,
-  /// and only if someone listens.
-  template <class MakeText>
-  void fan_out(const channel_slot& slot, frame_key key, MakeText&& make) {
-    if (slot.subscribers.empty())
-      return;
-    frame f{make()};
-    for (auto* s : slot.subscribers)
-      deliver(static_cast<client&>(*s), f, key, slot.id);
-  }
-
-  /// Over max-queued-bytes: refresh every backlog, then close the largest
-  /// until the total fits.
-  void enforce_budget() {
-    std::vector<backlog_entry> entries;
-    entries.reserve(clients_.size());
-    for (auto& [id, c] : clients_) {
-      if (c->closing)
-        continue;
-      auto before = c->backlog();
-      c->out.refresh(io_.buffered_bytes(c->link));
-      backlog_total_ = backlog_total_ - before + c->backlog();
-      entries.push_back({id, c->backlog()});
-    }
-    for (auto id : over_budget(std::move(entries), settings_.max_queued_bytes)) {
-      ++counters_.closed_overload;
-      close_client(*clients_.at(id), "server overloaded");
-    }
-  }
-
   /// A status goes to "status:<provider>" and to "status:*" (once per
   /// client). Statuses are never conflated.
   void on_status(const feed_status& s) {
@@ -481,22 +331,21 @@ class subscription_book {
     if (!any)
       return;
     auto own = channel_of(s);
-    frame f{render_.event(s)};
-    if (own_slot)
+    auto text = render_.event(s);
+    if (own_slot && !own_slot->subscribers.empty()) {
+      frame f{with_seq(text, ++own_slot->seq)};
       for (auto* c : own_slot->subscribers)
         deliver(static_cast<client&>(*c), f, no_key, own_slot->id);
-    for (auto* c : all.subscribers)
-      if (c->channels.count(own) == 0)
-        deliver(static_cast<client&>(*c), f, no_key, all.id);
+    }
+    if (!all.subscribers.empty()) {
+      frame f{with_seq(std::move(text), ++all.seq)};
+      for (auto* c : all.subscribers)
+        if (c->channels.count(own) == 0)
+          deliver(static_cast<client&>(*c), f, no_key, all.id);
+    }
   }
 
-  // -- commands and snapshots ----------------------------------------------------------
-
-  void error_to(client& c, std::string_view code, std::string_view message,
-                std::string_view channel = {}) {
-    ++counters_.bad_commands;
-    reply(c, render_.error(code, message, channel));
-  }
+  // -- commands ----------------------------------------------------------------------
 
   /// Takes a client off a channel: its slot, held events, queued updates.
   void unsubscribe(client& c, const channel& ch) {
@@ -515,110 +364,8 @@ class subscription_book {
     backlog_total_ = backlog_total_ - before + c.backlog();
   }
 
-  /// Starts the snapshot of a channel just subscribed; its live events are
-  /// held until the snapshot went out.
-  void start_snapshot(client& c, const channel& ch, uint32_t slot_id) {
-    auto name = ch.name();
-    if (ch.kind == channel_kind::status) {
-      ++counters_.snapshots;
-      reply(c, render_.status_snapshot(name, index_.statuses_for(ch.instrument)));
-      return;
-    }
-    if (ch.kind == channel_kind::indicator) {
-      start_indicator(c, ch, slot_id, std::move(name));
-      return;
-    }
-    if (ch.kind == channel_kind::bars && settings_.snapshot_bars == 0) {
-      ++counters_.snapshots;
-      reply(c, render_.bars_snapshot(name, {}));
-      return;
-    }
-    if (!settings_.has_cache) {
-      ++counters_.snapshots;
-      reply(c, render_.price_snapshot(name, nullptr));
-      return;
-    }
-    auto bars = ch.kind == channel_kind::bars;
-    ask(c, slot_id, bars ? snapshot_request::source::bars : snapshot_request::source::price,
-        ch, std::move(name), bars ? settings_.snapshot_bars : 0);
-  }
-
-  /// An indicator channel starts: a seeded one answers at once; else the
-  /// newest seed-bars stored bars come from the cache first (closed bars
-  /// arriving meanwhile are held by the series, then fed after them).
-  void start_indicator(client& c, const channel& ch, uint32_t slot_id, std::string name) {
-    auto& x = index_.indicator_of(ch);
-    auto seed_bars = settings_.indicators.seed_bars;
-    if (!x.series->seeded() && (!settings_.has_cache || seed_bars == 0))
-      x.series->seed({});
-    if (x.series->seeded()) {
-      ++counters_.snapshots;
-      reply(c, indicator_snapshot(ch, name));
-      return;
-    }
-    ask(c, slot_id, snapshot_request::source::indicator, ch, std::move(name),
-        std::max(seed_bars, x.series->spec().warmup() + 1));
-  }
-
-  void ask(client& c, uint32_t slot_id, snapshot_request::source from,
-           const channel& ch, std::string name, size_t limit) {
-    auto ticket = ++next_ticket_;
-    c.pending.push_back(pending_snapshot{ticket, slot_id, {}, 0});
-    fx_.snapshots.push_back(
-      snapshot_request{from, c.id, ticket, ch, std::move(name), limit});
-  }
-
-  /// The snapshot of an indicator channel: its newest value.
-  std::string indicator_snapshot(const channel& ch, const std::string& name) {
-    auto& x = index_.indicator_of(ch);
-    auto& series = *x.series;
-    return render_.indicator_snapshot(name, series.spec().kind, series.last(),
-                                      series.spec().warmup(), series.bars_fed());
-  }
-
-  /// Sends a snapshot (or, when it failed, an error) and then the events
-  /// held meanwhile, unless the client left or unsubscribed.
-  void resolve(const snapshot_request& r, std::optional<std::string> snapshot) {
-    auto i = clients_.find(r.client);
-    if (i == clients_.end() || i->second->closing)
-      return;
-    auto& c = *i->second;
-    auto p = std::find_if(c.pending.begin(), c.pending.end(),
-                          [&](const pending_snapshot& x) { return x.ticket == r.ticket; });
-    if (p == c.pending.end())
-      return; // unsubscribed meanwhile
-    auto held = std::move(*p);
-    c.pending.erase(p);
-    c.held_bytes -= held.bytes;
-    backlog_total_ -= std::min(backlog_total_, held.bytes);
-    if (snapshot) {
-      ++counters_.snapshots;
-      reply(c, std::move(*snapshot));
-    } else {
-      reply(c, render_.error("snapshot_unavailable",
-                             "no snapshot: the cache did not answer; "
-                             "live events follow",
-                             r.name));
-    }
-    for (auto& [f, key] : held.held)
-      offer(c, f, key); // no-op once the client is closing
-  }
-
-  book_settings settings_;
-  Transport& io_;
-  const frame_renderer& render_;
-  channel_index index_;
-  known_instruments known_;
   live_resampler resampled_; ///< bars channels of intervals not built live
-  std::unordered_map<uint64_t, std::unique_ptr<client>> clients_;
   std::string hello_;
-  frame behind_notice_;
-  uint64_t next_ticket_ = 0;
-  int64_t tick_ = 0;
-  size_t backlog_total_ = 0; ///< sum of the open clients' backlog()
-  uint64_t behind_count_ = 0;
-  broadcaster_stats counters_;
-  book_effects fx_;
 };
 
 } // namespace tickflow::broadcast

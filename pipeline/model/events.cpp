@@ -30,7 +30,7 @@ bool is_canonical_instrument(std::string_view id) noexcept {
 }
 
 // One name per bit, the last name for the highest flag.
-static_assert(std::size(quality_flag_names) == 9
+static_assert(std::size(quality_flag_names) == 10
               && quality_defaulted == 1u << (std::size(quality_flag_names) - 1));
 
 std::optional<quality_flag> quality_flag_from_string(std::string_view name) noexcept {

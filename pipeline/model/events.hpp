@@ -38,9 +38,10 @@ enum quality_flag : uint32_t {
   quality_out_of_order = 1u << 5,///< older than the last event of its series
   quality_future = 1u << 6,      ///< timestamp ahead of the clock beyond skew
   quality_synthetic = 1u << 7,   ///< made up by a synthetic feed
+  quality_replayed = 1u << 8,    ///< a journal replay that crossed nodes late
   /// An optional field the provider left out was defaulted (a price without
   /// its time: the receive time stands in), not refused.
-  quality_defaulted = 1u << 8,
+  quality_defaulted = 1u << 9,
 };
 
 /// The names of the quality flags in bit order: quality_flag_names[i] names
@@ -50,7 +51,7 @@ enum quality_flag : uint32_t {
 inline constexpr std::string_view quality_flag_names[] = {
   "backfilled", "outlier",      "stale",  "divergent",
   "duplicate",  "out_of_order", "future", "synthetic",
-  "defaulted",
+  "replayed",   "defaulted",
 };
 
 /// The flag named `name` (one bit of the mask); nullopt for an unknown name.

@@ -15,6 +15,7 @@
 #include "pipeline/topology/access_settings.hpp"
 #include "pipeline/topology/cluster_settings.hpp"
 #include "pipeline/topology/jobs_settings.hpp"
+#include "pipeline/topology/redis_url.hpp"
 #include "pipeline/topology/reference_settings.hpp"
 #include "pipeline/topology/indicators_settings.hpp"
 #include "pipeline/topology/scheduler_settings.hpp"
@@ -189,6 +190,17 @@ struct redis_settings {
   std::string journal_dir = "var/journal/redis"; ///< relative to the working directory
   uint64_t journal_max_bytes = 64ull << 20;
   journal_full_policy journal_policy = journal_full_policy::drop_oldest;
+  uint32_t streams = 4;                 ///< event streams <prefix>:stream:<n>, by instrument hash
+  uint64_t stream_retention = 100'000;  ///< MAXLEN ~ per stream (entries = batches)
+  bool publish = false;                 ///< also PUBLISH each event (external consumers)
+  std::string username;                 ///< AUTH user (ACL); "" = default user
+  std::string password;                 ///< AUTH on every connection; "" = none. Never logged
+  std::string password_env;             ///< environment variable holding the password ("" = none)
+  uint32_t db = 0;                      ///< SELECT on every connection
+  /// Redis Sentinel: ask these for the primary of `master_name` on every
+  /// connect (then host and port are unused). Empty = connect directly.
+  std::vector<redis_endpoint> sentinels;
+  std::string master_name;              ///< [redis] master-name (with sentinels)
 };
 
 /// [storage]: the PostgreSQL writer (closed bars and trades).

@@ -34,6 +34,20 @@ result<void> check_node_id(const topology& t, const entry_index& set,
                       "required because cluster.subscribe is true");
 }
 
+/// Sentinels and a master name go together: one without the other would
+/// silently connect to [redis] host:port.
+result<void> check_sentinels(const topology& t, const entry_index& set,
+                             std::string_view source) {
+  bool with = !t.redis.sentinels.empty();
+  if (with == !t.redis.master_name.empty())
+    return {};
+  auto key = with ? "redis.master-name" : "redis.sentinels";
+  auto e = lookup(set, with ? "redis.sentinels" : "redis.master-name");
+  return config_error(source, e ? e->line : 0, key,
+                      with ? "required because redis.sentinels is set"
+                           : "required because redis.master-name is set");
+}
+
 } // namespace
 
 schema_extension cluster_schema() {
@@ -51,7 +65,7 @@ schema_extension cluster_schema() {
           }},
        }},
     },
-    {check_node_id},
+    {check_node_id, check_sentinels},
   };
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "pipeline/model/text.hpp"
+#include "pipeline/topology/redis_url.hpp"
 #include "pipeline/topology/schema.hpp"
 
 namespace tickflow::topo {
@@ -70,6 +71,28 @@ std::vector<section_spec> storage_sections() {
         [](std::string_view v, topology& t) {
           return set_uint(v, 1, 65535, t.redis.port);
         }},
+       {"url",
+        [](std::string_view v, topology& t) -> result<void> {
+          // Never echoes the value: it may hold the password.
+          auto u = parse_redis_url(v);
+          if (!u)
+            return bad(u.err().context.substr(std::string_view{"redis URL: "}.size())
+                       + " (redis://[[user]:password@]host[:port][/db])");
+          t.redis.host = std::move(u->host);
+          t.redis.port = u->port;
+          t.redis.username = std::move(u->username);
+          t.redis.password = std::move(u->password);
+          t.redis.db = u->db;
+          return {};
+        }},
+       {"password-env",
+        [](std::string_view v, topology& t) {
+          return set_env_name(v, t.redis.password_env);
+        }},
+       {"db",
+        [](std::string_view v, topology& t) {
+          return set_uint(v, 0, 1'000'000, t.redis.db);
+        }},
        {"connect-timeout",
         [](std::string_view v, topology& t) {
           return set_duration(v, ns_per_ms, 60 * ns_per_s,
@@ -111,6 +134,43 @@ std::vector<section_spec> storage_sections() {
        {"journal-policy",
         [](std::string_view v, topology& t) {
           return set_journal_policy(v, t.redis.journal_policy);
+        }},
+       {"streams",
+        [](std::string_view v, topology& t) {
+          return set_uint(v, 1, 1024, t.redis.streams);
+        }},
+       {"stream-retention",
+        [](std::string_view v, topology& t) {
+          return set_uint(v, 100, 100'000'000, t.redis.stream_retention);
+        }},
+       {"publish",
+        [](std::string_view v, topology& t) {
+          return set_bool(v, t.redis.publish);
+        }},
+       {"sentinels",
+        [](std::string_view v, topology& t) -> result<void> {
+          if (v.empty()) {
+            t.redis.sentinels.clear();
+            return {};
+          }
+          auto list = parse_sentinels(v);
+          if (!list)
+            return bad(list.err().context);
+          t.redis.sentinels = std::move(*list);
+          return {};
+        }},
+       {"master-name",
+        [](std::string_view v, topology& t) -> result<void> {
+          bool ok = v.size() <= 128;
+          for (char c : v)
+            if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_'
+                  || c == '-' || c == '.'))
+              ok = false;
+          if (!ok)
+            return bad("must be empty or 1 to 128 of A-Z, a-z, 0-9, '_', '-', '.', got "
+                       + quote_for_error(v));
+          t.redis.master_name = std::string{v};
+          return {};
         }},
      }},
     {"storage",

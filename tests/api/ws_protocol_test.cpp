@@ -154,6 +154,9 @@ TEST(WsProtocol, ParseCommandGood) {
      op_kind::subscribe,
      {"x"}},
     {R"({"op":"ping","channels":5})", op_kind::ping, {}},
+    {R"({"op":"resync","channel":"trades:BTC-USDT"})", op_kind::resync, {"trades:BTC-USDT"}},
+    {R"({"op":"resync","channels":["quotes:AAPL","bars:1m:X"]})", op_kind::resync,
+     {"quotes:AAPL", "bars:1m:X"}},
   };
   for (const auto& r : rows) {
     auto cmd = parse_client_command(r.in);
@@ -184,6 +187,10 @@ TEST(WsProtocol, ParseCommandBad) {
      "unknown op"},
     {R"({"op":"subscribe"})", errc::malformed, "channels"},
     {R"({"op":"unsubscribe"})", errc::malformed, "channels"},
+    {R"({"op":"resync"})", errc::malformed, "channels"},
+    {R"({"op":"resync","channel":7})", errc::malformed, "channel"},
+    {R"({"op":"resync","channel":")" + std::string(129, 'A') + R"("})", errc::malformed,
+     "channel"},
     {R"({"op":"subscribe","channels":[]})", errc::malformed, "channels"},
     {R"({"op":"subscribe","channels":"trades:X"})", errc::malformed,
      "channels"},
@@ -279,6 +286,8 @@ TEST(WsProtocol, ControlMessages) {
   EXPECT_EQ(unsubscribed_message({"quotes:AAPL"}),
             R"({"type":"unsubscribed","channels":["quotes:AAPL"]})");
   EXPECT_EQ(pong_message(), R"({"type":"pong"})");
+  EXPECT_EQ(gap_message("trades:BTC-USDT", "trimmed \"x\""),
+            R"({"type":"gap","channel":"trades:BTC-USDT","reason":"trimmed \"x\""})");
   EXPECT_EQ(error_message("unknown_channel", "no such channel", "trades:X"),
             R"({"type":"error","code":"unknown_channel","message":"no such channel","channel":"trades:X"})");
   EXPECT_EQ(error_message("malformed", "bad JSON"),

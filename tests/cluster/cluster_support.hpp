@@ -7,9 +7,11 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <atomic>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -147,6 +149,36 @@ inline bool subscribe_when_known(ws_client& ws, const std::vector<std::string>& 
     std::this_thread::sleep_for(200ms);
   }
   return false;
+}
+
+/// Trades one client got, in arrival order: (trade id, seq); and the other
+/// frames of the channel that matter here.
+struct trade_log {
+  std::mutex mx; ///< the test thread peeks while the reader appends
+  std::vector<std::pair<uint64_t, uint64_t>> trades;
+  size_t gaps = 0;
+  size_t snapshots = 0;
+};
+
+/// Reads `ws` until `stop`.
+inline void read_trades(ws_client& ws, std::atomic<bool>& stop, trade_log& out) {
+  while (!stop) {
+    auto m = ws.receive(200ms);
+    if (!m)
+      continue;
+    rapidjson::Document d;
+    d.Parse(m->c_str());
+    auto type = str_field(d, "type");
+    if (type == "trade") {
+      std::lock_guard<std::mutex> lock{out.mx};
+      out.trades.emplace_back(std::stoull(str_field(d["data"], "trade_id")),
+                              d["seq"].GetUint64());
+    }
+    else if (type == "gap")
+      ++out.gaps;
+    else if (type == "snapshot")
+      ++out.snapshots;
+  }
 }
 
 } // namespace tickflow::test

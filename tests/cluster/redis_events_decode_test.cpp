@@ -23,6 +23,7 @@
 #include "adapters/simulator/simulator_provider.hpp"
 #include "adapters/yahoo/yahoo_provider.hpp"
 #include "api/event_json.hpp"
+#include "api/ws_protocol.hpp"
 #include "pipeline/topology/topology.hpp"
 #include "tests/storage/storage_support.hpp"
 
@@ -183,7 +184,7 @@ TEST(PublishedEvents, EveryEnumValueAndFlagRoundTrips) {
     ASSERT_TRUE(e.ok()) << to_string(x.span);
     expect_same(std::get<bar>(e->event), x);
   }
-  for (uint32_t flags = 0; flags < 256; ++flags) {
+  for (uint32_t flags = 0; flags < 1u << std::size(quality_flag_names); ++flags) {
     auto x = sample_quote();
     x.flags = flags;
     auto e = decode_published(payload_of(entry_kind::ticker, x));

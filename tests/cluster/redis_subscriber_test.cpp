@@ -1,7 +1,9 @@
 // The Redis subscriber actor against a real Redis: what other nodes'
-// cache writers publish reaches its sinks as event batches (its own events,
-// prices and garbage do not), it keeps to the sinks' credit, and it
-// subscribes again after Redis went away and came back.
+// cache writers write to the event streams reaches its sinks as event
+// batches (its own events, prices and garbage do not), it keeps to the
+// sinks' credit (Redis keeps the rest), it resumes after a cut connection
+// without losing an entry, it reports a gap when the stream was trimmed
+// past it, and it reads again after Redis went away and came back.
 
 #include "actors/redis_subscriber_actor.hpp"
 
@@ -15,9 +17,11 @@
 
 #include "adapters/redis/redis_client.hpp"
 #include "adapters/redis/redis_schema.hpp"
+#include "adapters/redis/redis_streams.hpp"
 #include "api/event_json.hpp"
 #include "pipeline/model/time.hpp"
 #include "tests/storage/writers/writer_support.hpp"
+#include "tests/support/tcp_proxy.hpp"
 
 namespace tickflow::test {
 namespace {
@@ -77,9 +81,10 @@ caf::behavior probe(caf::event_based_actor* self, std::shared_ptr<recorder> rec,
   };
 }
 
-/// Publishes entries the way a cache writer of node `origin` does.
+/// Writes a batch the way the cache writer of node `origin` does.
 void publish(redis::redis_client& rc, const std::string& prefix,
-             const std::string& origin, const event_batch& b) {
+             const std::string& origin, const event_batch& b, bool replay = false,
+             uint64_t retention = 100'000) {
   std::vector<redis::cache_entry> entries;
   auto add = [&](redis::entry_kind kind, const auto& x, const std::string& instrument) {
     redis::cache_entry e;
@@ -99,8 +104,12 @@ void publish(redis::redis_client& rc, const std::string& prefix,
   redis::cache_settings keys;
   keys.prefix = prefix;
   keys.origin = origin;
+  keys.publish = false;
   auto cmds = redis::build_commands(entries, keys);
   ASSERT_TRUE(cmds.ok());
+  redis::stream_settings streams;
+  streams.retention = retention;
+  redis::add_stream_commands(*cmds, entries, prefix, streams, origin, replay);
   auto r = rc.pipeline(cmds->commands);
   ASSERT_TRUE(r.ok()) << r.err().context;
 }
@@ -151,12 +160,12 @@ TEST(RedisSubscriber, PassesOtherNodesEventsAndSkipsItsOwn) {
   publish(rc, prefix, "ingest-a", theirs);
   publish(rc, prefix, "gw-self", mine);
   publish(rc, prefix, "", untagged);
-  // Garbage on a matching channel, a valid event on another prefix.
-  ASSERT_TRUE(rc.execute({"PUBLISH", prefix + ":events:" + x, "nonsense"}).ok());
-  ASSERT_TRUE(rc.execute({"PUBLISH", prefix + ":events:" + x,
-                          R"({"type":"trade","data":{}})"}).ok());
+  // Garbage on a stream it reads, a valid event on another prefix.
+  auto stream = redis::stream_key(prefix, redis::shard_of(x, topo.redis.streams));
+  ASSERT_TRUE(rc.execute({"XADD", stream, "*", "e", "nonsense"}).ok());
+  ASSERT_TRUE(rc.execute({"XADD", stream, "*", "e", R"([{"type":"trade","data":{}}])"}).ok());
   publish(rc, prefix + "z", "ingest-a", untagged);
-  ASSERT_TRUE(wait_until([&] { return stats_of(self, sub).messages >= 14; }));
+  ASSERT_TRUE(wait_until([&] { return stats_of(self, sub).decode_failures >= 2; }));
   ASSERT_TRUE(wait_until([&] { return rec->all().size() >= 6; }));
   auto got = rec->all();
   ASSERT_EQ(got.trades.size(), 4u);
@@ -171,18 +180,21 @@ TEST(RedisSubscriber, PassesOtherNodesEventsAndSkipsItsOwn) {
   want_bar.ts_recv_ns = 0; // not published
   expect_same(got.bars[0], want_bar);
   auto s = stats_of(self, sub);
-  EXPECT_EQ(s.messages, 14u); // 8 + 2 own + 2 untagged + 2 garbage
-  EXPECT_EQ(s.own, 2u);       // the trade of "gw-self" and its price
-  EXPECT_EQ(s.prices, 4u);
-  EXPECT_EQ(s.decode_failures, 2u);
+  EXPECT_EQ(s.messages, 8u); // 5 + 1 own + 1 untagged + 1 garbage (prices are not streamed)
+  EXPECT_EQ(s.own, 1u);      // the entry of "gw-self"
+  EXPECT_EQ(s.prices, 0u);
+  EXPECT_EQ(s.decode_failures, 2u); // an entry that is no array, an empty trade
   EXPECT_EQ(s.events, 6u);
   EXPECT_EQ(s.dropped, 0u);
   EXPECT_EQ(s.subscriptions, 1u);
+  EXPECT_EQ(s.gaps, 0u);
+  EXPECT_EQ(s.replayed, 0u);
+  EXPECT_GE(s.entries, 6u); // theirs on one or two shards, mine, untagged, garbage
   // The stage view /status and /metrics show.
   self->request(sub, 5s, stats_atom::value)
     .receive(
       [&](const stage_stats& st) {
-        EXPECT_EQ(st.events_in, 14u);
+        EXPECT_EQ(st.events_in, 8u);
         EXPECT_EQ(st.events_out, 6u);
         EXPECT_EQ(st.rejected, 2u);
       },
@@ -212,20 +224,158 @@ TEST(RedisSubscriber, KeepsToTheSinksCredit) {
     b.trades.push_back(make_trade(x, id, ts + static_cast<int64_t>(id), "7", "1"));
     sent.push_back(b.trades[0]);
     publish(rc, topo.redis.key_prefix, "ingest-a", b);
-    ASSERT_TRUE(wait_until([&] { return stats_of(self, sub).messages >= 2 * id; }));
+    if (id == 1) { // the first goes out; the sink holds its ack
+      ASSERT_TRUE(wait_until([&] { return rec->batch_count() == 1; }));
+    }
+    if (id == 2) { // read, waiting for credit
+      ASSERT_TRUE(wait_until([&] { return stats_of(self, sub).messages == 2; }));
+    }
   }
-  // One batch in flight without an ack; the rest waits in the subscriber.
-  ASSERT_TRUE(wait_until([&] { return rec->batch_count() >= 1; }));
+  // One batch in flight without an ack, one read and waiting; the rest
+  // stays in Redis (nothing dropped).
+  std::this_thread::sleep_for(300ms);
   EXPECT_EQ(rec->batch_count(), 1u);
+  EXPECT_EQ(stats_of(self, sub).messages, 2u);
   self->send(sink, flush_atom::value);
   ASSERT_TRUE(wait_until([&] { return rec->trades().size() >= 5; }));
   auto got = rec->trades();
   ASSERT_EQ(got.size(), 5u);
   for (size_t i = 0; i < got.size(); ++i)
     expect_same(got[i], sent[i]); // in order
-  EXPECT_EQ(rec->batch_count(), 2u); // the first, then the rest at once
+  EXPECT_EQ(rec->batch_count(), 3u); // the first, the one read meanwhile, the rest
+  EXPECT_EQ(stats_of(self, sub).dropped, 0u);
   EXPECT_TRUE(stop_actor(self, sub));
   self->send_exit(sink, caf::exit_reason::user_shutdown);
+}
+
+/// A stand-in for the broadcaster: counts (gap_atom, shard, shards).
+struct gap_log {
+  std::mutex mx;
+  std::vector<std::pair<uint32_t, uint32_t>> gaps;
+  size_t trades_before_first_gap = 0;
+  std::shared_ptr<recorder> rec;
+};
+
+caf::behavior gap_probe(caf::event_based_actor* self, std::shared_ptr<gap_log> log) {
+  return {
+    [=](const event_batch& b) {
+      log->rec->add(b);
+      self->send(caf::actor_cast<caf::actor>(self->current_sender()), ack_atom::value);
+    },
+    [=](gap_atom, uint32_t shard, uint32_t shards) {
+      std::lock_guard<std::mutex> lock{log->mx};
+      if (log->gaps.empty())
+        log->trades_before_first_gap = log->rec->trades().size();
+      log->gaps.emplace_back(shard, shards);
+    },
+  };
+}
+
+TEST(RedisSubscriber, ResumesAfterACutConnectionWithoutLosingAnEntry) {
+  services_env env;
+  ASSERT_TRUE(env.ok()) << env.problem();
+  tcp_proxy proxy{env.redis_port()};
+  auto sys = make_system();
+  caf::scoped_actor self{*sys};
+  auto topo = subscriber_topology(proxy.port());
+  auto rec = std::make_shared<recorder>();
+  auto sink = sys->spawn(probe, rec, true);
+  auto sub = spawn_redis_subscriber(*sys, topo, {caf::actor_cast<batch_sink_actor>(sink)});
+  ASSERT_TRUE(wait_until([&] { return stats_of(self, sub).connected; }));
+  redis::redis_client rc; // the writer's own connection, never cut
+  ASSERT_TRUE(rc.connect("127.0.0.1", env.redis_port(), 2000).ok());
+  auto x = short_id("PX");
+  constexpr int64_t ts = 1'700'000'000'000'000'000;
+  std::vector<trade> sent;
+  auto send_trades = [&](uint64_t from, uint64_t to, bool replay) {
+    for (auto id = from; id <= to; ++id) {
+      event_batch b;
+      b.trades.push_back(make_trade(x, id, ts + static_cast<int64_t>(id), "5", "1"));
+      sent.push_back(b.trades[0]);
+      publish(rc, topo.redis.key_prefix, "ingest-a", b, replay);
+    }
+  };
+  send_trades(1, 50, false);
+  ASSERT_TRUE(wait_until([&] { return rec->trades().size() == 50; }));
+  // Cut for 2 s while the writer goes on, replays included.
+  proxy.cut();
+  ASSERT_TRUE(wait_until([&] { return !stats_of(self, sub).connected; }));
+  send_trades(51, 300, false);
+  send_trades(301, 320, true);
+  std::this_thread::sleep_for(2s);
+  proxy.restore();
+  send_trades(321, 400, false);
+  ASSERT_TRUE(wait_until([&] { return rec->trades().size() >= 400; }, 20s));
+  std::this_thread::sleep_for(200ms); // nothing more comes
+  auto got = rec->trades();
+  ASSERT_EQ(got.size(), 400u);
+  for (size_t i = 0; i < got.size(); ++i) {
+    auto want = sent[i];
+    if (i >= 300 && i < 320)
+      want.flags |= quality_replayed;
+    expect_same(got[i], want); // each once, in order
+  }
+  auto s = stats_of(self, sub);
+  EXPECT_GE(s.subscriptions, 2u);
+  EXPECT_EQ(s.gaps, 0u);
+  EXPECT_EQ(s.replayed, 20u);
+  EXPECT_EQ(s.dropped, 0u);
+  EXPECT_TRUE(stop_actor(self, sub));
+  self->send_exit(sink, caf::exit_reason::user_shutdown);
+}
+
+TEST(RedisSubscriber, ReportsAGapWhenTheStreamWasTrimmedPastIt) {
+  services_env env;
+  ASSERT_TRUE(env.ok()) << env.problem();
+  tcp_proxy proxy{env.redis_port()};
+  auto sys = make_system();
+  caf::scoped_actor self{*sys};
+  auto topo = subscriber_topology(proxy.port());
+  auto log = std::make_shared<gap_log>();
+  log->rec = std::make_shared<recorder>();
+  auto fake = sys->spawn(gap_probe, log);
+  auto sub = spawn_redis_subscriber(*sys, topo, {caf::actor_cast<batch_sink_actor>(fake)},
+                                    caf::actor_cast<broadcaster_actor>(fake));
+  ASSERT_TRUE(wait_until([&] { return stats_of(self, sub).connected; }));
+  redis::redis_client rc;
+  ASSERT_TRUE(rc.connect("127.0.0.1", env.redis_port(), 2000).ok());
+  auto x = short_id("GX");
+  constexpr int64_t ts = 1'700'000'000'000'000'000;
+  auto send_trades = [&](uint64_t from, uint64_t to) {
+    for (auto id = from; id <= to; ++id) {
+      event_batch b;
+      b.trades.push_back(make_trade(x, id, ts + static_cast<int64_t>(id), "5", "1"));
+      publish(rc, topo.redis.key_prefix, "ingest-a", b, false, 100);
+    }
+  };
+  send_trades(1, 5);
+  ASSERT_TRUE(wait_until([&] { return log->rec->trades().size() == 5; }));
+  proxy.cut();
+  ASSERT_TRUE(wait_until([&] { return !stats_of(self, sub).connected; }));
+  send_trades(6, 1005); // MAXLEN ~ 100: the oldest are trimmed
+  proxy.restore();
+  ASSERT_TRUE(wait_until([&] { return stats_of(self, sub).gaps >= 1; }, 20s));
+  ASSERT_TRUE(wait_until([&] {
+    auto t = log->rec->trades();
+    return !t.empty() && t.back().trade_id == "1005";
+  }));
+  auto got = log->rec->trades();
+  EXPECT_LT(got.size(), 1005u); // the trimmed ones never came
+  EXPECT_GE(got.size(), 5u + 100u);
+  for (size_t i = 1; i < got.size(); ++i) // in order, each once
+    EXPECT_LT(std::stoull(got[i - 1].trade_id), std::stoull(got[i].trade_id));
+  {
+    std::lock_guard<std::mutex> lock{log->mx};
+    ASSERT_EQ(log->gaps.size(), 1u);
+    EXPECT_EQ(log->gaps[0].first, redis::shard_of(x, topo.redis.streams));
+    EXPECT_EQ(log->gaps[0].second, topo.redis.streams);
+    // The batch after the gap goes to the other sinks first; this probe is
+    // the gap sink itself, so it got the gap before those trades.
+    EXPECT_EQ(log->trades_before_first_gap, 5u);
+  }
+  EXPECT_EQ(stats_of(self, sub).gaps, 1u);
+  EXPECT_TRUE(stop_actor(self, sub));
+  self->send_exit(fake, caf::exit_reason::user_shutdown);
 }
 
 /// A redis-server of this test alone (it is stopped and started again).
@@ -290,6 +440,7 @@ TEST(RedisSubscriber, SubscribesAgainWhenRedisComesBack) {
   EXPECT_GE(s.connect_failures, 1u);
   EXPECT_FALSE(s.last_error.empty());
   EXPECT_EQ(rec->trades()[1].trade_id, "2");
+  EXPECT_EQ(s.gaps, 1u); // Redis (no persistence) lost the stream
   EXPECT_TRUE(stop_actor(self, sub));
   self->send_exit(sink, caf::exit_reason::user_shutdown);
 }

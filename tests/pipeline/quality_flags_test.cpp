@@ -20,7 +20,7 @@ TEST(QualityFlags, EveryFlagHasItsName) {
     {quality_stale, "stale"},           {quality_divergent, "divergent"},
     {quality_duplicate, "duplicate"},   {quality_out_of_order, "out_of_order"},
     {quality_future, "future"},         {quality_synthetic, "synthetic"},
-    {quality_defaulted, "defaulted"},
+    {quality_replayed, "replayed"},     {quality_defaulted, "defaulted"},
   };
   ASSERT_EQ(std::size(quality_flag_names), std::size(rows));
   for (size_t bit = 0; bit < std::size(rows); ++bit) {

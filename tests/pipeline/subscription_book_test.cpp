@@ -64,7 +64,7 @@ struct fake_server {
 };
 
 /// Short, readable messages instead of JSON.
-struct text_renderer final : frame_renderer {
+struct text_renderer : frame_renderer {
   std::string event(const trade& x) const override { return "trade " + x.instrument + " " + x.trade_id; }
   std::string event(const quote& x) const override { return "quote " + x.instrument; }
   std::string event(const bar& x) const override {
@@ -109,6 +109,9 @@ struct text_renderer final : frame_renderer {
     return "unsubscribed " + join(xs);
   }
   std::string pong() const override { return "pong"; }
+  std::string gap(std::string_view channel, std::string_view) const override {
+    return "gap " + std::string{channel};
+  }
   std::string error(std::string_view code, std::string_view,
                     std::string_view channel) const override {
     return "error " + std::string{code} + (channel.empty() ? "" : " " + std::string{channel});
@@ -152,6 +155,23 @@ event_batch trades(const std::string& instrument, int from, int to) {
 client_command sub(std::vector<std::string> channels) {
   return client_command{client_command::op_kind::subscribe, std::move(channels)};
 }
+
+client_command resync(std::vector<std::string> channels) {
+  return client_command{client_command::op_kind::resync, std::move(channels)};
+}
+
+/// Objects as JSON ends them: the book appends ,"seq":N before the '}'.
+struct braced_renderer final : text_renderer {
+  std::string event(const trade& x) const override {
+    return "{" + text_renderer::event(x) + "}";
+  }
+  std::string price_snapshot(std::string_view channel, const price* last) const override {
+    return "{" + text_renderer::price_snapshot(channel, last) + "}";
+  }
+  std::string event(const feed_status& x) const override {
+    return "{" + text_renderer::event(x) + "}";
+  }
+};
 
 client_command unsub(std::vector<std::string> channels) {
   return client_command{client_command::op_kind::unsubscribe, std::move(channels)};
@@ -568,4 +588,94 @@ TEST_F(BookTest, ABarsChannelOfAnIntervalNobodyBuildsIsResampledLive) {
   later.bars = {make_bar("BTC-USDT", 360, true, 1)};
   book->events(later);
   EXPECT_EQ(io.texts(1), (std::vector<std::string>{"bar bars:1m:BTC-USDT 360 closed 1"}));
+}
+
+// -- sequence numbers, gaps, resync ---------------------------------------------------
+
+TEST_F(BookTest, EveryEventCarriesItsChannelsSequenceNumber) {
+  braced_renderer braced;
+  settings.has_cache = true;
+  book.emplace(settings, io, braced, std::vector<std::string>{"BTC-USDT", "ETH-USDT"});
+  connect(1);
+  connect(2);
+  book->events(trades("BTC-USDT", 1, 2)); // nobody listens: no numbers used
+  book->command(1, sub({"trades:BTC-USDT", "trades:ETH-USDT"}));
+  auto fx = book->take_effects();
+  ASSERT_EQ(fx.snapshots.size(), 2u);
+  book->answer(fx.snapshots[0], nullptr);
+  book->answer(fx.snapshots[1], nullptr);
+  book->events(trades("BTC-USDT", 3, 4));
+  book->events(trades("ETH-USDT", 5, 5));
+  // A later subscriber's snapshot says where the channel is; live events
+  // held meanwhile follow it in order.
+  book->command(2, sub({"trades:BTC-USDT"}));
+  fx = book->take_effects();
+  ASSERT_EQ(fx.snapshots.size(), 1u);
+  book->events(trades("BTC-USDT", 6, 6));
+  book->answer(fx.snapshots[0], nullptr);
+  EXPECT_EQ(io.texts(1), (std::vector<std::string>{
+                           "hello", "subscribed trades:BTC-USDT,trades:ETH-USDT",
+                           "{snapshot trades:BTC-USDT null,\"seq\":0}",
+                           "{snapshot trades:ETH-USDT null,\"seq\":0}",
+                           "{trade BTC-USDT 3,\"seq\":1}", "{trade BTC-USDT 4,\"seq\":2}",
+                           "{trade ETH-USDT 5,\"seq\":1}", "{trade BTC-USDT 6,\"seq\":3}"}));
+  EXPECT_EQ(io.texts(2), (std::vector<std::string>{
+                           "hello", "subscribed trades:BTC-USDT",
+                           "{snapshot trades:BTC-USDT null,\"seq\":2}",
+                           "{trade BTC-USDT 6,\"seq\":3}"}));
+  // One frame per event, shared: the same buffer for both clients.
+  EXPECT_EQ(io.sent[1].back().text, io.sent[2].back().text);
+}
+
+TEST_F(BookTest, AGapRestartsTheAffectedChannelsWithAFreshSnapshot) {
+  settings.has_cache = true;
+  settings.max_channels_per_client = 8;
+  make();
+  connect(1);
+  book->command(1, sub({"trades:BTC-USDT", "bars:1m:BTC-USDT", "trades:ETH-USDT",
+                        "status:*"}));
+  for (auto& r : book->take_effects().snapshots)
+    book->answer(r, nullptr);
+  io.clear();
+  book->gap([](const std::string& x) { return x == "BTC-USDT"; }, "trimmed");
+  auto fx = book->take_effects();
+  ASSERT_EQ(fx.snapshots.size(), 2u); // BTC's trades and bars; not ETH, not status
+  book->events(trades("BTC-USDT", 7, 7)); // held until the fresh snapshot
+  book->events(trades("ETH-USDT", 8, 8));
+  price last;
+  last.trade_id = "7";
+  book->answer(fx.snapshots[0], std::vector<bar>{}); // channels in name order
+  book->answer(fx.snapshots[1], &last);
+  EXPECT_EQ(io.texts(1), (std::vector<std::string>{
+                           "gap bars:1m:BTC-USDT", "gap trades:BTC-USDT",
+                           "trade ETH-USDT 8", "snapshot bars:1m:BTC-USDT 0 bars",
+                           "snapshot trades:BTC-USDT 7", "trade BTC-USDT 7"}));
+  EXPECT_EQ(book->stats().gaps, 2u);
+  // A channel whose snapshot is on its way (quotes) gets no second one.
+  book->command(1, sub({"quotes:BTC-USDT"}));
+  io.clear();
+  book->gap([](const std::string& x) { return x == "BTC-USDT"; }, "trimmed");
+  EXPECT_EQ(io.texts(1), (std::vector<std::string>{"gap bars:1m:BTC-USDT",
+                                                   "gap trades:BTC-USDT"}));
+}
+
+TEST_F(BookTest, ResyncAnswersASnapshotOfASubscribedChannel) {
+  settings.has_cache = true;
+  make();
+  connect(1);
+  book->command(1, sub({"trades:BTC-USDT"}));
+  book->answer(book->take_effects().snapshots.at(0), nullptr);
+  io.clear();
+  book->command(1, resync({"trades:BTC-USDT", "trades:ETH-USDT", "nope"}));
+  auto fx = book->take_effects();
+  ASSERT_EQ(fx.snapshots.size(), 1u);
+  EXPECT_EQ(fx.snapshots[0].name, "trades:BTC-USDT");
+  book->events(trades("BTC-USDT", 9, 9));
+  price last;
+  last.trade_id = "9";
+  book->answer(fx.snapshots[0], &last);
+  EXPECT_EQ(io.texts(1), (std::vector<std::string>{
+                           "error not_subscribed trades:ETH-USDT",
+                           "error invalid_channel nope", "snapshot trades:BTC-USDT 9",
+                           "trade BTC-USDT 9"}));
 }
