@@ -22,7 +22,7 @@ http_request request(std::vector<std::pair<std::string, std::string>> query) {
   return req;
 }
 
-TEST(Freshness, MaxAgeIsWholeSecondsUpToAWeek) {
+TEST(FreshnessBounds, MaxAgeIsWholeSecondsUpToAWeek) {
   auto q = std::get<price_query>(parse_price_query(request({{"symbol", "A"}})));
   EXPECT_FALSE(q.max_age_ns.has_value());
   q = std::get<price_query>(parse_price_query(request({{"symbol", "A"}, {"max_age", "30"}})));
@@ -36,7 +36,7 @@ TEST(Freshness, MaxAgeIsWholeSecondsUpToAWeek) {
   }
 }
 
-TEST(Freshness, CachedAnswersWithinTheirBounds) {
+TEST(FreshnessBounds, CachedAnswersWithinTheirBounds) {
   struct row {
     int64_t event_ago, recv_ago, ttl;
     std::optional<int64_t> max_age;
