@@ -74,8 +74,8 @@ redis_reader(redis_reader_actor::stateful_pointer<redis_reader_state> self,
   co.connect_timeout_ms = timeout_ms;
   co.io_timeout_ms = timeout_ms;
   st.client = redis::redis_client{co};
-  st.log->info("reading redis {}:{} (prefix {}, timeout {} ms)", co.host,
-               co.port, st.keys.prefix, timeout_ms);
+  st.log->info("reading redis {} (prefix {}, timeout {} ms)", redis_where(topo.redis),
+               st.keys.prefix, timeout_ms);
   return {
     [=](get_price_atom, const std::string& instrument) {
       auto& st = self->state;

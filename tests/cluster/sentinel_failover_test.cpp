@@ -4,8 +4,8 @@
 // while an ingest node and a gateway node run: the sentinels promote the
 // replica, every connection finds it through them, the ingest node's writer
 // journals meanwhile and replays after, so the gateway's client gets every
-// trade the ingest node's client got, once, in order; /ready recovers on
-// both nodes without a restart.
+// trade the ingest node's client got, in order (the one batch in flight at
+// the kill may come twice); /ready recovers on both nodes without a restart.
 
 #include <gtest/gtest.h>
 
@@ -214,18 +214,36 @@ TEST(SentinelFailover, PrimaryKilledNothingAcknowledgedIsLost) {
   ASSERT_TRUE(promoted) << "no failover";
   EXPECT_TRUE(recovered) << ingest.output() << gateway.output();
   ASSERT_FALSE(lg.trades.empty());
-  for (size_t i = 1; i < lg.trades.size(); ++i) {
-    ASSERT_LT(lg.trades[i - 1].first, lg.trades[i].first) << i;
-    ASSERT_EQ(lg.trades[i - 1].second + 1, lg.trades[i].second) << i;
+  // In order, numbered without a hole. One exception: the batch in flight
+  // when the primary died may come twice (the old primary applied and
+  // replicated it, its answer was lost, so the writer journaled it and
+  // replayed it): a repeat is a trade already delivered, right after the
+  // failover, at most one batch of them.
+  std::set<uint64_t> delivered;
+  uint64_t newest = 0;
+  size_t repeats = 0;
+  for (size_t i = 0; i < lg.trades.size(); ++i) {
+    auto id = lg.trades[i].first;
+    if (i > 0) {
+      ASSERT_EQ(lg.trades[i - 1].second + 1, lg.trades[i].second) << i;
+    }
+    if (i > 0 && id <= newest) {
+      ASSERT_EQ(delivered.count(id), 1u) << "out of order: " << id << " after " << newest;
+      ++repeats;
+      continue;
+    }
+    delivered.insert(id);
+    newest = id;
   }
+  EXPECT_LE(repeats, 100u);
   auto lo = std::max(lg.trades.front().first, li.trades.front().first);
-  auto hi = std::min(lg.trades.back().first, last);
+  auto hi = std::min(newest, last);
   std::set<uint64_t> want;
   for (auto& [id, seq] : li.trades)
     if (id >= lo && id <= hi)
       want.insert(id);
   std::set<uint64_t> got;
-  for (auto& [id, seq] : lg.trades)
+  for (auto id : delivered)
     if (id >= lo && id <= hi)
       got.insert(id);
   EXPECT_EQ(got.size(), want.size());
