@@ -14,6 +14,7 @@
 #include "adapters/common/rest_adapter.hpp"
 #include "pipeline/model/reports.hpp"
 #include "pipeline/model/events.hpp"
+#include "pipeline/model/trading_calendar.hpp"
 #include "pipeline/model/reports.hpp"
 #include "pipeline/topology/topology.hpp"
 #include "pipeline/ratelimit/priority.hpp"
@@ -39,6 +40,8 @@ using ws_open_atom = caf::atom_constant<caf::atom("wsopen")>;
 using ws_text_atom = caf::atom_constant<caf::atom("wstext")>;
 using ws_close_atom = caf::atom_constant<caf::atom("wsclose")>;
 using fetch_atom = caf::atom_constant<caf::atom("fetch")>;
+/// A provider's published market holidays (actors/gateway_calendar.cpp).
+using holidays_atom = caf::atom_constant<caf::atom("holidays")>;
 using health_atom = caf::atom_constant<caf::atom("health")>;
 using quality_atom = caf::atom_constant<caf::atom("quality")>;
 using cache_stats_atom = caf::atom_constant<caf::atom("cachestats")>;
@@ -230,15 +233,25 @@ typename Inspector::result_type inspect(Inspector& f, news_item& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, trading_session& x) {
+  return f(caf::meta::type_name("trading_session"), x.open_ns, x.close_ns);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, session_exception& x) {
+  return f(caf::meta::type_name("session_exception"), x.day, x.session);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fetch_request& x) {
   return f(caf::meta::type_name("fetch_request"), x.kind, x.instrument, x.span,
-           x.start_ns, x.end_ns, x.limit, x.aggregated, x.query);
+           x.start_ns, x.end_ns, x.limit, x.aggregated, x.query, x.page);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fetch_result& x) {
   return f(caf::meta::type_name("fetch_result"), x.prices, x.bars, x.quotes,
-           x.trades, x.profiles, x.news);
+           x.trades, x.profiles, x.news, x.next_page);
 }
 
 template <class Inspector>
