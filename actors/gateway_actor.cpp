@@ -139,7 +139,11 @@ gateway_actor::behavior_type gateway(gateway_ptr self, topology topo,
       st.log->info("REST gateway on http://{}:{}", gw.bind, st.server->port());
       return st.server->port();
     },
-    [=](provider_handles& h) { self->state.reads.providers = std::move(h); },
+    [=](provider_handles& h) {
+      self->state.reads.providers = std::move(h);
+      start_holiday_refresh(self);
+    },
+    [=](holidays_atom) { refresh_holidays(self); },
     [=](reload_atom, const topology& next) {
       // SIGHUP changed [providers]: which ones may be asked, and their sections.
       auto& st = self->state;

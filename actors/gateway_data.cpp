@@ -177,7 +177,9 @@ fetch_request whole_request(const api::ohlcv_query& q) {
 /// Asks the providers for the whole query; `only` = provider= when given.
 void fetch_whole(gateway_ptr self, read_ptr r, std::string only) {
   auto known_from = r->plan.q.start_ns != 0 ? r->plan.q.start_ns : api::none_before;
-  fetch_from_providers(self, whole_request(r->plan.q), std::move(only), r->prio,
+  auto req = whole_request(r->plan.q);
+  req.start_ns = r->plan.fetch_start(req.start_ns);
+  fetch_from_providers(self, std::move(req), std::move(only), r->prio,
                        [self, r, known_from](chain_outcome o) {
                          if (!o.ok)
                            return r->reply(std::move(o.error));
@@ -226,8 +228,11 @@ void fill_gaps(gateway_ptr self, read_ptr r, std::vector<bar> stored,
   }
 }
 
-/// Step 3: Postgres.
+/// Step 3: Postgres. A range in which the market never trades (a weekend,
+/// a holiday) has no bar to find or fetch: it is answered empty at once.
 void read_postgres(gateway_ptr self, read_ptr r) {
+  if (r->plan.closed())
+    return answer(self, r, "calendar", true, {}, api::none_before, false);
   auto after = [self, r](std::vector<bar> stored) {
     auto d = r->plan.after_storage(stored);
     switch (d.next) {
@@ -276,9 +281,10 @@ void read_bars(gateway_ptr self, api::ohlcv_query q, priority prio, api::respond
                bars_delivery deliver, bool resample) {
   auto r = std::make_shared<read_job>();
   r->resample = resample;
-  r->plan = bars_read::start(std::move(q), now_ns(), [self](const std::string& id) {
-    return can_fetch(self, id);
-  });
+  auto cal = calendar_of(self->state, q.instrument);
+  r->plan = bars_read::start(
+    std::move(q), now_ns(), [self](const std::string& id) { return can_fetch(self, id); },
+    std::move(cal));
   r->reply = std::move(reply);
   r->prio = prio;
   r->deliver = std::move(deliver);
@@ -328,7 +334,8 @@ void handle_technical(gateway_ptr self, const http_call& call) {
   if (tq == nullptr)
     return;
   auto q = std::make_shared<api::technical_query>(std::move(*tq));
-  auto plan = api::plan_technical_read(*q, cfg, now_ns());
+  auto cal = calendar_of(self->state, q->instrument);
+  auto plan = api::plan_technical_read(*q, cfg, now_ns(), cal.get());
   auto* read = parsed(plan, call);
   if (read == nullptr)
     return;

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "actors/gateway_state.hpp"
+#include "adapters/common/paging.hpp"
 #include "api/routes/fetch.hpp"
 #include "pipeline/ratelimit/failover.hpp"
 
@@ -22,6 +23,7 @@ struct walk {
   fetch_done done;
   std::optional<fetch_reply> stale;      ///< a stale answer, served if no one has better
   std::optional<fetch_reply> first_real; ///< the first failure that was not "unknown"
+  std::optional<pager> pages; ///< the step being asked, page by page
 };
 
 /// How long to wait for the scheduler: its longest wait plus every retry.
@@ -39,9 +41,22 @@ api::http_response failure_of(const fetch_reply& r, const std::string& instrumen
 
 void step(gateway_ptr self, std::shared_ptr<walk> w, size_t i);
 
+void ask(gateway_ptr self, std::shared_ptr<walk> w, size_t i, fetch_request req);
+
 /// Step `i` answered `r`.
 void on_answer(gateway_ptr self, std::shared_ptr<walk> w, size_t i, fetch_reply r) {
   auto& st = self->state;
+  // A page of a longer range: the next page is asked of the same provider
+  // (another scheduled call); a failed page fails the step as any answer.
+  if (w->pages && !r.ok && r.failure.code == errc::not_found && w->pages->pages() > 0) {
+    // No data past the pages already in: they are the answer.
+    r.ok = true;
+    r.data = std::move(*w->pages).result();
+  } else if (r.ok && w->pages) {
+    if (auto next = w->pages->take(std::move(r.data)))
+      return ask(self, w, i, std::move(*next));
+    r.data = std::move(*w->pages).result();
+  }
   auto& name = w->chain.steps[i].provider;
   bool last = i + 1 >= w->chain.steps.size();
   // A price older than the class allows is kept in case no one has better.
@@ -81,11 +96,26 @@ void on_answer(gateway_ptr self, std::shared_ptr<walk> w, size_t i, fetch_reply 
   w->done(std::move(w->out));
 }
 
+/// The adapter of the REST provider `name` (null when not in the catalog).
+const rest_adapter* adapter_of(const gateway_state& st, const std::string& name) {
+  for (auto& a : st.reads.catalog)
+    if (to_string(a->info().id) == name)
+      return a.get();
+  return nullptr;
+}
+
 void step(gateway_ptr self, std::shared_ptr<walk> w, size_t i) {
-  auto& st = self->state;
   auto& s = w->chain.steps[i];
   auto req = w->req;
   req.instrument = s.instrument;
+  w->pages.emplace(adapter_of(self->state, s.provider), std::move(req));
+  ask(self, w, i, w->pages->first());
+}
+
+/// Sends one call of step `i` (a whole request or one page).
+void ask(gateway_ptr self, std::shared_ptr<walk> w, size_t i, fetch_request req) {
+  auto& st = self->state;
+  auto& s = w->chain.steps[i];
   auto answer = [self, w, i](fetch_reply r) { on_answer(self, w, i, std::move(r)); };
   auto lost = [self, w, i](caf::error& e) {
     fetch_reply r;

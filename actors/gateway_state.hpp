@@ -42,6 +42,7 @@
 #include "api/routes/common.hpp"
 #include "api/routes/data.hpp"
 #include "api/routes/webhooks.hpp"
+#include "pipeline/normalize/market_calendars.hpp"
 #include "pipeline/normalize/symbol_resolver.hpp"
 #include "pipeline/reference/reference_cache.hpp"
 #include "pipeline/ratelimit/priority.hpp"
@@ -110,6 +111,10 @@ struct gateway_state {
   symbol_resolver symbols;
   /// Bar intervals the pipeline builds live: what ohlcv resamples from.
   std::vector<interval> live_spans;
+  /// Trading calendars per asset class, with the providers' holidays
+  /// (gateway_calendar.cpp).
+  market_calendars calendars;
+  bool holidays_started = false; ///< the periodic refresh runs
   /// Fundamentals and news answers, [reference] TTLs (gateway_reference.cpp).
   reference::reference_cache reference_answers;
   stage_stats stats{"gateway"};
@@ -204,5 +209,20 @@ bool can_fetch(gateway_ptr self, const std::string& instrument);
 
 /// The enabled REST providers whose adapters serve `kind`, in config order.
 std::vector<std::string> serving_providers(const gateway_state& st, fetch_kind kind);
+
+/// The trading calendar of `instrument`: its asset class's, when a REST
+/// provider that would be asked for its bars serves that class; else null
+/// (always open: a closure is assumed only where a provider knows the
+/// market). gateway_calendar.cpp.
+std::shared_ptr<const trading_calendar> calendar_of(const gateway_state& st,
+                                                    const std::string& instrument);
+
+/// Starts the periodic refresh of the providers' market holidays (once;
+/// the provider actors must be known).
+void start_holiday_refresh(gateway_ptr self);
+
+/// Asks every REST provider that publishes holidays for them and applies
+/// the answers to `calendars`; then asks again after holiday_refresh.
+void refresh_holidays(gateway_ptr self);
 
 } // namespace tickflow

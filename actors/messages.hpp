@@ -14,6 +14,7 @@
 #include "adapters/common/rest_adapter.hpp"
 #include "pipeline/model/reports.hpp"
 #include "pipeline/model/events.hpp"
+#include "pipeline/model/trading_calendar.hpp"
 #include "pipeline/model/reports.hpp"
 #include "pipeline/model/tick_lookups.hpp"
 #include "pipeline/topology/topology.hpp"
@@ -42,6 +43,8 @@ using ws_open_atom = caf::atom_constant<caf::atom("wsopen")>;
 using ws_text_atom = caf::atom_constant<caf::atom("wstext")>;
 using ws_close_atom = caf::atom_constant<caf::atom("wsclose")>;
 using fetch_atom = caf::atom_constant<caf::atom("fetch")>;
+/// A provider's published market holidays (actors/gateway_calendar.cpp).
+using holidays_atom = caf::atom_constant<caf::atom("holidays")>;
 using health_atom = caf::atom_constant<caf::atom("health")>;
 using quality_atom = caf::atom_constant<caf::atom("quality")>;
 using cache_stats_atom = caf::atom_constant<caf::atom("cachestats")>;
@@ -259,15 +262,25 @@ typename Inspector::result_type inspect(Inspector& f, corporate_action& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, trading_session& x) {
+  return f(caf::meta::type_name("trading_session"), x.open_ns, x.close_ns);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, session_exception& x) {
+  return f(caf::meta::type_name("session_exception"), x.day, x.session);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fetch_request& x) {
   return f(caf::meta::type_name("fetch_request"), x.kind, x.instrument, x.span,
-           x.start_ns, x.end_ns, x.limit, x.aggregated, x.query, x.adjusted);
+           x.start_ns, x.end_ns, x.limit, x.aggregated, x.query, x.adjusted, x.page);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fetch_result& x) {
   return f(caf::meta::type_name("fetch_result"), x.prices, x.bars, x.quotes,
-           x.trades, x.profiles, x.news, x.actions);
+           x.trades, x.profiles, x.news, x.actions, x.next_page);
 }
 
 template <class Inspector>

@@ -8,6 +8,7 @@
 #include "actors/messages.hpp"
 #include "adapters/common/curl_client.hpp"
 #include "adapters/common/provider_errors.hpp"
+#include "adapters/holiday_sources.hpp"
 #include "adapters/registry.hpp"
 
 namespace tickflow {
@@ -138,6 +139,22 @@ rest_provider(rest_provider_actor::stateful_pointer<rest_provider_state> self,
       return r;
     },
     [=](fetch_atom, const fetch_batch& b) { return self->state.fetch(b); },
+    [=](holidays_atom) -> caf::result<std::vector<session_exception>> {
+      auto& st = self->state;
+      auto* src = holiday_source_of(st.adapter->info().id);
+      if (src == nullptr)
+        return caf::make_error(caf::sec::unexpected_message, "no holiday list");
+      auto reply = st.http->perform(src->request(st.cred.api_key), st.settings.base_url);
+      auto* h = std::get_if<http_reply>(&reply);
+      if (h == nullptr || h->status != 200)
+        return caf::make_error(caf::sec::runtime_error,
+                               h == nullptr ? std::get<fetch_error>(reply).message
+                                            : "HTTP " + std::to_string(h->status));
+      auto xs = src->parse(h->body);
+      if (!xs)
+        return caf::make_error(caf::sec::runtime_error, xs.err().context);
+      return std::move(*xs);
+    },
     [=](health_atom) { return self->state.health; },
     [=](ack_atom) {}, // acks of forwarded batches: fetches are not flow-controlled
   };

@@ -16,6 +16,7 @@ using fetch_actor =
 /// stats list shows it "unavailable"); acks are those of forwarded batches.
 using rest_provider_actor = fetch_actor::extend<
   caf::replies_to<fetch_atom, fetch_batch>::with<fetch_reply>,
+  caf::replies_to<holidays_atom>::with<std::vector<session_exception>>,
   caf::replies_to<health_atom>::with<provider_health>, caf::reacts_to<ack_atom>>;
 
 /// Spawns one REST provider actor, detached (its own thread: libcurl blocks
@@ -24,6 +25,8 @@ using rest_provider_actor = fetch_actor::extend<
 /// environment variable named in the config. Answers
 ///   (fetch_atom, fetch_request) -> fetch_reply
 ///   (health_atom) -> provider_health
+///   (holidays_atom) -> std::vector<session_exception>  its market holidays
+///                      (adapters/holiday_sources; an error when it has none)
 /// and forwards every fetched bar batch to `intake` (the sharder), so
 /// fetched data is validated, cached and broadcast like streamed data.
 /// `intake` may be null: a stream's backfill actor forwards nothing.

@@ -181,7 +181,7 @@ std::string key_of(const std::string& provider, const fetch_request& r) {
   return coalescing_key({provider, to_string(r.kind), r.instrument, to_string(r.span),
                          std::to_string(r.start_ns), std::to_string(r.end_ns),
                          std::to_string(r.limit), r.aggregated ? "agg" : "raw", r.query,
-                         r.adjusted ? "adjusted" : "as-traded"});
+                         r.adjusted ? "adjusted" : "as-traded", r.page});
 }
 
 /// Calls of this shape may ride in one merged request.

@@ -25,7 +25,7 @@ for d in "$root"/tests/fixtures/*/rest/; do
 done
 all_targets=()
 for p in "${rest_providers[@]}"; do all_targets+=("rest_$p"); done
-all_targets+=(stream decimal config http_target http_request ws_message)
+all_targets+=(stream decimal market_holidays config http_target http_request ws_message)
 
 seconds=""
 build_only=0

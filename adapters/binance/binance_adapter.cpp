@@ -40,6 +40,15 @@ class binance_adapter final : public rest_adapter {
                                   cred);
   }
 
+  size_t page_limit(fetch_kind k) const noexcept override {
+    return k == fetch_kind::bars ? binance::max_klines_limit : 0;
+  }
+
+  std::optional<fetch_request> next_page(const fetch_request& asked,
+                                         const fetch_result& got) const override {
+    return binance::next_klines_page(asked, got);
+  }
+
   fetch_outcome parse(const fetch_request& req, const http_reply& reply,
                       int64_t recv_ns) const override {
     rapidjson::Document doc;

@@ -1,5 +1,6 @@
 #include "adapters/binance/binance_request.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "pipeline/model/time.hpp"
@@ -124,6 +125,30 @@ result<outbound_request> build_batch_request(fetch_kind kind,
   out.query.emplace_back("symbols", std::move(list));
   add_key(out, cred);
   return out;
+}
+
+std::optional<fetch_request> next_klines_page(const fetch_request& asked,
+                                              const fetch_result& got) {
+  if (asked.kind != fetch_kind::bars || asked.limit == 0 || got.bars.size() < asked.limit)
+    return std::nullopt;
+  auto oldest = got.bars.front().open_time_ns;
+  auto newest = oldest;
+  for (auto& b : got.bars) {
+    oldest = std::min(oldest, b.open_time_ns);
+    newest = std::max(newest, b.open_time_ns);
+  }
+  auto next = asked;
+  if (asked.start_ns != 0) {
+    // Past the newest open time (Binance bounds are ms, inclusive).
+    next.start_ns = (newest / ns_per_ms + 1) * ns_per_ms;
+    if (asked.end_ns != 0 && next.start_ns > asked.end_ns)
+      return std::nullopt;
+  } else {
+    next.end_ns = (oldest / ns_per_ms - 1) * ns_per_ms;
+    if (next.end_ns <= 0)
+      return std::nullopt;
+  }
+  return next;
 }
 
 } // namespace tickflow::binance

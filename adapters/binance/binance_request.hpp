@@ -3,6 +3,7 @@
 // Binance spot REST: endpoints and the request builder (model -> URL).
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,6 +59,14 @@ constexpr size_t max_klines_limit = 1000;
 result<outbound_request> build_request(const fetch_request& req,
                                        std::string_view symbol,
                                        const credentials& cred);
+
+/// The klines page after `got`, the answer to `asked` (at most
+/// max_klines_limit bars a request): when the page came full, the same
+/// request with startTime 1 ms past the newest open time (with a start),
+/// or endTime 1 ms before the oldest (the newest bars, no start); nullopt
+/// when the page was not full or the range is done.
+std::optional<fetch_request> next_klines_page(const fetch_request& asked,
+                                              const fetch_result& got);
 
 /// GET /api/v3/exchangeInfo (all symbols).
 outbound_request build_exchange_info_request(const credentials& cred);

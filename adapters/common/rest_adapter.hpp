@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -39,6 +40,9 @@ struct fetch_request {
   /// (docs/API.md "Adjusted prices"). An adapter whose provider cannot
   /// (provider_info::adjusted_bars false) refuses it: errc::invalid_argument.
   bool adjusted = false;
+  /// A later page of a paginated answer: the provider's continuation as
+  /// its last page gave it (fetch_result::next_page); "" = the first page.
+  std::string page;
 };
 
 /// Key/value pairs, in order (query parameters, headers).
@@ -81,6 +85,9 @@ struct fetch_result {
   std::vector<asset_profile> profiles; ///< fetch_kind::profile
   std::vector<news_item> news;         ///< fetch_kind::news
   std::vector<corporate_action> actions; ///< fetch_kind::splits, dividends
+  /// The provider says more follows (Polygon's next_url, as path and
+  /// query: the host is always the configured one); "" on the last page.
+  std::string next_page;
 };
 
 /// A typed provider failure.
@@ -129,6 +136,24 @@ class rest_adapter {
 
   /// Canonical id of a provider symbol ("" if it cannot be mapped).
   virtual std::string to_canonical(std::string_view provider_symbol) const = 0;
+
+  // -- pages (a range longer than one request; adapters/common/paging) -------
+
+  /// The most bars one request of `kind` may ask for; 0: no bound (the
+  /// provider pages by itself, with next_page, or answers everything).
+  virtual size_t page_limit(fetch_kind) const noexcept { return 0; }
+
+  /// The request of the page after `got`, the answer to `asked`; nullopt
+  /// when `got` was the last. By default: the provider's continuation
+  /// (got.next_page) when it gave one.
+  virtual std::optional<fetch_request> next_page(const fetch_request& asked,
+                                                 const fetch_result& got) const {
+    if (got.next_page.empty())
+      return std::nullopt;
+    auto next = asked;
+    next.page = got.next_page;
+    return next;
+  }
 
   // -- merged requests (the scheduler merges queued BATCH calls) -------------
 

@@ -7,6 +7,7 @@
 #include "adapters/common/exact_json.hpp"
 #include "adapters/common/provider_errors.hpp"
 #include "adapters/polygon/polygon_actions.hpp"
+#include "adapters/polygon/polygon_paging.hpp"
 #include "adapters/polygon/polygon_parse.hpp"
 #include "adapters/polygon/polygon_provider.hpp"
 #include "adapters/polygon/polygon_reference.hpp"
@@ -39,8 +40,10 @@ class polygon_adapter final : public rest_adapter {
     result<outbound_request> out = error{errc::invalid_argument, {}};
     switch (req.kind) {
       case fetch_kind::bars:
-        out = polygon::aggs_request(sym, req.span, req.start_ns, req.end_ns,
-                                    req.limit, cred.api_key, req.adjusted);
+        out = !req.page.empty()
+                ? polygon::page_request(req.page, cred.api_key)
+                : polygon::aggs_request(sym, req.span, req.start_ns, req.end_ns,
+                                        req.limit, cred.api_key, req.adjusted);
         break;
       case fetch_kind::price:
         out = polygon::is_crypto_or_forex(sym)
@@ -94,6 +97,9 @@ class polygon_adapter final : public rest_adapter {
         if (!bars)
           return fold_parse_error(bars.err());
         out.bars = std::move(*bars);
+        out.next_page = polygon::page_of_next_url(
+          doc.string_member(doc.root(), "next_url"),
+          "/v2/aggs/ticker/" + polygon::escape_path_segment(sym) + "/");
         break;
       }
       case fetch_kind::price: {

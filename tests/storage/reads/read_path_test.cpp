@@ -158,6 +158,37 @@ TEST_F(ReadSteps, APartlyStoredRangeAsksTheProviderOnlyForTheMissingSlots) {
   EXPECT_EQ(svc.stop(), 0);
 }
 
+// An equity's stored Friday and Tuesday around a weekend and Martin Luther
+// King Jr. Day (2023-01-13..17; and 2019-12-31/2020-01-02 around New
+// Year's Day): the closed dates are no gap, so Polygon is never asked and
+// the stored bars are the whole answer.
+TEST_F(ReadSteps, AWeekendAndAHolidayBetweenStoredBarsAreNoGaps) {
+  auto x = short_id("RH");
+  auto day = [&](const char* date) {
+    return make_bar(x, interval::d1, *parse_timestamp(date) / ns_per_s, true);
+  };
+  ASSERT_TRUE(db.write_bars({day("2023-01-13"), day("2023-01-17"), day("2019-12-31"),
+                             day("2020-01-02")})
+                .ok());
+  setenv("TICKFLOW_TEST_KEY_holidays", "k", 1);
+  service svc{"[providers]\nenabled = polygon\n[polygon]\nbase-url = " + provider.base_url()
+              + "\napi-key-env = TICKFLOW_TEST_KEY_holidays\n[storage]\nenabled = true\ndsn = "
+              + env.pg_dsn() + "\njournal-dir = " + temp_dir() + "/storage\n"};
+  ASSERT_TRUE(svc.live()) << svc.output();
+  rapidjson::Document d;
+  for (auto [start, end] : {std::pair{"2023-01-13", "2023-01-17"},
+                            std::pair{"2019-12-31", "2020-01-02"}}) {
+    auto target = "/api/v1/data/ohlcv?symbol=" + x + "&interval=1d&start=" + start
+                  + "&end=" + end;
+    ASSERT_EQ(svc.get(target, d), 200u) << target;
+    EXPECT_EQ(source_of(d), "postgres") << target;
+    EXPECT_EQ(d["bars"].Size(), 2u) << target;
+  }
+  for (auto& r : provider.requests())
+    EXPECT_NE(r.path.rfind("/v2/aggs/", 0), 0u) << r.path; // no bars asked
+  EXPECT_EQ(svc.stop(), 0);
+}
+
 // A provider that ignores endTime sends bars past the range; they must not
 // push the in-range ones out of the newest-`limit` answer.
 TEST_F(ReadSteps, BarsOutsideTheRangeNeverDisplaceBarsInside) {
