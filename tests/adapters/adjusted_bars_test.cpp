@@ -72,10 +72,16 @@ TEST(AdjustedBars, RequestsSayWhichSeries) {
 
 TEST(AdjustedBars, FinnhubRefusesAdjustedBars) {
   auto a = make_rest_adapter(providers::finnhub, {});
-  auto out = a->build(bars("AAPL", true), credentials{"KEY123"});
+  auto adjusted = bars("AAPL", true);
+  auto raw = bars("AAPL", false);
+  for (auto* r : {&adjusted, &raw}) { // finnhub needs a range
+    r->start_ns = *parse_timestamp("2019-09-24");
+    r->end_ns = *parse_timestamp("2019-09-26");
+  }
+  auto out = a->build(adjusted, credentials{"KEY123"});
   ASSERT_FALSE(out);
   EXPECT_EQ(out.err().code, errc::invalid_argument);
-  EXPECT_TRUE(a->build(bars("AAPL", false), credentials{"KEY123"}));
+  EXPECT_TRUE(a->build(raw, credentials{"KEY123"}));
 }
 
 TEST(AdjustedBars, EodhdScalesByTheAdjustedClose) {

@@ -648,7 +648,7 @@ TEST(BinanceRequest, RejectsWhatBinanceCannotServe) {
      "negative time bound"},
     {"negative end", bars(0, -1, 0), errc::invalid_argument,
      "negative time bound"},
-    {"unknown kind", request(static_cast<fetch_kind>(7), "BTC-USDT"),
+    {"unknown kind", request(static_cast<fetch_kind>(99), "BTC-USDT"),
      errc::invalid_argument, "unsupported kind unknown"},
   };
   for (auto& r : rows) {

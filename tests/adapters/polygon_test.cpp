@@ -448,11 +448,14 @@ TEST(PolygonParse, ExponentVolumesAreShiftedExactly) {
 
 TEST(PolygonParse, NewestFirstRepliesComeBackInTimeOrderAndOpenBars) {
   // sort=desc (start_ns == 0): newest first; the last bar is still open.
+  // Daily bars are stamped at the US/Eastern midnight: the newest at that
+  // of recv_ns's day (2027-01-15T05:00Z), so it opens 2027-01-15T00:00Z
+  // and ends after recv_ns (08:00Z).
   constexpr int64_t day_ms = 86'400'000;
-  constexpr int64_t t0 = recv_ns / ns_per_ms - 2 * day_ms;
+  constexpr int64_t t0 = recv_ns / ns_per_ms - 3 * 3'600'000 - day_ms;
   std::string body = R"({"ticker":"AAPL","results":[)";
   body += R"({"o":2,"h":2,"l":2,"c":2,"v":2,"t":)"
-          + std::to_string(t0 + day_ms + 1) + "},";
+          + std::to_string(t0 + day_ms) + "},";
   body += R"({"o":1,"h":1,"l":1,"c":1,"v":1,"t":)" + std::to_string(t0)
           + "}]}";
   polygon::parse_context ctx{"AAPL", "AAPL", interval::d1, recv_ns};
@@ -462,7 +465,7 @@ TEST(PolygonParse, NewestFirstRepliesComeBackInTimeOrderAndOpenBars) {
   EXPECT_EQ(bars->at(0).open, dec(1, 0));
   EXPECT_TRUE(bars->at(0).closed);
   EXPECT_EQ(bars->at(1).open, dec(2, 0));
-  EXPECT_FALSE(bars->at(1).closed); // ends 1 ms after recv_ns
+  EXPECT_FALSE(bars->at(1).closed); // ends 16 h after recv_ns
 }
 
 TEST(PolygonParse, BarEndsAfterItsSpan) {

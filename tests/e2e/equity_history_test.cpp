@@ -39,6 +39,9 @@ std::string path_of(provider p, bool adjusted) {
   req.instrument = "AAPL";
   req.span = interval::d1;
   req.adjusted = adjusted;
+  // The paths do not depend on the range (finnhub needs one).
+  req.start_ns = *parse_timestamp("2019-09-01");
+  req.end_ns = *parse_timestamp("2020-11-06");
   auto out = make_rest_adapter(p, {})->build(req, credentials{"k"});
   EXPECT_TRUE(out) << to_string(p);
   return out ? out->path : std::string{};
