@@ -114,6 +114,10 @@ static_assert(std::is_same<reply_of<scheduler_actor, fetch_atom, sched_fetch>,
                            list<fetch_reply>>::value, "");
 static_assert(std::is_same<reply_of<rest_provider_actor, fetch_atom, fetch_batch>,
                            list<fetch_reply>>::value, "");
+static_assert(std::is_same<reply_of<rest_provider_actor, holidays_atom>,
+                           list<std::vector<session_exception>>>::value,
+              "");
+static_assert(accepts<gateway_actor, holidays_atom>, "");
 static_assert(std::is_same<reply_of<rest_provider_actor, health_atom>,
                            list<provider_health>>::value, "");
 static_assert(std::is_same<reply_of<stream_provider_actor, health_atom>,
