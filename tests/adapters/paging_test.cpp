@@ -149,14 +149,14 @@ TEST(Paging, PolygonFollowsOnlyPagesOfTheSameEndpoint) {
     const char* page; // "" = not followed
   };
   for (auto r : std::vector<row>{
-         {"https://api.polygon.io/v2/aggs/ticker/AAPL/range/1/day/1/2?cursor=x",
+         {"https://127.0.0.2/v2/aggs/ticker/AAPL/range/1/day/1/2?cursor=x",
           "/v2/aggs/ticker/AAPL/range/1/day/1/2?cursor=x"},
          {"http://127.0.0.1:9/v2/aggs/ticker/AAPL/range/1/day/1/2", "/v2/aggs/ticker/AAPL/range/1/day/1/2"},
-         {"https://api.polygon.io/v3/trades/AAPL?cursor=x", ""},
-         {"https://api.polygon.io/v2/aggs/ticker/MSFT/range/1/day/1/2", ""},
-         {"ftp://api.polygon.io/v2/aggs/ticker/AAPL/range/1/day/1/2", ""},
+         {"https://127.0.0.2/v3/trades/AAPL?cursor=x", ""},
+         {"https://127.0.0.2/v2/aggs/ticker/MSFT/range/1/day/1/2", ""},
+         {"ftp://127.0.0.2/v2/aggs/ticker/AAPL/range/1/day/1/2", ""},
          {"/v2/aggs/ticker/AAPL/range/1/day/1/2", ""},
-         {"https://api.polygon.io/v2/aggs/ticker/AAPL/x y", ""},
+         {"https://127.0.0.2/v2/aggs/ticker/AAPL/x y", ""},
          {"", ""},
        })
     EXPECT_EQ(polygon::page_of_next_url(r.next_url, "/v2/aggs/ticker/AAPL/"), r.page)

@@ -25,11 +25,13 @@ using namespace std::chrono_literals;
 
 namespace {
 
-/// Polygon's aggs path of 1d bars from `from` to `to` (ms in the path).
+/// Polygon's aggs path of 1d bars from `from` to the end of date `to` (ms
+/// in the path: an `end` given as a date includes its whole day).
 std::string aggs_path(const char* from, const char* to) {
+  constexpr int64_t day_ns = 86'400'000'000'000;
   return "/v2/aggs/ticker/AAPL/range/1/day/"
          + std::to_string(*tickflow::parse_timestamp(from) / tickflow::ns_per_ms) + "/"
-         + std::to_string(*tickflow::parse_timestamp(to) / tickflow::ns_per_ms);
+         + std::to_string((*tickflow::parse_timestamp(to) + day_ns - 1) / tickflow::ns_per_ms);
 }
 
 class TradingCalendarE2E : public ::testing::Test {
@@ -40,7 +42,7 @@ class TradingCalendarE2E : public ::testing::Test {
     provider.add("GET", aggs_path("2020-01-02", "2020-01-10"),
                  fixture_response::file("polygon/rest/v2_aggs_ticker_AAPL_range_1_day.example.json"));
     // Two pages: the recorded range reply, unchanged, ends with next_url
-    // (host api.polygon.io, path .../1578114000000/2020-01-10, a cursor);
+    // (the provider's own host, path .../1578114000000/2020-01-10, a cursor);
     // tickflow asks its path and cursor of the configured host, where the
     // second page is the recorded AAPL aggregates reply of /prev (the same
     // aggs shape, one bar of 2020-11-10, no next_url: the last page).

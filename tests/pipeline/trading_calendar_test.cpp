@@ -34,7 +34,7 @@ std::vector<std::string> dates(const std::vector<calendar::nyse_rule_day>& xs,
 
 } // namespace
 
-// NYSE's published holiday calendars (nyse.com "Holidays & Trading Hours",
+// NYSE's published holiday calendars (the exchange's "Holidays & Trading Hours" page,
 // 2023-2027 as published in 2024-2025).
 TEST(UsEquityHolidays, KnownYears) {
   struct row {
