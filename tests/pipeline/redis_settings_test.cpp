@@ -47,7 +47,7 @@ TEST(RedisSettings, KeysTakeTheirValues) {
 
 TEST(RedisSettings, BadValuesAreRefused) {
   for (auto bad : {"streams = 0\n", "streams = 1025\n", "stream-retention = 99\n",
-                   "publish = maybe\n", "url = http://h\n", "url = redis://:sEcReT@h:0\n",
+                   "publish = maybe\n", "url = http://127.0.0.1\n", "url = redis://:sEcReT@127.0.0.1:0\n",
                    "password-env = A-B\n", "db = -1\n"}) {
     auto t = with_redis(bad);
     ASSERT_FALSE(t.ok()) << bad;

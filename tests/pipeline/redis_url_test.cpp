@@ -43,11 +43,11 @@ TEST(RedisUrl, ParsesEveryPart) {
 }
 
 TEST(RedisUrl, RefusesBrokenFormsWithoutQuotingThem) {
-  for (auto in : {"", "127.0.0.1:6379", "http://h", "rediss://h", "redis://",
-                  "redis://:@h", "redis://s3cret@h", "redis://:s3cret%4@h",
-                  "redis://:s3cret%zz@h", "redis://h:0", "redis://h:65536", "redis://h:",
-                  "redis://h:x", "redis://h/x", "redis://h/-1", "redis://::1:5",
-                  "redis://[::1", "redis://[::1]x", "redis://h o", "redis://:s3cret@/1"}) {
+  for (auto in : {"", "127.0.0.1:6379", "http://127.0.0.1", "rediss://127.0.0.1", "redis://",
+                  "redis://:@127.0.0.1", "redis://s3cret@127.0.0.1", "redis://:s3cret%4@127.0.0.1",
+                  "redis://:s3cret%zz@127.0.0.1", "redis://127.0.0.1:0", "redis://127.0.0.1:65536", "redis://127.0.0.1:",
+                  "redis://127.0.0.1:x", "redis://127.0.0.1/x", "redis://127.0.0.1/-1", "redis://::1:5",
+                  "redis://[::1", "redis://[::1]x", "redis://127.0.0.1 o", "redis://:s3cret@/1"}) {
     auto u = parse_redis_url(in);
     ASSERT_FALSE(u.ok()) << in;
     EXPECT_EQ(u.err().code, errc::config_invalid) << in;

@@ -65,8 +65,8 @@ TEST(NewsMerge, TitleKeys) {
 
 TEST(NewsMerge, NewestFirstAcrossProviders) {
   std::vector<std::vector<news_item>> lists = {
-    {item("f2", "https://f/2", 200, providers::finnhub), item("f1", "https://f/1", 100, providers::finnhub)},
-    {item("p3", "https://p/3", 300, providers::polygon), item("p0", "https://p/0", 50, providers::polygon)},
+    {item("f2", "https://127.0.0.1/f/2", 200, providers::finnhub), item("f1", "https://127.0.0.1/f/1", 100, providers::finnhub)},
+    {item("p3", "https://127.0.0.1/p/3", 300, providers::polygon), item("p0", "https://127.0.0.1/p/0", 50, providers::polygon)},
   };
   auto m = merge_news(lists, 10);
   EXPECT_EQ(titles(m), (std::vector<std::string>{"p3", "f2", "f1", "p0"}));
