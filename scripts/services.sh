@@ -52,11 +52,12 @@ port_in_use() {
   (exec 3<>"/dev/tcp/$host/$1") 2>/dev/null
 }
 
-# A loopback port nobody listens on right now.
+# A loopback port nobody listens on right now, in 20000-25999: below the
+# ephemeral range and apart from the ports the tests' free_port() hands out.
 free_port() {
   local p i
   for i in $(seq 1 100); do
-    p=$((20000 + RANDOM % 40000))
+    p=$((20000 + RANDOM % 6000))
     if ! port_in_use "$p"; then
       echo "$p"
       return 0

@@ -12,6 +12,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "pipeline/model/saturating.hpp"
+
 namespace tickflow::cache {
 
 /// What happened to lookups and entries, since construction (never reset).
@@ -195,10 +197,6 @@ class lru_ttl_cache {
 
   static bool expired(const node& n, int64_t now_ns) noexcept {
     return n.expires_ns != 0 && now_ns >= n.expires_ns;
-  }
-
-  static int64_t saturated_add(int64_t a, int64_t b) noexcept {
-    return a > INT64_MAX - b ? INT64_MAX : a + b;
   }
 
   void remove(typename list::iterator pos) {

@@ -1,8 +1,10 @@
 #include "pipeline/model/trading_calendar.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "pipeline/model/calendar.hpp"
+#include "pipeline/model/saturating.hpp"
 #include "pipeline/model/us_equity_holidays.hpp"
 
 namespace tickflow {
@@ -86,14 +88,17 @@ bool trading_calendar::slot_open(interval iv, int64_t open_ns) const {
   if (interval_ns(iv) >= day_ns) {
     // The dates the bar covers: months differ in length, and 31 days after
     // the 1st always lands in the next month.
-    auto end_ns = iv == interval::mo1 ? bar_open_time(iv, open_ns + 31 * day_ns)
-                                      : open_ns + interval_ns(iv);
-    for (auto d = first_day; d * day_ns < end_ns; ++d)
+    // Saturated: a bar of 2262 (the int64 ns edge) is valid input; the
+    // last month then ends where the range does.
+    auto end_ns = saturated_add(open_ns, iv == interval::mo1 ? 31 * day_ns : interval_ns(iv));
+    if (iv == interval::mo1 && end_ns != std::numeric_limits<int64_t>::max())
+      end_ns = bar_open_time(iv, end_ns);
+    for (auto d = first_day, last = floor_div(end_ns - 1, day_ns); d <= last; ++d)
       if (session(d).open())
         return true;
     return false;
   }
-  auto end_ns = open_ns + interval_ns(iv);
+  auto end_ns = saturated_add(open_ns, interval_ns(iv));
   // A session may begin the evening before its date (a provider's futures
   // hours), so the dates either side are asked too.
   for (auto d = first_day - 1; d <= floor_div(end_ns - 1, day_ns) + 1; ++d) {

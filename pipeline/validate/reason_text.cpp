@@ -47,20 +47,4 @@ std::string format_general(double value) {
   return std::string(buf, static_cast<size_t>(n));
 }
 
-int64_t saturated_add(int64_t a, int64_t b) noexcept {
-  int64_t out = 0;
-  if (!__builtin_add_overflow(a, b, &out))
-    return out;
-  return b > 0 ? std::numeric_limits<int64_t>::max()
-               : std::numeric_limits<int64_t>::min();
-}
-
-int64_t saturated_sub(int64_t a, int64_t b) noexcept {
-  int64_t out = 0;
-  if (!__builtin_sub_overflow(a, b, &out))
-    return out;
-  return b < 0 ? std::numeric_limits<int64_t>::max()
-               : std::numeric_limits<int64_t>::min();
-}
-
 } // namespace tickflow

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <string>
 
+#include "pipeline/model/saturating.hpp"
+
 namespace tickflow {
 
 /// Exact duration text in the largest unit that divides it: "5s", "250ms",
@@ -16,9 +18,5 @@ std::string format_fixed(double value, int digits);
 /// Shortest text of a setting or statistic with up to 6 significant digits:
 /// 6.0 -> "6", 0.01 -> "0.01", 1e-4 -> "0.0001".
 std::string format_general(double value);
-
-/// Saturating a + b and a - b for times (bad data may hold any int64).
-int64_t saturated_add(int64_t a, int64_t b) noexcept;
-int64_t saturated_sub(int64_t a, int64_t b) noexcept;
 
 } // namespace tickflow

@@ -62,8 +62,11 @@ class node {
   }
 
   /// SIGTERM and wait: the exit code (0 after a clean stop; a sanitizer
-  /// finding makes it non-zero).
-  int stop() { return proc_->stop(); }
+  /// finding makes it non-zero). The wait outlasts the service's own bound
+  /// ([supervisor] stop-timeout, 20 s, past which it exits 1 by itself): a
+  /// loaded node under ASan took 14 s to drain, and SIGKILL would hide
+  /// whether its stop was clean.
+  int stop() { return proc_->stop(std::chrono::seconds{30}); }
 
   bool up() const { return up_; }
   uint16_t port() const { return port_; }

@@ -106,7 +106,10 @@ TEST(RedisAuth, WritersAndSubscribersAuthAndSelectOnEveryConnection) {
     std::vector<std::string> ids;
   };
   auto rec = std::make_shared<seen>();
-  auto sink = sys->spawn([rec](caf::event_based_actor* me) -> caf::behavior {
+  // rec goes in as a spawn argument: CAF 0.17's spawn of a function with
+  // no arguments binds a null reference (UBSan stops on it).
+  auto sink = sys->spawn(
+    [](caf::event_based_actor* me, std::shared_ptr<seen> rec) -> caf::behavior {
     return {[=](const event_batch& b) {
       {
         std::lock_guard<std::mutex> lock{rec->mx};
@@ -115,7 +118,7 @@ TEST(RedisAuth, WritersAndSubscribersAuthAndSelectOnEveryConnection) {
       }
       me->send(caf::actor_cast<caf::actor>(me->current_sender()), ack_atom::value);
     }};
-  });
+  }, rec);
   auto sub = spawn_redis_subscriber(*sys, topo, {caf::actor_cast<batch_sink_actor>(sink)});
   auto connected = [&] {
     subscriber_stats s;

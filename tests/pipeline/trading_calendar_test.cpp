@@ -185,6 +185,23 @@ TEST(TradingCalendar, SlotsOfAnInterval) {
   }
 }
 
+// The last bars the int64 ns range can hold (2262-04-11T23:47:16Z) are
+// valid input: asking whether they trade must not overflow (UBSan).
+TEST(TradingCalendar, BarsAtTheEdgeOfTheRange) {
+  trading_calendar cal{calendar_rules::us_equity};
+  auto last = parse_timestamp("2262-04-11T23:47:16Z");
+  ASSERT_TRUE(last.ok());
+  // Its week (Monday 2262-04-07) and month trade; its minute, a Friday
+  // evening after the close, does not.
+  EXPECT_TRUE(cal.slot_open(interval::w1, bar_open_time(interval::w1, *last)));
+  EXPECT_TRUE(cal.slot_open(interval::mo1, bar_open_time(interval::mo1, *last)));
+  EXPECT_FALSE(cal.slot_open(interval::m1, bar_open_time(interval::m1, *last)));
+  EXPECT_FALSE(cal.slot_open(interval::h1, bar_open_time(interval::h1, *last)));
+  auto saturday = parse_timestamp("2262-04-05");
+  ASSERT_TRUE(saturday.ok());
+  EXPECT_FALSE(cal.slot_open(interval::d1, *saturday));
+}
+
 TEST(TradingCalendar, ProviderDatesOverrideTheRules) {
   trading_calendar cal{calendar_rules::us_equity};
   auto carter = day_of("2025-01-09"); // a national day of mourning: no rule

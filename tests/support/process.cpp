@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <sstream>
 #include <stdexcept>
@@ -123,21 +126,71 @@ int run_command(const std::string& program, const std::vector<std::string>& args
   return code;
 }
 
-uint16_t free_port() {
+namespace {
+
+// True when nothing on 127.0.0.1 holds `port` right now (listening, bound or
+// lingering in TIME_WAIT: bind without SO_REUSEADDR refuses all three).
+bool bindable(uint16_t port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0)
+    return false;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0
-      || getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    if (fd >= 0)
-      close(fd);
+  addr.sin_port = htons(port);
+  bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  close(fd);
+  return ok;
+}
+
+// A port handed out stays reserved until the test binary exits: in this
+// process by the set, across the test binaries ctest runs side by side by an
+// flock on /tmp/tickflow-ports/<port> (released by the kernel at exit, even
+// on a crash). Why: the kernel's bind(0) handed the same port to two calls in
+// a row in CI ("REST and WebSocket ports must differ (both 33061)"), and a
+// server stopped for a cut test must find its port still free on restart.
+// The range 26000-32767 is below the ephemeral range (32768+, where outgoing
+// connections take their local ports) and apart from scripts/services.sh's
+// 20000-25999.
+class port_reservations {
+public:
+  uint16_t take() {
+    std::lock_guard<std::mutex> guard{mtx_};
+    std::error_code ec;
+    std::filesystem::create_directories(dir_, ec);
+    chmod(dir_.c_str(), 01777);
+    constexpr int first = 26000, count = 32768 - first;
+    int start = static_cast<int>((getpid() * 7919L + next_++ * 104729L) % count);
+    for (int i = 0; i < count; ++i) {
+      auto port = static_cast<uint16_t>(first + (start + i) % count);
+      if (held_.count(port) != 0 || !bindable(port))
+        continue;
+      auto path = dir_ + "/" + std::to_string(port);
+      int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+      if (fd < 0)
+        continue;
+      if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        close(fd);
+        continue;
+      }
+      held_.emplace(port, fd);  // kept open: the lock lives as long as we do
+      return port;
+    }
     throw std::runtime_error("cannot find a free port");
   }
-  close(fd);
-  return ntohs(addr.sin_port);
+
+private:
+  std::mutex mtx_;
+  std::string dir_ = "/tmp/tickflow-ports";
+  long next_ = 0;
+  std::map<uint16_t, int> held_;
+};
+
+}  // namespace
+
+uint16_t free_port() {
+  static port_reservations ports;
+  return ports.take();
 }
 
 namespace {

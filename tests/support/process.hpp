@@ -44,7 +44,9 @@ class child_process {
 int run_command(const std::string& program, const std::vector<std::string>& args,
                 std::string& out);
 
-/// A TCP port on 127.0.0.1 that was free a moment ago.
+/// A TCP port on 127.0.0.1 that is free and that no other caller of
+/// free_port(), in this test binary or another one running beside it, gets
+/// until this binary exits.
 uint16_t free_port();
 
 /// A fresh temporary directory under /tmp, removed when the test binary exits
