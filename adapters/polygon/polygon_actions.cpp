@@ -39,9 +39,35 @@ int64_t read_date(json::exact_reader& in, const char* name) {
   return *day;
 }
 
-// The results array, or nullptr when absent (no rows).
-const rapidjson::Value* results_of(json::exact_reader& top) {
-  return top.has_value("results") ? top.array("results") : nullptr;
+// Every row of `results` (absent: none), each a corporate action of
+// `instrument` and `kind` filled by `read_row`; the first bad row fails all.
+template <typename ReadRow>
+result<std::vector<corporate_action>> parse_rows(const json::exact_document& doc,
+                                                 std::string_view instrument,
+                                                 std::string_view ticker, action_kind kind,
+                                                 int64_t recv_ns, ReadRow read_row) {
+  json::exact_reader top{doc, doc.root()};
+  auto* results = top.has_value("results") ? top.array("results") : nullptr;
+  if (!top)
+    return top.err();
+  std::vector<corporate_action> out;
+  if (results == nullptr)
+    return out;
+  out.reserve(results->Size());
+  for (rapidjson::SizeType i = 0; i < results->Size(); ++i) {
+    json::exact_reader in{doc, (*results)[i], json::element_name("results", i) + "."};
+    in.check_optional_string("ticker", ticker);
+    corporate_action x;
+    x.instrument = std::string{instrument};
+    x.source = providers::polygon;
+    x.kind = kind;
+    x.ts_recv_ns = recv_ns;
+    read_row(in, x);
+    if (!in)
+      return in.err();
+    out.push_back(std::move(x));
+  }
+  return out;
 }
 
 } // namespace
@@ -62,66 +88,31 @@ result<std::vector<corporate_action>> parse_splits(const json::exact_document& d
                                                    std::string_view instrument,
                                                    std::string_view ticker,
                                                    int64_t recv_ns) {
-  json::exact_reader top{doc, doc.root()};
-  auto* results = results_of(top);
-  if (!top)
-    return top.err();
-  std::vector<corporate_action> out;
-  if (results == nullptr)
-    return out;
-  out.reserve(results->Size());
-  for (rapidjson::SizeType i = 0; i < results->Size(); ++i) {
-    json::exact_reader in{doc, (*results)[i], json::element_name("results", i) + "."};
-    in.check_optional_string("ticker", ticker);
-    corporate_action x;
-    x.instrument = std::string{instrument};
-    x.source = providers::polygon;
-    x.kind = action_kind::split;
-    x.ex_date_ns = read_date(in, "execution_date");
-    x.split_from = in.number("split_from");
-    x.split_to = in.number("split_to");
-    x.ts_recv_ns = recv_ns;
-    if (in && (!x.split_from.is_positive() || !x.split_to.is_positive()))
-      in.fail(errc::out_of_range, "split_from", "split_from and split_to must be positive");
-    if (!in)
-      return in.err();
-    out.push_back(std::move(x));
-  }
-  return out;
+  return parse_rows(doc, instrument, ticker, action_kind::split, recv_ns,
+                    [](json::exact_reader& in, corporate_action& x) {
+                      x.ex_date_ns = read_date(in, "execution_date");
+                      x.split_from = in.number("split_from");
+                      x.split_to = in.number("split_to");
+                      if (in && (!x.split_from.is_positive() || !x.split_to.is_positive()))
+                        in.fail(errc::out_of_range, "split_from",
+                                "split_from and split_to must be positive");
+                    });
 }
 
 result<std::vector<corporate_action>> parse_dividends(const json::exact_document& doc,
                                                       std::string_view instrument,
                                                       std::string_view ticker,
                                                       int64_t recv_ns) {
-  json::exact_reader top{doc, doc.root()};
-  auto* results = results_of(top);
-  if (!top)
-    return top.err();
-  std::vector<corporate_action> out;
-  if (results == nullptr)
-    return out;
-  out.reserve(results->Size());
-  for (rapidjson::SizeType i = 0; i < results->Size(); ++i) {
-    json::exact_reader in{doc, (*results)[i], json::element_name("results", i) + "."};
-    in.check_optional_string("ticker", ticker);
-    corporate_action x;
-    x.instrument = std::string{instrument};
-    x.source = providers::polygon;
-    x.kind = action_kind::dividend;
-    x.ex_date_ns = read_date(in, "ex_dividend_date");
-    x.amount = in.number("cash_amount");
-    x.currency = std::string{in.optional_string("currency")};
-    if (in.has_value("pay_date"))
-      x.pay_date_ns = read_date(in, "pay_date");
-    x.ts_recv_ns = recv_ns;
-    if (in && x.amount.is_negative())
-      in.fail(errc::out_of_range, "cash_amount", "negative");
-    if (!in)
-      return in.err();
-    out.push_back(std::move(x));
-  }
-  return out;
+  return parse_rows(doc, instrument, ticker, action_kind::dividend, recv_ns,
+                    [](json::exact_reader& in, corporate_action& x) {
+                      x.ex_date_ns = read_date(in, "ex_dividend_date");
+                      x.amount = in.number("cash_amount");
+                      x.currency = std::string{in.optional_string("currency")};
+                      if (in.has_value("pay_date"))
+                        x.pay_date_ns = read_date(in, "pay_date");
+                      if (in && x.amount.is_negative())
+                        in.fail(errc::out_of_range, "cash_amount", "negative");
+                    });
 }
 
 } // namespace tickflow::polygon

@@ -4,21 +4,14 @@
 #include <limits>
 #include <numeric>
 
+#include "pipeline/model/saturating.hpp"
+
 namespace tickflow::cache {
 
 namespace {
 
 constexpr int64_t day_ns = 86'400'000'000'000;
 constexpr int64_t max_ns = std::numeric_limits<int64_t>::max();
-constexpr int64_t min_ns = std::numeric_limits<int64_t>::min();
-
-int64_t add_saturated(int64_t a, int64_t b) noexcept {
-  if (b > 0 && a > max_ns - b)
-    return max_ns;
-  if (b < 0 && a < min_ns - b)
-    return min_ns;
-  return a + b;
-}
 
 /// At most max_ranges (>= 1) of `gaps`: the ranges separated by the fewest
 /// held slots (widths[i]: held between gap i and i + 1) are merged.
@@ -58,13 +51,18 @@ std::vector<slot_range> merge_gaps(std::vector<slot_range> gaps,
 int64_t next_slot(interval iv, int64_t open_ns) noexcept {
   // Months differ in length: 31 days after the 1st always lands in the next
   // month, whose start bar_open_time finds.
-  if (iv == interval::mo1)
-    return bar_open_time(iv, add_saturated(open_ns, 31 * day_ns));
-  return add_saturated(open_ns, interval_ns(iv));
+  // Past the end of the int64 range the next slot is max_ns: the last
+  // month (2262-04) must not be its own successor, or a walk over slots
+  // never ends (it hung the gateway on ohlcv ... end=9223372036854775807).
+  if (iv == interval::mo1) {
+    auto later = saturated_add(open_ns, 31 * day_ns);
+    return later == max_ns ? max_ns : bar_open_time(iv, later);
+  }
+  return saturated_add(open_ns, interval_ns(iv));
 }
 
 int64_t previous_slot(interval iv, int64_t open_ns) noexcept {
-  return bar_open_time(iv, add_saturated(open_ns, -1));
+  return bar_open_time(iv, saturated_add(open_ns, -1));
 }
 
 int64_t first_slot_at_or_after(interval iv, int64_t ts_ns) noexcept {

@@ -23,20 +23,7 @@
 namespace tickflow::test {
 namespace {
 
-// Trades per second of the ingest node's simulator. Under ASan every event
-// costs several times more and two nodes plus this test share 2 cores: at
-// 5000/s the ingest node fell behind (14,437 of 25,000 trades reached its
-// own client), so the sanitizer build runs a fifth of the rate.
-int rate() {
-  const char* r = std::getenv("TICKFLOW_CLUSTER_RATE");
-  if (r != nullptr)
-    return std::atoi(r);
-#ifdef __SANITIZE_ADDRESS__
-  return 1000;
-#else
-  return 5000;
-#endif
-}
+int rate() { return cluster_rate(); }
 
 TEST(StreamResume, GatewayCutOffForFiveSecondsLosesNothing) {
   services_env env;
@@ -45,12 +32,7 @@ TEST(StreamResume, GatewayCutOffForFiveSecondsLosesNothing) {
   auto prefix = "t" + unique_name();
   auto x = short_id("SR") + ".Q";
   auto config = [&](uint16_t redis_port, const std::string& role) {
-    return "[log]\nlevel = warn\n" + role + "[redis]\nenabled = true\nport = "
-           + std::to_string(redis_port) + "\nkey-prefix = " + prefix
-           + "\njournal-dir = " + temp_dir() + "/redis\n"
-           // The catch-up burst after the cut must not be conflated.
-           + "[broadcaster]\nconflate-bytes = 268435456\nclient-queue-bytes = 536870912\n"
-             "max-queued-bytes = 1073741824\n[jobs]\nenabled = false\n";
+    return relay_node_config(redis_port, prefix, role);
   };
   node ingest{config(env.redis_port(),
                      "[providers]\nenabled = simulator\n[simulator]\nsymbols = " + x
@@ -87,37 +69,18 @@ TEST(StreamResume, GatewayCutOffForFiveSecondsLosesNothing) {
   // The gateway catches up with the last trade the ingest client saw.
   ASSERT_FALSE(li.trades.empty());
   auto last = li.trades.back().first;
-  auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(200ms);
-    std::lock_guard<std::mutex> lock{lg.mx};
-    if (!lg.trades.empty() && lg.trades.back().first >= last)
-      break;
-  }
+  caught_up(lg, last);
   stop_gateway = true;
   tg.join();
   ASSERT_FALSE(lg.trades.empty());
   EXPECT_GT(proxy.connections(), before); // it did reconnect
-  // In order, each once, numbered without a hole.
-  for (size_t i = 1; i < lg.trades.size(); ++i) {
-    ASSERT_LT(lg.trades[i - 1].first, lg.trades[i].first) << i;
-    ASSERT_EQ(lg.trades[i - 1].second + 1, lg.trades[i].second) << i;
-  }
-  // Every trade the ingest client got within the window both clients saw
-  // (they subscribed one after the other).
-  auto lo = std::max(lg.trades.front().first, li.trades.front().first);
-  auto hi = std::min(lg.trades.back().first, last);
-  std::set<uint64_t> want;
-  for (auto& [id, seq] : li.trades)
-    if (id >= lo && id <= hi)
-      want.insert(id);
-  std::set<uint64_t> got;
-  for (auto& [id, seq] : lg.trades)
-    if (id >= lo && id <= hi)
-      got.insert(id);
-  EXPECT_EQ(got.size(), want.size());
-  EXPECT_TRUE(got == want);
-  EXPECT_GT(want.size(), static_cast<size_t>(rate()) * 5); // the cut's 5 s included
+  // In order, each once, numbered without a hole; every trade the ingest
+  // client got within the window both clients saw.
+  auto c = check_relay(li, lg, last);
+  EXPECT_TRUE(c.ordered) << "at " << c.first_bad;
+  EXPECT_EQ(c.got, c.want);
+  EXPECT_TRUE(c.same);
+  EXPECT_GT(c.want, static_cast<size_t>(rate()) * 5); // the cut's 5 s included
   EXPECT_EQ(lg.gaps, 0u);
   EXPECT_EQ(ingest.stop(), 0) << ingest.output();
   EXPECT_EQ(gateway.stop(), 0) << gateway.output();

@@ -26,6 +26,7 @@
 #include "tests/support/fixture_server.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/service_process.hpp"
 
 using namespace tickflow;
 using namespace tickflow::test;
@@ -53,9 +54,10 @@ std::string str(const rapidjson::Value& v, const char* key) {
   return v[key].GetString();
 }
 
-class EquityHistory : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
+class EquityHistory : public service_suite<EquityHistory> {
+ public:
+  // The fixture server first: the service's config points at it.
+  static std::vector<std::string> service_args() {
     server_ = new fixture_server;
     auto& s = *server_;
     s.add("GET", path_of(providers::eodhd, false),
@@ -69,8 +71,7 @@ class EquityHistory : public ::testing::Test {
     s.add("GET", path_of(providers::yahoo, true),
           fixture_response::file(
             "yahoo/rest/v8_finance_chart_AAPL_1d_2020-08-31_2020-11-07_with_events.json"));
-    dir_ = temp_dir();
-    auto config = dir_ + "/equity.ini";
+    auto config = temp_dir() + "/equity.ini";
     {
       std::ofstream out{config};
       out << "[providers]\nenabled = eodhd, finnhub, yahoo\n";
@@ -82,31 +83,18 @@ class EquityHistory : public ::testing::Test {
         setenv(var.c_str(), "test-key", 1);
       }
     }
-    port_ = free_port();
-    proc_ = new child_process(TICKFLOW_BINARY,
-                              {"--config", config, "--port", std::to_string(port_),
-                               "--ws-port", std::to_string(free_port())},
-                              dir_ + "/tickflow.log");
-    for (int i = 0; i < 250; ++i) {
-      if (auto r = http_get(port_, "/live"); r && r->status == 200)
-        return;
-      std::this_thread::sleep_for(20ms);
-    }
+    return {"--config", config};
   }
 
+ protected:
   static void TearDownTestSuite() {
-    delete proc_;
-    proc_ = nullptr;
+    service_suite::TearDownTestSuite();
     delete server_;
     server_ = nullptr;
   }
 
-  void SetUp() override {
-    ASSERT_TRUE(proc_ && proc_->running()) << (proc_ ? proc_->output() : "");
-  }
-
   static rapidjson::Document get(const std::string& target, unsigned status = 200) {
-    auto r = http_get(port_, target);
+    auto r = http_get(svc_->rest_port(), target);
     EXPECT_TRUE(r) << target;
     rapidjson::Document d;
     if (!r)
@@ -135,9 +123,6 @@ class EquityHistory : public ::testing::Test {
   }
 
   static inline fixture_server* server_ = nullptr;
-  static inline child_process* proc_ = nullptr;
-  static inline std::string dir_;
-  static inline uint16_t port_ = 0;
 };
 
 // Both fixtures' days: finnhub's 2019-09-24..26, yahoo's 2020-08-31..11-06.

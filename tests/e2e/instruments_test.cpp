@@ -12,6 +12,7 @@
 
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/service_process.hpp"
 #include "tests/support/ws_client.hpp"
 
 using namespace tickflow::test;
@@ -32,58 +33,11 @@ std::string str(const rapidjson::Value& v, const char* key) {
 }
 
 /// The service on the embedded default, started once for this suite.
-class Instruments : public ::testing::Test {
-protected:
-  static void SetUpTestSuite() {
-    rest_port_ = free_port();
-    ws_port_ = free_port();
-    while (ws_port_ == rest_port_)
-      ws_port_ = free_port();
-    dir_ = temp_dir();
-    proc_ = new child_process(TICKFLOW_BINARY,
-                              {"--port", std::to_string(rest_port_), "--ws-port",
-                               std::to_string(ws_port_)},
-                              dir_ + "/tickflow.log");
-    for (int i = 0; i < 250; ++i) {
-      if (auto r = http_get(rest_port_, "/live"); r && r->status == 200)
-        return;
-      std::this_thread::sleep_for(20ms);
-    }
-  }
-
-  static void TearDownTestSuite() {
-    if (proc_) {
-      proc_->stop();
-      delete proc_;
-      proc_ = nullptr;
-    }
-  }
-
-  void SetUp() override {
-    ASSERT_TRUE(proc_ && proc_->running()) << "tickflow is not running:\n"
-                                           << (proc_ ? proc_->output() : "");
-  }
-
-  /// GET `target` until it answers 200 (the simulator's first events take
-  /// a moment); the last reply.
+class Instruments : public service_suite<Instruments> {
+ protected:
   static std::optional<http_reply> get_200(const std::string& target, int tries = 100) {
-    std::optional<http_reply> last;
-    for (int i = 0; i < tries; ++i) {
-      auto r = http_get(rest_port_, target);
-      if (!r)
-        return std::nullopt;
-      last = *r;
-      if (r->status == 200)
-        break;
-      std::this_thread::sleep_for(50ms);
-    }
-    return last;
+    return get_until_200(svc_->rest_port(), target, tries);
   }
-
-  static inline uint16_t rest_port_ = 0;
-  static inline uint16_t ws_port_ = 0;
-  static inline std::string dir_;
-  static inline child_process* proc_ = nullptr;
 };
 
 } // namespace
@@ -92,7 +46,7 @@ TEST_F(Instruments, EverySpellingOfAPairIsOneInstrumentFromOneCacheEntry) {
   ASSERT_TRUE(get_200("/api/v1/data/price?symbol=BTC-USDT"));
   for (std::string asked : {"btcusdt", "BTCUSDT", "BTC%2FUSDT", "BTC-USDT",
                             "BINANCE%3ABTCUSDT", "BTC"}) {
-    auto r = http_get(rest_port_, "/api/v1/data/price?symbol=" + asked);
+    auto r = http_get(svc_->rest_port(), "/api/v1/data/price?symbol=" + asked);
     ASSERT_TRUE(r) << asked;
     ASSERT_EQ(r->status, 200u) << asked << ": " << r->body;
     auto d = parse(r->body);
@@ -105,13 +59,13 @@ TEST_F(Instruments, EverySpellingOfAPairIsOneInstrumentFromOneCacheEntry) {
     EXPECT_EQ(str(d, "requested"), decoded) << asked;
   }
   // One cache entry per configured instrument: no spelling added one.
-  auto stats = http_get(rest_port_, "/api/v1/cache/stats");
+  auto stats = http_get(svc_->rest_port(), "/api/v1/cache/stats");
   ASSERT_TRUE(stats);
   auto s = parse(stats->body);
   ASSERT_TRUE(s.IsObject() && s.HasMember("l1")) << stats->body;
   EXPECT_EQ(s["l1"]["instruments"].GetUint64(), 5u);
   // USD is not USDT: BTC-USD is another instrument, and nobody serves it here.
-  auto usd = http_get(rest_port_, "/api/v1/data/price?symbol=X%3ABTCUSD");
+  auto usd = http_get(svc_->rest_port(), "/api/v1/data/price?symbol=X%3ABTCUSD");
   ASSERT_TRUE(usd);
   EXPECT_EQ(usd->status, 404u) << usd->body;
 }
@@ -127,7 +81,7 @@ TEST_F(Instruments, OhlcvResolvesTheSymbol) {
 
 TEST_F(Instruments, WebSocketSubscribeResolvesTheChannel) {
   ws_client ws;
-  ASSERT_TRUE(ws.connect("ws://127.0.0.1:" + std::to_string(ws_port_) + "/api/v1/stream"));
+  ASSERT_TRUE(ws.connect(svc_->ws_url()));
   ASSERT_TRUE(ws.send(R"({"op":"subscribe","channels":["trades:btcusdt"]})"));
   for (int i = 0; i < 50; ++i) {
     auto m = ws.receive(3000ms);
@@ -147,7 +101,7 @@ TEST_F(Instruments, OhlcvAtIntervalsNobodyBuildsIsResampled) {
   for (std::string iv : {"5m", "1h"}) {
     std::optional<http_reply> r;
     for (int i = 0; i < 100; ++i) {
-      auto got = http_get(rest_port_, "/api/v1/data/ohlcv?symbol=BTC-USDT&interval=" + iv);
+      auto got = http_get(svc_->rest_port(), "/api/v1/data/ohlcv?symbol=BTC-USDT&interval=" + iv);
       ASSERT_TRUE(got);
       r = *got;
       if (r->status == 200 && parse(r->body)["count"].GetInt() > 0)
@@ -193,7 +147,7 @@ TEST_F(Instruments, SearchListsTheConfiguredInstruments) {
 
 TEST_F(Instruments, LiveBarsOfAnIntervalNobodyBuildsAreResampled) {
   ws_client ws;
-  ASSERT_TRUE(ws.connect("ws://127.0.0.1:" + std::to_string(ws_port_) + "/api/v1/stream"));
+  ASSERT_TRUE(ws.connect(svc_->ws_url()));
   ASSERT_TRUE(ws.send(R"({"op":"subscribe","channels":["bars:5m:BTC-USDT"]})"));
   // The simulator sends each 1m bar once, closed: the first can take a minute.
   for (int i = 0; i < 2000; ++i) {

@@ -11,6 +11,7 @@
 
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/service_process.hpp"
 #include "tests/support/ws_client.hpp"
 
 using namespace tickflow::test;
@@ -31,42 +32,9 @@ std::string str(const rapidjson::Value& v, const char* key) {
 }
 
 /// The service, started once for this suite on free ports.
-class Service : public ::testing::Test {
+class Service : public service_suite<Service> {
  protected:
-  static void SetUpTestSuite() {
-    rest_port_ = free_port();
-    ws_port_ = free_port();
-    while (ws_port_ == rest_port_)
-      ws_port_ = free_port();
-    dir_ = temp_dir();
-    proc_ = new child_process(TICKFLOW_BINARY,
-                              {"--port", std::to_string(rest_port_), "--ws-port",
-                               std::to_string(ws_port_)},
-                              dir_ + "/tickflow.log");
-    // Wait until REST answers (the service starts in well under a second).
-    for (int i = 0; i < 250; ++i) {
-      if (auto r = http_get(rest_port_, "/live"); r && r->status == 200)
-        return;
-      std::this_thread::sleep_for(20ms);
-    }
-  }
-
-  static void TearDownTestSuite() {
-    if (proc_) {
-      exit_code_ = proc_->stop();
-      delete proc_;
-      proc_ = nullptr;
-    }
-  }
-
-  void SetUp() override {
-    ASSERT_TRUE(proc_ && proc_->running()) << "tickflow is not running:\n"
-                                           << (proc_ ? proc_->output() : "");
-  }
-
-  static std::string ws_url() {
-    return "ws://127.0.0.1:" + std::to_string(ws_port_) + "/api/v1/stream";
-  }
+  static std::string ws_url() { return svc_->ws_url(); }
 
   /// Next message of `type` on `ws`, skipping others.
   static std::optional<rapidjson::Document> next_of(ws_client& ws,
@@ -81,12 +49,6 @@ class Service : public ::testing::Test {
     }
     return std::nullopt;
   }
-
-  static inline uint16_t rest_port_ = 0;
-  static inline uint16_t ws_port_ = 0;
-  static inline std::string dir_;
-  static inline child_process* proc_ = nullptr;
-  static inline int exit_code_ = -1;
 };
 
 } // namespace
@@ -99,7 +61,7 @@ TEST_F(Service, LiveTradesOverWebSocketMatchRestPrice) {
   ASSERT_TRUE(ack);
   ASSERT_TRUE((*ack)["channels"].IsArray());
   EXPECT_EQ(std::string((*ack)["channels"][0].GetString()), "trades:BTC-USDT");
-  http_client rest{rest_port_};
+  http_client rest{svc_->rest_port()};
   // The price served by REST must be the price of the last trade received.
   // Trades keep coming, so retry until no trade slipped in between.
   bool matched = false;
@@ -126,7 +88,7 @@ TEST_F(Service, LiveTradesOverWebSocketMatchRestPrice) {
 }
 
 TEST_F(Service, RestReusesOneConnection) {
-  http_client rest{rest_port_};
+  http_client rest{svc_->rest_port()};
   ASSERT_TRUE(rest.connect());
   auto port = rest.local_port();
   for (int i = 0; i < 50; ++i) {
@@ -155,7 +117,7 @@ TEST_F(Service, ParameterErrorsNameTheField) {
     {"/api/v1/data/ohlcv?interval=1m", 400, "missing_parameter", "symbol"},
     {"/api/v1/nope", 404, "not_found", ""},
   };
-  http_client rest{rest_port_};
+  http_client rest{svc_->rest_port()};
   for (auto& r : rows) {
     auto reply = rest.get(r.target);
     ASSERT_TRUE(reply) << r.target;
@@ -169,7 +131,7 @@ TEST_F(Service, ParameterErrorsNameTheField) {
 }
 
 TEST_F(Service, OhlcvServesBarsBuiltFromTrades) {
-  http_client rest{rest_port_};
+  http_client rest{svc_->rest_port()};
   // 1s bars close every second; wait for at least two.
   for (int i = 0; i < 100; ++i) {
     auto r = rest.get("/api/v1/data/ohlcv?symbol=ETH-USDT&interval=1s&limit=5");
@@ -250,15 +212,15 @@ TEST_F(Service, CacheStatsCountHitsAndMisses) {
   // Wait until the simulator's first trade has reached the cache.
   unsigned status = 0;
   for (int i = 0; i < 100 && status != 200; ++i) {
-    auto r = http_get(rest_port_, "/api/v1/data/price?symbol=BTC-USDT");
+    auto r = http_get(svc_->rest_port(), "/api/v1/data/price?symbol=BTC-USDT");
     ASSERT_TRUE(r);
     status = r->status;
     if (status != 200)
       std::this_thread::sleep_for(20ms);
   }
   ASSERT_EQ(status, 200u);
-  ASSERT_EQ(http_get(rest_port_, "/api/v1/data/price?symbol=NOPE-NOPE")->status, 404u);
-  auto r = http_get(rest_port_, "/api/v1/cache/stats");
+  ASSERT_EQ(http_get(svc_->rest_port(), "/api/v1/data/price?symbol=NOPE-NOPE")->status, 404u);
+  auto r = http_get(svc_->rest_port(), "/api/v1/cache/stats");
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200u) << r->body;
   auto d = parse(r->body);
@@ -270,13 +232,13 @@ TEST_F(Service, CacheStatsCountHitsAndMisses) {
 
 TEST_F(Service, HealthLiveReady) {
   for (auto path : {"/health", "/live"}) {
-    auto r = http_get(rest_port_, path);
+    auto r = http_get(svc_->rest_port(), path);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 200u) << path;
   }
   unsigned status = 0;
   for (int i = 0; i < 100 && status != 200; ++i) {
-    auto r = http_get(rest_port_, "/ready");
+    auto r = http_get(svc_->rest_port(), "/ready");
     ASSERT_TRUE(r);
     status = r->status;
     if (status != 200)
@@ -290,7 +252,7 @@ TEST_F(Service, HealthLiveReady) {
 TEST_F(Service, SigtermStopsCleanly) {
   ws_client ws;
   ASSERT_TRUE(ws.connect(ws_url()));
-  EXPECT_EQ(proc_->stop(), 0) << proc_->output();
+  EXPECT_EQ(svc_->stop(), 0) << svc_->output();
   auto code = ws.wait_closed(5000ms);
   ASSERT_TRUE(code);
   EXPECT_EQ(*code, 1001); // going away
@@ -299,11 +261,11 @@ TEST_F(Service, SigtermStopsCleanly) {
 // -- the operator client (`tickflow price ...`) against the running service --
 
 TEST_F(Service, ClientPrintsPricesAndBars) {
-  auto url = "http://127.0.0.1:" + std::to_string(rest_port_);
+  auto url = "http://127.0.0.1:" + std::to_string(svc_->rest_port());
   // Right after start a symbol may have no trade yet: wait for both.
   for (auto symbol : {"BTC-USDT", "AAPL"})
     for (int i = 0; i < 250; ++i) {
-      auto r = http_get(rest_port_, std::string{"/api/v1/data/price?symbol="} + symbol);
+      auto r = http_get(svc_->rest_port(), std::string{"/api/v1/data/price?symbol="} + symbol);
       if (r && r->status == 200)
         break;
       std::this_thread::sleep_for(20ms);
@@ -326,7 +288,7 @@ TEST_F(Service, ClientPrintsPricesAndBars) {
 }
 
 TEST_F(Service, ClientReportsErrorsWithExitCodes) {
-  auto url = "http://127.0.0.1:" + std::to_string(rest_port_);
+  auto url = "http://127.0.0.1:" + std::to_string(svc_->rest_port());
   std::string out;
   EXPECT_EQ(run_command(TICKFLOW_BINARY, {"price", "NOPE-X", "--url", url}, out), 1) << out;
   EXPECT_NE(out.find("unknown symbol"), std::string::npos) << out;

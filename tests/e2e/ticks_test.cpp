@@ -11,6 +11,7 @@
 
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/service_process.hpp"
 
 using namespace tickflow::test;
 using namespace std::chrono_literals;
@@ -30,57 +31,11 @@ std::string str(const rapidjson::Value& v, const char* key) {
 }
 
 /// The service on the embedded default, started once for this suite.
-class Ticks : public ::testing::Test {
-protected:
-  static void SetUpTestSuite() {
-    rest_port_ = free_port();
-    auto ws_port = free_port();
-    while (ws_port == rest_port_)
-      ws_port = free_port();
-    dir_ = temp_dir();
-    proc_ = new child_process(TICKFLOW_BINARY,
-                              {"--port", std::to_string(rest_port_), "--ws-port",
-                               std::to_string(ws_port)},
-                              dir_ + "/tickflow.log");
-    for (int i = 0; i < 250; ++i) {
-      if (auto r = http_get(rest_port_, "/live"); r && r->status == 200)
-        return;
-      std::this_thread::sleep_for(20ms);
-    }
-  }
-
-  static void TearDownTestSuite() {
-    if (proc_) {
-      proc_->stop();
-      delete proc_;
-      proc_ = nullptr;
-    }
-  }
-
-  void SetUp() override {
-    ASSERT_TRUE(proc_ && proc_->running()) << "tickflow is not running:\n"
-                                           << (proc_ ? proc_->output() : "");
-  }
-
-  /// GET `target` until it answers 200 (the simulator's first events take
-  /// a moment); the last reply.
+class Ticks : public service_suite<Ticks> {
+ protected:
   static std::optional<http_reply> get_200(const std::string& target, int tries = 100) {
-    std::optional<http_reply> last;
-    for (int i = 0; i < tries; ++i) {
-      auto r = http_get(rest_port_, target);
-      if (!r)
-        return std::nullopt;
-      last = *r;
-      if (r->status == 200)
-        break;
-      std::this_thread::sleep_for(50ms);
-    }
-    return last;
+    return get_until_200(svc_->rest_port(), target, tries);
   }
-
-  static inline uint16_t rest_port_ = 0;
-  static inline std::string dir_;
-  static inline child_process* proc_ = nullptr;
 };
 
 } // namespace
@@ -103,7 +58,7 @@ TEST_F(Ticks, QuoteAnswersForEverySpelling) {
     EXPECT_LT(d["age_ms"].GetInt64(), 60'000) << r->body;
   }
   // Nothing known at all: 404 unknown_symbol.
-  auto none = http_get(rest_port_, "/api/v1/data/quote?symbol=NOPE-USDT");
+  auto none = http_get(svc_->rest_port(), "/api/v1/data/quote?symbol=NOPE-USDT");
   ASSERT_TRUE(none);
   EXPECT_EQ(none->status, 404u) << none->body;
   EXPECT_NE(none->body.find("unknown_symbol"), std::string::npos) << none->body;
@@ -112,7 +67,7 @@ TEST_F(Ticks, QuoteAnswersForEverySpelling) {
 TEST_F(Ticks, TradesAnswerFromMemory) {
   std::optional<http_reply> r;
   for (int i = 0; i < 100; ++i) {
-    auto got = http_get(rest_port_, "/api/v1/data/trades?symbol=btcusdt&limit=5");
+    auto got = http_get(svc_->rest_port(), "/api/v1/data/trades?symbol=btcusdt&limit=5");
     ASSERT_TRUE(got);
     r = *got;
     if (r->status == 200 && parse(r->body)["count"].GetInt() == 5)
@@ -133,11 +88,11 @@ TEST_F(Ticks, TradesAnswerFromMemory) {
   EXPECT_EQ(str(t[4], "time"), str(d, "as_of")) << r->body;
   EXPECT_EQ(str(t[0], "instrument"), "BTC-USDT");
   // Unknown: 404 unknown_symbol; a bad limit: 400.
-  auto none = http_get(rest_port_, "/api/v1/data/trades?symbol=NOPE-USDT");
+  auto none = http_get(svc_->rest_port(), "/api/v1/data/trades?symbol=NOPE-USDT");
   ASSERT_TRUE(none);
   EXPECT_EQ(none->status, 404u) << none->body;
   EXPECT_NE(none->body.find("unknown_symbol"), std::string::npos) << none->body;
-  auto bad = http_get(rest_port_, "/api/v1/data/trades?symbol=BTC-USDT&limit=0");
+  auto bad = http_get(svc_->rest_port(), "/api/v1/data/trades?symbol=BTC-USDT&limit=0");
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 400u) << bad->body;
 }

@@ -1,5 +1,6 @@
 #include "pipeline/cache/range_gaps.hpp"
 
+#include <limits>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -229,4 +230,22 @@ TEST(SessionGaps, NewestSlotsStartCountsTradingSlots) {
   trading_calendar crypto;
   EXPECT_EQ(newest_slots_start(interval::d1, crypto, 0, at("2023-01-17"), 5),
             at("2023-01-13"));
+}
+
+// The last month the int64 ns range holds (2262-04) has no successor inside
+// it: its next slot is the end of the range, so walks over months end (one
+// hung the gateway on ohlcv ... end=9223372036854775807&interval=1M).
+TEST(RangeGaps, TheLastMonthOfTheRangeEndsTheWalk) {
+  auto jan = parse_timestamp("2262-01-01");
+  auto apr = parse_timestamp("2262-04-01");
+  ASSERT_TRUE(jan.ok() && apr.ok());
+  EXPECT_EQ(next_slot(interval::mo1, *apr), std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(count_slots(interval::mo1, *jan, *apr), 4u);
+  EXPECT_EQ(newest_slots_start(interval::mo1, 0, std::numeric_limits<int64_t>::max(), 2),
+            *parse_timestamp("2262-03-01"));
+  trading_calendar equities{calendar_rules::us_equity};
+  EXPECT_EQ(count_slots(interval::mo1, equities, *jan, *apr), 4u);
+  EXPECT_EQ(newest_slots_start(interval::mo1, equities, 0, std::numeric_limits<int64_t>::max(),
+                               5000),
+            0);
 }
