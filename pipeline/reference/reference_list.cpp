@@ -70,6 +70,16 @@ const reference_entry* reference_lists::find(const std::string& id) const noexce
   return it != merged_.end() && it->id == id ? &*it : nullptr;
 }
 
+int64_t reference_page_gap_ns(const provider_limits& limits) noexcept {
+  constexpr int64_t s = 1'000'000'000;
+  int64_t gap = 0;
+  if (limits.per_second > 0)
+    gap = std::max<int64_t>(gap, 2 * s / static_cast<int64_t>(limits.per_second));
+  if (limits.per_minute > 0)
+    gap = std::max<int64_t>(gap, 120 * s / static_cast<int64_t>(limits.per_minute));
+  return gap;
+}
+
 size_t reference_lists::rows_of(const std::string& provider) const noexcept {
   auto it = lists_.find(provider);
   return it == lists_.end() ? 0 : it->second.size();

@@ -17,6 +17,7 @@
 #include "pipeline/model/decimal.hpp"
 #include "pipeline/normalize/asset_class.hpp"
 #include "pipeline/normalize/symbol_resolver.hpp"
+#include "pipeline/ratelimit/provider_limits.hpp"
 
 namespace tickflow {
 
@@ -82,6 +83,13 @@ class reference_lists {
   /// Rows whose symbol did not resolve, over every set() so far.
   uint64_t unresolved() const noexcept { return unresolved_; }
 
+  /// Counts `n` rows dropped before set() (a list that outgrew the bound
+  /// while it was paged).
+  void note_dropped(uint64_t n) noexcept { dropped_ += n; }
+
+  /// The bound.
+  size_t max_entries() const noexcept { return max_entries_; }
+
  private:
   struct row {
     std::string id;
@@ -98,5 +106,10 @@ class reference_lists {
   uint64_t dropped_ = 0;
   uint64_t unresolved_ = 0;
 };
+
+/// The pause between two pages of a reference list: the pages use at most
+/// half of the provider's per-second and per-minute budget (so its data
+/// calls keep the other half); 0 when it has neither limit.
+int64_t reference_page_gap_ns(const provider_limits& limits) noexcept;
 
 } // namespace tickflow

@@ -103,6 +103,20 @@ TEST(ReferenceLists, UnresolvedSymbolsAreCountedAndDropped) {
   EXPECT_EQ(l.unresolved(), 2u);
 }
 
+TEST(ReferenceLists, PageGapUsesHalfTheBudget) {
+  struct row {
+    uint64_t per_second, per_minute;
+    int64_t want_ms;
+  };
+  const row rows[] = {{0, 0, 0}, {10, 0, 200}, {0, 5, 24'000}, {10, 1200, 200}, {1, 1200, 2'000}};
+  for (auto& r : rows) {
+    provider_limits l;
+    l.per_second = r.per_second;
+    l.per_minute = r.per_minute;
+    EXPECT_EQ(reference_page_gap_ns(l), r.want_ms * 1'000'000) << r.per_second << "/" << r.per_minute;
+  }
+}
+
 TEST(InstrumentsSettings, DefaultsAndKeys) {
   const std::string base = "[simulator]\nsymbols = BTC-USDT:1\n";
   auto d = load_topology(base, "t.ini");
