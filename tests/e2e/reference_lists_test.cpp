@@ -182,6 +182,12 @@ TEST_F(ReferenceListsE2E, AFailedListLeavesTheOthers) {
   for (int i = 0; i < 100 && proc->output().find("no reference list from binance") == std::string::npos; ++i)
     std::this_thread::sleep_for(20ms);
   EXPECT_NE(proc->output().find("no reference list from binance"), std::string::npos);
+  // Counted: one list failed, one (polygon's) replaced.
+  auto m = http_get(port, "/metrics");
+  ASSERT_TRUE(m);
+  EXPECT_NE(m->body.find("tickflow_reference_lists_total{result=\"failed\"} 1"),
+            std::string::npos) << m->body;
+  EXPECT_NE(m->body.find("tickflow_reference_instruments 1"), std::string::npos) << m->body;
 }
 
 } // namespace
