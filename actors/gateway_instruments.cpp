@@ -94,6 +94,10 @@ void start_reference_refresh(gateway_ptr self) {
 
 void refresh_reference_lists(gateway_ptr self) {
   auto& st = self->state;
+  // A provider a reload disabled no longer lists anything.
+  for (auto& name : st.reflists.lists.providers())
+    if (!st.enabled(name))
+      st.reflists.lists.remove(name);
   for (auto& [name, actor] : st.rest_chain({})) {
     auto id = provider_from_string(name);
     if (!id || reference_list_of(*id) == nullptr || !st.enabled(name)

@@ -253,7 +253,8 @@ void refresh_holidays(gateway_ptr self);
 void start_reference_refresh(gateway_ptr self);
 
 /// Asks every enabled REST provider that publishes a reference list for it
-/// (one not still being paged), then asks again after [instruments] refresh.
+/// (one not still being paged) and forgets the lists of providers no longer
+/// enabled; then asks again after [instruments] refresh.
 void refresh_reference_lists(gateway_ptr self);
 
 /// Asks the next page of `provider`'s reference list.

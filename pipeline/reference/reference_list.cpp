@@ -80,6 +80,18 @@ int64_t reference_page_gap_ns(const provider_limits& limits) noexcept {
   return gap;
 }
 
+void reference_lists::remove(const std::string& provider) {
+  if (lists_.erase(provider) > 0)
+    rebuild();
+}
+
+std::vector<std::string> reference_lists::providers() const {
+  std::vector<std::string> out;
+  for (auto& [name, list] : lists_)
+    out.push_back(name);
+  return out;
+}
+
 size_t reference_lists::rows_of(const std::string& provider) const noexcept {
   auto it = lists_.find(provider);
   return it == lists_.end() ? 0 : it->second.size();

@@ -74,6 +74,12 @@ class reference_lists {
   /// The merged entry of `id`, or nullptr.
   const reference_entry* find(const std::string& id) const noexcept;
 
+  /// Forgets the list of `provider` (one no longer enabled).
+  void remove(const std::string& provider);
+
+  /// The providers that have a list, sorted.
+  std::vector<std::string> providers() const;
+
   /// Rows stored for `provider` (0 when it has no list).
   size_t rows_of(const std::string& provider) const noexcept;
 

@@ -71,6 +71,13 @@ TEST(ReferenceLists, ReplacingAListForgetsItsOldRows) {
   l.set("p", {row("AAPL", asset_class::equity), row("MSFT", asset_class::equity)}, r);
   l.set("p", {row("MSFT", asset_class::equity)}, r);
   EXPECT_EQ(ids(l), (std::vector<std::string>{"MSFT"}));
+  l.set("q", {row("IBM", asset_class::equity)}, r);
+  EXPECT_EQ(l.providers(), (std::vector<std::string>{"p", "q"}));
+  l.remove("p");
+  EXPECT_EQ(ids(l), (std::vector<std::string>{"IBM"}));
+  EXPECT_EQ(l.providers(), (std::vector<std::string>{"q"}));
+  l.remove("nobody");
+  EXPECT_EQ(l.merged().size(), 1u);
 }
 
 TEST(ReferenceLists, BoundedOverAllProviders) {
