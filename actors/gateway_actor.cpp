@@ -155,6 +155,7 @@ gateway_actor::behavior_type gateway(gateway_ptr self, topology topo,
       st.topo.rest_providers = next.rest_providers;
       st.symbols = make_symbol_resolver(st.topo); // the simulator may come or go
       st.live_spans = live_bar_intervals(st.topo);
+      st.reflists.version += 1; // the instruments catalog is built anew
     },
     [=](reload_atom, std::vector<validator_actor>& validators) {
       self->state.reads.validators = std::move(validators); // a resized pool

@@ -30,11 +30,17 @@ void answer_instruments(gateway_ptr self, const api::responder& reply,
                         const api::instruments_query& q,
                         const std::vector<std::string>& seen) {
   auto& st = self->state;
-  auto all = api::instrument_catalog(configured_instruments(st.topo), seen,
-                                     st.topo.scheduler.failover,
-                                     serving_providers(st, fetch_kind::price),
-                                     st.reflists.lists.merged());
-  reply(api::json(200, api::instruments_body(q, api::search_instruments(all, q, st.symbols))));
+  auto& r = st.reflists;
+  if (r.catalog_version != r.version || r.catalog_seen != seen) {
+    r.catalog = api::instrument_catalog(configured_instruments(st.topo), seen,
+                                        st.topo.scheduler.failover,
+                                        serving_providers(st, fetch_kind::price),
+                                        r.lists.merged());
+    r.catalog_seen = seen;
+    r.catalog_version = r.version;
+  }
+  reply(api::json(200, api::instruments_body(q, api::search_instruments(r.catalog, q,
+                                                                        st.symbols))));
 }
 
 void handle_instruments(gateway_ptr self, const http_call& call) {
@@ -68,6 +74,7 @@ void finish_list(gateway_ptr self, const std::string& provider) {
   st.reflists.lists.note_dropped(f.overflow);
   auto out = st.reflists.lists.set(provider, f.rows, st.symbols);
   st.reflists.refreshed += 1;
+  st.reflists.version += 1;
   st.log->info("instruments: {} reference rows from {} in {} pages ({} dropped, {} "
                "unresolved)", out.kept, provider, f.pages, out.dropped + f.overflow,
                out.unresolved);
@@ -96,8 +103,10 @@ void refresh_reference_lists(gateway_ptr self) {
   auto& st = self->state;
   // A provider a reload disabled no longer lists anything.
   for (auto& name : st.reflists.lists.providers())
-    if (!st.enabled(name))
+    if (!st.enabled(name)) {
       st.reflists.lists.remove(name);
+      st.reflists.version += 1;
+    }
   for (auto& [name, actor] : st.rest_chain({})) {
     auto id = provider_from_string(name);
     if (!id || reference_list_of(*id) == nullptr || !st.enabled(name)

@@ -41,6 +41,7 @@
 #include "api/routes/batch.hpp"
 #include "api/routes/common.hpp"
 #include "api/routes/data.hpp"
+#include "api/routes/instruments.hpp"
 #include "api/routes/webhooks.hpp"
 #include "pipeline/normalize/market_calendars.hpp"
 #include "pipeline/normalize/symbol_resolver.hpp"
@@ -117,6 +118,12 @@ struct gateway_reflists {
   bool started = false;  ///< the periodic refresh runs
   uint64_t refreshed = 0; ///< lists replaced by a complete new one
   uint64_t failures = 0;  ///< lists that failed (the previous one kept)
+  /// Bumped whenever the lists or the config change: the catalog below is
+  /// rebuilt then (with 100k rows it takes tens of ms; a search a few).
+  uint64_t version = 1;
+  uint64_t catalog_version = 0; ///< the version `catalog` was built at
+  std::vector<std::string> catalog_seen; ///< the seen ids it was built with
+  std::vector<api::instrument_info> catalog;
 };
 
 struct gateway_state {
