@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 
 #include "actors/cache_actor.hpp"
 #include "actors/gateway_state.hpp"
