@@ -124,6 +124,7 @@ gateway_actor::behavior_type gateway(gateway_ptr self, topology topo,
       // else: the responder is dropped and the server answers 500
     });
   st.topo = std::move(topo);
+  st.reflists.lists = reference_lists{st.topo.instruments.max_reference};
   st.symbols = make_symbol_resolver(st.topo);
   st.live_spans = live_bar_intervals(st.topo);
   load_access(self);
@@ -142,8 +143,11 @@ gateway_actor::behavior_type gateway(gateway_ptr self, topology topo,
     [=](provider_handles& h) {
       self->state.reads.providers = std::move(h);
       start_holiday_refresh(self);
+      start_reference_refresh(self);
     },
     [=](holidays_atom) { refresh_holidays(self); },
+    [=](reflist_atom) { refresh_reference_lists(self); },
+    [=](reflist_atom, const std::string& provider) { next_reference_page(self, provider); },
     [=](reload_atom, const topology& next) {
       // SIGHUP changed [providers]: which ones may be asked, and their sections.
       auto& st = self->state;
@@ -151,6 +155,7 @@ gateway_actor::behavior_type gateway(gateway_ptr self, topology topo,
       st.topo.rest_providers = next.rest_providers;
       st.symbols = make_symbol_resolver(st.topo); // the simulator may come or go
       st.live_spans = live_bar_intervals(st.topo);
+      st.reflists.version += 1; // the instruments catalog is built anew
     },
     [=](reload_atom, std::vector<validator_actor>& validators) {
       self->state.reads.validators = std::move(validators); // a resized pool

@@ -46,7 +46,8 @@ using gateway_actor = stats_actor::extend_with<internal_calls_actor>::extend<
   caf::reacts_to<scheduler_atom, scheduler_actor>,
   caf::reacts_to<redis_atom, redis_reader_actor>, caf::reacts_to<stage_handles>,
   caf::reacts_to<jobs_atom, jobs_actor>, caf::reacts_to<http_call>,
-  caf::reacts_to<holidays_atom>>;
+  caf::reacts_to<holidays_atom>, caf::reacts_to<reflist_atom>,
+  caf::reacts_to<reflist_atom, std::string>>;
 
 /// Spawns the gateway: it owns the REST server ([gateway], HTTP/1.1
 /// keep-alive on `ioc`), routes requests (the route tables of

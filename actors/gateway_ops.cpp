@@ -192,6 +192,11 @@ api::gateway_facts facts(gateway_ptr self) {
   for (auto& [name, secret] : st.hooks.gate.secrets)
     g.webhook_secrets.push_back(name);
   g.prefetch = st.reads.prefetch;
+  g.reference_instruments = st.reflists.lists.merged().size();
+  g.reference_refreshed = st.reflists.refreshed;
+  g.reference_failed = st.reflists.failures;
+  g.reference_dropped = st.reflists.lists.dropped();
+  g.reference_unresolved = st.reflists.lists.unresolved();
   g.unsent_bytes = st.server ? st.server->unsent_bytes() : 0;
   auto& budget = api::memory_budget::process();
   g.resident_bytes = budget.sample();

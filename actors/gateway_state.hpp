@@ -41,10 +41,12 @@
 #include "api/routes/batch.hpp"
 #include "api/routes/common.hpp"
 #include "api/routes/data.hpp"
+#include "api/routes/instruments.hpp"
 #include "api/routes/webhooks.hpp"
 #include "pipeline/normalize/market_calendars.hpp"
 #include "pipeline/normalize/symbol_resolver.hpp"
 #include "pipeline/reference/reference_cache.hpp"
+#include "pipeline/reference/reference_list.hpp"
 #include "pipeline/ratelimit/priority.hpp"
 #include "pipeline/topology/topology.hpp"
 
@@ -99,6 +101,31 @@ struct gateway_webhooks {
   log_throttle log; ///< bad webhook bodies are logged rate-limited
 };
 
+/// One provider's reference list while it is paged (gateway_instruments.cpp).
+struct reflist_fetch {
+  rest_provider_actor actor;
+  std::vector<reference_instrument> rows; ///< the pages so far
+  std::string page;                       ///< the page asked next ("" first)
+  size_t pages = 0;                       ///< pages answered
+  uint64_t overflow = 0;                  ///< rows beyond the bound, dropped
+};
+
+/// The providers' reference lists the instruments search reads
+/// ([instruments]; gateway_instruments.cpp).
+struct gateway_reflists {
+  reference_lists lists;
+  std::map<std::string, reflist_fetch> paging; ///< lists being fetched, by provider
+  bool started = false;  ///< the periodic refresh runs
+  uint64_t refreshed = 0; ///< lists replaced by a complete new one
+  uint64_t failures = 0;  ///< lists that failed (the previous one kept)
+  /// Bumped whenever the lists or the config change: the catalog below is
+  /// rebuilt then (with 100k rows it takes tens of ms; a search a few).
+  uint64_t version = 1;
+  uint64_t catalog_version = 0; ///< the version `catalog` was built at
+  std::vector<std::string> catalog_seen; ///< the seen ids it was built with
+  std::vector<api::instrument_info> catalog;
+};
+
 struct gateway_state {
   topology topo;
   boost::asio::io_context* ioc = nullptr;
@@ -115,6 +142,8 @@ struct gateway_state {
   /// (gateway_calendar.cpp).
   market_calendars calendars;
   bool holidays_started = false; ///< the periodic refresh runs
+  /// The providers' reference lists for GET /api/v1/instruments.
+  gateway_reflists reflists;
   /// Fundamentals and news answers, [reference] TTLs (gateway_reference.cpp).
   reference::reference_cache reference_answers;
   stage_stats stats{"gateway"};
@@ -224,5 +253,18 @@ void start_holiday_refresh(gateway_ptr self);
 /// Asks every REST provider that publishes holidays for them and applies
 /// the answers to `calendars`; then asks again after holiday_refresh.
 void refresh_holidays(gateway_ptr self);
+
+/// Starts the periodic refresh of the providers' reference lists (once;
+/// the provider actors must be known; nothing when [instruments]
+/// reference-lists is false). gateway_instruments.cpp.
+void start_reference_refresh(gateway_ptr self);
+
+/// Asks every enabled REST provider that publishes a reference list for it
+/// (one not still being paged) and forgets the lists of providers no longer
+/// enabled; then asks again after [instruments] refresh.
+void refresh_reference_lists(gateway_ptr self);
+
+/// Asks the next page of `provider`'s reference list.
+void next_reference_page(gateway_ptr self, const std::string& provider);
 
 } // namespace tickflow

@@ -19,6 +19,7 @@
 #include "pipeline/model/tick_lookups.hpp"
 #include "pipeline/topology/topology.hpp"
 #include "pipeline/ratelimit/priority.hpp"
+#include "pipeline/reference/reference_list.hpp"
 #include "pipeline/validate/alert_limiter.hpp"
 #include "pipeline/validate/quality_report.hpp"
 #include "pipeline/validate/quarantine.hpp"
@@ -45,6 +46,8 @@ using ws_close_atom = caf::atom_constant<caf::atom("wsclose")>;
 using fetch_atom = caf::atom_constant<caf::atom("fetch")>;
 /// A provider's published market holidays (actors/gateway_calendar.cpp).
 using holidays_atom = caf::atom_constant<caf::atom("holidays")>;
+/// A page of a provider's reference list (actors/gateway_instruments.cpp).
+using reflist_atom = caf::atom_constant<caf::atom("reflist")>;
 using health_atom = caf::atom_constant<caf::atom("health")>;
 using quality_atom = caf::atom_constant<caf::atom("quality")>;
 using cache_stats_atom = caf::atom_constant<caf::atom("cachestats")>;
@@ -328,3 +331,5 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tickflow::alert)
 // A reloaded configuration, handed from main to the supervisor and on (local only).
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tickflow::topology)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tickflow::jobs_settings)
+// A page of a provider's reference list, from its REST actor to the gateway (local only).
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tickflow::reference_page)

@@ -9,6 +9,7 @@
 #include "adapters/common/curl_client.hpp"
 #include "adapters/common/provider_errors.hpp"
 #include "adapters/holiday_sources.hpp"
+#include "adapters/reference_lists.hpp"
 #include "adapters/registry.hpp"
 
 namespace tickflow {
@@ -154,6 +155,25 @@ rest_provider(rest_provider_actor::stateful_pointer<rest_provider_state> self,
       if (!xs)
         return caf::make_error(caf::sec::runtime_error, xs.err().context);
       return std::move(*xs);
+    },
+    [=](reflist_atom, const std::string& page) -> caf::result<reference_page> {
+      auto& st = self->state;
+      auto* src = reference_list_of(st.adapter->info().id);
+      if (src == nullptr)
+        return caf::make_error(caf::sec::unexpected_message, "no reference list");
+      auto req = src->request(page, st.cred.api_key);
+      if (!req)
+        return caf::make_error(caf::sec::invalid_argument, req.err().context);
+      auto reply = st.http->perform(*req, st.settings.base_url);
+      auto* h = std::get_if<http_reply>(&reply);
+      if (h == nullptr || h->status != 200)
+        return caf::make_error(caf::sec::runtime_error,
+                               h == nullptr ? std::get<fetch_error>(reply).message
+                                            : "HTTP " + std::to_string(h->status));
+      auto rows = src->parse(h->body);
+      if (!rows)
+        return caf::make_error(caf::sec::runtime_error, rows.err().context);
+      return std::move(*rows);
     },
     [=](health_atom) { return self->state.health; },
     [=](ack_atom) {}, // acks of forwarded batches: fetches are not flow-controlled

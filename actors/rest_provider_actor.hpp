@@ -17,6 +17,7 @@ using fetch_actor =
 using rest_provider_actor = fetch_actor::extend<
   caf::replies_to<fetch_atom, fetch_batch>::with<fetch_reply>,
   caf::replies_to<holidays_atom>::with<std::vector<session_exception>>,
+  caf::replies_to<reflist_atom, std::string>::with<reference_page>,
   caf::replies_to<health_atom>::with<provider_health>, caf::reacts_to<ack_atom>>;
 
 /// Spawns one REST provider actor, detached (its own thread: libcurl blocks
@@ -27,6 +28,9 @@ using rest_provider_actor = fetch_actor::extend<
 ///   (health_atom) -> provider_health
 ///   (holidays_atom) -> std::vector<session_exception>  its market holidays
 ///                      (adapters/holiday_sources; an error when it has none)
+///   (reflist_atom, std::string page) -> reference_page  one page of its
+///                      reference list ("" the first; adapters/reference_lists;
+///                      an error when it has none, a failed call or body)
 /// and forwards every fetched bar batch to `intake` (the sharder), so
 /// fetched data is validated, cached and broadcast like streamed data.
 /// `intake` may be null: a stream's backfill actor forwards nothing.

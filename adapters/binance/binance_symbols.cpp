@@ -35,24 +35,27 @@ std::string at_entry(size_t i, std::string_view what) {
   return out;
 }
 
-// The tickSize of the PRICE_FILTER in `filters`; zero when there is none.
-result<decimal> price_tick(const rapidjson::Value& filters, size_t i) {
+// The decimal `field` of the filter `type` in `filters`; zero when there is
+// no such filter.
+result<decimal> filter_value(const rapidjson::Value& filters, size_t i,
+                             std::string_view type, const char* field) {
   if (!filters.IsArray())
     return error{errc::malformed, at_entry(i, "filters: expected an array")};
   for (const auto& f : filters.GetArray()) {
     if (!f.IsObject())
       continue; // the docs show {} placeholders
-    auto type = f.FindMember("filterType");
-    if (type == f.MemberEnd() || !type->value.IsString()
-        || std::string_view{type->value.GetString()} != "PRICE_FILTER")
+    auto t = f.FindMember("filterType");
+    if (t == f.MemberEnd() || !t->value.IsString()
+        || std::string_view{t->value.GetString(), t->value.GetStringLength()} != type)
       continue;
     json::reader in{f};
-    auto tick = in.decimal_from_string("tickSize");
+    auto x = in.decimal_from_string(field);
     if (!in)
       return error{in.err().code, at_entry(i, "filters.") + in.err().context};
-    if (tick.is_negative())
-      return error{errc::bad_number, at_entry(i, "filters.tickSize: negative")};
-    return tick;
+    if (x.is_negative())
+      return error{errc::bad_number,
+                   at_entry(i, "filters.") + field + ": negative"};
+    return x;
   }
   return decimal{};
 }
@@ -95,12 +98,23 @@ result<std::vector<symbol_info>> parse_exchange_info(std::string_view body) {
     x.price_precision = static_cast<uint8_t>(precision);
     if (auto filters = entry.FindMember("filters");
         filters != entry.MemberEnd()) {
-      auto tick = price_tick(filters->value, i);
+      auto tick = filter_value(filters->value, i, "PRICE_FILTER", "tickSize");
       if (!tick)
         return tick.err();
       x.tick_size = *tick;
       if (tick->is_positive())
         x.price_precision = tick->scale;
+      auto step = filter_value(filters->value, i, "LOT_SIZE", "stepSize");
+      if (!step)
+        return step.err();
+      x.lot_size = *step;
+    }
+    // USD-M futures name the contract (PERPETUAL, CURRENT_QUARTER); the
+    // 2020 schema and spot do not.
+    if (auto ct = entry.FindMember("contractType"); ct != entry.MemberEnd()) {
+      if (!ct->value.IsString())
+        return error{errc::malformed, at_entry(i, "contractType: expected a string")};
+      x.contract_type.assign(ct->value.GetString(), ct->value.GetStringLength());
     }
     out.push_back(std::move(x));
     ++i;

@@ -27,6 +27,11 @@ struct symbol_info {
   uint8_t price_precision = 0;
   /// PRICE_FILTER tickSize; zero when the symbol has no PRICE_FILTER.
   decimal tick_size;
+  /// LOT_SIZE stepSize; zero when the symbol has no LOT_SIZE.
+  decimal lot_size;
+  /// USD-M futures contractType ("PERPETUAL"); "" when absent (spot, the
+  /// 2020 futures schema).
+  std::string contract_type;
 };
 
 /// Parses a GET /api/v3/exchangeInfo body. Wire (trimmed; precisions are
@@ -36,9 +41,17 @@ struct symbol_info {
 ///      "quoteAsset":"BTC","quotePrecision":8,"quoteAssetPrecision":8,
 ///      "filters":[{"filterType":"PRICE_FILTER","minPrice":"0.00000100",
 ///                  "maxPrice":"100000.00000000","tickSize":"0.00000100"}]}]}
+/// USD-M futures GET /fapi/v1/exchangeInfo has the same shape (the 2020
+/// schema names quotePrecision, newer ones add "contractType"):
+///   {"symbols":[{"symbol":"BTCUSDT","status":"TRADING","baseAsset":"BTC",
+///     "quoteAsset":"USDT","pricePrecision":2,"quotePrecision":8,
+///     "filters":[{"filterType":"PRICE_FILTER","tickSize":"0.01",...},
+///                {"filterType":"LOT_SIZE","stepSize":"0.001",...}]}]}
+/// LOT_SIZE stepSize is read like tickSize (a decimal string).
 /// Errors: errc::malformed (not JSON, not an object, "symbols" not an
-/// array, an entry not an object), errc::missing_field / errc::bad_number
-/// (context "symbols[i].<field>: ...").
+/// array, an entry not an object, contractType not a string),
+/// errc::missing_field / errc::bad_number (context "symbols[i].<field>:
+/// ...").
 result<std::vector<symbol_info>> parse_exchange_info(std::string_view body);
 
 /// Quote assets recognised at the end of a Binance symbol when no

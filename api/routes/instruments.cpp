@@ -19,9 +19,29 @@ std::string upper(std::string_view s) {
   return out;
 }
 
+bool has(const std::vector<std::string>& xs, const std::string& x) {
+  return std::find(xs.begin(), xs.end(), x) != xs.end();
+}
+
 bool serves(const instrument_info& x, const std::string& provider) {
-  return std::find(x.live.begin(), x.live.end(), provider) != x.live.end()
-         || std::find(x.rest.begin(), x.rest.end(), provider) != x.rest.end();
+  return has(x.live, provider) || has(x.rest, provider) || has(x.listed, provider);
+}
+
+void take_reference(instrument_info& x, const reference_entry& e) {
+  x.reference = true;
+  x.listed = e.providers;
+  x.tick_size = e.tick_size;
+  x.lot_size = e.lot_size;
+}
+
+void append_decimal_or_null(std::string& out, decimal d) {
+  if (d.is_zero()) {
+    out += "null";
+    return;
+  }
+  out += '"';
+  d.append_to(out);
+  out += '"';
 }
 
 } // namespace
@@ -46,7 +66,8 @@ api_result<instruments_query> parse_instruments_query(const http_request& req) {
 std::vector<instrument_info> instrument_catalog(
   const std::vector<configured_instrument>& configured,
   const std::vector<std::string>& seen, const failover_settings& f,
-  const std::vector<std::string>& enabled_rest) {
+  const std::vector<std::string>& enabled_rest,
+  const std::vector<reference_entry>& reference) {
   std::map<std::string, instrument_info> by_id;
   for (auto& c : configured) {
     auto& x = by_id[c.id];
@@ -56,15 +77,30 @@ std::vector<instrument_info> instrument_catalog(
   for (auto& id : seen)
     by_id[id].seen = true;
   std::vector<instrument_info> out;
-  out.reserve(by_id.size());
+  out.reserve(by_id.size() + reference.size());
+  // Both sorted by id: one merge pass.
+  auto ref = reference.begin();
+  auto take_listed_before = [&](const std::string* id) {
+    for (; ref != reference.end() && (id == nullptr || ref->id < *id); ++ref) {
+      instrument_info x;
+      x.id = ref->id;
+      x.cls = ref->cls;
+      take_reference(x, *ref);
+      out.push_back(std::move(x));
+    }
+  };
   for (auto& [id, x] : by_id) {
+    take_listed_before(&id);
     x.id = id;
     auto chain = resolve_chain(f, id, enabled_rest);
     x.cls = chain.symbol.cls;
     for (auto& step : chain.steps)
       x.rest.push_back(step.provider);
+    if (ref != reference.end() && ref->id == id)
+      take_reference(x, *ref++);
     out.push_back(std::move(x));
   }
+  take_listed_before(nullptr);
   return out;
 }
 
@@ -128,15 +164,22 @@ std::string instruments_body(const instruments_query& q,
     out += ",\"quote\":";
     append_text_or_null(out, pair ? quote : std::string_view{});
     auto providers = x.live;
-    for (auto& p : x.rest)
-      if (std::find(providers.begin(), providers.end(), p) == providers.end())
-        providers.push_back(p);
+    for (auto* more : {&x.rest, &x.listed})
+      for (auto& p : *more)
+        if (!has(providers, p))
+          providers.push_back(p);
     out += ",\"providers\":";
     append_strings(out, providers);
     out += ",\"live\":";
     append_strings(out, x.live);
     out += x.configured ? ",\"configured\":true" : ",\"configured\":false";
-    out += x.seen ? ",\"seen\":true}" : ",\"seen\":false}";
+    out += x.seen ? ",\"seen\":true" : ",\"seen\":false";
+    out += x.reference ? ",\"reference\":true" : ",\"reference\":false";
+    out += ",\"tick_size\":";
+    append_decimal_or_null(out, x.tick_size);
+    out += ",\"lot_size\":";
+    append_decimal_or_null(out, x.lot_size);
+    out += '}';
   }
   out += "]}";
   return out;

@@ -2,10 +2,11 @@
 
 // GET /api/v1/instruments?query=&asset_class=&provider=&limit=: the
 // instruments tickflow knows (configured in the simulator, the live feeds
-// and the watchlists, and seen by the cache), with their asset class and
-// the providers that serve each (live sources, then the REST providers of
-// the class's failover chain). Pure: the gateway gathers, this searches and
-// renders.
+// and the watchlists, seen by the cache, and listed by the providers' own
+// reference lists), with their asset class, tick and lot size where a list
+// gives them, and the providers that serve each (live sources, the REST
+// providers of the class's failover chain, the providers listing it). Pure:
+// the gateway gathers, this searches and renders.
 
 #include <cstddef>
 #include <optional>
@@ -16,6 +17,7 @@
 #include "api/http_types.hpp"
 #include "pipeline/normalize/symbol_resolver.hpp"
 #include "pipeline/ratelimit/failover.hpp"
+#include "pipeline/reference/reference_list.hpp"
 #include "pipeline/topology/instruments.hpp"
 
 namespace tickflow::api {
@@ -38,17 +40,27 @@ struct instrument_info {
   asset_class cls = asset_class::equity;
   std::vector<std::string> live; ///< live sources (simulator, stream feeds)
   std::vector<std::string> rest; ///< REST providers asked for it, in order
+  std::vector<std::string> listed; ///< providers whose reference list has it
+  decimal tick_size;             ///< from a reference list; zero: unknown
+  decimal lot_size;              ///< likewise
   bool configured = false;       ///< named in the config
   bool seen = false;             ///< held by the cache
+  bool reference = false;        ///< in a provider's reference list
 };
 
-/// Every instrument of `configured` and `seen`, sorted by id, each once,
-/// with its class (by shape and `f.overrides`) and the enabled REST
-/// providers (`enabled_rest`) of its class's chain.
+/// Every instrument of `configured`, `seen` and `reference` (the merged
+/// reference lists, sorted by id), sorted by id, each once. A configured or
+/// seen one has its class by shape and `f.overrides` and the enabled REST
+/// providers (`enabled_rest`) of its class's chain, and gains the tick and
+/// lot size and the listing providers of its reference entry; one only a
+/// reference list names has the class the list gives and its listing
+/// providers (no chain is resolved for it: lists hold up to
+/// [instruments] max-reference rows).
 std::vector<instrument_info> instrument_catalog(
   const std::vector<configured_instrument>& configured,
   const std::vector<std::string>& seen, const failover_settings& f,
-  const std::vector<std::string>& enabled_rest);
+  const std::vector<std::string>& enabled_rest,
+  const std::vector<reference_entry>& reference = {});
 
 /// The instruments of `all` that match `q`: an id containing the query
 /// (any case), or the id the query resolves to. Ranked: the resolved id,
@@ -59,9 +71,11 @@ std::vector<const instrument_info*> search_instruments(
 
 /// {"query":..,"asset_class":..,"provider":..,"count":n,"total":m,
 ///  "instruments":[{"id":..,"asset_class":..,"base":..,"quote":..,
-///  "providers":[..],"live":[..],"configured":..,"seen":..}]}: the first
+///  "providers":[..],"live":[..],"configured":..,"seen":..,
+///  "reference":..,"tick_size":"0.01","lot_size":null}]}: the first
 /// `q.limit` of `found` (total: all of them); base and quote are null for
-/// ids that are no pair.
+/// ids that are no pair, tick_size and lot_size (exact decimal strings)
+/// where no reference list gives them.
 std::string instruments_body(const instruments_query& q,
                              const std::vector<const instrument_info*>& found);
 

@@ -280,6 +280,17 @@ void gateway_metrics(metric_families& m, const gateway_facts& g,
             static_cast<double>(g.prefetch.done));
   m.counter("tickflow_prefetch_total", "Prefetches by outcome", {{"result", "failed"}},
             static_cast<double>(g.prefetch.failed));
+  m.gauge("tickflow_reference_instruments",
+          "Instruments the providers' reference lists name", {},
+          static_cast<double>(g.reference_instruments));
+  m.counter("tickflow_reference_lists_total", "Reference-list fetches by outcome",
+            {{"result", "refreshed"}}, static_cast<double>(g.reference_refreshed));
+  m.counter("tickflow_reference_lists_total", "Reference-list fetches by outcome",
+            {{"result", "failed"}}, static_cast<double>(g.reference_failed));
+  m.counter("tickflow_reference_rows_dropped_total", "Reference-list rows not kept",
+            {{"reason", "bound"}}, static_cast<double>(g.reference_dropped));
+  m.counter("tickflow_reference_rows_dropped_total", "Reference-list rows not kept",
+            {{"reason", "unresolved"}}, static_cast<double>(g.reference_unresolved));
 }
 
 void snapshot_metrics(metric_families& m, const ops_snapshot& s) {

@@ -59,6 +59,12 @@ struct gateway_facts {
   std::vector<std::string> webhook_routes;  ///< every POST /webhooks/<name>
   std::vector<std::string> webhook_secrets; ///< providers with a secret
   prefetch_counters prefetch;
+  /// The providers' reference lists (GET /api/v1/instruments).
+  uint64_t reference_instruments = 0; ///< instruments the merged lists hold
+  uint64_t reference_refreshed = 0;   ///< lists replaced by a new one
+  uint64_t reference_failed = 0;      ///< lists that failed (the previous kept)
+  uint64_t reference_dropped = 0;     ///< rows beyond [instruments] max-reference
+  uint64_t reference_unresolved = 0;  ///< rows whose symbol did not resolve
   uint64_t unsent_bytes = 0;    ///< answers held unsent, all connections
   uint64_t resident_bytes = 0;  ///< the process's RSS (api/memory_budget.hpp)
   uint64_t memory_budget = 0;   ///< [gateway] max-memory (0: none)
@@ -88,7 +94,7 @@ http_response status_answer(const ops_snapshot& s, const gateway_facts& g,
                             const topology& topo, int64_t now_ns);
 
 /// /metrics, the gateway's part: build, uptime, the request metrics,
-/// connections, limits, webhooks and prefetches.
+/// connections, limits, webhooks, prefetches and reference lists.
 void gateway_metrics(metric_families& m, const gateway_facts& g,
                      const request_metrics& requests, uint64_t max_connections,
                      int64_t now_ns);

@@ -178,6 +178,7 @@ schema_extension scheduler_schema(); ///< [scheduler], [limits.*], [failover]
 schema_extension access_schema();    ///< [auth], [webhooks], [limits]
 schema_extension jobs_schema();      ///< [jobs], [watchlist]
 schema_extension reference_schema(); ///< [reference]: fundamentals and news
+schema_extension instruments_schema(); ///< [instruments]: providers' reference lists
 schema_extension indicators_schema(); ///< [indicators]: technical indicators
 schema_extension cluster_schema();    ///< [cluster]: node id, pub/sub between nodes
 /// Memory bounds added to [gateway], [broadcaster] and [validator]: an

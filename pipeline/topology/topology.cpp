@@ -79,7 +79,8 @@ constexpr std::array<std::string_view, 2> idle_names{"poll", "sleep"};
 const std::vector<schema_extension>& extensions() {
   static const std::vector<schema_extension> xs{
     streams_schema(), scheduler_schema(), access_schema(), jobs_schema(),
-    reference_schema(), indicators_schema(), cluster_schema(), limits_schema()};
+    reference_schema(), instruments_schema(), indicators_schema(), cluster_schema(),
+    limits_schema()};
   return xs;
 }
 

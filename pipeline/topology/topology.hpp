@@ -16,6 +16,7 @@
 #include "pipeline/topology/cluster_settings.hpp"
 #include "pipeline/topology/jobs_settings.hpp"
 #include "pipeline/topology/redis_url.hpp"
+#include "pipeline/topology/instruments_settings.hpp"
 #include "pipeline/topology/reference_settings.hpp"
 #include "pipeline/topology/indicators_settings.hpp"
 #include "pipeline/topology/scheduler_settings.hpp"
@@ -245,6 +246,7 @@ struct topology {
   access_settings access;       ///< API keys, admin token, webhooks, client limits
   jobs_settings jobs;           ///< scheduled jobs and watchlists
   reference_settings reference; ///< fundamentals and news
+  instruments_settings instruments; ///< the providers' reference lists
   indicators_settings indicators; ///< technical indicators
   cluster_settings cluster;     ///< node id, Redis pub/sub between nodes
 

@@ -118,6 +118,11 @@ static_assert(std::is_same<reply_of<rest_provider_actor, holidays_atom>,
                            list<std::vector<session_exception>>>::value,
               "");
 static_assert(accepts<gateway_actor, holidays_atom>, "");
+// A page of a provider's reference list; the gateway's own refresh ticks.
+static_assert(std::is_same<reply_of<rest_provider_actor, reflist_atom, std::string>,
+                           list<reference_page>>::value, "");
+static_assert(accepts<gateway_actor, reflist_atom>, "");
+static_assert(accepts<gateway_actor, reflist_atom, std::string>, "");
 static_assert(std::is_same<reply_of<rest_provider_actor, health_atom>,
                            list<provider_health>>::value, "");
 static_assert(std::is_same<reply_of<stream_provider_actor, health_atom>,

@@ -79,7 +79,11 @@ struct recorded_request {
 /// A request matches a route when method and path are equal and every
 /// required query parameter is present with the required value; the match
 /// with the most required parameters wins. Unmatched requests get 404
-/// {"error":"no fixture"}.
+/// {"error":"no fixture"}. An unmatched request for a provider's reference
+/// list (GET /api/v3/exchangeInfo, /v3/reference/tickers,
+/// /futures/v1/contracts: what tickflow's gateway asks at start) is not
+/// recorded: tests that count lookups do not see it, and a test that serves
+/// a list (add()) sees every request for it.
 class fixture_server {
  public:
   /// Listens and starts answering (a listen failure fails the test).

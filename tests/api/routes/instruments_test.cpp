@@ -135,6 +135,94 @@ TEST(Instruments, BodyListsClassPairAndProviders) {
     << b2;
 }
 
+// -- reference lists ----------------------------------------------------------------
+
+std::vector<instrument_info> with_reference() {
+  failover_settings f;
+  std::vector<configured_instrument> configured = {{"BTC-USDT", {"simulator"}}};
+  reference_lists lists{100};
+  reference_instrument btc;
+  btc.symbol = "BTC-USDT";
+  btc.cls = asset_class::crypto;
+  btc.tick_size = decimal::from_parts(1, 2);
+  btc.lot_size = decimal::from_parts(1, 3);
+  reference_instrument eth = btc;
+  eth.symbol = "ETH-BTC";
+  eth.tick_size = {};
+  eth.lot_size = {};
+  lists.set("binance", {btc, eth}, shape_resolver());
+  reference_instrument a;
+  a.symbol = "A";
+  a.cls = asset_class::equity;
+  reference_instrument es;
+  es.symbol = "00CN5";
+  es.cls = asset_class::futures;
+  es.tick_size = decimal::from_parts(25, 4);
+  lists.set("polygon", {a}, shape_resolver());
+  lists.set("massive_futures", {es}, shape_resolver());
+  return instrument_catalog(configured, {}, f, {"binance"}, lists.merged());
+}
+
+TEST(Instruments, ReferenceListsJoinTheCatalog) {
+  auto all = with_reference();
+  std::vector<std::string> got;
+  for (auto& x : all)
+    got.push_back(x.id);
+  EXPECT_EQ(got, (std::vector<std::string>{"00CN5", "A", "BTC-USDT", "ETH-BTC"}));
+  auto& btc = all[2];
+  EXPECT_TRUE(btc.configured);
+  EXPECT_TRUE(btc.reference); // a configured one gains the list's sizes
+  EXPECT_EQ(btc.tick_size.to_string(), "0.01");
+  EXPECT_EQ(btc.listed, (std::vector<std::string>{"binance"}));
+  EXPECT_EQ(all[0].cls, asset_class::futures); // as the list says, not by shape
+  EXPECT_FALSE(all[0].configured);
+  EXPECT_TRUE(all[1].rest.empty());
+  struct row {
+    std::vector<std::pair<std::string, std::string>> query;
+    std::vector<std::string> want;
+  };
+  const row rows[] = {
+    {{{"query", "BTC"}}, {"BTC-USDT", "ETH-BTC"}},
+    {{{"query", "a"}, {"asset_class", "equity"}}, {"A"}},
+    {{{"provider", "polygon"}}, {"A"}},
+    {{{"provider", "binance"}}, {"BTC-USDT", "ETH-BTC"}},
+    {{{"asset_class", "futures"}}, {"00CN5"}},
+  };
+  for (auto& r : rows) {
+    auto q = std::get<instruments_query>(parse_instruments_query(request(r.query)));
+    EXPECT_EQ(ids(search_instruments(all, q, shape_resolver())), r.want) << r.query[0].second;
+  }
+}
+
+TEST(Instruments, BodyCarriesSizesAndReference) {
+  auto all = with_reference();
+  auto q = std::get<instruments_query>(parse_instruments_query(request({})));
+  auto body = instruments_body(q, search_instruments(all, q, shape_resolver()));
+  rapidjson::Document d;
+  d.Parse(body.c_str());
+  ASSERT_TRUE(d.IsObject()) << body;
+  auto& xs = d["instruments"];
+  ASSERT_EQ(xs.Size(), 4u);
+  EXPECT_STREQ(xs[0]["tick_size"].GetString(), "0.0025");
+  EXPECT_TRUE(xs[0]["lot_size"].IsNull());
+  EXPECT_TRUE(xs[0]["reference"].GetBool());
+  EXPECT_STREQ(xs[0]["providers"][0].GetString(), "massive_futures");
+  auto& btc = xs[2];
+  EXPECT_STREQ(btc["tick_size"].GetString(), "0.01");
+  EXPECT_STREQ(btc["lot_size"].GetString(), "0.001");
+  // Live sources, then the REST chain, then the listing providers, once each.
+  ASSERT_EQ(btc["providers"].Size(), 2u);
+  EXPECT_STREQ(btc["providers"][0].GetString(), "simulator");
+  EXPECT_STREQ(btc["providers"][1].GetString(), "binance");
+  EXPECT_TRUE(xs[3]["tick_size"].IsNull());
+  // Without lists: reference false, sizes null.
+  auto plain = catalog();
+  auto b2 = instruments_body(q, search_instruments(plain, q, shape_resolver()));
+  EXPECT_NE(b2.find(R"("seen":false,"reference":false,"tick_size":null,"lot_size":null})"),
+            std::string::npos)
+    << b2;
+}
+
 // -- resampling plan ----------------------------------------------------------------
 
 TEST(Resample, PlanTriesLiveIntervalsAndOneMinute) {

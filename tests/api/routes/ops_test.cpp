@@ -102,6 +102,9 @@ TEST(OpsRoutes, MetricsFamiliesInOrder) {
     "tickflow_webhook_requests_total{provider=\"polygon\",result=\"accepted\"} 0",
     "tickflow_webhook_events_total{provider=\"test\"} 4",
     "tickflow_prefetch_total{result=\"queued\"} 0",
+    "tickflow_reference_instruments 0",
+    "tickflow_reference_lists_total{result=\"failed\"} 0",
+    "tickflow_reference_rows_dropped_total{reason=\"unresolved\"} 0",
     "tickflow_stage_up{stage=\"gateway\"} 1", "tickflow_stage_up{stage=\"router\"} 0",
     "tickflow_provider_up{provider=\"simulator\"} 1", "tickflow_cache_requests_total"};
   size_t at = 0;
