@@ -307,8 +307,11 @@ TEST(Chaos, SixtySecondsOfCutsAndOutagesLoseNothing) {
   EXPECT_EQ(crowd.subscribed, crowd.closed_politely);
   EXPECT_GT(crowd.trades, 0u);
 
-  // Memory: back within 10% of the baseline once the load is gone.
-  std::this_thread::sleep_for(std::chrono::duration<double>(settle_s));
+  // Memory: back within 10% of the baseline once the load is gone. Two trim
+  // periods: a check that falls while the last buffers are being freed sees
+  // less than the trim threshold, the next one trims (with one period the
+  // end RSS was 38 MiB in one run and 48 in the next, the trim not yet done).
+  std::this_thread::sleep_for(std::chrono::duration<double>(2 * settle_s));
   auto rss_end = rss_median(proc.pid());
   std::cout << "chaos: RSS each second (MiB):" << rss_series << "\n";
   std::cout << "chaos: RSS " << rss_start / 1024 << " MiB idle after the warm-up, peak "
