@@ -149,4 +149,14 @@ void append_json(std::string& out, const price& x) {
   out += '}';
 }
 
+void append_decimal_or_null(std::string& out, const decimal& d) {
+  if (d.is_zero()) {
+    out += "null";
+    return;
+  }
+  out += '"';
+  d.append_to(out);
+  out += '"';
+}
+
 } // namespace tickflow::api

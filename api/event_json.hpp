@@ -31,4 +31,8 @@ void append_flag_list(std::string& out, uint32_t flags);
 /// pipeline/model/json_string.hpp (invalid UTF-8 becomes U+FFFD).
 using tickflow::append_json_string;
 
+/// An exact decimal as a JSON string, or null when unset (zero): tick and
+/// lot sizes, profile figures.
+void append_decimal_or_null(std::string& out, const decimal& d);
+
 } // namespace tickflow::api

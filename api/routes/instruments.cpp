@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "api/event_json.hpp"
 #include "api/routes/common.hpp"
 #include "api/routes/query.hpp"
 #include "pipeline/model/json_string.hpp"
@@ -32,16 +33,6 @@ void take_reference(instrument_info& x, const reference_entry& e) {
   x.listed = e.providers;
   x.tick_size = e.tick_size;
   x.lot_size = e.lot_size;
-}
-
-void append_decimal_or_null(std::string& out, decimal d) {
-  if (d.is_zero()) {
-    out += "null";
-    return;
-  }
-  out += '"';
-  d.append_to(out);
-  out += '"';
 }
 
 } // namespace

@@ -48,17 +48,6 @@ api_result<reference::news_query> parse_news_query(const http_request& req) {
 
 namespace {
 
-/// An exact decimal as a JSON string, or null when unset (zero).
-void append_decimal(std::string& out, const decimal& d) {
-  if (d.is_zero()) {
-    out += "null";
-    return;
-  }
-  out += '"';
-  d.append_to(out);
-  out += '"';
-}
-
 void append_profile(std::string& out, const asset_profile& p) {
   struct text_field {
     const char* name;
@@ -96,7 +85,7 @@ void append_profile(std::string& out, const asset_profile& p) {
     out += ",\"";
     out += f.name;
     out += "\":";
-    append_decimal(out, *f.value);
+    append_decimal_or_null(out, *f.value);
   }
   out += '}';
 }

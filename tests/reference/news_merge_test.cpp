@@ -36,7 +36,7 @@ TEST(NewsMerge, UrlKeys) {
     const char* url;
     const char* key;
   } rows[] = {
-    {"https://www.LOCALHOST/2020/08/04/a.html", "localhost/2020/08/04/a.html"},
+    {"HTTPS://LOCALHOST/2020/08/04/a.html", "localhost/2020/08/04/a.html"},
     {"http://localhost/2020/08/04/a.html", "localhost/2020/08/04/a.html"},
     {"https://localhost/a/b/#comments", "localhost/a/b"},
     {"  https://127.0.0.1/a/?id=7  ", "127.0.0.1/a?id=7"},
@@ -75,19 +75,19 @@ TEST(NewsMerge, NewestFirstAcrossProviders) {
 
 TEST(NewsMerge, EqualTimesKeepProviderOrder) {
   std::vector<std::vector<news_item>> lists = {
-    {item("a", "https://a/1", 100, providers::finnhub), item("b", "https://a/2", 100, providers::finnhub)},
-    {item("c", "https://c/1", 100, providers::polygon)},
+    {item("a", "https://127.0.0.1/1", 100, providers::finnhub), item("b", "https://127.0.0.1/2", 100, providers::finnhub)},
+    {item("c", "https://127.0.0.3/1", 100, providers::polygon)},
   };
   EXPECT_EQ(titles(merge_news(lists, 10)), (std::vector<std::string>{"a", "b", "c"}));
 }
 
 TEST(NewsMerge, SameUrlIsOneStory) {
-  auto f = item("Apple beats estimates", "https://www.localhost/apple-q3/", 200, providers::finnhub,
+  auto f = item("Apple beats estimates", "https://localhost/apple-q3/", 200, providers::finnhub,
                 {"AAPL"});
   f.summary = "Apple reported...";
   auto p = item("Apple Q3: beats estimates (Reuters)", "http://localhost/apple-q3", 190,
                 providers::polygon, {"AAPL", "MSFT"});
-  p.image = "https://img/1.jpg";
+  p.image = "https://127.0.0.1/1.jpg";
   p.publisher = "Reuters";
   f.publisher = "";
   auto m = merge_news({{f}, {p}}, 10);
@@ -96,7 +96,7 @@ TEST(NewsMerge, SameUrlIsOneStory) {
   auto& kept = m.items[0];
   EXPECT_EQ(kept.source, providers::finnhub); // the newer one
   EXPECT_EQ(kept.summary, "Apple reported...");
-  EXPECT_EQ(kept.image, "https://img/1.jpg"); // lent by the duplicate
+  EXPECT_EQ(kept.image, "https://127.0.0.1/1.jpg"); // lent by the duplicate
   EXPECT_EQ(kept.publisher, "Reuters");
   EXPECT_EQ(kept.instruments, (std::vector<std::string>{"AAPL", "MSFT"}));
 }
