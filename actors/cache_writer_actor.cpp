@@ -68,8 +68,8 @@ std::vector<redis::cache_entry> entries_of(const event_batch& b) {
     out.push_back(std::move(e));
   }
   // Statuses have no key: they only ride the streams, so gateways' status:*
-  // clients see this node's feeds (a journal keeps events only: statuses
-  // of a Redis outage do not reach the other nodes).
+  // clients see this node's feeds (the journal keeps them with the events:
+  // statuses of a Redis outage reach the other nodes in the replay).
   for (auto& x : b.statuses) {
     redis::cache_entry e;
     e.kind = redis::entry_kind::status;

@@ -13,7 +13,8 @@ namespace tickflow {
 /// writer, reader, subscriber, shared budget): [redis] host, port (or url),
 /// connect-timeout, AUTH with the url's password or the one in
 /// $[redis] password-env (which wins when set and non-empty), SELECT db,
-/// and [redis] sentinels + master-name (the primary asked on every connect).
+/// and [redis] sentinels + master-name (the primary asked on every connect;
+/// AUTH on the sentinels with $[redis] sentinel-password-env when set).
 inline redis::client_options redis_options(const redis_settings& r) {
   redis::client_options co;
   co.host = r.host;
@@ -30,6 +31,9 @@ inline redis::client_options redis_options(const redis_settings& r) {
   for (auto& s : r.sentinels)
     co.sentinels.emplace_back(s.host, s.port);
   co.master_name = r.master_name;
+  if (!r.sentinel_password_env.empty())
+    if (const char* pw = std::getenv(r.sentinel_password_env.c_str()); pw && *pw)
+      co.sentinel_password = pw;
   return co;
 }
 

@@ -38,6 +38,7 @@ struct mark_replayed {
 struct redis_subscriber_state {
   redis::redis_client client;
   redis::stream_cursor cursor{"", 0};
+  redis::replay_filter replays; ///< skips the batch a failover made a writer replay
   std::string node_id;  ///< skip entries of this origin ("" = none)
   std::string where;    ///< "host:port", for logs
   std::vector<flow_link> links;
@@ -69,6 +70,10 @@ struct redis_subscriber_state {
       counters.own += 1; // the local pipeline delivered it already
       counters.messages += x.count;
       sstats.events_in += x.count;
+      return;
+    }
+    if (replays.repeat(x)) {
+      counters.repeats += 1;
       return;
     }
     auto ok = redis::for_each_stream_event(
@@ -144,6 +149,17 @@ struct redis_subscriber_state {
       auto kind = redis::classify_resume(*i, last);
       if (kind == redis::resume_kind::resume)
         continue;
+      if (kind == redis::resume_kind::behind) {
+        // Nothing this node's clients missed: its writers replay what the
+        // new primary lacks, and replay_filter skips what was delivered.
+        cursor.rewind(s, i->last_generated);
+        counters.rewinds += 1;
+        log->warn("{} ends at {}, before {} this node delivered (a failover lost "
+                  "its newest entries): reading on from its end",
+                  cursor.keys()[s], redis::to_string(i->last_generated),
+                  redis::to_string(last));
+        continue;
+      }
       // A gap resumes at the oldest entry left (XREAD after `last`).
       if (kind == redis::resume_kind::restarted)
         cursor.restart(s);

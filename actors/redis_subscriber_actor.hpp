@@ -29,6 +29,8 @@ struct subscriber_stats {
   uint64_t entries = 0;          ///< stream entries read
   uint64_t replayed = 0;         ///< events of journal replays (flag "replayed")
   uint64_t gaps = 0;             ///< shards found trimmed past this node's position
+  uint64_t repeats = 0;          ///< skipped: replayed entries already delivered
+  uint64_t rewinds = 0;          ///< shards whose stream lost entries already read
 };
 
 template <class Inspector>
@@ -36,7 +38,7 @@ typename Inspector::result_type inspect(Inspector& f, subscriber_stats& x) {
   return f(caf::meta::type_name("subscriber_stats"), x.messages, x.events,
            x.batches, x.own, x.prices, x.decode_failures, x.dropped,
            x.subscriptions, x.connect_failures, x.connected, x.last_error,
-           x.entries, x.replayed, x.gaps);
+           x.entries, x.replayed, x.gaps, x.repeats, x.rewinds);
 }
 
 /// The Redis subscriber's messages (tick_atom: its own wait slices).

@@ -7,12 +7,16 @@ namespace tickflow::journal {
 
 namespace {
 
-constexpr char magic[4] = {'T', 'F', 'B', 0x01};
+// Version 2 adds feed statuses (so a node's statuses of a Redis outage reach
+// the other nodes after it); version 1 records (no statuses) still decode.
+constexpr char magic[4] = {'T', 'F', 'B', 0x02};
+constexpr char version_1 = 0x01;
 
 // Smallest encoding of each record (empty strings), to bound counts.
 constexpr size_t min_trade = 4 + 4 + 1 + 9 + 9 + 1 + 4 + 8 + 8 + 4;
 constexpr size_t min_quote = 4 + 4 + 1 + 4 * 9 + 8 + 8 + 4;
 constexpr size_t min_bar = 4 + 4 + 1 + 1 + 8 + 5 * 9 + 8 + 1 + 8 + 4;
+constexpr size_t min_status = 1 + 4 + 1 + 8 + 8 + 4 + 8;
 
 // -- writing ------------------------------------------------------------------
 
@@ -124,6 +128,13 @@ class reader {
     return static_cast<side>(v);
   }
 
+  feed_state state() {
+    auto v = u8("status state");
+    if (v > static_cast<uint8_t>(feed_state::backfilled))
+      fail("status state");
+    return static_cast<feed_state>(v);
+  }
+
   interval span() {
     auto iv = static_cast<interval>(u8("interval"));
     auto back = parse_interval(to_string(iv));
@@ -162,6 +173,7 @@ void append_batch(std::string& out, const event_batch& batch) {
   put_u32(out, static_cast<uint32_t>(batch.trades.size()));
   put_u32(out, static_cast<uint32_t>(batch.quotes.size()));
   put_u32(out, static_cast<uint32_t>(batch.bars.size()));
+  put_u32(out, static_cast<uint32_t>(batch.statuses.size()));
   for (auto& x : batch.trades) {
     put_str(out, x.instrument);
     put_str(out, x.provider_symbol);
@@ -202,11 +214,20 @@ void append_batch(std::string& out, const event_batch& batch) {
     put_i64(out, x.ts_recv_ns);
     put_u32(out, x.flags);
   }
+  for (auto& x : batch.statuses) {
+    put_u8(out, static_cast<uint8_t>(x.source));
+    put_str(out, x.connection);
+    put_u8(out, static_cast<uint8_t>(x.state));
+    put_i64(out, x.gap_start_ns);
+    put_i64(out, x.gap_end_ns);
+    put_str(out, x.reason);
+    put_i64(out, x.ts_ns);
+  }
 }
 
 std::string encode_batch(const event_batch& batch) {
   std::string out;
-  out.reserve(16 + batch.trades.size() * 96 + batch.quotes.size() * 96
+  out.reserve(20 + batch.trades.size() * 96 + batch.quotes.size() * 96
               + batch.bars.size() * 128);
   append_batch(out, batch);
   return out;
@@ -216,7 +237,8 @@ result<event_batch> decode_batch(std::string_view bytes) {
   if (bytes.size() < sizeof magic
       || bytes.substr(0, 3) != std::string_view{magic, 3})
     return {errc::malformed, "batch: bad magic"};
-  if (bytes[3] != magic[3])
+  bool v1 = bytes[3] == version_1;
+  if (bytes[3] != magic[3] && !v1)
     return {errc::malformed,
             "batch: unknown format version "
               + std::to_string(static_cast<unsigned char>(bytes[3]))};
@@ -224,17 +246,19 @@ result<event_batch> decode_batch(std::string_view bytes) {
   auto trades = in.u32("trade count");
   auto quotes = in.u32("quote count");
   auto bars = in.u32("bar count");
+  uint32_t statuses = v1 ? 0 : in.u32("status count");
   if (!in.ok())
     return {errc::malformed, "batch: " + in.failure()};
   // Counts the input cannot hold are lies: refuse before allocating.
   uint64_t least = uint64_t{trades} * min_trade + uint64_t{quotes} * min_quote
-                   + uint64_t{bars} * min_bar;
+                   + uint64_t{bars} * min_bar + uint64_t{statuses} * min_status;
   if (least > in.remaining())
     return {errc::malformed, "batch: counts exceed the input size"};
   event_batch out;
   out.trades.reserve(trades);
   out.quotes.reserve(quotes);
   out.bars.reserve(bars);
+  out.statuses.reserve(statuses);
   for (uint32_t i = 0; i < trades && in.ok(); ++i) {
     trade x;
     x.instrument = in.str("trade instrument");
@@ -280,6 +304,17 @@ result<event_batch> decode_batch(std::string_view bytes) {
     x.ts_recv_ns = in.i64("bar ts_recv_ns");
     x.flags = in.u32("bar flags");
     out.bars.push_back(std::move(x));
+  }
+  for (uint32_t i = 0; i < statuses && in.ok(); ++i) {
+    feed_status x;
+    x.source = in.source();
+    x.connection = in.str("status connection");
+    x.state = in.state();
+    x.gap_start_ns = in.i64("status gap_start_ns");
+    x.gap_end_ns = in.i64("status gap_end_ns");
+    x.reason = in.str("status reason");
+    x.ts_ns = in.i64("status ts_ns");
+    out.statuses.push_back(std::move(x));
   }
   if (!in.ok())
     return {errc::malformed, "batch: " + in.failure()};

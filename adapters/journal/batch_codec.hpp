@@ -3,8 +3,8 @@
 // An exact binary form of event_batch for the journal: every field as
 // stored in memory, decimals as mantissa + scale, no text conversion.
 //
-//   "TFB" 0x01                       magic + format version
-//   u32 trades, u32 quotes, u32 bars counts
+//   "TFB" 0x02                       magic + format version
+//   u32 trades, u32 quotes, u32 bars, u32 statuses counts
 //   trade: str instrument, str provider_symbol, u8 provider, dec price,
 //          dec size, u8 side, str trade_id, i64 ts_event_ns,
 //          i64 ts_recv_ns, u32 flags
@@ -14,8 +14,11 @@
 //   bar:   str instrument, str provider_symbol, u8 provider, u8 interval,
 //          i64 open_time_ns, dec open, dec high, dec low, dec close,
 //          dec volume, u64 trade_count, u8 closed, i64 ts_recv_ns, u32 flags
+//   status: u8 provider, str connection, u8 state, i64 gap_start_ns,
+//          i64 gap_end_ns, str reason, i64 ts_ns
 //   str = u32 length + bytes; dec = i64 mantissa + u8 scale; all integers
-//   little endian. Enums are their underlying values.
+//   little endian. Enums are their underlying values. Version 0x01 (no
+//   statuses count, no statuses: journals of earlier releases) still decodes.
 
 #include <string>
 #include <string_view>

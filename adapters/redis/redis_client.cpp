@@ -170,10 +170,11 @@ result<void> redis_client::connect_via_sentinels() {
   for (size_t i = 0; i < n; ++i) {
     auto k = (sentinel_next_ + i) % n;
     auto& [shost, sport] = opts_.sentinels[k];
-    // A sentinel is asked without AUTH or SELECT.
+    // A sentinel is asked with its own password (if any), without SELECT.
     client_options so;
     so.host = shost;
     so.port = sport;
+    so.password = opts_.sentinel_password;
     so.connect_timeout_ms = opts_.connect_timeout_ms;
     so.io_timeout_ms = opts_.connect_timeout_ms;
     redis_client sentinel{so};

@@ -51,6 +51,8 @@ struct client_options {
   std::vector<std::pair<std::string, uint16_t>> sentinels;
   /// The master name the sentinels monitor.
   std::string master_name;
+  /// AUTH password of the sentinels themselves ("" = none). Never logged.
+  std::string sentinel_password;
 };
 
 /// One hiredis context. Not thread-safe: one per actor.

@@ -1,5 +1,6 @@
 #include "adapters/redis/redis_streams.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <iterator>
 #include <map>
@@ -236,11 +237,30 @@ result<stream_info> decode_xinfo(const reply& r) {
 resume_kind classify_resume(const stream_info& info, stream_id last) noexcept {
   if (last == stream_id{})
     return resume_kind::resume;
-  if (!info.exists || info.last_generated < last)
+  if (!info.exists)
     return resume_kind::restarted;
+  if (info.last_generated < last)
+    return resume_kind::behind;
   if (info.first_entry ? *info.first_entry > last : info.last_generated > last)
     return resume_kind::gap; // empty but written after `last`: all trimmed
   return resume_kind::resume;
+}
+
+bool replay_filter::repeat(const stream_entry& x) {
+  // FNV-1a, 64 bit: a batch's events are kilobytes; a collision between two
+  // different replays of one origin and shard is out of reach.
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : x.events)
+    h = (h ^ c) * 1099511628211ull;
+  if (seen_.size() >= max_keys)
+    seen_.clear();
+  auto& ring = seen_[std::to_string(x.shard) + "/" + x.origin];
+  if (x.replay && std::find(ring.begin(), ring.end(), h) != ring.end())
+    return true;
+  ring.push_back(h);
+  if (ring.size() > depth_)
+    ring.pop_front();
+  return false;
 }
 
 } // namespace tickflow::redis

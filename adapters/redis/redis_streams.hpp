@@ -16,9 +16,11 @@
 // Nothing here talks to a server; never throws; bad input is a typed error.
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "adapters/redis/redis_client.hpp"
@@ -106,6 +108,8 @@ class stream_cursor {
   void advance(uint32_t shard, stream_id id) noexcept;
   /// Starts a shard over at 0-0 (its stream was recreated).
   void restart(uint32_t shard) noexcept { last_[shard] = stream_id{}; }
+  /// Moves a shard's cursor back to `id` (its stream lost entries after it).
+  void rewind(uint32_t shard, stream_id id) noexcept { last_[shard] = id; }
 
   /// XREAD COUNT <count> BLOCK <block_ms> STREAMS <keys...> <last ids...>.
   command xread(uint32_t count, int block_ms) const;
@@ -148,17 +152,43 @@ result<stream_info> decode_xinfo(const reply& r);
 
 /// What a reader that delivered up to `last` finds in a stream.
 enum class resume_kind : uint8_t {
-  resume,   ///< every entry after `last` is still there
-  gap,      ///< entries after `last` were trimmed (retention exceeded)
-  restarted ///< the stream is gone or new (ids behind `last`): start at 0-0
+  resume,    ///< every entry after `last` is still there
+  gap,       ///< entries after `last` were trimmed (retention exceeded)
+  restarted, ///< the stream is gone: start at 0-0
+  behind     ///< the stream ends before `last`: a failover lost entries this
+             ///< reader had delivered (the replica lagged); read on after its end
 };
 
 /// Compares a reader's position with the stream: a gap when the stream's
 /// oldest entry is newer than `last` (trimming removes the oldest entries
 /// first, so `last` itself went, and maybe more; exact unless the trim
-/// ended exactly at `last`); restarted when the stream is missing or its
-/// newest id is behind `last` (Redis lost it). A reader at 0-0 never has a
-/// gap: it has not read anything yet.
+/// ended exactly at `last`); restarted when the stream is missing (Redis
+/// lost it); behind when its newest id is before `last` (the promoted
+/// replica had not received the newest entries: their writers replay them,
+/// see replay_filter). A reader at 0-0 never has a gap: it has not read
+/// anything yet.
 resume_kind classify_resume(const stream_info& info, stream_id last) noexcept;
+
+/// Recognizes the journal replay of an entry a reader already delivered.
+/// When a primary dies after applying (and replicating) a writer's XADD but
+/// before its answer, the writer journals that batch and replays it (marked
+/// "r") after the failover: the same events again, under a new id. The
+/// replay of a batch renders the same bytes, so a replayed entry whose "e"
+/// equals one of the last `depth` entries of its origin and shard is a
+/// repeat. Live entries are never skipped. Bounded: `depth` hashes per
+/// (origin, shard), at most max_keys of those (then it starts over).
+class replay_filter {
+ public:
+  static constexpr size_t max_keys = 4096;
+
+  explicit replay_filter(size_t depth = 64) : depth_(depth) {}
+
+  /// True when `x` repeats an entry seen before (skip it); remembers `x`.
+  bool repeat(const stream_entry& x);
+
+ private:
+  size_t depth_;
+  std::unordered_map<std::string, std::deque<uint64_t>> seen_; // "<shard>/<origin>"
+};
 
 } // namespace tickflow::redis

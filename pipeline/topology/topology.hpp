@@ -202,6 +202,9 @@ struct redis_settings {
   /// connect (then host and port are unused). Empty = connect directly.
   std::vector<redis_endpoint> sentinels;
   std::string master_name;              ///< [redis] master-name (with sentinels)
+  /// Environment variable holding the sentinels' own password (their
+  /// requirepass; "" = sentinels are asked without AUTH). Never logged.
+  std::string sentinel_password_env;
 };
 
 /// [storage]: the PostgreSQL writer (closed bars and trades).

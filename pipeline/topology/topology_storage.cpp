@@ -159,6 +159,10 @@ std::vector<section_spec> storage_sections() {
           t.redis.sentinels = std::move(*list);
           return {};
         }},
+       {"sentinel-password-env",
+        [](std::string_view v, topology& t) {
+          return set_env_name(v, t.redis.sentinel_password_env);
+        }},
        {"master-name",
         [](std::string_view v, topology& t) -> result<void> {
           bool ok = v.size() <= 128;

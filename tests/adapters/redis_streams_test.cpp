@@ -282,11 +282,34 @@ TEST(RedisStreams, ClassifiesAResume) {
     {"emptied after last", info(true, {50, 0}, std::nullopt), {45, 0}, resume_kind::gap},
     {"empty, nothing new", info(true, {45, 0}, std::nullopt), {45, 0}, resume_kind::resume},
     {"stream gone", info(false, {}, std::nullopt), {45, 0}, resume_kind::restarted},
-    {"stream recreated", info(true, {30, 0}, stream_id{29, 0}), {45, 0},
-     resume_kind::restarted},
+    {"newest entries lost (failover)", info(true, {30, 0}, stream_id{29, 0}), {45, 0},
+     resume_kind::behind},
+    {"emptied and behind", info(true, {30, 0}, std::nullopt), {45, 0}, resume_kind::behind},
   };
   for (auto& r : rows)
     EXPECT_EQ(classify_resume(r.i, r.last), r.want) << r.what;
+}
+
+TEST(RedisStreams, ReplayFilterSkipsOnlyReplaysOfSeenEntries) {
+  auto entry = [](uint32_t shard, const char* origin, bool replay, const char* events) {
+    stream_entry x;
+    x.shard = shard;
+    x.origin = origin;
+    x.replay = replay;
+    x.events = events;
+    return x;
+  };
+  replay_filter f{2};
+  EXPECT_FALSE(f.repeat(entry(0, "a", false, "[1]")));
+  EXPECT_FALSE(f.repeat(entry(0, "a", false, "[1]"))); // live: never skipped
+  EXPECT_TRUE(f.repeat(entry(0, "a", true, "[1]")));   // the batch in flight, again
+  EXPECT_FALSE(f.repeat(entry(0, "b", true, "[1]")));  // another origin
+  EXPECT_FALSE(f.repeat(entry(1, "a", true, "[1]")));  // another shard
+  EXPECT_FALSE(f.repeat(entry(0, "a", true, "[2]")));  // a replay of a new batch
+  EXPECT_TRUE(f.repeat(entry(0, "a", true, "[2]")));   // ... replayed twice
+  EXPECT_FALSE(f.repeat(entry(0, "a", false, "[3]")));
+  EXPECT_FALSE(f.repeat(entry(0, "a", false, "[4]")));
+  EXPECT_FALSE(f.repeat(entry(0, "a", true, "[1]"))); // beyond the depth: delivered
 }
 
 TEST(RedisStreams, EventsOfAnEntryDecodeInOrder) {

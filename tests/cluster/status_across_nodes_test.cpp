@@ -2,7 +2,9 @@
 // stream points at a loopback WebSocket server (recorded frames, as in
 // tests/streams), the test drops that connection, and a WebSocket client of
 // the gateway node on status:* sees the ingest node's disconnected and
-// reconnected statuses, each once.
+// reconnected statuses, each once. The same holds when the ingest node's
+// Redis connection is cut while its feed drops: its cache writer journals
+// the statuses with the events and replays them after.
 
 #include <gtest/gtest.h>
 
@@ -12,6 +14,7 @@
 #include "tests/cluster/cluster_support.hpp"
 #include "tests/storage/writers/writer_support.hpp"
 #include "tests/streams/stream_test_support.hpp"
+#include "tests/support/tcp_proxy.hpp"
 
 namespace tickflow::test {
 namespace {
@@ -37,32 +40,87 @@ std::vector<std::pair<std::string, std::string>> statuses_until(
   return out;
 }
 
+/// One ingest node (Binance stream from `feed`, backfill from `rest`) and
+/// one gateway node on the same Redis; the ingest node's Redis may be a proxy.
+struct status_nodes {
+  std::string prefix = "t" + unique_name();
+
+  std::string redis(uint16_t port) const {
+    return "[redis]\nenabled = true\nport = " + std::to_string(port) + "\nkey-prefix = "
+           + prefix + "\njournal-dir = " + temp_dir() + "/redis\n[jobs]\nenabled = false\n";
+  }
+
+  std::string ingest(const ws_fixture_server& feed, const fixture_server& rest,
+                     uint16_t redis_port) const {
+    return "[providers]\nenabled = binance\n[streams]\nenabled = binance\n"
+           "[stream.binance]\nurl = " + feed.url()
+           + "\nsubscriptions = BTC-USDT:trades\nreconnect-min = 10ms\n"
+             "reconnect-max = 100ms\n[binance]\nbase-url = " + rest.base_url()
+           + "\n[cluster]\nnode-id = ingest-1\n" + redis(redis_port);
+  }
+
+  std::string gateway(uint16_t redis_port) const {
+    return "[providers]\nenabled = simulator\n[simulator]\nsymbols = GW-ONLY:1\n"
+           "trades-per-second = 1\n[cluster]\nnode-id = gw-1\nsubscribe = true\n"
+           + redis(redis_port);
+  }
+};
+
+TEST(StatusAcrossNodes, StatusesOfARedisOutageArriveAfterIt) {
+  services_env env;
+  ASSERT_TRUE(env.ok()) << env.problem();
+  ws_fixture_server feed;
+  feed.set_responder(binance_acks());
+  fixture_server rest;
+  rest.add("GET", "/api/v3/trades",
+           fixture_response::json(binance_rest_trades(1, 5, wall_ms() - 60'000)),
+           {{"symbol", "BTCUSDT"}});
+  tcp_proxy proxy{env.redis_port()};
+  status_nodes nodes;
+  node ingest{nodes.ingest(feed, rest, proxy.port()), "ingest"};
+  ASSERT_TRUE(ingest.up()) << ingest.output();
+  node gateway{nodes.gateway(env.redis_port()), "gateway"};
+  ASSERT_TRUE(gateway.up()) << gateway.output();
+  ASSERT_TRUE(eventually([&] { return subscribed_streams(feed, 1).size() == 1; }))
+    << ingest.output();
+  ws_client at_gateway;
+  ASSERT_TRUE(at_gateway.connect(gateway.ws_url())) << at_gateway.error();
+  ASSERT_TRUE(at_gateway.send(R"({"op":"subscribe","channels":["status:*"]})"));
+  std::this_thread::sleep_for(1s);
+  proxy.cut();
+  std::this_thread::sleep_for(300ms); // the proxy closes its pumps within 50 ms
+  feed.drop();
+  ASSERT_TRUE(eventually([&] { return subscribed_streams(feed, 2).size() == 1; }))
+    << ingest.output();
+  // The writer meets the cut at its next batch (the statuses) and journals.
+  ASSERT_TRUE(eventually([&] {
+    return ingest.output().find("journaling batches") != std::string::npos;
+  })) << ingest.output();
+  auto during = statuses_until(at_gateway, "reconnected", 2s);
+  EXPECT_TRUE(during.empty()) << "statuses crossed while Redis was cut";
+  proxy.restore();
+  auto seen = statuses_until(at_gateway, "reconnected", 20s);
+  ASSERT_FALSE(seen.empty()) << ingest.output() << gateway.output();
+  std::vector<std::pair<std::string, std::string>> want{
+    {"status:binance", "disconnected"}, {"status:binance", "reconnected"}};
+  EXPECT_EQ(seen, want);
+  EXPECT_EQ(ingest.stop(), 0) << ingest.output();
+  EXPECT_EQ(gateway.stop(), 0) << gateway.output();
+}
+
 TEST(StatusAcrossNodes, GatewayClientsSeeTheIngestNodesFeedStatus) {
   services_env env;
   ASSERT_TRUE(env.ok()) << env.problem();
   ws_fixture_server feed;
   feed.set_responder(binance_acks());
   fixture_server rest; // the backfill after the reconnect asks it
-  auto base_ms = wall_ms() - 60'000;
-  rest.add("GET", "/api/v3/trades", fixture_response::json(binance_rest_trades(1, 5, base_ms)),
+  rest.add("GET", "/api/v3/trades",
+           fixture_response::json(binance_rest_trades(1, 5, wall_ms() - 60'000)),
            {{"symbol", "BTCUSDT"}});
-  auto prefix = "t" + unique_name();
-  // Each node its own journal.
-  auto redis = [&] {
-    return "[redis]\nenabled = true\nport = " + std::to_string(env.redis_port())
-           + "\nkey-prefix = " + prefix + "\njournal-dir = " + temp_dir()
-           + "/redis\n[jobs]\nenabled = false\n";
-  };
-  node ingest{"[providers]\nenabled = binance\n[streams]\nenabled = binance\n"
-              "[stream.binance]\nurl = " + feed.url()
-                + "\nsubscriptions = BTC-USDT:trades\nreconnect-min = 10ms\n"
-                  "reconnect-max = 100ms\n[binance]\nbase-url = " + rest.base_url()
-                + "\n[cluster]\nnode-id = ingest-1\n" + redis(),
-              "ingest"};
+  status_nodes nodes;
+  node ingest{nodes.ingest(feed, rest, env.redis_port()), "ingest"};
   ASSERT_TRUE(ingest.up()) << ingest.output();
-  node gateway{"[providers]\nenabled = simulator\n[simulator]\nsymbols = GW-ONLY:1\n"
-               "trades-per-second = 1\n[cluster]\nnode-id = gw-1\nsubscribe = true\n" + redis(),
-               "gateway"};
+  node gateway{nodes.gateway(env.redis_port()), "gateway"};
   ASSERT_TRUE(gateway.up()) << gateway.output();
   ASSERT_TRUE(eventually([&] { return subscribed_streams(feed, 1).size() == 1; }))
     << ingest.output();

@@ -73,6 +73,19 @@ event_batch sample_batch() {
   x.closed = false;
   x.span = interval::s1;
   b.bars.push_back(x);
+  feed_status st;
+  st.source = providers::binance;
+  st.connection = "binance#0";
+  st.state = feed_state::reconnected;
+  st.gap_start_ns = i64_min;
+  st.gap_end_ns = i64_max;
+  st.reason = std::string{"closed 1006 \0 \xC3\xA9", 16};
+  st.ts_ns = 7;
+  b.statuses.push_back(st);
+  st.state = feed_state::backfilled;
+  st.connection.clear();
+  st.reason.clear();
+  b.statuses.push_back(st);
   return b;
 }
 
@@ -86,6 +99,18 @@ void expect_same_batch(const event_batch& a, const event_batch& b) {
     expect_same(a.quotes[i], b.quotes[i]);
   for (size_t i = 0; i < a.bars.size(); ++i)
     expect_same(a.bars[i], b.bars[i]);
+  ASSERT_EQ(a.statuses.size(), b.statuses.size());
+  for (size_t i = 0; i < a.statuses.size(); ++i) {
+    auto& x = a.statuses[i];
+    auto& y = b.statuses[i];
+    EXPECT_EQ(x.source, y.source);
+    EXPECT_EQ(x.connection, y.connection);
+    EXPECT_EQ(x.state, y.state);
+    EXPECT_EQ(x.gap_start_ns, y.gap_start_ns);
+    EXPECT_EQ(x.gap_end_ns, y.gap_end_ns);
+    EXPECT_EQ(x.reason, y.reason);
+    EXPECT_EQ(x.ts_ns, y.ts_ns);
+  }
 }
 
 } // namespace
@@ -106,7 +131,7 @@ TEST(BatchCodec, RoundTripIsExact) {
 
 TEST(BatchCodec, EmptyBatch) {
   auto bytes = encode_batch(event_batch{});
-  EXPECT_EQ(bytes.size(), 16u);
+  EXPECT_EQ(bytes.size(), 20u);
   auto out = decode_batch(bytes);
   ASSERT_TRUE(out.ok());
   EXPECT_TRUE(out->empty());
@@ -132,16 +157,19 @@ TEST(BatchCodec, BadInputIsMalformed) {
     s[pos] = c;
     return s;
   };
-  // Offsets: magic 4, counts 12, then the first trade: instrument
-  // (4 + 8), provider_symbol (4 + 7), provider at 39, price at 40..48.
+  // Offsets: magic 4, counts 16, then the first trade: instrument
+  // (4 + 8), provider_symbol (4 + 7), provider at 43, price at 44..52.
+  // The last status: ..., state 9 bytes before the two i64 gaps' end.
   row rows[] = {
     {"", "bad magic"},
     {"XFB\x01", "bad magic"},
-    {with(3, '\x02'), "unknown format version 2"},
+    {with(3, '\x03'), "unknown format version 3"},
     {good + "x", "1 trailing bytes"},
-    {with(39, '\x7f'), "provider"},
-    {with(48, '\x13'), "trade price"}, // scale 19
+    {with(43, '\x7f'), "provider"},
+    {with(52, '\x13'), "trade price"}, // scale 19
     {with(4, '\xff'), "counts exceed"},
+    {with(16, '\xff'), "counts exceed"}, // statuses
+    {with(good.size() - 8 - 4 - 8 - 8 - 1, '\x05'), "status state"},
   };
   for (auto& r : rows) {
     auto out = decode_batch(r.bytes);
@@ -153,6 +181,23 @@ TEST(BatchCodec, BadInputIsMalformed) {
   std::string huge{"TFB\x01\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff",
                    16};
   EXPECT_FALSE(decode_batch(huge).ok()); // no giant allocation
+}
+
+// Journals written before statuses were journaled ("TFB" 0x01: three
+// counts, no statuses) still replay after an upgrade.
+TEST(BatchCodec, VersionOneRecordsStillDecode) {
+  auto in = sample_batch();
+  in.statuses.clear();
+  auto v2 = encode_batch(in);
+  ASSERT_EQ(v2.substr(16, 4), std::string(4, '\0')); // no statuses
+  auto v1 = v2.substr(0, 16) + v2.substr(20);
+  v1[3] = '\x01';
+  auto out = decode_batch(v1);
+  ASSERT_TRUE(out.ok()) << out.err().message();
+  expect_same_batch(*out, in);
+  auto empty = decode_batch(std::string{"TFB\x01", 4} + std::string(12, '\0'));
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->empty());
 }
 
 TEST(BatchCodec, JournalledBatchesReplayExactly) {
