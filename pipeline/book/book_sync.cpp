@@ -110,6 +110,12 @@ sync_outcome book_sync::on_snapshot(book_snapshot snapshot) {
   ++stats_.snapshots;
   auto pending = std::move(buffer_);
   buffer_.clear();
+  if (book_.crossed()) {
+    invalidate(out, resync_reason::crossed);
+    buffer_ = std::move(pending); // still good for the next snapshot
+    out.buffered = static_cast<uint32_t>(buffer_.size());
+    return out;
+  }
   while (!pending.empty()) {
     auto v = judge(pending.front());
     if (v == verdict::stale) {

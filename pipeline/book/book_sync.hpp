@@ -110,9 +110,9 @@ class book_sync {
   sync_outcome on_delta(book_delta delta);
 
   /// Applies a snapshot and then the buffered diffs that follow it.
-  /// Resync when the first fresh buffered diff does not straddle the
-  /// snapshot (snapshot_behind: fetch again), on a gap inside the buffer,
-  /// or a crossed book.
+  /// Resync when the snapshot itself is crossed, when the first fresh
+  /// buffered diff does not straddle the snapshot (snapshot_behind: fetch
+  /// again), on a gap inside the buffer, or when a diff crosses the book.
   sync_outcome on_snapshot(book_snapshot snapshot);
 
   /// Invalidates the book (e.g. the feed reconnected) and empties the

@@ -166,6 +166,20 @@ TEST(BookSync, CrossedBookAsksForResync) {
   EXPECT_EQ(s.stats().resyncs, 1u);
 }
 
+TEST(BookSync, CrossedSnapshotAsksForResync) {
+  book_sync s;
+  s.on_delta(diff(11, 11));
+  auto bad = snap(10);
+  bad.bids = {{d("101.5"), d("1")}};
+  auto o = s.on_snapshot(bad);
+  EXPECT_EQ(o.resync, resync_reason::crossed);
+  EXPECT_EQ(o.applied, 0u);
+  EXPECT_EQ(o.buffered, 1u); // the diff waits for the next snapshot
+  EXPECT_FALSE(s.synced());
+  EXPECT_EQ(s.on_snapshot(snap(10)).applied, 1u);
+  EXPECT_TRUE(s.synced());
+}
+
 TEST(BookSync, BufferIsBounded) {
   sync_settings st;
   st.max_buffered = 3;
