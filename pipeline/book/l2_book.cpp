@@ -19,7 +19,8 @@ bool acceptable(decimal price, decimal size) noexcept {
 
 } // namespace
 
-l2_book::l2_book(size_t max_depth) : max_depth_(max_depth == 0 ? 1 : max_depth) {
+l2_book::l2_book(size_t max_depth)
+    : max_depth_(max_depth == 0 ? 1 : max_depth) {
   // nop
 }
 

@@ -19,7 +19,8 @@ using test::dec;
 using test::read_fixture;
 
 TEST(BinanceDepth, SpotDocsSnapshotParses) {
-  auto s = parse_depth_snapshot(read_fixture("binance/rest/api_v3_depth.docs.json"));
+  auto s = parse_depth_snapshot(
+    read_fixture("binance/rest/api_v3_depth.docs.json"));
   ASSERT_TRUE(s) << s.err().message();
   EXPECT_EQ(s->last_update_id, 1027024u);
   EXPECT_EQ(s->ts_event_ns, 0);
@@ -32,7 +33,8 @@ TEST(BinanceDepth, SpotDocsSnapshotParses) {
 }
 
 TEST(BinanceDepth, SpotDocsUpdateParses) {
-  auto u = parse_depth_update(read_fixture("binance/ws/raw_depthUpdate.docs.json"));
+  auto u = parse_depth_update(
+    read_fixture("binance/ws/raw_depthUpdate.docs.json"));
   ASSERT_TRUE(u) << u.err().message();
   EXPECT_EQ(u->symbol, "BNBBTC");
   EXPECT_EQ(u->delta.first_update_id, 157u);
