@@ -25,7 +25,7 @@ for d in "$root"/tests/fixtures/*/rest/; do
 done
 all_targets=()
 for p in "${rest_providers[@]}"; do all_targets+=("rest_$p"); done
-all_targets+=(stream decimal market_holidays reference_lists config http_target http_request ws_message)
+all_targets+=(stream book decimal market_holidays reference_lists config http_target http_request ws_message)
 
 seconds=""
 build_only=0
@@ -92,6 +92,9 @@ make_rest_seeds() {
   local p=$1 dir=$2 f k i s n=0
   for f in "$root/tests/fixtures/$p"/rest/*; do
     [ -f "$f" ] || continue
+    # Order-book snapshots are no fetch kind of the REST adapter: the book
+    # target takes them (make_book_seeds); here they would only slow it.
+    case $(basename "$f") in *_depth*) continue ;; esac
     for k in 0 1 2 3 4 5 6 7; do
       for i in 0 1 2 3; do
         seed_with_header "$dir/$(basename "$f").k$k.i$i" "$k $((12 | (i << 4)))" "$f"
@@ -135,6 +138,43 @@ make_stream_seeds() {
   rm -f "$work/line.tmp"
 }
 
+# book: the depth and book fixtures behind their mode byte (fuzz/book_fuzz.cpp):
+# each snapshot and docs diff alone, the first 20 frames of each recording
+# alone, and each recording as a sequence (snapshot line, then 20 frames).
+make_book_seeds() {
+  local dir=$1 fx=$root/tests/fixtures b f line n
+  for f in "$fx"/binance/rest/api_v3_depth*.json "$fx"/binance/rest/fapi_v1_depth*.json \
+      "$fx"/binance/ws/raw_depthUpdate.docs.json "$fx"/binance/ws/fapi_raw_depthUpdate.docs.json \
+      "$fx"/binance/ws/combined_depthUpdate_*.ndjson "$fx"/kraken/ws/v1_book-*.ndjson; do
+    [ -f "$f" ] || { echo "fuzz.sh: missing book fixture $f" >&2; exit 1; }
+    case $(basename "$f") in
+      api_v3_depth*) b=0 ;; fapi_v1_depth*) b=2 ;; raw_depthUpdate*) b=1 ;;
+      fapi_raw_depthUpdate*) b=3 ;; *BADGERBTC*) b=1 ;; *KEEPUSDT*) b=3 ;; v1_book*) b=4 ;;
+    esac
+    if [[ "$f" == *.ndjson ]]; then
+      n=0
+      # shellcheck disable=SC2094  # reads $f, writes other files
+      while IFS= read -r line && [ $n -lt 20 ]; do
+        n=$((n + 1))
+        printf '%s' "$line" >"$work/line.tmp"
+        seed_with_header "$dir/$(basename "$f").$n" "$b" "$work/line.tmp"
+      done <"$f"
+    else
+      seed_with_header "$dir/$(basename "$f")" "$b" "$f"
+    fi
+  done
+  # Sequences: mode 5 spot, 6 futures, 7 Kraken.
+  { cat "$fx"/binance/rest/api_v3_depth_BADGERBTC_*.json; echo
+    head -n 20 "$fx"/binance/ws/combined_depthUpdate_BADGERBTC_*.ndjson; } >"$work/seq.tmp"
+  seed_with_header "$dir/seq_spot_BADGERBTC" "5" "$work/seq.tmp"
+  { cat "$fx"/binance/rest/fapi_v1_depth_KEEPUSDT_*.json; echo
+    head -n 20 "$fx"/binance/ws/combined_depthUpdate_KEEPUSDT_*.ndjson; } >"$work/seq.tmp"
+  seed_with_header "$dir/seq_futures_KEEPUSDT" "6" "$work/seq.tmp"
+  head -n 21 "$fx"/kraken/ws/v1_book-*.ndjson >"$work/seq.tmp"
+  seed_with_header "$dir/seq_kraken" "7" "$work/seq.tmp"
+  rm -f "$work/line.tmp" "$work/seq.tmp"
+}
+
 make_config_seeds() {
   local dir=$1 f
   for f in "$root"/configs/*.ini; do cp "$f" "$dir/configs_$(basename "$f")"; done
@@ -150,6 +190,7 @@ make_seeds() {
   case $t in
     rest_*) make_rest_seeds "${t#rest_}" "$dir" ;;
     stream) make_stream_seeds "$dir" ;;
+    book) make_book_seeds "$dir" ;;
     config) make_config_seeds "$dir" ;;
   esac
   if [ -d "$root/fuzz/seeds/$t" ]; then
@@ -164,7 +205,7 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:suppres
 
 dict_of() {
   case $1 in
-    rest_*|stream|ws_message|reference_lists) echo "-dict=$root/fuzz/dicts/json.dict" ;;
+    rest_*|stream|book|ws_message|reference_lists) echo "-dict=$root/fuzz/dicts/json.dict" ;;
     http_target|http_request) echo "-dict=$root/fuzz/dicts/http.dict" ;;
     config) echo "-dict=$root/fuzz/dicts/ini.dict" ;;
   esac
@@ -174,7 +215,7 @@ dict_of() {
 # room for the biggest fixture, small enough to stay fast.
 max_len_of() {
   case $1 in
-    rest_*|config) echo 65536 ;;
+    rest_*|config|book) echo 65536 ;;
     stream|http_request|ws_message) echo 16384 ;;
     *) echo 4096 ;;
   esac
