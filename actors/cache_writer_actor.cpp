@@ -16,6 +16,7 @@
 #include "adapters/redis/redis_schema.hpp"
 #include "adapters/redis/redis_streams.hpp"
 #include "api/event_json.hpp"
+#include "api/quality_json.hpp"
 #include "api/ws_protocol.hpp"
 
 namespace tickflow {
@@ -93,6 +94,7 @@ struct cache_writer_state : journal::writer_backend {
   writer_stats stats;
   stage_stats sstats{"cache-writer"};
   uint64_t skipped = 0; ///< entries build_commands refused (bad data)
+  uint64_t quarantine_dropped = 0; ///< quarantined events not streamed (Redis away)
   log_throttle throttle;
   std::shared_ptr<spdlog::logger> log = logger("cache-writer");
   static inline const char* name = "cache-writer";
@@ -220,6 +222,33 @@ cache_writer_actor::behavior_type cache_writer(cache_writer_ptr self, topology t
         schedule_retry(self, r.next);
       }
       st.upstream.ack_or_hold(self, true);
+    },
+    [=](quarantine_atom, const std::vector<quarantined_event>& xs) {
+      // Streams only, never journaled: the validating node's ring and
+      // PostgreSQL keep them; other nodes miss those of a Redis outage.
+      auto& st = self->state;
+      std::vector<redis::cache_entry> entries;
+      entries.reserve(xs.size());
+      for (auto& x : xs) {
+        redis::cache_entry e;
+        e.kind = redis::entry_kind::quarantine;
+        e.instrument = x.instrument;
+        e.ts_ns = x.seen_ns;
+        api::append_json(e.json, x);
+        entries.push_back(std::move(e));
+      }
+      auto cmds = redis::xadd_commands(entries, st.keys.prefix, st.streams, st.keys.origin,
+                                       false);
+      if (cmds.empty())
+        return;
+      if (!st.w->live() || !st.client.pipeline(cmds)) {
+        st.quarantine_dropped += xs.size();
+        uint64_t suppressed = 0;
+        if (st.throttle.allow(suppressed))
+          st.log->warn("redis unavailable: {} quarantined events not streamed to other "
+                       "nodes ({} dropped so far; {} similar suppressed)",
+                       xs.size(), st.quarantine_dropped, suppressed);
+      }
     },
     [=](retry_atom) {
       auto& st = self->state;

@@ -9,7 +9,7 @@
 namespace tickflow {
 
 /// The cache writer's messages (retry_atom: its own timer).
-using cache_writer_actor = batch_sink_actor::extend<
+using cache_writer_actor = batch_sink_actor::extend_with<quarantine_sink_actor>::extend<
   caf::reacts_to<retry_atom>, caf::replies_to<flush_atom>::with<writer_stats>,
   caf::replies_to<stats_atom, writer_atom>::with<writer_stats>>;
 
@@ -27,6 +27,9 @@ using cache_writer_actor = batch_sink_actor::extend<
 /// the bound policy refuses or deletes is counted as dropped. A journal left
 /// by a previous run is replayed at start. A journal directory that cannot
 /// be opened stops the actor with an error (fatal for the supervisor).
+/// Quarantined events (quarantine_atom) go to the streams only (no key),
+/// when Redis answers; while it does not they are counted as dropped (the
+/// validating node's ring and PostgreSQL still hold them).
 /// Answers:
 ///   (stats_atom) -> stage_stats
 ///   (stats_atom, writer_atom) -> writer_stats

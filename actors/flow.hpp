@@ -39,6 +39,12 @@ using batch_sink_actor =
   stats_actor::extend<caf::reacts_to<event_batch>,
                       caf::replies_to<drain_atom>::with<bool>>;
 
+/// Where quarantined events go (oldest first): the validators send theirs
+/// to the storage writer and the cache writer (streams, for other nodes); a
+/// gateway's subscriber sends other nodes' to its validator 0.
+using quarantine_sink_actor = caf::typed_actor<
+  caf::reacts_to<quarantine_atom, std::vector<quarantined_event>>>;
+
 /// What a typed behaviour function returns after quit() while starting: no
 /// handlers (typed_behavior's default constructor is private in CAF 0.17).
 template <class Handle>

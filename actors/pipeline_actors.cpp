@@ -112,8 +112,9 @@ struct validator_state {
   std::optional<validation_engine> engine;
   std::optional<alert_limiter> limiter;
   alerter_actor alerter;
-  quarantine_sink_actor storage; ///< where quarantined events are persisted, if set
+  std::vector<quarantine_sink_actor> sinks; ///< where quarantined events go (storage, streams)
   uint64_t quarantine_sent = 0; ///< quarantine totals().added already sent
+  std::optional<quarantine> remote; ///< other nodes' quarantined events (from the streams)
   std::chrono::nanoseconds health_interval{10'000'000'000};
   stage_stats stats;
   log_throttle throttle;
@@ -142,17 +143,19 @@ struct validator_state {
     persist_quarantine();
   }
 
-  /// Sends the events quarantined since the last call to the storage
-  /// writer (oldest first). The in-memory ring and its counters stay the
-  /// record of truth; Postgres keeps the history.
+  /// Sends the events quarantined since the last call to the sinks (oldest
+  /// first). The in-memory ring and its counters stay the record of truth;
+  /// Postgres keeps the history, the streams tell the other nodes.
   void persist_quarantine() {
     auto added = engine->quarantined().totals().added;
-    if (!storage || added == quarantine_sent)
+    if (sinks.empty() || added == quarantine_sent)
       return;
     auto fresh = engine->quarantined().recent(added - quarantine_sent);
     quarantine_sent = added;
     std::reverse(fresh.begin(), fresh.end());
-    caf::anon_send(storage, quarantine_atom::value, std::move(fresh));
+    for (size_t i = 0; i + 1 < sinks.size(); ++i)
+      caf::anon_send(sinks[i], quarantine_atom::value, fresh);
+    caf::anon_send(sinks.back(), quarantine_atom::value, std::move(fresh));
   }
 };
 
@@ -208,10 +211,18 @@ validator(validator_actor::stateful_pointer<validator_state> self, topology topo
       st.persist_quarantine();
       return drain_through(self, {st.router.dest()});
     },
-    [=](writer_atom, quarantine_sink_actor storage) {
+    [=](writer_atom, quarantine_sink_actor sink) {
       auto& st = self->state;
-      st.storage = std::move(storage);
+      st.persist_quarantine(); // what came before goes to the sinks known then
+      st.sinks.push_back(std::move(sink));
       st.quarantine_sent = st.engine->quarantined().totals().added;
+    },
+    [=](quarantine_atom, std::vector<quarantined_event>& xs) {
+      auto& st = self->state;
+      if (!st.remote)
+        st.remote.emplace(st.engine->quarantined().capacity());
+      for (auto& x : xs)
+        st.remote->add(std::move(x));
     },
     [=](quality_atom, const std::string& instrument) {
       auto& e = *self->state.engine;
@@ -231,6 +242,15 @@ validator(validator_actor::stateful_pointer<validator_state> self, topology topo
       quarantine_page page;
       page.events = e.quarantined().recent(limit, instrument);
       page.totals = e.quarantined().totals();
+      if (auto& r = self->state.remote) {
+        auto more = r->recent(limit, instrument);
+        page.events.insert(page.events.end(), std::make_move_iterator(more.begin()),
+                           std::make_move_iterator(more.end()));
+        page.totals.added += r->totals().added;
+        page.totals.evicted += r->totals().evicted;
+        page.totals.dropped += r->totals().dropped;
+        page.totals.flagged += r->totals().flagged;
+      }
       return page;
     },
     [=](stats_atom) { return self->state.stats; },

@@ -37,9 +37,11 @@ using sharder_actor = batch_sink_actor::extend<
 sharder_actor spawn_sharder(caf::actor_system& sys, const topology& topo,
                             std::vector<batch_sink_actor> validators);
 
-/// A validator's messages: (writer_atom, storage) says where quarantined
-/// events are persisted from now on; tick_atom is its own health timer.
-using validator_actor = batch_sink_actor::extend<
+/// A validator's messages: (writer_atom, sink) adds a place its quarantined
+/// events go from now on (storage, the streams); (quarantine_atom, events)
+/// are other nodes' quarantined events, kept in a ring of their own and
+/// listed with its own; tick_atom is its own health timer.
+using validator_actor = batch_sink_actor::extend_with<quarantine_sink_actor>::extend<
   caf::reacts_to<ack_atom>, caf::reacts_to<tick_atom>,
   caf::reacts_to<writer_atom, quarantine_sink_actor>,
   caf::replies_to<quality_atom, std::string>::with<validator_quality>,

@@ -45,6 +45,8 @@ struct redis_subscriber_state {
   broadcaster_actor gap_sink;
   std::vector<uint32_t> gaps; ///< shards with a gap, told with the next flush
   event_batch pending;  ///< decoded, waiting for credit
+  quarantine_sink_actor quarantine_sink; ///< validator 0: other nodes' quarantined events
+  std::vector<quarantined_event> quarantined; ///< decoded, sent after each read
   exponential_backoff backoff{backoff_min_ns, backoff_max_ns};
   steady::time_point last_check{};
   subscriber_stats counters;
@@ -84,6 +86,14 @@ struct redis_subscriber_state {
           return decode_failed(x.shard, e.err());
         if (e->kind == redis::entry_kind::price) {
           counters.prices += 1;
+          return;
+        }
+        if (e->kind == redis::entry_kind::quarantine) {
+          auto& q = std::get<quarantined_event>(e->event);
+          if (q.node.empty())
+            q.node = x.origin;
+          if (quarantine_sink)
+            quarantined.push_back(std::move(q));
           return;
         }
         if (x.replay) {
@@ -281,6 +291,11 @@ void slice(subscriber_ptr self) {
     st.cursor.advance(x.shard, x.id);
     st.take(x);
   }
+  if (!st.quarantined.empty()) {
+    st.counters.quarantined += st.quarantined.size();
+    self->send(st.quarantine_sink, quarantine_atom::value, std::move(st.quarantined));
+    st.quarantined.clear();
+  }
   flush(self, true);
   self->send(self, tick_atom::value);
 }
@@ -308,6 +323,9 @@ redis_subscriber(subscriber_ptr self, topology topo,
     },
     [=](stats_atom) { return self->state.sstats; },
     [=](stats_atom, redis_atom) { return self->state.counters; },
+    [=](writer_atom, quarantine_sink_actor sink) {
+      self->state.quarantine_sink = std::move(sink);
+    },
   };
 }
 

@@ -31,6 +31,7 @@ struct subscriber_stats {
   uint64_t gaps = 0;             ///< shards found trimmed past this node's position
   uint64_t repeats = 0;          ///< skipped: replayed entries already delivered
   uint64_t rewinds = 0;          ///< shards whose stream lost entries already read
+  uint64_t quarantined = 0;      ///< other nodes' quarantined events passed on
 };
 
 template <class Inspector>
@@ -38,12 +39,13 @@ typename Inspector::result_type inspect(Inspector& f, subscriber_stats& x) {
   return f(caf::meta::type_name("subscriber_stats"), x.messages, x.events,
            x.batches, x.own, x.prices, x.decode_failures, x.dropped,
            x.subscriptions, x.connect_failures, x.connected, x.last_error,
-           x.entries, x.replayed, x.gaps, x.repeats, x.rewinds);
+           x.entries, x.replayed, x.gaps, x.repeats, x.rewinds, x.quarantined);
 }
 
 /// The Redis subscriber's messages (tick_atom: its own wait slices).
 using redis_subscriber_actor = stats_actor::extend<
   caf::reacts_to<tick_atom>, caf::reacts_to<ack_atom>,
+  caf::reacts_to<writer_atom, quarantine_sink_actor>,
   caf::replies_to<stats_atom, redis_atom>::with<subscriber_stats>>;
 
 /// Spawns the Redis subscriber ([cluster] subscribe), a detached actor with

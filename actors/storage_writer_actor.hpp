@@ -10,10 +10,6 @@
 
 namespace tickflow {
 
-/// Where the validators persist quarantined events (oldest first).
-using quarantine_sink_actor = caf::typed_actor<
-  caf::reacts_to<quarantine_atom, std::vector<quarantined_event>>>;
-
 /// The storage writer's messages (tick_atom, retry_atom: its own timers).
 using storage_writer_actor = batch_sink_actor::extend_with<quarantine_sink_actor>::extend<
   caf::reacts_to<tick_atom>, caf::reacts_to<retry_atom>,

@@ -260,6 +260,10 @@ validator_actor spawn_validator_shard(supervisor_ptr self, size_t i, size_t coun
                            std::move(watched));
   if (st.storage_writer)
     self->send(v, writer_atom::value, quarantine_sink_actor{st.storage_writer});
+  if (st.cache_writer) // the streams: other nodes list them too
+    self->send(v, writer_atom::value, quarantine_sink_actor{st.cache_writer});
+  if (i == 0 && st.redis_subscriber) // other nodes' quarantined events
+    self->send(st.redis_subscriber, writer_atom::value, quarantine_sink_actor{v});
   return v;
 }
 

@@ -85,7 +85,12 @@ void append_json(std::string& out, const quarantined_event& x) {
     out += ':';
     append_json_string(out, x.fields[i].second);
   }
-  out += "}}";
+  out += '}';
+  if (!x.node.empty()) {
+    out += ",\"node\":";
+    append_json_string(out, x.node);
+  }
+  out += '}';
 }
 
 std::string alert_body(const alert& a, int64_t now_ns) {

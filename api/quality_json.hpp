@@ -18,6 +18,7 @@ void append_json(std::string& out, const quality_report& q);
 /// One quarantined event:
 /// {"seq":..,"rule":..,"reason":..,"dropped":..,"provider":..,"instrument":..,
 ///  "type":..,"event_time":ISO,"seen":ISO,"flags":[..],"fields":{..}}
+/// and "node":.. after them when another node quarantined it.
 void append_json(std::string& out, const quarantined_event& x);
 
 /// An alert as POSTed to the alert URLs:

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "adapters/common/json_reader.hpp"
+#include "pipeline/model/time.hpp"
 
 namespace tickflow::redis {
 
@@ -240,6 +241,80 @@ result<feed_status> decode_feed_status(const value& v) {
     return std::move(to).err();
   x.gap_start_ns = *from;
   x.gap_end_ns = *to;
+  return x;
+}
+
+namespace {
+
+/// An ISO-8601 time field or null (0).
+result<int64_t> optional_iso_time(const value& v, const char* name) {
+  auto f = v.FindMember(name);
+  if (f == v.MemberEnd())
+    return {errc::missing_field, name};
+  if (f->value.IsNull())
+    return int64_t{0};
+  if (!f->value.IsString())
+    return {errc::malformed, std::string{name} + ": expected a string or null"};
+  auto t = parse_timestamp({f->value.GetString(), f->value.GetStringLength()});
+  if (!t)
+    return {errc::malformed, std::string{name} + ": not an ISO-8601 time"};
+  return *t;
+}
+
+constexpr size_t max_quarantine_fields = 64;
+
+} // namespace
+
+result<quarantined_event> decode_quarantined(const value& v) {
+  json::reader in{v};
+  quarantined_event x;
+  x.seq = in.uint64("seq");
+  auto why = in.string("rule");
+  x.reason = std::string{in.string("reason")};
+  x.dropped = in.boolean("dropped");
+  auto source = in.string("provider");
+  x.instrument = std::string{in.string("instrument")};
+  x.type = std::string{in.string("type")};
+  if (!in)
+    return in.err();
+  auto r = rule_from_string(why);
+  if (!r)
+    return {errc::malformed, "rule: unknown"};
+  x.why = *r;
+  auto p = provider_from_string(source);
+  if (!p)
+    return {errc::malformed, "provider: unknown"};
+  x.source = *p;
+  auto at = optional_iso_time(v, "event_time");
+  if (!at)
+    return std::move(at).err();
+  x.event_time_ns = *at;
+  auto seen = optional_iso_time(v, "seen");
+  if (!seen)
+    return std::move(seen).err();
+  x.seen_ns = *seen;
+  auto flags = read_flags(v);
+  if (!flags)
+    return std::move(flags).err();
+  x.flags = *flags;
+  auto f = v.FindMember("fields");
+  if (f == v.MemberEnd())
+    return {errc::missing_field, "fields"};
+  if (!f->value.IsObject())
+    return {errc::malformed, "fields: expected an object"};
+  if (f->value.MemberCount() > max_quarantine_fields)
+    return {errc::malformed, "fields: more than 64"};
+  for (auto& m : f->value.GetObject()) {
+    if (!m.value.IsString())
+      return {errc::malformed, "fields: expected strings"};
+    x.fields.emplace_back(std::string{m.name.GetString(), m.name.GetStringLength()},
+                          std::string{m.value.GetString(), m.value.GetStringLength()});
+  }
+  if (auto n = v.FindMember("node"); n != v.MemberEnd()) {
+    if (!n->value.IsString())
+      return {errc::malformed, "node: expected a string"};
+    x.node.assign(n->value.GetString(), n->value.GetStringLength());
+  }
   return x;
 }
 

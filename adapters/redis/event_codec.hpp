@@ -32,6 +32,7 @@
 
 #include "pipeline/model/error.hpp"
 #include "pipeline/model/events.hpp"
+#include "pipeline/validate/quarantine.hpp"
 
 namespace tickflow::redis {
 
@@ -52,6 +53,12 @@ result<price> decode_price(const rapidjson::Value& v);
 /// A feed status object (api append_json of a feed_status): provider,
 /// connection, state, gap_start and gap_end (ns or null), reason, ts.
 result<feed_status> decode_feed_status(const rapidjson::Value& v);
+
+/// A quarantined event (api append_json of a quarantined_event): seq, rule,
+/// reason, dropped, provider, instrument (any text: a bad id is a reason to
+/// be quarantined), type, event_time and seen (ISO-8601 or null), flags,
+/// fields (an object of at most 64 strings), node (optional).
+result<quarantined_event> decode_quarantined(const rapidjson::Value& v);
 
 /// decode_price of a JSON text; errc::malformed "not a JSON object" for text
 /// that is not one.

@@ -33,7 +33,7 @@ result<published_event> wrap(entry_kind kind, std::string origin, result<T> x) {
 
 std::optional<entry_kind> entry_kind_from_string(std::string_view name) noexcept {
   for (auto k : {entry_kind::price, entry_kind::ticker, entry_kind::bar,
-                 entry_kind::trade, entry_kind::status})
+                 entry_kind::trade, entry_kind::status, entry_kind::quarantine})
     if (to_string(k) == name)
       return k;
   return std::nullopt;
@@ -91,6 +91,8 @@ result<published_event> decode_published(const rapidjson::Value& doc) {
       return wrap(*kind, std::move(origin), decode_trade(d->value));
     case entry_kind::status:
       return wrap(*kind, std::move(origin), decode_feed_status(d->value));
+    case entry_kind::quarantine:
+      return wrap(*kind, std::move(origin), decode_quarantined(d->value));
   }
   return {errc::malformed, "type: unknown"};
 }
@@ -110,6 +112,7 @@ bool add_to_batch(published_event&& e, event_batch& batch) {
       batch.statuses.push_back(std::move(std::get<feed_status>(e.event)));
       return true;
     case entry_kind::price:
+    case entry_kind::quarantine:
       return false;
   }
   return false;

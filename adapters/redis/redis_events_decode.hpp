@@ -26,16 +26,17 @@
 #include "adapters/redis/redis_schema.hpp"
 #include "pipeline/model/error.hpp"
 #include "pipeline/model/events.hpp"
+#include "pipeline/validate/quarantine.hpp"
 
 namespace tickflow::redis {
 
 /// One decoded PUBLISH payload. `event` holds the alternative of `kind`
-/// (price, quote for ticker, bar, trade, feed_status: the index is the
-/// entry_kind).
+/// (price, quote for ticker, bar, trade, feed_status, quarantined_event: the
+/// index is the entry_kind).
 struct published_event {
   entry_kind kind = entry_kind::trade;
   std::string origin; ///< the publisher's node id; "" when untagged
-  std::variant<price, quote, bar, trade, feed_status> event;
+  std::variant<price, quote, bar, trade, feed_status, quarantined_event> event;
 };
 
 /// Inverse of to_string(entry_kind); nullopt for an unknown name.
@@ -60,7 +61,8 @@ result<void> for_each_stream_event(
 
 /// Adds a decoded event to `batch`: trades, quotes (tickers), bars and
 /// statuses go in;
-/// a price is left out (false), as the trade that set it is published too
+/// a price (and a quarantined event, which is not an event of the
+/// pipeline) is left out (false), as the trade that set it is published too
 /// and carries the same values.
 bool add_to_batch(published_event&& e, event_batch& batch);
 

@@ -57,6 +57,8 @@ std::string_view to_string(entry_kind kind) noexcept {
       return "trade";
     case entry_kind::status:
       return "status";
+    case entry_kind::quarantine:
+      return "quarantine";
   }
   return "unknown";
 }
@@ -146,7 +148,7 @@ result<command_batch> build_commands(const std::vector<cache_entry>& entries,
   std::map<std::string_view, int64_t> index_score;  // instrument -> max ts_ms
   for (size_t i = 0; i < entries.size(); ++i) {
     const auto& e = entries[i];
-    if (e.kind == entry_kind::status)
+    if (e.kind == entry_kind::status || e.kind == entry_kind::quarantine)
       continue; // no key: it only rides the streams
     const char* reason = nullptr;
     if (!is_canonical_instrument(e.instrument))

@@ -38,9 +38,10 @@ enum class entry_kind : uint8_t {
   bar,    ///< recent bars: capped sorted set per (interval, instrument)
   trade,  ///< trades are not cached: publish only
   status, ///< a feed status change (instrument: the provider's name): streams only
+  quarantine, ///< an event a validator quarantined (api quality_json): streams only
 };
 
-/// "price", "ticker", "bar", "trade", "status" (also the "type" of published
+/// "price", "ticker", "bar", "trade", "status", "quarantine" (also the "type" of published
 /// messages and stream events).
 std::string_view to_string(entry_kind kind) noexcept;
 

@@ -72,9 +72,11 @@ std::vector<command> xadd_commands(const std::vector<cache_entry>& entries,
   std::map<uint32_t, std::pair<std::string, size_t>> arrays;
   for (auto& e : entries) {
     // A status's "instrument" is its provider's name: one provider's
-    // statuses stay in one stream, in order.
+    // statuses stay in one stream, in order. A quarantined event's may be
+    // anything (a bad instrument id is one reason to be there).
+    bool any_id = e.kind == entry_kind::quarantine;
     if (e.kind == entry_kind::price || e.json.empty()
-        || (e.kind != entry_kind::status && !is_canonical_instrument(e.instrument))
+        || (e.kind != entry_kind::status && !any_id && !is_canonical_instrument(e.instrument))
         || (e.kind == entry_kind::status && e.instrument.empty()))
       continue;
     auto& [a, n] = arrays[shard_of(e.instrument, s.shards)];

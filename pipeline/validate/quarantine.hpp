@@ -27,6 +27,9 @@ struct quarantined_event {
   std::string type;          ///< "trade", "quote" or "bar"
   /// Key fields as text, e.g. {"id","42"}, {"price","65000.1"}.
   std::vector<std::pair<std::string, std::string>> fields;
+  /// The node that validated it ([cluster] node-id), for events another node
+  /// quarantined (they arrive on the event streams); "" = this node.
+  std::string node;
 };
 
 /// Minimal rendering of an event for the quarantine (type + key fields).

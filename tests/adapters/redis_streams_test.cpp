@@ -338,6 +338,36 @@ TEST(RedisStreams, EventsOfAnEntryDecodeInOrder) {
   EXPECT_EQ(failures, 2u); // no call for an entry that is not an array
 }
 
+// Quarantined events ride the streams with no key, whatever their
+// instrument text (a bad id is one reason to be quarantined).
+TEST(RedisStreams, QuarantinedEventsRideTheStreamsOnly) {
+  constexpr const char* q =
+    R"({"seq":1,"rule":"instrument_id","reason":"bad id","dropped":true,)"
+    R"("provider":"binance","instrument":"btc usdt","type":"trade",)"
+    R"("event_time":"2025-11-21T08:00:00Z","seen":"2025-11-21T08:00:00.5Z",)"
+    R"("flags":[],"fields":{"id":"17"}})";
+  std::vector<cache_entry> entries{entry(entry_kind::quarantine, "btc usdt", q)};
+  cache_settings keys;
+  auto batch = build_commands(entries, keys);
+  ASSERT_TRUE(batch.ok());
+  EXPECT_TRUE(batch->commands.empty());
+  EXPECT_EQ(batch->skipped, 0u);
+  stream_settings s;
+  s.shards = 8;
+  auto xs = xadd_commands(entries, "tf", s, "ingest-1", false);
+  ASSERT_EQ(xs.size(), 1u);
+  EXPECT_EQ(xs[0][1], stream_key("tf", shard_of("btc usdt", 8)));
+  size_t n = 0;
+  auto ok = for_each_stream_event(xs[0].back(), [&](result<published_event>&& e) {
+    ASSERT_TRUE(e.ok()) << e.err().context;
+    EXPECT_EQ(e->kind, entry_kind::quarantine);
+    EXPECT_EQ(std::get<quarantined_event>(e->event).instrument, "btc usdt");
+    ++n;
+  });
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(n, 1u);
+}
+
 TEST(RedisStreams, StatusesRideTheShardOfTheirProvider) {
   constexpr const char* disconnected =
     R"({"provider":"binance","connection":"binance#0","state":"disconnected",)"

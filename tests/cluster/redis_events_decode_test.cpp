@@ -23,6 +23,7 @@
 #include "adapters/simulator/simulator_provider.hpp"
 #include "adapters/yahoo/yahoo_provider.hpp"
 #include "api/event_json.hpp"
+#include "api/quality_json.hpp"
 #include "api/ws_protocol.hpp"
 #include "pipeline/topology/topology.hpp"
 #include "tests/storage/storage_support.hpp"
@@ -333,13 +334,80 @@ TEST(PublishedEvents, GarbageIsRefusedWithATypedError) {
 
 TEST(PublishedEvents, KindNamesAreTheSchemaNames) {
   for (auto k : {entry_kind::price, entry_kind::ticker, entry_kind::bar,
-                 entry_kind::trade}) {
+                 entry_kind::trade, entry_kind::status, entry_kind::quarantine}) {
     auto back = entry_kind_from_string(to_string(k));
     ASSERT_TRUE(back.has_value());
     EXPECT_EQ(*back, k);
   }
   EXPECT_FALSE(entry_kind_from_string("quote").has_value());
   EXPECT_FALSE(entry_kind_from_string("").has_value());
+}
+
+// A validator's quarantined event, as the cache writer streams it, decodes
+// back exactly (another node lists it); garbage is a typed error.
+TEST(PublishedEvents, QuarantinedEventsRoundTrip) {
+  quarantined_event x;
+  x.seq = 42;
+  x.why = rule::instrument_id;
+  x.reason = "not a canonical id: \"btc usdt\"";
+  x.dropped = true;
+  x.source = providers::binance;
+  x.instrument = "btc usdt"; // a bad id is a reason to be here
+  x.event_time_ns = t0;
+  x.seen_ns = t0 + 1;
+  x.flags = quality_stale | quality_replayed;
+  x.type = "trade";
+  x.fields = {{"id", "17"}, {"price", "65000.12"}};
+  for (auto node : {"", "ingest-1"}) {
+    x.node = node;
+    std::string json;
+    api::append_json(json, x);
+    auto e = decode_published(publish_payload(entry_kind::quarantine, json));
+    ASSERT_TRUE(e.ok()) << e.err().message() << " " << json;
+    ASSERT_EQ(e->kind, entry_kind::quarantine);
+    auto& y = std::get<quarantined_event>(e->event);
+    EXPECT_EQ(y.seq, x.seq);
+    EXPECT_EQ(y.why, x.why);
+    EXPECT_EQ(y.reason, x.reason);
+    EXPECT_EQ(y.dropped, x.dropped);
+    EXPECT_EQ(y.source, x.source);
+    EXPECT_EQ(y.instrument, x.instrument);
+    EXPECT_EQ(y.event_time_ns, x.event_time_ns);
+    EXPECT_EQ(y.seen_ns, x.seen_ns);
+    EXPECT_EQ(y.flags, x.flags);
+    EXPECT_EQ(y.type, x.type);
+    EXPECT_EQ(y.fields, x.fields);
+    EXPECT_EQ(y.node, x.node);
+    event_batch b;
+    EXPECT_FALSE(add_to_batch(std::move(*e), b)); // not a pipeline event
+    EXPECT_TRUE(b.empty());
+  }
+  x.node.clear();
+  std::string good;
+  api::append_json(good, x);
+  auto with = [&](const std::string& from, const std::string& to) {
+    auto s = good;
+    auto at = s.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return at == std::string::npos ? s : s.replace(at, from.size(), to);
+  };
+  struct row {
+    std::string data;
+    std::string context;
+  } rows[] = {
+    {with("\"rule\":\"instrument_id\"", "\"rule\":\"nope\""), "data.rule"},
+    {with("\"provider\":\"binance\"", "\"provider\":\"nope\""), "data.provider"},
+    {with("\"seen\":\"", "\"seen\":\"x"), "data.seen"},
+    {with("\"fields\":{", "\"fields\":{\"n\":1,"), "data.fields"},
+    {with("\"flags\":[", "\"flags\":[\"nope\","), "data.flags"},
+    {with("\"seq\":42", "\"seq\":-1"), "data.seq"},
+    {with("}}", "},\"node\":7}"), "data.node"},
+  };
+  for (auto& r : rows) {
+    auto e = decode_published(publish_payload(entry_kind::quarantine, r.data));
+    ASSERT_FALSE(e.ok()) << r.data;
+    EXPECT_EQ(e.err().context.rfind(r.context, 0), 0u) << e.err().context;
+  }
 }
 
 TEST(PublishedEvents, OriginMustBeJsonSafe) {

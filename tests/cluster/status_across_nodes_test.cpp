@@ -1,4 +1,4 @@
-// Feed statuses cross nodes on the event streams: the ingest node's Binance
+// Feed statuses and quarantined events cross nodes on the event streams: the ingest node's Binance
 // stream points at a loopback WebSocket server (recorded frames, as in
 // tests/streams), the test drops that connection, and a WebSocket client of
 // the gateway node on status:* sees the ingest node's disconnected and
@@ -138,6 +138,46 @@ TEST(StatusAcrossNodes, GatewayClientsSeeTheIngestNodesFeedStatus) {
   std::vector<std::pair<std::string, std::string>> want{
     {"status:binance", "disconnected"}, {"status:binance", "reconnected"}};
   EXPECT_EQ(seen, want);
+  EXPECT_EQ(ingest.stop(), 0) << ingest.output();
+  EXPECT_EQ(gateway.stop(), 0) << gateway.output();
+}
+
+// The ingest node's validators flag a trade an hour in the future (rule
+// future_timestamp, copied to the quarantine); the gateway's /api/v1/data/quarantine lists
+// it, naming the node that did.
+TEST(QuarantineAcrossNodes, TheGatewayListsTheIngestNodesQuarantine) {
+  services_env env;
+  ASSERT_TRUE(env.ok()) << env.problem();
+  ws_fixture_server feed;
+  feed.set_responder(binance_acks());
+  fixture_server rest;
+  status_nodes nodes;
+  node ingest{nodes.ingest(feed, rest, env.redis_port()), "ingest"};
+  ASSERT_TRUE(ingest.up()) << ingest.output();
+  node gateway{nodes.gateway(env.redis_port()), "gateway"};
+  ASSERT_TRUE(gateway.up()) << gateway.output();
+  ASSERT_TRUE(eventually([&] { return subscribed_streams(feed, 1).size() == 1; }))
+    << ingest.output();
+  std::this_thread::sleep_for(1s); // the gateway positions its cursors
+  ASSERT_TRUE(feed.send_text(binance_trade_frame(1001, wall_ms() + 3'600'000)));
+  auto listed = [&](node& n, rapidjson::Document& d) {
+    return eventually([&] {
+      return n.get("/api/v1/data/quarantine?symbol=BTC-USDT", d) == 200
+             && d.HasMember("events") && d["events"].IsArray() && d["events"].Size() == 1;
+    });
+  };
+  rapidjson::Document at_ingest;
+  ASSERT_TRUE(listed(ingest, at_ingest)) << ingest.output();
+  EXPECT_EQ(str_field(at_ingest["events"][0], "rule"), "future_timestamp");
+  EXPECT_FALSE(at_ingest["events"][0].HasMember("node")); // its own
+  rapidjson::Document at_gateway;
+  ASSERT_TRUE(listed(gateway, at_gateway)) << gateway.output();
+  auto& e = at_gateway["events"][0];
+  EXPECT_EQ(str_field(e, "rule"), "future_timestamp");
+  EXPECT_EQ(str_field(e, "node"), "ingest-1");
+  EXPECT_EQ(str_field(e, "instrument"), "BTC-USDT");
+  EXPECT_TRUE(e["dropped"].IsFalse());
+  EXPECT_EQ(str_field(e, "seen"), str_field(at_ingest["events"][0], "seen"));
   EXPECT_EQ(ingest.stop(), 0) << ingest.output();
   EXPECT_EQ(gateway.stop(), 0) << gateway.output();
 }
