@@ -25,7 +25,7 @@ for d in "$root"/tests/fixtures/*/rest/; do
 done
 all_targets=()
 for p in "${rest_providers[@]}"; do all_targets+=("rest_$p"); done
-all_targets+=(stream book decimal market_holidays reference_lists config http_target http_request ws_message)
+all_targets+=(stream book cluster_events decimal market_holidays reference_lists config http_target http_request ws_message)
 
 seconds=""
 build_only=0
@@ -205,7 +205,7 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:suppres
 
 dict_of() {
   case $1 in
-    rest_*|stream|book|ws_message|reference_lists) echo "-dict=$root/fuzz/dicts/json.dict" ;;
+    rest_*|stream|book|ws_message|reference_lists|cluster_events) echo "-dict=$root/fuzz/dicts/json.dict" ;;
     http_target|http_request) echo "-dict=$root/fuzz/dicts/http.dict" ;;
     config) echo "-dict=$root/fuzz/dicts/ini.dict" ;;
   esac
@@ -216,7 +216,7 @@ dict_of() {
 max_len_of() {
   case $1 in
     rest_*|config|book) echo 65536 ;;
-    stream|http_request|ws_message) echo 16384 ;;
+    stream|http_request|ws_message|cluster_events) echo 16384 ;;
     *) echo 4096 ;;
   esac
 }
