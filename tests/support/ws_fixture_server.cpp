@@ -82,8 +82,15 @@ struct ws_fixture_server::impl {
     boost::asio::post(ioc, [this] {
       websocketpp::lib::error_code ec;
       endpoint.stop_listening(ec);
-      std::lock_guard<std::mutex> guard{mtx};
-      for (auto& [h, n] : open)
+      // terminate() may call the close handler at once, which takes mtx:
+      // holding it here deadlocked this thread (1 run in ~20 under load).
+      std::vector<websocketpp::connection_hdl> live;
+      {
+        std::lock_guard<std::mutex> guard{mtx};
+        for (auto& [h, n] : open)
+          live.push_back(h);
+      }
+      for (auto& h : live)
         if (auto con = con_of(h))
           con->terminate(ec);
     });
