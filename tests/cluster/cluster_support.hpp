@@ -123,11 +123,13 @@ inline int cluster_rate() {
 /// The INI of a node relaying events through Redis Streams: `role` (its
 /// providers and [cluster] section), Redis at `redis_port` under `prefix`,
 /// its own journal, and a broadcaster that never conflates the catch-up
-/// burst after a cut (these tests count every trade).
+/// burst after a cut (these tests count every trade); `redis_more` adds
+/// [redis] keys.
 inline std::string relay_node_config(uint16_t redis_port, const std::string& prefix,
-                                     const std::string& role) {
+                                     const std::string& role,
+                                     const std::string& redis_more = {}) {
   return "[log]\nlevel = warn\n" + role + "[redis]\nenabled = true\nport = "
-         + std::to_string(redis_port) + "\nkey-prefix = " + prefix
+         + std::to_string(redis_port) + "\n" + redis_more + "key-prefix = " + prefix
          + "\njournal-dir = " + temp_dir() + "/redis\n"
          + "[broadcaster]\nconflate-bytes = 268435456\nclient-queue-bytes = 536870912\n"
            "max-queued-bytes = 1073741824\n[jobs]\nenabled = false\n";
@@ -218,10 +220,10 @@ inline void read_trades(ws_client& ws, std::atomic<bool>& stop, trade_log& out) 
                               d["seq"].GetUint64());
       out.received_ns.push_back(at);
     }
-    else if (type == "gap")
-      ++out.gaps;
-    else if (type == "snapshot")
-      ++out.snapshots;
+    else if (type == "gap" || type == "snapshot") {
+      std::lock_guard<std::mutex> lock{out.mx};
+      ++(type == "gap" ? out.gaps : out.snapshots);
+    }
   }
 }
 
