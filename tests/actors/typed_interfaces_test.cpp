@@ -100,7 +100,8 @@ static_assert(fits<rest_provider_actor, fetch_actor>, "sched_fetch::via, stream 
 static_assert(fits<scheduler_actor, sched_fetch_actor>, "streams fetch through it");
 static_assert(fits<gateway_actor, internal_calls_actor>, "jobs call the gateway's routes");
 static_assert(fits<storage_writer_actor, quarantine_sink_actor>, "validators persist there");
-static_assert(!fits<cache_writer_actor, quarantine_sink_actor>, "");
+static_assert(fits<cache_writer_actor, quarantine_sink_actor>, "and streamed to other nodes");
+static_assert(fits<validator_actor, quarantine_sink_actor>, "other nodes' reach validator 0");
 
 // -- messages and replies the callers rely on --------------------------------------
 
