@@ -193,6 +193,7 @@ broadcaster(broadcaster_actor::stateful_pointer<broadcaster_state> self, topolog
   bs.indicators = topo.indicators;
   bs.has_cache = static_cast<bool>(st.cache);
   bs.live_spans = live_bar_intervals(topo);
+  bs.books = topo.books;
   st.book.emplace(bs, st.port, *st.render, known);
   auto tick_every = std::chrono::nanoseconds{
     std::max<int64_t>(topo.broadcaster.heartbeat_interval_ns
@@ -236,6 +237,12 @@ broadcaster(broadcaster_actor::stateful_pointer<broadcaster_state> self, topolog
       st.book->gap([&](const std::string& instrument) {
         return redis::shard_of(instrument, shards) == shard;
       }, reason);
+      st.apply();
+    },
+    [=](const book_batch& batch) {
+      auto& st = self->state;
+      for (auto& u : batch)
+        st.book->book(u);
       st.apply();
     },
     [=](flush_atom) { self->state.on_flush(); },

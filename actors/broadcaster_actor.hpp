@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <caf/all.hpp>
 
+#include "actors/book_messages.hpp"
 #include "actors/cache_actor.hpp"
 #include "actors/flow.hpp"
 #include "pipeline/broadcast/book_types.hpp"
@@ -34,7 +35,7 @@ using broadcaster_actor = batch_sink_actor::extend<
   caf::reacts_to<ws_text_atom, uint64_t, std::string>,
   caf::reacts_to<ws_close_atom, uint64_t>, caf::reacts_to<flush_atom>,
   caf::reacts_to<tick_atom>, caf::replies_to<ws_stats_atom>::with<broadcaster_stats>,
-  caf::reacts_to<gap_atom, uint32_t, uint32_t>>;
+  caf::reacts_to<gap_atom, uint32_t, uint32_t>, caf::reacts_to<book_batch>>;
 
 /// Spawns the broadcaster: it owns the WebSocket server ([broadcaster]) on
 /// `ioc` and a subscription book (pipeline/broadcast/subscription_book,
@@ -56,6 +57,8 @@ using broadcaster_actor = batch_sink_actor::extend<
 ///   `shard` of `shards` lost entries before this node read them; every
 ///   channel of an instrument of that shard gets a gap message and a fresh
 ///   snapshot.
+/// - book_batch from the books actor: the book and book_top channels
+///   (subscription_book::book), from a mirror of the books.
 /// Answers (start_atom) -> uint16_t bound port (or an error), stats_atom ->
 /// stage_stats, ws_stats_atom -> broadcaster_stats.
 /// `known` lists the instruments clients may subscribe to before their first

@@ -45,7 +45,8 @@ const std::vector<route>& all_gateway_routes() {
     for (auto part : {ops_routes(), data_routes(), batch_routes(), report_routes(),
                       cache_routes(), webhook_routes(), dashboard_routes(),
                       jobs_routes(), technical_routes(), reference_routes(),
-                      instruments_routes(), ticks_routes(), corporate_actions_routes()})
+                      instruments_routes(), ticks_routes(), corporate_actions_routes(),
+                      book_routes()})
       out.insert(out.end(), part.begin(), part.end());
     return out;
   }();
@@ -167,6 +168,7 @@ gateway_actor::behavior_type gateway(gateway_ptr self, topology topo,
     [=](redis_atom, redis_reader_actor reader) { self->state.reads.redis = std::move(reader); },
     [=](stage_handles& h) { self->state.ops.stages = std::move(h); },
     [=](jobs_atom, jobs_actor j) { self->state.ops.jobs = std::move(j); },
+    [=](books_atom, books_actor b) { self->state.reads.books = std::move(b); },
     [=](internal_atom, http_call& call) {
       // The jobs actor's own calls: the route's handler directly, without
       // client limits, access checks or request metrics.

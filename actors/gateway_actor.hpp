@@ -5,6 +5,7 @@
 #include <boost/asio/io_context.hpp>
 #include <caf/all.hpp>
 
+#include "actors/books_actor.hpp"
 #include "actors/broadcaster_actor.hpp"
 #include "actors/cache_actor.hpp"
 #include "actors/cache_writer_actor.hpp"
@@ -47,7 +48,7 @@ using gateway_actor = stats_actor::extend_with<internal_calls_actor>::extend<
   caf::reacts_to<redis_atom, redis_reader_actor>, caf::reacts_to<stage_handles>,
   caf::reacts_to<jobs_atom, jobs_actor>, caf::reacts_to<http_call>,
   caf::reacts_to<holidays_atom>, caf::reacts_to<reflist_atom>,
-  caf::reacts_to<reflist_atom, std::string>>;
+  caf::reacts_to<reflist_atom, std::string>, caf::reacts_to<books_atom, books_actor>>;
 
 /// Spawns the gateway: it owns the REST server ([gateway], HTTP/1.1
 /// keep-alive on `ioc`), routes requests (the route tables of

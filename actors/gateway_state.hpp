@@ -77,6 +77,7 @@ struct gateway_reads {
   /// supervisor: (scheduler_atom, actor)); null: providers are asked directly.
   scheduler_actor scheduler;
   std::vector<validator_actor> validators; ///< quality and quarantine
+  books_actor books; ///< order books (from the supervisor: (books_atom, actor))
   provider_handles providers;         ///< the live provider actors
   std::vector<std::unique_ptr<rest_adapter>> catalog; ///< static provider facts
   std::chrono::nanoseconds fetch_timeout{std::chrono::seconds{15}};
@@ -191,6 +192,7 @@ std::vector<route> reference_routes(); ///< gateway_reference.cpp
 std::vector<route> instruments_routes(); ///< gateway_instruments.cpp
 std::vector<route> ticks_routes();     ///< gateway_ticks.cpp: quote, trades
 std::vector<route> corporate_actions_routes(); ///< gateway_corporate_actions.cpp
+std::vector<route> book_routes();      ///< gateway_book.cpp: order books
 
 /// Every route of every area, in dispatch order (the OpenAPI document lists
 /// exactly these; tests/gateway checks it).

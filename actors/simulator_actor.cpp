@@ -7,6 +7,7 @@
 #include "actors/flow.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
+#include "adapters/simulator/simulator_book.hpp"
 #include "adapters/simulator/simulator_feed.hpp"
 #include "adapters/simulator/simulator_parse.hpp"
 
@@ -17,6 +18,8 @@ namespace {
 struct simulator_state {
   std::optional<simulator::feed> feed; // set when the behavior starts
   simulator_frame_source source;       // replaces the feed's frames if set
+  std::optional<simulator::book_feed> book_feed; // with a books actor
+  caf::typed_actor<caf::reacts_to<book_batch>> books;
   overflow_policy policy = overflow_policy::block;
   std::chrono::nanoseconds timer{10'000'000};
   flow_link out;
@@ -29,9 +32,15 @@ struct simulator_state {
 simulator_actor::behavior_type
 simulator_provider(simulator_actor::stateful_pointer<simulator_state> self,
                    topology topo, batch_sink_actor intake,
-                   simulator_frame_source source) {
+                   simulator_frame_source source,
+                   caf::typed_actor<caf::reacts_to<book_batch>> books) {
   auto& st = self->state;
   st.feed.emplace(topo.simulator);
+  if (books) {
+    st.books = std::move(books);
+    st.book_feed.emplace(topo.simulator,
+                         provider_from_string("simulator").value_or(provider{}));
+  }
   st.source = std::move(source);
   st.policy = topo.pipeline.overflow;
   st.timer = std::chrono::nanoseconds{topo.simulator.timer_ns};
@@ -51,6 +60,12 @@ simulator_provider(simulator_actor::stateful_pointer<simulator_state> self,
         st.source(now_ns(), frames);
       else
         st.feed->advance(now_ns(), frames);
+      if (st.book_feed) {
+        book_batch books;
+        st.book_feed->advance(*st.feed, now_ns(), books);
+        if (!books.empty())
+          self->send(st.books, std::move(books));
+      }
       if (frames.empty())
         return;
       auto recv_ns = now_ns();
@@ -82,15 +97,17 @@ simulator_provider(simulator_actor::stateful_pointer<simulator_state> self,
 } // namespace
 
 simulator_actor spawn_simulator(caf::actor_system& sys, const topology& topo,
-                                batch_sink_actor intake) {
+                                batch_sink_actor intake,
+                                caf::typed_actor<caf::reacts_to<book_batch>> books) {
   return sys.spawn(simulator_provider, topo, std::move(intake),
-                   simulator_frame_source{});
+                   simulator_frame_source{}, std::move(books));
 }
 
 simulator_actor spawn_simulator(caf::actor_system& sys, const topology& topo,
                                 batch_sink_actor intake,
                                 simulator_frame_source source) {
-  return sys.spawn(simulator_provider, topo, std::move(intake), std::move(source));
+  return sys.spawn(simulator_provider, topo, std::move(intake), std::move(source),
+                   caf::typed_actor<caf::reacts_to<book_batch>>{});
 }
 
 } // namespace tickflow

@@ -7,6 +7,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/book_messages.hpp"
 #include "actors/flow.hpp"
 
 #include "pipeline/topology/topology.hpp"
@@ -29,9 +30,12 @@ using simulator_actor =
 /// to `intake` (the sharder) within the credit of its link ([pipeline]
 /// queue-bound; when the link is full the [pipeline] overflow policy either
 /// pauses the feed or drops and counts). Frames that do not parse are counted
-/// as rejected. Replies to stats_atom with stage_stats.
+/// as rejected. Replies to stats_atom with stage_stats. With `books`, it
+/// also runs a book per symbol (adapters/simulator/simulator_book) and
+/// sends each tick's book updates there, outside the batch link's credit.
 simulator_actor spawn_simulator(caf::actor_system& sys, const topology& topo,
-                                batch_sink_actor intake);
+                                batch_sink_actor intake,
+                                caf::typed_actor<caf::reacts_to<book_batch>> books = {});
 
 /// The same, with frames from `source` instead of the random walk, parsed
 /// with the symbols of topo.simulator.

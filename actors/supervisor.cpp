@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "actors/alerter_actor.hpp"
+#include "actors/books_actor.hpp"
 #include "actors/broadcaster_actor.hpp"
 #include "actors/cache_actor.hpp"
 #include "actors/cache_writer_actor.hpp"
@@ -70,6 +71,7 @@ struct supervisor_state {
   std::vector<stream_connection_spec> streams; ///< live stream connections
   std::map<std::string, rest_provider_actor> stream_rest; ///< per stream provider
   std::map<std::string, capture_writer_actor> captures;   ///< per stream provider
+  books_actor books; ///< order books: providers -> books -> broadcaster, gateway
   bool stopping = false;
   bool draining = false;         ///< the drain marker is on its way
   size_t providers_stopping = 0; ///< providers not yet down during a stop
@@ -102,6 +104,8 @@ struct supervisor_state {
       add(scheduler);
     if (jobs)
       add(jobs);
+    if (books)
+      add(books);
     return xs;
   }
 
@@ -211,7 +215,8 @@ void spawn_provider(supervisor_ptr self, provider_slot& slot) {
   } else if (slot.name == "replay") {
     slot.actor = as_untyped(spawn_replay_provider(self->system(), st.topo, st.sharder));
   } else if (slot.name == "simulator") {
-    slot.actor = as_untyped(spawn_simulator(self->system(), st.topo, st.sharder));
+    slot.actor = as_untyped(spawn_simulator(self->system(), st.topo, st.sharder,
+                                                 st.books));
   } else {
     auto& cfg = st.topo.rest_providers.at(slot.name); // checked by load_topology
     slot.actor = as_untyped(spawn_rest_provider(self->system(), cfg, st.sharder));
@@ -409,6 +414,8 @@ void build(supervisor_ptr self) {
   }
   if (st.storage_writer) // the read path's Postgres step
     self->send(st.gateway, writer_atom::value, st.storage_writer);
+  st.books = spawn_books(sys, topo, st.broadcaster);
+  self->send(st.gateway, books_atom::value, st.books);
   for (auto& a : st.stages())
     self->monitor(a);
   auto& sup = topo.supervisor;

@@ -1,5 +1,7 @@
 #include "api/ws_renderer.hpp"
 
+#include "api/book_json.hpp"
+
 namespace tickflow::api {
 
 std::string ws_renderer::event(const trade& x) const {
@@ -44,6 +46,22 @@ std::string ws_renderer::indicator_snapshot(std::string_view channel,
                                             const std::optional<indicators::point>& last,
                                             size_t warmup, size_t bars) const {
   return indicator_snapshot_message(channel, kind, last, warmup, bars);
+}
+
+std::string ws_renderer::book_snapshot(std::string_view channel,
+                                       const book::book_view& v, size_t depth) const {
+  return book_snapshot_message(channel, v, depth);
+}
+
+std::string ws_renderer::book_delta(std::string_view channel, const book::book_view& v,
+                                    const std::vector<book_level>& bids,
+                                    const std::vector<book_level>& asks) const {
+  return book_delta_message(channel, v, bids, asks);
+}
+
+std::string ws_renderer::book_top(std::string_view channel, const book::book_view& v,
+                                  bool snapshot) const {
+  return book_top_message(channel, v, snapshot);
 }
 
 std::string ws_renderer::heartbeat(int64_t now_ns) const {

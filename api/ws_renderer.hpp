@@ -28,6 +28,13 @@ class ws_renderer final : public broadcast::frame_renderer {
                                  indicators::indicator_kind kind,
                                  const std::optional<indicators::point>& last,
                                  size_t warmup, size_t bars) const override;
+  std::string book_snapshot(std::string_view channel, const book::book_view& v,
+                            size_t depth) const override;
+  std::string book_delta(std::string_view channel, const book::book_view& v,
+                         const std::vector<book_level>& bids,
+                         const std::vector<book_level>& asks) const override;
+  std::string book_top(std::string_view channel, const book::book_view& v,
+                       bool snapshot) const override;
   std::string hello() const override { return hello_; }
   std::string heartbeat(int64_t now_ns) const override;
   std::string conflation(bool active, uint64_t dropped) const override;

@@ -48,6 +48,15 @@ class feed {
   /// provider symbol <-> canonical id of every simulated instrument.
   const symbol_map& symbols() const noexcept { return symbols_; }
 
+  /// The last trade price of `instrument` in tick_size units (0 when it is
+  /// not simulated): where the simulated book centers.
+  int64_t price_ticks(const std::string& instrument) const noexcept {
+    for (auto& w : walks_)
+      if (w.instrument == instrument)
+        return w.price_ticks;
+    return 0;
+  }
+
   /// Trades generated so far.
   uint64_t trades() const noexcept { return next_trade_id_; }
 

@@ -82,7 +82,8 @@ class book_snapshots : public book_sender<Transport> {
                  const std::vector<std::string>& known)
     : base(std::move(settings), io, render),
       index_(settings_.indicators),
-      known_(known, settings_.max_instruments) {
+      known_(known, settings_.max_instruments),
+      books_(settings_.books) {
     // nop
   }
 
@@ -95,6 +96,11 @@ class book_snapshots : public book_sender<Transport> {
       ++counters_.snapshots;
       reply(c, with_seq(render_.status_snapshot(name, index_.statuses_for(ch.instrument)),
                         seq));
+      return;
+    }
+    if (ch.kind == channel_kind::book || ch.kind == channel_kind::book_top) {
+      ++counters_.snapshots; // the mirrored book answers at once
+      reply(c, with_seq(book_snapshot_text(ch, name), seq));
       return;
     }
     if (ch.kind == channel_kind::indicator) {
@@ -154,6 +160,19 @@ class book_snapshots : public book_sender<Transport> {
       snapshot_request{from, c.id, ticket, ch, std::move(name), limit});
   }
 
+  /// The snapshot of a book or book_top channel (an empty book with
+  /// update id 0 before the first update).
+  std::string book_snapshot_text(const channel& ch, const std::string& name) {
+    auto depth = ch.kind == channel_kind::book ? ch.depth : 1;
+    auto v = books_.top(ch.instrument, depth);
+    if (!v) {
+      v.emplace();
+      v->instrument = ch.instrument;
+    }
+    return ch.kind == channel_kind::book ? render_.book_snapshot(name, *v, depth)
+                                         : render_.book_top(name, *v, true);
+  }
+
   /// The snapshot of an indicator channel: its newest value.
   std::string indicator_snapshot(const channel& ch, const std::string& name) {
     auto& x = index_.indicator_of(ch);
@@ -192,6 +211,9 @@ class book_snapshots : public book_sender<Transport> {
 
   channel_index index_;
   known_instruments known_;
+  /// A mirror of the books actor's books: book snapshots answer at once
+  /// and every delta is the diff of a channel's own top levels.
+  book::book_store books_;
   uint64_t next_ticket_ = 0;
 };
 

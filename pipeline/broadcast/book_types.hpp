@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/book/book_store.hpp"
 #include "pipeline/broadcast/channel.hpp"
 #include "pipeline/flow/client_send_queue.hpp"
 #include "pipeline/topology/indicators_settings.hpp"
@@ -53,6 +54,9 @@ struct book_settings {
   /// Bar intervals the pipeline builds live; a bars channel of another
   /// interval is resampled from the coarsest of these that builds it.
   std::vector<interval> live_spans;
+  /// The books mirrored for book channels ([books] max-instruments,
+  /// max-depth).
+  book::store_settings books;
 };
 
 /// A snapshot the book waits for: the owner asks the cache and hands the

@@ -24,6 +24,10 @@ std::string_view kind_name(channel_kind kind) noexcept {
       return "status";
     case channel_kind::indicator:
       return "ind";
+    case channel_kind::book:
+      return "book";
+    case channel_kind::book_top:
+      return "book_top";
   }
   return "trades";
 }
@@ -71,6 +75,8 @@ std::string channel::name() const {
     out += instrument;
     return out;
   }
+  if (kind == channel_kind::book && depth != default_book_depth)
+    return join_channel("book", instrument) + ':' + std::to_string(depth);
   return join_channel(kind_name(kind), instrument);
 }
 
@@ -88,6 +94,26 @@ result<channel> parse_channel(std::string_view name) {
     out.kind = channel_kind::trades;
   } else if (kind == "quotes") {
     out.kind = channel_kind::quotes;
+  } else if (kind == "book" || kind == "book_top") {
+    out.kind = kind == "book" ? channel_kind::book : channel_kind::book_top;
+    // book:<ID>:<depth>: a last segment of digits is the depth (ids such
+    // as "BINANCE:BTCUSDT" hold a colon too, but never end in digits alone).
+    auto last = rest.rfind(':');
+    if (last != std::string_view::npos && out.kind == channel_kind::book) {
+      auto digits = rest.substr(last + 1);
+      bool numeric = !digits.empty() && digits.size() <= 4
+                     && std::all_of(digits.begin(), digits.end(),
+                                    [](char c) { return c >= '0' && c <= '9'; });
+      if (numeric) {
+        auto n = static_cast<size_t>(std::stoul(std::string{digits}));
+        if (n < 1 || n > max_book_depth)
+          return error{errc::invalid_argument,
+                       "book depth must be from 1 to "
+                         + std::to_string(max_book_depth) + ": " + echo_input(digits)};
+        out.depth = n;
+        rest = rest.substr(0, last);
+      }
+    }
   } else if (kind == "status") {
     out.kind = channel_kind::status;
     if (rest != "*" && !provider_from_string(rest))

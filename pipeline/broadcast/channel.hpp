@@ -16,7 +16,16 @@
 namespace tickflow::broadcast {
 
 /// Kinds of live channel a WebSocket client can subscribe to.
-enum class channel_kind : uint8_t { trades, quotes, bars, status, indicator };
+enum class channel_kind : uint8_t {
+  trades, quotes, bars, status, indicator,
+  book,     ///< "book:<ID>[:<depth>]": the top-N levels, snapshot then deltas
+  book_top, ///< "book_top:<ID>": best bid/ask changes
+};
+
+/// Depth of a "book:<ID>" channel without one; "book:<ID>:<depth>" takes
+/// 1..max_book_depth.
+inline constexpr size_t default_book_depth = 20;
+inline constexpr size_t max_book_depth = 1000;
 
 /// A parsed channel name: "trades:BTC-USDT", "quotes:AAPL",
 /// "bars:1m:BTC-USDT", "status:binance" (one provider's feed status),
@@ -27,6 +36,7 @@ struct channel {
   interval span = interval::m1; ///< bars and indicator only
   std::string instrument;       ///< status: the provider name, or "*"
   std::string indicator;        ///< indicator only: its name ("rsi14")
+  size_t depth = default_book_depth; ///< book only: levels per side
 
   /// The canonical name, as a client writes it.
   std::string name() const;

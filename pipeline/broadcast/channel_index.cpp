@@ -22,6 +22,12 @@ channel_slot& channel_index::slot_of(const channel& c) {
     case channel_kind::indicator:
       s = &indicator_of(c).slot;
       break;
+    case channel_kind::book:
+      s = &instruments_[c.instrument].books[c.depth];
+      break;
+    case channel_kind::book_top:
+      s = &instruments_[c.instrument].book_top;
+      break;
   }
   if (s->id == 0)
     s->id = ++next_id_;

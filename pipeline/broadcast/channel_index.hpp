@@ -75,6 +75,8 @@ struct instrument_slots {
   channel_slot quotes;
   std::map<interval, channel_slot> bars;
   std::map<std::string, indicator_slot> indicators; ///< by channel name
+  std::map<size_t, channel_slot> books; ///< "book:<ID>:<depth>", by depth
+  channel_slot book_top;                ///< "book_top:<ID>"
 };
 
 // -- the index ---------------------------------------------------------------------

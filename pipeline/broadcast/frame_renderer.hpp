@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "pipeline/book/book_store.hpp"
 #include "pipeline/indicators/indicator_spec.hpp"
 #include "pipeline/model/events.hpp"
 
@@ -49,6 +50,20 @@ class frame_renderer {
                                          indicators::indicator_kind kind,
                                          const std::optional<indicators::point>& last,
                                          size_t warmup, size_t bars) const = 0;
+
+  // -- order books ----------------------------------------------------------------
+
+  /// The top `depth` levels of a book channel (a subscribe, a resync, or a
+  /// slow client's conflated updates).
+  virtual std::string book_snapshot(std::string_view channel,
+                                    const book::book_view& v, size_t depth) const = 0;
+  /// The level changes of a book channel's top levels that made `v`.
+  virtual std::string book_delta(std::string_view channel, const book::book_view& v,
+                                 const std::vector<book_level>& bids,
+                                 const std::vector<book_level>& asks) const = 0;
+  /// A book_top channel's best bid/ask (`snapshot`: on subscribe).
+  virtual std::string book_top(std::string_view channel, const book::book_view& v,
+                               bool snapshot) const = 0;
 
   // -- replies and notices --------------------------------------------------------
 

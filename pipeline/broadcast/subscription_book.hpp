@@ -71,6 +71,7 @@ class subscription_book : public book_snapshots<Transport> {
   using base::tick_;
   using base::transmit;
   using base::deliver;
+  using base::books_;
 
  public:
   using client_handle = typename Transport::client;
@@ -239,6 +240,33 @@ class subscription_book : public book_snapshots<Transport> {
       enforce_budget();
   }
 
+  /// Applies a book update to the mirrored books and sends each book
+  /// channel of its instrument the changes of its own top levels (a client
+  /// that is behind gets a fresh snapshot instead, conflated per channel)
+  /// and book_top the best bid/ask when it changed.
+  void book(const book_update& u) {
+    known_.seen(u.instrument, [this](const std::string& x) {
+      return index_.find(x) != nullptr;
+    });
+    auto* x = clients_.empty() ? nullptr : index_.find(u.instrument);
+    bool tops = x != nullptr && !x->book_top.subscribers.empty();
+    std::vector<std::pair<size_t, book::book_view>> before; // by depth
+    if (x != nullptr)
+      for (auto& [depth, slot] : x->books)
+        if (!slot.subscribers.empty())
+          before.emplace_back(depth, books_.top(u.instrument, depth)
+                                       .value_or(book::book_view{}));
+    std::optional<book::book_view> top_before;
+    if (tops)
+      top_before = books_.top(u.instrument, 1).value_or(book::book_view{});
+    if (books_.apply(u) != book::store_outcome::applied)
+      return;
+    for (auto& [depth, old] : before)
+      book_changes(x->books[depth], u.instrument, depth, old);
+    if (tops)
+      book_top_change(x->book_top, u.instrument, *top_before);
+  }
+
   // -- timers ------------------------------------------------------------------------
 
   /// Every conflate-interval while a client is behind: sends what waits.
@@ -343,6 +371,53 @@ class subscription_book : public book_snapshots<Transport> {
         if (c->channels.count(own) == 0)
           deliver(static_cast<client&>(*c), f, no_key, all.id);
     }
+  }
+
+  // -- books -------------------------------------------------------------------------
+
+  /// Sends one book channel its changes since `old` (nothing when its top
+  /// levels did not change).
+  void book_changes(channel_slot& slot, const std::string& instrument, size_t depth,
+                    const book::book_view& old) {
+    channel ch;
+    ch.kind = channel_kind::book;
+    ch.instrument = instrument;
+    ch.depth = depth;
+    auto now = *books_.top(instrument, ch.depth);
+    std::vector<book_level> bids;
+    std::vector<book_level> asks;
+    book::diff_levels(book::side::bid, old.bids, now.bids, bids);
+    book::diff_levels(book::side::ask, old.asks, now.asks, asks);
+    if (bids.empty() && asks.empty() && old.crossed == now.crossed
+        && old.update_id != 0)
+      return;
+    auto name = ch.name();
+    frame delta{with_seq(render_.book_delta(name, now, bids, asks), ++slot.seq)};
+    std::optional<frame> fresh;
+    for (auto* s : slot.subscribers) {
+      auto& c = static_cast<client&>(*s);
+      if (!c.out.behind()) {
+        deliver(c, delta, no_key, slot.id);
+        continue;
+      }
+      // Behind: deltas would pile up; the newest snapshot replaces them.
+      if (!fresh)
+        fresh.emplace(with_seq(render_.book_snapshot(name, now, ch.depth), slot.seq));
+      deliver(c, *fresh, slot.key(), slot.id);
+    }
+  }
+
+  /// Sends book_top subscribers the best bid/ask when it changed.
+  void book_top_change(channel_slot& slot, const std::string& instrument,
+                       const book::book_view& old) {
+    auto now = *books_.top(instrument, 1);
+    if (old.bids == now.bids && old.asks == now.asks && old.crossed == now.crossed)
+      return;
+    channel ch;
+    ch.kind = channel_kind::book_top;
+    ch.instrument = instrument;
+    auto name = ch.name();
+    fan_out(slot, slot.key(), [&] { return render_.book_top(name, now, false); });
   }
 
   // -- commands ----------------------------------------------------------------------

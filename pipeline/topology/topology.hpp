@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "pipeline/book/book_store.hpp"
 #include "pipeline/model/decimal.hpp"
 #include "pipeline/model/error.hpp"
 #include "pipeline/model/interval.hpp"
@@ -252,6 +253,7 @@ struct topology {
   instruments_settings instruments; ///< the providers' reference lists
   indicators_settings indicators; ///< technical indicators
   cluster_settings cluster;     ///< node id, Redis pub/sub between nodes
+  book::store_settings books;   ///< [books]: order books kept and served
 
   /// The enabled REST providers' settings, in [providers] enabled order.
   std::vector<rest_provider_settings> enabled_rest_providers() const;

@@ -78,6 +78,17 @@ schema_extension limits_schema() {
             return set_uint(v, 1, 10'000'000, t.broadcaster.max_instruments);
           }},
        }},
+      {"books",
+       {
+         {"max-instruments",
+          [](std::string_view v, topology& t) {
+            return set_uint(v, 1, 1'000'000, t.books.max_instruments);
+          }},
+         {"max-depth",
+          [](std::string_view v, topology& t) {
+            return set_uint(v, 1, 10'000, t.books.max_depth);
+          }},
+       }},
       {"validator",
        {
          {"max-instruments",

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "actors/alerter_actor.hpp"
+#include "actors/books_actor.hpp"
 #include "actors/broadcaster_actor.hpp"
 #include "actors/cache_actor.hpp"
 #include "actors/cache_writer_actor.hpp"
@@ -60,6 +61,8 @@ static_assert(fits<cache_actor, batch_sink_actor>, "the router feeds the cache")
 static_assert(fits<broadcaster_actor, batch_sink_actor>, "and the broadcaster");
 static_assert(fits<cache_writer_actor, batch_sink_actor>, "and the cache writer");
 static_assert(fits<storage_writer_actor, batch_sink_actor>, "and the storage writer");
+static_assert(fits<broadcaster_actor, book_sink_actor>, "the books feed the broadcaster");
+static_assert(fits<books_actor, stats_actor>, "the books report stats");
 static_assert(std::is_same<reply_of<batch_sink_actor, drain_atom>, list<bool>>::value,
               "a drain marker is answered with bool");
 static_assert(std::is_same<reply_of<batch_sink_actor, event_batch>, list<void>>::value,

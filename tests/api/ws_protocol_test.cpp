@@ -304,3 +304,34 @@ TEST(WsProtocol, ControlMessagesEscape) {
   ASSERT_FALSE(sub.HasParseError());
   EXPECT_STREQ(sub["channels"][0].GetString(), "a\"b");
 }
+
+// Issue 23: book channels; a last segment of digits is the depth.
+TEST(WsProtocol, ParseBookChannels) {
+  struct row {
+    std::string in;
+    channel_kind kind;
+    size_t depth;
+    std::string name;
+  };
+  const row rows[] = {
+    {"book:BTC-USDT", channel_kind::book, 20, "book:BTC-USDT"},
+    {"book:btcusdt:20", channel_kind::book, 20, "book:BTC-USDT"},
+    {"book:BTC/USDT:5", channel_kind::book, 5, "book:BTC-USDT:5"},
+    {"book:BTC-USDT:1000", channel_kind::book, 1000, "book:BTC-USDT:1000"},
+    {"book:BINANCE:BTCUSDT:3", channel_kind::book, 3, "book:BTC-USDT:3"},
+    {"book_top:btcusdt", channel_kind::book_top, 20, "book_top:BTC-USDT"},
+  };
+  for (const auto& r : rows) {
+    auto ch = parse_channel(r.in);
+    ASSERT_TRUE(ch) << r.in << ": " << ch.err().message();
+    EXPECT_EQ(ch->kind, r.kind) << r.in;
+    EXPECT_EQ(ch->instrument, "BTC-USDT") << r.in;
+    EXPECT_EQ(ch->depth, r.depth) << r.in;
+    EXPECT_EQ(ch->name(), r.name) << r.in;
+  }
+  for (const char* bad : {"book:", "book:BTC-USDT:0", "book:BTC-USDT:1001",
+                          "book:BTC-USDT:9999", "book:$", "book_top:"}) {
+    auto ch = parse_channel(bad);
+    EXPECT_FALSE(ch) << bad;
+  }
+}

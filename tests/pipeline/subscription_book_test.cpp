@@ -95,6 +95,32 @@ struct text_renderer : frame_renderer {
     return "snapshot " + std::string{channel} + (last ? " value" : " null") + " warmup "
            + std::to_string(warmup) + " bars " + std::to_string(bars);
   }
+  std::string book_snapshot(std::string_view channel, const book::book_view& v,
+                            size_t) const override {
+    return "book_snapshot " + std::string{channel} + " " + std::to_string(v.update_id)
+           + levels(v.bids, v.asks);
+  }
+  std::string book_delta(std::string_view channel, const book::book_view& v,
+                         const std::vector<book_level>& bids,
+                         const std::vector<book_level>& asks) const override {
+    return "book " + std::string{channel} + " " + std::to_string(v.update_id)
+           + levels(bids, asks);
+  }
+  std::string book_top(std::string_view channel, const book::book_view& v,
+                       bool snapshot) const override {
+    return (snapshot ? "top_snapshot " : "top ") + std::string{channel} + " "
+           + std::to_string(v.update_id) + levels(v.bids, v.asks);
+  }
+  template <class Level>
+  static std::string levels(const std::vector<Level>& bids, const std::vector<Level>& asks) {
+    std::string out{" b"};
+    for (auto& x : bids)
+      out += " " + x.price.to_string() + "/" + x.size.to_string();
+    out += " a";
+    for (auto& x : asks)
+      out += " " + x.price.to_string() + "/" + x.size.to_string();
+    return out;
+  }
   std::string hello() const override { return "hello"; }
   std::string heartbeat(int64_t now_ns) const override {
     return "heartbeat " + std::to_string(now_ns);
@@ -678,4 +704,72 @@ TEST_F(BookTest, ResyncAnswersASnapshotOfASubscribedChannel) {
                            "error not_subscribed trades:ETH-USDT",
                            "error invalid_channel nope", "snapshot trades:BTC-USDT 9",
                            "trade BTC-USDT 9"}));
+}
+
+// -- book channels -------------------------------------------------------------------
+
+namespace {
+
+book_update book_of(uint64_t id, bool snapshot, std::vector<std::pair<int, int>> bids,
+                    std::vector<std::pair<int, int>> asks) {
+  book_update u;
+  u.instrument = "BTC-USDT";
+  u.update_id = id;
+  u.snapshot = snapshot;
+  for (auto& [p, z] : bids)
+    u.bids.push_back({decimal::from_parts(p, 0), decimal::from_parts(z, 0)});
+  for (auto& [p, z] : asks)
+    u.asks.push_back({decimal::from_parts(p, 0), decimal::from_parts(z, 0)});
+  return u;
+}
+
+} // namespace
+
+TEST_F(BookTest, BookChannelsSendASnapshotThenTheirOwnTopLevelChanges) {
+  make();
+  connect(1);
+  book->book(book_of(1, true, {{99, 1}, {98, 2}, {97, 3}}, {{101, 1}, {102, 2}}));
+  book->command(1, sub({"book:BTC-USDT:2", "book_top:btcusdt", "book:BTC-USDT:0"}));
+  // Inside the top 2: a change; the 97 level only enters once 99 goes.
+  book->book(book_of(2, false, {{97, 5}}, {}));
+  book->book(book_of(3, false, {{99, 0}}, {{101, 4}}));
+  book->book(book_of(4, false, {{50, 1}}, {})); // outside every channel's view
+  EXPECT_EQ(io.texts(1), (std::vector<std::string>{
+                           "hello",
+                           "error invalid_channel book:BTC-USDT:0",
+                           "subscribed book:BTC-USDT:2,book_top:BTC-USDT",
+                           "book_snapshot book:BTC-USDT:2 1 b 99/1 98/2 a 101/1 102/2",
+                           "top_snapshot book_top:BTC-USDT 1 b 99/1 a 101/1",
+                           "book book:BTC-USDT:2 3 b 99/0 97/5 a 101/4",
+                           "top book_top:BTC-USDT 3 b 98/2 a 101/4",
+                         }));
+}
+
+TEST_F(BookTest, ABookChannelOfAnInstrumentWithoutABookStartsEmpty) {
+  make();
+  connect(1);
+  book->command(1, sub({"book:ETH-USDT"}));
+  EXPECT_EQ(io.texts(1).back(), "book_snapshot book:ETH-USDT 0 b a");
+  EXPECT_EQ(book->stats().snapshots, 1u);
+}
+
+TEST_F(BookTest, ASlowBookClientGetsTheNewestSnapshotInsteadOfDeltas) {
+  make();
+  connect(1);
+  connect(2);
+  book->book(book_of(1, true, {{99, 1}}, {{101, 1}}));
+  book->command(1, sub({"book:BTC-USDT"}));
+  book->command(2, sub({"book:BTC-USDT"}));
+  io.stalled.insert(1);
+  io.clear();
+  for (uint64_t id = 2; id < 12; ++id)
+    book->book(book_of(id, false, {{99, static_cast<int>(id)}}, {}));
+  EXPECT_EQ(io.sent[2].size(), 10u); // the fast client: every delta
+  EXPECT_EQ(io.texts(2).back(), "book book:BTC-USDT 11 b 99/11 a");
+  io.held[1] = 0;
+  io.clear();
+  book->flush();
+  EXPECT_EQ(io.texts(1), (std::vector<std::string>{
+                           "book_snapshot book:BTC-USDT 11 b 99/11 a 101/1",
+                           "conflation off 5"})); // 4 deltas went out, 6 snapshots queued
 }
