@@ -23,7 +23,10 @@ TEST(BudgetSlot, EveryScriptRunsOnAOneNodeCluster) {
   child_process server{"/usr/bin/redis-server",
                        {"--port", std::to_string(port), "--bind", "127.0.0.1", "--save", "",
                         "--appendonly", "no", "--dir", dir, "--cluster-enabled", "yes",
-                        "--cluster-config-file", dir + "/nodes.conf"},
+                        "--cluster-config-file", dir + "/nodes.conf",
+                        // The bus port would be port + 10000 (36000+: the
+                        // ephemeral range, where it may be taken): pick one.
+                        "--cluster-port", std::to_string(free_port())},
                        dir + "/redis.log"};
   redis::client_options co;
   co.port = port;
