@@ -123,10 +123,9 @@ TEST(NewsMerge, KeysChainThroughAKeptStory) {
 TEST(NewsMerge, LimitAppliesAfterDedupe) {
   std::vector<news_item> xs;
   for (int i = 0; i < 5; ++i) {
-    xs.push_back(item("story " + std::to_string(i), "https://s/" + std::to_string(i), 100 - i,
-                      providers::polygon));
-    xs.push_back(item("story " + std::to_string(i), "https://t/" + std::to_string(i), 100 - i,
-                      providers::finnhub));
+    auto n = std::to_string(i);
+    xs.push_back(item("story " + n, "https://127.0.0.4/" + n, 100 - i, providers::polygon));
+    xs.push_back(item("story " + n, "https://127.0.0.5/" + n, 100 - i, providers::finnhub));
   }
   auto m = merge_news({xs}, 3);
   EXPECT_EQ(titles(m), (std::vector<std::string>{"story 0", "story 1", "story 2"}));
